@@ -1,0 +1,87 @@
+// lock.h — resourcelock.Interface implementations as request/response state machines.
+//
+// Ports client-go tools/leaderelection/resourcelock: LeaseLock (leaselock.go), the
+// annotation locks on ConfigMaps and Endpoints (configmaplock.go / endpointslock.go as of
+// v0.27) and MultiLock (multilock.go). Each Get/Create/Update is a short sequence of API
+// calls: Begin* returns the first step, OnResponse the next, until a step is Done.
+//
+//   core::ResourceLock lock(cfg, /*coordinated_fields=*/true);
+//   core::LockStep s = lock.BeginGet();
+//   while (s.send) s = lock.OnResponse(server.Handle(s.request));
+//   if (s.status.ok()) use(lock.got_record(), lock.got_raw());
+//
+// The lock keeps client-go's cache: LeaseLock.lease (the object of the last successful
+// Get/Create/Update; an Update carries its resourceVersion), and keeps the mutated spec
+// with the old resourceVersion when an Update fails (PR #95939).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/api.h"
+#include "core/config.h"
+#include "core/record.h"
+
+namespace leasesim::core {
+
+// LockStep: either send `request` (its id is assigned by the caller) and call OnResponse
+// with the answer, or the operation is done with `status`.
+struct LockStep {
+  bool send = false;
+  ApiRequest request;
+  Status status;
+};
+
+class ResourceLock {
+ public:
+  ResourceLock(LockConfig config, bool coordinated_fields);
+
+  // Get: on success got_record()/got_raw() hold the record and its raw bytes.
+  LockStep BeginGet();
+  LockStep BeginCreate(const LeaderElectionRecord& r);
+  LockStep BeginUpdate(const LeaderElectionRecord& r);
+  LockStep OnResponse(const ApiResponse& response);
+
+  const LeaderElectionRecord& got_record() const { return got_record_; }
+  const std::string& got_raw() const { return got_raw_; }
+  const std::string& Identity() const { return config_.identity; }
+  // Describe is "<namespace>/<name>" (of the primary lock for MultiLock).
+  std::string Describe() const;
+  const LockConfig& config() const { return config_; }
+  // cached_object is LeaseLock.lease (or the primary's cached object); null before any
+  // successful Get/Create.
+  const ObjectPtr& cached_object() const { return cache_[0]; }
+  const ObjectPtr& cached_secondary() const { return cache_[1]; }
+
+ private:
+  enum class Op : uint8_t { kNone, kGet, kCreate, kUpdate };
+  // Sub-lock index: 0 = primary (the only one unless MultiLock), 1 = secondary (leases).
+  LockStep SubGet(int sub);
+  LockStep SubCreate(int sub, const LeaderElectionRecord& r);
+  LockStep SubUpdate(int sub, const LeaderElectionRecord& r);
+  // Completes a sub-lock request; fills sub_record_/sub_raw_ for Gets.
+  Status SubFinish(int sub, const ApiResponse& response);
+  Resource SubResource(int sub) const;
+  bool IsMulti() const;
+  LockStep Send(int sub, Verb verb, ObjectPtr body);
+  LockStep Done(Status s);
+  LockStep Continue(const ApiResponse& response);
+
+  LockConfig config_;
+  bool coordinated_fields_;
+  ObjectPtr cache_[2];
+  std::string cache_raw_[2];        // raw bytes of cache_[i] (memoised on the object)
+  const Object* cache_raw_of_[2] = {nullptr, nullptr};
+
+  Op op_ = Op::kNone;
+  int step_ = 0;
+  int sub_ = 0;
+  Verb pending_verb_ = Verb::kGet;
+  LeaderElectionRecord arg_;
+  LeaderElectionRecord sub_record_[2];
+  std::string sub_raw_[2];
+  LeaderElectionRecord got_record_;
+  std::string got_raw_;
+};
+
+}  // namespace leasesim::core

@@ -1,0 +1,56 @@
+// objects.cc — resource names, metadata access and MicroTime truncation.
+#include "core/objects.h"
+
+namespace leasesim::core {
+
+std::string_view ResourceName(Resource r) {
+  switch (r) {
+    case Resource::kLeases: return "leases";
+    case Resource::kConfigMaps: return "configmaps";
+    case Resource::kEndpoints: return "endpoints";
+  }
+  return "unknown";
+}
+
+std::string_view GroupResource(Resource r) {
+  switch (r) {
+    case Resource::kLeases: return "leases.coordination.k8s.io";
+    case Resource::kConfigMaps: return "configmaps";
+    case Resource::kEndpoints: return "endpoints";
+  }
+  return "unknown";
+}
+
+std::string_view KindName(Resource r) {
+  switch (r) {
+    case Resource::kLeases: return "Lease";
+    case Resource::kConfigMaps: return "ConfigMap";
+    case Resource::kEndpoints: return "Endpoints";
+  }
+  return "Unknown";
+}
+
+const ObjectMeta& Meta(const Object& o) {
+  return std::visit([](const auto& x) -> const ObjectMeta& { return x.metadata; }, o);
+}
+ObjectMeta& Meta(Object& o) {
+  return std::visit([](auto& x) -> ObjectMeta& { return x.metadata; }, o);
+}
+
+Resource ResourceOf(const Object& o) {
+  switch (o.index()) {
+    case 0: return Resource::kLeases;
+    case 1: return Resource::kConfigMaps;
+    default: return Resource::kEndpoints;
+  }
+}
+
+WallTime TruncateToMicros(WallTime t) {
+  if (t.IsZero()) return t;
+  auto ns = t.since_unix.count();
+  auto r = ns % 1000;
+  if (r < 0) r += 1000;  // toward the past, as Go's Truncate
+  return WallTime{Duration(ns - r)};
+}
+
+}  // namespace leasesim::core
