@@ -1,0 +1,51 @@
+// distributions.h — delay distributions for the network and the API server, on our own
+// PRNG streams (no <random> distributions: they differ between standard libraries).
+//
+// Shapes follow the usual vocabulary (tigerbeetle's packet simulator: one_way_delay_mean,
+// a heavy tail): constant, uniform, normal, log-normal, exponential and Pareto. Samples
+// are clipped to >= 0 and rounded to whole nanoseconds.
+//
+//   sim::Distribution d = sim::Distribution::Uniform(1ms, 5ms);
+//   core::Prng rng = core::Prng::Stream(seed, "net/a/request");
+//   core::Duration x = d.Sample(rng);
+#pragma once
+
+#include <string>
+
+#include "core/prng.h"
+#include "core/time.h"
+
+namespace leasesim::sim {
+
+using core::Duration;
+
+struct Distribution {
+  enum class Kind : uint8_t {
+    kConstant,     // value = a
+    kUniform,      // [a, b)
+    kNormal,       // mean a, stddev b
+    kLogNormal,    // median a, sigma shape (the log's stddev)
+    kExponential,  // mean a
+    kPareto,       // heavy tail: scale (minimum) a, shape alpha
+  };
+  Kind kind = Kind::kConstant;
+  Duration a{0};
+  Duration b{0};
+  double shape = 0;
+
+  static Distribution Constant(Duration v) { return {Kind::kConstant, v, Duration{0}, 0}; }
+  static Distribution Uniform(Duration lo, Duration hi) { return {Kind::kUniform, lo, hi, 0}; }
+  static Distribution Normal(Duration mean, Duration stddev) { return {Kind::kNormal, mean, stddev, 0}; }
+  static Distribution LogNormal(Duration median, double sigma) { return {Kind::kLogNormal, median, Duration{0}, sigma}; }
+  static Distribution Exponential(Duration mean) { return {Kind::kExponential, mean, Duration{0}, 0}; }
+  static Distribution Pareto(Duration scale, double alpha) { return {Kind::kPareto, scale, Duration{0}, alpha}; }
+
+  // Sample draws one value (>= 0) from `rng`. Deterministic for a given rng state.
+  Duration Sample(core::Prng& rng) const;
+  // Mean is the distribution's mean (infinite Pareto means are reported as Duration::max()).
+  Duration Mean() const;
+  // Describe is a short human form, e.g. "uniform(1ms, 5ms)".
+  std::string Describe() const;
+};
+
+}  // namespace leasesim::sim
