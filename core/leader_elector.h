@@ -90,49 +90,84 @@ class LeaderElector {
   std::optional<bool> test_result() const { return test_result_; }
 
  private:
-  struct Ctx;  // defined in leader_elector.cc
-  enum class Attempt : uint8_t;
-  enum class Waiting : uint8_t;
+  // Which client-go function the current attempt is running, and where it is.
+  enum class Try : uint8_t { kNone, kAcquireOrRenew, kCoordinatedRenew, kRelease };
+  enum class Step : uint8_t { kFastUpdate, kGet, kCreate, kUpdate };
+  // What the elector waits for between attempts.
+  enum class Wait : uint8_t { kNone, kAcquireRetry, kRenewPeriod, kRenewTick };
+  // Where the attempt's result goes when it finishes.
+  enum class Caller : uint8_t { kAcquire, kRenewPoll, kRelease, kTest };
+
+  // Contexts (context.Context): the current attempt's cancellation and deadline.
+  Reason CtxErr(MonoTime now) const;
+
+  // The try functions (tryAcquireOrRenew, tryCoordinatedRenew, tryRelease).
+  void BeginTry(Try t, Caller c, LocalTime now);
+  void BeginLockOp(LockStep s, LocalTime now);
+  void ContinueTry(const Status& st, LocalTime now);
+  void FinishTry(bool ok, LocalTime now);
+  void FailInflight(Reason r, LocalTime now);
+
+  // Run() pieces.
+  void OnAcquireAttemptDone(bool ok, LocalTime now);
+  void StartRenewPoll(LocalTime now);
+  void OnRenewAttemptDone(bool ok, LocalTime now);
+  void EndRenewPoll(Reason err, LocalTime now);
+  void AfterRenew(LocalTime now);
+  void StartRelease(LocalTime now);
+  void FinishRun(LocalTime now);
+
+  // Helpers.
+  bool IsLeaseValid(MonoTime now, int record_lds) const;
+  void SetObservedRecord(const LeaderElectionRecord& r, LocalTime now);
+  void MaybeReportTransition();
+  LeaderElectionRecord DefaultRecord(LocalTime now) const;
+  TimerId Arm(MonoTime at, TimerKind kind);
+  void Disarm(TimerId& id);
+  void EmitLog(LogMsg m, int v, bool error, std::string err = {}, std::string holder = {});
+  Duration JitteredRetryPeriod();
 
   LeaderElectionConfig config_;
   VersionProfile profile_;
   Prng jitter_;
   ResourceLock lock_;
 
-  // client-go state (leaderelection.go LeaderElector fields)
+  // client-go LeaderElector fields.
   LeaderElectionRecord observed_record_;
   std::string observed_raw_record_;
   MonoTime observed_time_{};
   std::string reported_leader_;
+  double slowpath_total_ = 0;
 
-  // Run() state
+  // Run() state.
   Phase phase_ = Phase::kNotStarted;
-  bool run_cancelled_ = false;
+  bool run_cancelled_ = false;       // Run's ctx (and the leader ctx below it) is done
   std::optional<bool> test_result_;
-  bool test_mode_ = false;
 
-  // implementation state: see leader_elector.cc
-  struct Impl;
-  friend struct Impl;
-  std::vector<Effect> out_;
-  uint64_t next_timer_id_ = 1;
-  uint64_t next_request_id_ = 1;
-  uint8_t attempt_ = 0;            // Attempt
-  uint8_t attempt_kind_ = 0;       // which function the attempt runs
-  uint8_t wait_ = 0;               // Waiting
-  LocalTime attempt_now_{};        // `now` captured at the start of the try function
-  LeaderElectionRecord attempt_record_;  // the record the try function is writing
-  LeaderElectionRecord release_old_;     // release(): the record from its Get
-  bool release_in_slow_path_ = false;
-  TimerId timer_wait_ = 0;         // the timer the current wait is on (0 = none)
-  TimerId timer_deadline_ = 0;     // poll or release deadline timer (0 = none)
-  bool ctx_has_deadline_ = false;  // current request context's deadline
+  // The current attempt.
+  Try try_ = Try::kNone;
+  Caller caller_ = Caller::kAcquire;
+  Step step_ = Step::kGet;
+  LocalTime try_now_{};               // `now` read at the top of the try function
+  LeaderElectionRecord try_record_;   // the record it writes
+  RequestId inflight_ = 0;            // 0: none
+  // The attempt's context: cancelled with Run's ctx (acquire, renew) or not (release);
+  // optional deadline (renew poll: poll start + RenewDeadline; release: + RenewDeadline).
+  bool ctx_follows_run_ = true;
+  bool ctx_has_deadline_ = false;
   MonoTime ctx_deadline_{};
-  bool ctx_cancelled_ = false;     // the current attempt's context is done
-  Reason ctx_reason_ = Reason::kOK;
-  MonoTime poll_start_{};          // renew poll: ticker anchor
-  MonoTime poll_next_tick_{};      // next ticker tick not yet consumed
-  bool renew_failed_ = false;
+
+  // Waits and the renew poll.
+  Wait wait_ = Wait::kNone;
+  TimerId wait_timer_ = 0;
+  TimerId deadline_timer_ = 0;
+  bool poll_immediate_ = false;       // the attempt running is the poll's immediate one
+  bool poll_ticker_started_ = false;
+  MonoTime poll_next_tick_{};         // next ticker tick not yet consumed
+
+  std::vector<Effect> out_;
+  TimerId next_timer_id_ = 1;
+  RequestId next_request_id_ = 1;
 };
 
 }  // namespace leasesim::core

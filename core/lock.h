@@ -70,8 +70,11 @@ class ResourceLock {
   LockConfig config_;
   bool coordinated_fields_;
   ObjectPtr cache_[2];
-  std::string cache_raw_[2];        // raw bytes of cache_[i] (memoised on the object)
-  const Object* cache_raw_of_[2] = {nullptr, nullptr};
+  // Memo of the last decoded Get body per sub-lock: objects are immutable, so the same
+  // pointer always decodes to the same record and raw bytes.
+  ObjectPtr memo_obj_[2];
+  LeaderElectionRecord memo_record_[2];
+  std::string memo_raw_[2];
 
   Op op_ = Op::kNone;
   int step_ = 0;
@@ -80,6 +83,7 @@ class ResourceLock {
   LeaderElectionRecord arg_;
   LeaderElectionRecord sub_record_[2];
   std::string sub_raw_[2];
+  Status primary_status_;
   LeaderElectionRecord got_record_;
   std::string got_raw_;
 };

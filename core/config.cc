@@ -1,0 +1,63 @@
+// config.cc — NewLeaderElector's validation (leaderelection.go L71–114) and
+// resourcelock.New's lock-type errors (interface.go), per version profile.
+#include "core/config.h"
+
+namespace leasesim::core {
+
+std::string_view LockKindName(LockKind k) {
+  switch (k) {
+    case LockKind::kLeases: return "leases";
+    case LockKind::kConfigMaps: return "configmaps";
+    case LockKind::kEndpoints: return "endpoints";
+    case LockKind::kConfigMapsLeases: return "configmapsleases";
+    case LockKind::kEndpointsLeases: return "endpointsleases";
+  }
+  return "unknown";
+}
+
+std::optional<LockKind> ParseLockKind(std::string_view s) {
+  for (auto k : {LockKind::kLeases, LockKind::kConfigMaps, LockKind::kEndpoints,
+                 LockKind::kConfigMapsLeases, LockKind::kEndpointsLeases}) {
+    if (LockKindName(k) == s) return k;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ValidateConfig(const LeaderElectionConfig& c, const VersionProfile& p) {
+  // Port of NewLeaderElector: the checks in client-go's order, first failure wins.
+  // 2: RenewDeadline <= time.Duration(JitterFactor*float64(RetryPeriod)) — the float
+  //    product is converted back to a Duration (truncation toward zero).
+  const Duration jittered_retry{static_cast<int64_t>(kJitterFactor * static_cast<double>(c.retryPeriod.count()))};
+  if (c.leaseDuration <= c.renewDeadline) return "leaseDuration must be greater than renewDeadline";
+  if (c.renewDeadline <= jittered_retry) return "renewDeadline must be greater than retryPeriod*JitterFactor";
+  if (c.leaseDuration < Duration(1)) return "leaseDuration must be greater than zero";
+  if (c.renewDeadline < Duration(1)) return "renewDeadline must be greater than zero";
+  if (c.retryPeriod < Duration(1)) return "retryPeriod must be greater than zero";
+  if (!c.has_on_started_leading) return "OnStartedLeading callback must not be nil";
+  if (!c.has_on_stopped_leading) return "OnStoppedLeading callback must not be nil";
+  if (!c.has_lock) return "Lock must not be nil.";
+  if (p.rejects_empty_identity && c.lock.identity.empty()) return "Lock identity is empty";
+
+  // resourcelock.New: lock types removed over time. At HEAD (and since 1.28) only leases.
+  switch (c.lock.kind) {
+    case LockKind::kLeases: break;
+    case LockKind::kEndpoints:
+      if (!p.annotation_locks) return "endpoints lock is removed, migrate to leases";
+      break;
+    case LockKind::kConfigMaps:
+      if (!p.annotation_locks) return "configmaps lock is removed, migrate to leases";
+      break;
+    case LockKind::kEndpointsLeases:
+      if (!p.multilock) return "endpointsleases lock is removed, migrate to leases";
+      break;
+    case LockKind::kConfigMapsLeases:
+      if (!p.multilock) return "configmapsleases lock is removed, migrated to leases";  // sic
+      break;
+  }
+  if (c.coordinated && !p.coordinated_fields) {
+    return "Coordinated leader election needs client-go 1.31 or newer (profile " + p.Name() + ")";
+  }
+  return std::nullopt;
+}
+
+}  // namespace leasesim::core

@@ -1,0 +1,221 @@
+// lock.cc — LeaseLock, the annotation locks and MultiLock as step machines.
+//
+// Ports client-go tools/leaderelection/resourcelock: leaselock.go (HEAD), and from v0.27.0
+// configmaplock.go, endpointslock.go and multilock.go.
+#include "core/lock.h"
+
+#include <cassert>
+#include <utility>
+
+namespace leasesim::core {
+
+ResourceLock::ResourceLock(LockConfig config, bool coordinated_fields)
+    : config_(std::move(config)), coordinated_fields_(coordinated_fields) {}
+
+std::string ResourceLock::Describe() const { return config_.namespace_ + "/" + config_.name; }
+
+bool ResourceLock::IsMulti() const {
+  return config_.kind == LockKind::kConfigMapsLeases || config_.kind == LockKind::kEndpointsLeases;
+}
+
+Resource ResourceLock::SubResource(int sub) const {
+  if (sub == 1) return Resource::kLeases;  // MultiLock secondary is always a LeaseLock
+  switch (config_.kind) {
+    case LockKind::kLeases: return Resource::kLeases;
+    case LockKind::kConfigMaps:
+    case LockKind::kConfigMapsLeases: return Resource::kConfigMaps;
+    case LockKind::kEndpoints:
+    case LockKind::kEndpointsLeases: return Resource::kEndpoints;
+  }
+  return Resource::kLeases;
+}
+
+LockStep ResourceLock::Send(int sub, Verb verb, ObjectPtr body) {
+  sub_ = sub;
+  pending_verb_ = verb;
+  LockStep s;
+  s.send = true;
+  s.request.verb = verb;
+  s.request.resource = SubResource(sub);
+  s.request.namespace_ = config_.namespace_;
+  s.request.name = config_.name;
+  s.request.body = std::move(body);
+  return s;
+}
+
+LockStep ResourceLock::Done(Status st) {
+  op_ = Op::kNone;
+  LockStep s;
+  s.status = std::move(st);
+  return s;
+}
+
+// --- single-object locks --------------------------------------------------------------
+
+LockStep ResourceLock::SubGet(int sub) { return Send(sub, Verb::kGet, nullptr); }
+
+LockStep ResourceLock::SubCreate(int sub, const LeaderElectionRecord& r) {
+  // LeaseLock.Create: Lease{ObjectMeta{Name, Namespace, Labels: ll.Labels}, Spec: ...}.
+  // configMapLock/endpointsLock.Create: the object with only the leader annotation.
+  const Resource res = SubResource(sub);
+  ObjectMeta meta;
+  meta.name = config_.name;
+  meta.namespace_ = config_.namespace_;
+  if (res == Resource::kLeases) {
+    meta.labels = config_.labels;
+    return Send(sub, Verb::kCreate, MakeObject(Lease{std::move(meta), LeaderElectionRecordToLeaseSpec(r)}));
+  }
+  meta.annotations.emplace(std::string(kLeaderAnnotationKey), MarshalRecord(r, coordinated_fields_));
+  if (res == Resource::kConfigMaps) return Send(sub, Verb::kCreate, MakeObject(ConfigMap{std::move(meta), {}}));
+  return Send(sub, Verb::kCreate, MakeObject(Endpoints{std::move(meta)}));
+}
+
+LockStep ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) {
+  const Resource res = SubResource(sub);
+  if (!cache_[sub]) {
+    Status st = Status::NotInitialized();
+    if (res == Resource::kConfigMaps) st.message = "configmap not initialized, call get or create first";
+    if (res == Resource::kEndpoints) st.message = "endpoint not initialized, call get or create first";
+    return Done(std::move(st));
+  }
+  // LeaseLock.Update mutates the cached object in place (ll.lease.Spec = ...; labels
+  // merged) and sends it with the cached resourceVersion. On error the cache keeps the
+  // mutated spec and the old resourceVersion (PR #95939), which is exactly this copy.
+  Object updated = *cache_[sub];
+  if (auto* lease = std::get_if<Lease>(&updated)) {
+    lease->spec = LeaderElectionRecordToLeaseSpec(r);
+    for (const auto& [k, v] : config_.labels) lease->metadata.labels[k] = v;
+  } else {
+    Meta(updated).annotations[std::string(kLeaderAnnotationKey)] = MarshalRecord(r, coordinated_fields_);
+  }
+  cache_[sub] = std::make_shared<const Object>(std::move(updated));
+  return Send(sub, Verb::kUpdate, cache_[sub]);
+}
+
+Status ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
+  if (!resp.status.ok()) return resp.status;  // the cache is untouched on error
+  if (!resp.body) return Status::InternalError("empty response body");
+  cache_[sub] = resp.body;
+  if (pending_verb_ != Verb::kGet) return resp.status;
+  // Get: decode the record and its raw bytes (memoised per immutable object).
+  if (memo_obj_[sub] != resp.body) {
+    memo_obj_[sub] = resp.body;
+    if (const auto* lease = std::get_if<Lease>(resp.body.get())) {
+      // LeaseLock.Get: record := LeaseSpecToLeaderElectionRecord(&ll.lease.Spec);
+      //                recordByte, err := json.Marshal(*record)
+      memo_record_[sub] = LeaseSpecToLeaderElectionRecord(lease->spec);
+      memo_raw_[sub] = MarshalRecord(memo_record_[sub], coordinated_fields_);
+    } else {
+      // configMapLock.Get: raw = the annotation string; record = json.Unmarshal(raw).
+      const auto& ann = Meta(*resp.body).annotations;
+      auto it = ann.find(std::string(kLeaderAnnotationKey));
+      memo_record_[sub] = LeaderElectionRecord{};
+      memo_raw_[sub].clear();
+      if (it != ann.end()) {
+        memo_raw_[sub] = it->second;
+        if (!UnmarshalRecord(it->second, memo_record_[sub])) {
+          memo_obj_[sub] = nullptr;
+          return Status::InternalError("invalid leader election record in annotation");
+        }
+      }
+    }
+  }
+  sub_record_[sub] = memo_record_[sub];
+  sub_raw_[sub] = memo_raw_[sub];
+  return resp.status;
+}
+
+// --- operations -----------------------------------------------------------------------
+
+LockStep ResourceLock::BeginGet() {
+  assert(op_ == Op::kNone);
+  op_ = Op::kGet;
+  step_ = 0;
+  return SubGet(0);
+}
+
+LockStep ResourceLock::BeginCreate(const LeaderElectionRecord& r) {
+  assert(op_ == Op::kNone);
+  op_ = Op::kCreate;
+  step_ = 0;
+  arg_ = r;
+  return SubCreate(0, r);
+}
+
+LockStep ResourceLock::BeginUpdate(const LeaderElectionRecord& r) {
+  assert(op_ == Op::kNone);
+  op_ = Op::kUpdate;
+  step_ = 0;
+  arg_ = r;
+  LockStep s = SubUpdate(0, r);
+  return s;
+}
+
+LockStep ResourceLock::OnResponse(const ApiResponse& resp) {
+  assert(op_ != Op::kNone);
+  const int sub = sub_;
+  Status st = SubFinish(sub, resp);
+
+  if (!IsMulti()) {
+    if (st.ok() && op_ == Op::kGet) {
+      got_record_ = sub_record_[0];
+      got_raw_ = sub_raw_[0];
+    }
+    return Done(std::move(st));
+  }
+
+  // MultiLock (multilock.go, v0.27.0).
+  switch (op_) {
+    case Op::kGet:
+      if (step_ == 0) {
+        if (!st.ok()) return Done(std::move(st));
+        step_ = 1;
+        return SubGet(1);
+      } else {
+        const LeaderElectionRecord& primary = sub_record_[0];
+        if (!st.ok()) {
+          // "Lock is held by old client"
+          if (st.IsNotFound() && primary.holderIdentity != config_.identity) {
+            got_record_ = primary;
+            got_raw_ = sub_raw_[0];
+            return Done(Status::OK());
+          }
+          return Done(std::move(st));
+        }
+        got_record_ = primary;
+        std::string primary_raw = sub_raw_[0];
+        if (primary.holderIdentity != sub_record_[1].holderIdentity) {
+          got_record_.holderIdentity = std::string(kUnknownLeader);
+          primary_raw = MarshalRecord(got_record_, coordinated_fields_);
+        }
+        got_raw_ = ConcatRawRecord(primary_raw, sub_raw_[1]);
+        return Done(Status::OK());
+      }
+    case Op::kCreate:
+      if (step_ == 0) {
+        if (!st.ok() && !st.IsAlreadyExists()) return Done(std::move(st));
+        step_ = 1;
+        return SubCreate(1, arg_);
+      }
+      return Done(std::move(st));
+    case Op::kUpdate:
+      if (step_ == 0) {
+        if (!st.ok()) return Done(std::move(st));
+        step_ = 1;
+        return SubGet(1);
+      } else if (step_ == 1) {
+        // _, _, err = ml.Secondary.Get(ctx); NotFound → Create, else Update (other
+        // errors are ignored by client-go and the Update proceeds on the cache).
+        step_ = 2;
+        if (!st.ok() && st.IsNotFound()) return SubCreate(1, arg_);
+        LockStep s = SubUpdate(1, arg_);
+        if (!s.send) op_ = Op::kNone;
+        return s;
+      }
+      return Done(std::move(st));
+    case Op::kNone: break;
+  }
+  return Done(Status::InternalError("lock: response with no operation"));
+}
+
+}  // namespace leasesim::core

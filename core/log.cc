@@ -1,0 +1,107 @@
+// log.cc — message texts from client-go leaderelection.go (structured since 1.35, commit
+// b65019457; printf formats before).
+#include "core/log.h"
+
+namespace leasesim::core {
+namespace {
+
+struct Texts {
+  std::string_view structured;
+  std::string_view legacy;  // %L = lock description, %E = err, %H = holder
+};
+
+Texts TextsFor(LogMsg m) {
+  switch (m) {
+    case LogMsg::kAttemptingToAcquire: return {"Attempting to acquire leader lease...", "attempting to acquire leader lease %L..."};
+    case LogMsg::kFailedToAcquire: return {"Failed to acquire lease", "failed to acquire lease %L"};
+    case LogMsg::kSuccessfullyAcquired: return {"Successfully acquired lease", "successfully acquired lease %L"};
+    case LogMsg::kSuccessfullyRenewed: return {"Successfully renewed lease", "successfully renewed lease %L"};
+    case LogMsg::kFailedToRenew: return {"Failed to renew lease", "failed to renew lease %L: %E"};
+    case LogMsg::kFastPathFailed: return {"Failed to update lease optimistically, falling back to slow path", "Failed to update lock optimistically: %E, falling back to slow path"};
+    case LogMsg::kErrorRetrieving: return {"Error retrieving lease lock", "error retrieving resource lock %L: %E"};
+    case LogMsg::kErrorCreating: return {"Error initially creating lease lock", "error initially creating leader election record: %E"};
+    case LogMsg::kHeldNotExpired: return {"Lease is held by and has not yet expired", "lock is held by %H and has not yet expired"};
+    case LogMsg::kFailedToUpdate: return {"Failed to update lease", "Failed to update lock: %E"};
+    case LogMsg::kReleaseErrorRetrieving: return {"error retrieving resource lock", "error retrieving resource lock %L: %E"};
+    case LogMsg::kReleaseNotFound: return {"lease lock not found", "lease lock not found: %E"};
+    case LogMsg::kReleaseConflictRetrying: return {"Conflict when releasing lease, retrying", "Conflict when releasing lease, retrying"};
+    case LogMsg::kFailedToRelease: return {"Failed to release lease", "Failed to release lock: %E"};
+    case LogMsg::kCoordinatedNotFound: return {"Lease lock not found", "lease lock not found: %E"};
+    case LogMsg::kCoordinatedExpired: return {"Lease has expired", "lock has expired: %L"};
+    case LogMsg::kCoordinatedHeld: return {"Lease is held and has not yet expired", "lock is held by %H and has not yet expired: %L"};
+    case LogMsg::kCoordinatedEndOfTerm: return {"Lease is marked as 'end of term'", "lock is marked as 'end of term': %L"};
+    case LogMsg::kCoordinatedFailedToUpdate: return {"Failed to update lock", "Failed to update lock: %E"};
+  }
+  return {"unknown", "unknown"};
+}
+
+void AppendQuoted(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+std::string RenderLog(const VersionProfile& p, const Log& log, std::string_view lock_desc) {
+  const Texts t = TextsFor(log.msg);
+  std::string out;
+  if (p.structured_logging) {
+    // klog text output of logger.Info(msg, "lock", desc, ...): "msg" key="value" ...
+    AppendQuoted(out, t.structured);
+    out += " lock=";
+    AppendQuoted(out, lock_desc);
+    if (!log.holder.empty()) {
+      out += " holder=";
+      AppendQuoted(out, log.holder);
+    }
+    if (!log.err.empty()) {
+      out += " err=";
+      AppendQuoted(out, log.err);
+    }
+    return out;
+  }
+  for (size_t i = 0; i < t.legacy.size(); ++i) {
+    if (t.legacy[i] == '%' && i + 1 < t.legacy.size()) {
+      const char k = t.legacy[i + 1];
+      if (k == 'L' || k == 'E' || k == 'H') {
+        out += k == 'L' ? std::string(lock_desc) : k == 'E' ? log.err : log.holder;
+        ++i;
+        continue;
+      }
+    }
+    out.push_back(t.legacy[i]);
+  }
+  return out;
+}
+
+std::string LogLevelName(const Log& log) {
+  if (log.error) return "error";
+  if (log.verbosity == 0) return "info";
+  return "v" + std::to_string(log.verbosity);
+}
+
+std::string_view TimerKindName(TimerKind k) {
+  switch (k) {
+    case TimerKind::kAcquireRetry: return "acquire_retry";
+    case TimerKind::kRenewPeriod: return "renew_period";
+    case TimerKind::kRenewTick: return "renew_tick";
+    case TimerKind::kRenewDeadline: return "renew_deadline";
+    case TimerKind::kReleaseDeadline: return "release_deadline";
+  }
+  return "unknown";
+}
+
+std::string_view CallbackName(Callback c) {
+  switch (c) {
+    case Callback::kOnStartedLeading: return "OnStartedLeading";
+    case Callback::kOnStoppedLeading: return "OnStoppedLeading";
+    case Callback::kOnNewLeader: return "OnNewLeader";
+  }
+  return "unknown";
+}
+
+}  // namespace leasesim::core

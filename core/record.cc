@@ -1,0 +1,385 @@
+// record.cc — Go-exact raw record encoding and the Lease <-> record mapping.
+//
+// Ports resourcelock.LeaderElectionRecordToLeaseSpec / LeaseSpecToLeaderElectionRecord
+// (leaselock.go) and reproduces encoding/json's output for LeaderElectionRecord.
+#include "core/record.h"
+
+#include <charconv>
+#include <cstdint>
+
+namespace leasesim::core {
+namespace {
+
+// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+struct Civil {
+  int64_t y;
+  unsigned m, d;
+};
+constexpr Civil CivilFromDays(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {y + (m <= 2), m, d};
+}
+constexpr int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void AppendDigits(std::string& out, int64_t v, int width) {
+  char buf[24];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v > 0 || n < width);
+  while (n > 0) out.push_back(buf[--n]);
+}
+
+// Splits t into (seconds since epoch, ns within the second), flooring toward the past.
+void Split(WallTime t, int64_t& sec, int64_t& nsec) {
+  const int64_t ns = t.since_unix.count();
+  sec = ns / 1'000'000'000;
+  nsec = ns % 1'000'000'000;
+  if (nsec < 0) {
+    nsec += 1'000'000'000;
+    sec -= 1;
+  }
+}
+
+void AppendDateTime(std::string& out, int64_t sec) {
+  int64_t days = sec / 86400;
+  int64_t rem = sec % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days -= 1;
+  }
+  const Civil c = CivilFromDays(days);
+  AppendDigits(out, c.y, 4);
+  out.push_back('-');
+  AppendDigits(out, c.m, 2);
+  out.push_back('-');
+  AppendDigits(out, c.d, 2);
+  out.push_back('T');
+  AppendDigits(out, rem / 3600, 2);
+  out.push_back(':');
+  AppendDigits(out, rem / 60 % 60, 2);
+  out.push_back(':');
+  AppendDigits(out, rem % 60, 2);
+}
+
+void AppendTimeOrNull(std::string& out, WallTime t) {
+  if (t.IsZero()) {
+    out += "null";
+    return;
+  }
+  out.push_back('"');
+  AppendRFC3339Seconds(out, t);
+  out.push_back('"');
+}
+
+}  // namespace
+
+void AppendRFC3339Seconds(std::string& out, WallTime t) {
+  int64_t sec, nsec;
+  Split(t, sec, nsec);
+  AppendDateTime(out, sec);
+  out.push_back('Z');
+}
+
+void AppendRFC3339Micros(std::string& out, WallTime t) {
+  int64_t sec, nsec;
+  Split(t, sec, nsec);
+  AppendDateTime(out, sec);
+  out.push_back('.');
+  AppendDigits(out, nsec / 1000, 6);
+  out.push_back('Z');
+}
+
+bool ParseRFC3339(std::string_view s, WallTime& t) {
+  // YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)
+  auto num = [&](size_t pos, size_t len, int64_t& v) {
+    if (pos + len > s.size()) return false;
+    auto r = std::from_chars(s.data() + pos, s.data() + pos + len, v);
+    return r.ec == std::errc() && r.ptr == s.data() + pos + len;
+  };
+  int64_t y, mo, d, h, mi, se;
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+      s[16] != ':')
+    return false;
+  if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi) ||
+      !num(17, 2, se))
+    return false;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return false;
+  size_t pos = 19;
+  int64_t frac_ns = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    int digits = 0;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      if (digits < 9) frac_ns = frac_ns * 10 + (s[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) return false;
+    for (int i = digits; i < 9; ++i) frac_ns *= 10;
+  }
+  int64_t offset = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos + 6 == s.size() && (s[pos] == '+' || s[pos] == '-') && s[pos + 3] == ':') {
+    int64_t oh, om;
+    if (!num(pos + 1, 2, oh) || !num(pos + 4, 2, om)) return false;
+    offset = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);
+    pos += 6;
+  } else {
+    return false;
+  }
+  if (pos != s.size()) return false;
+  const int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset;
+  t = WallTime{Duration(secs * 1'000'000'000 + frac_ns)};
+  return true;
+}
+
+void AppendGoJSONString(std::string& out, std::string_view s) {
+  // encoding/json encodeState.string with escapeHTML = true.
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+        out.push_back(static_cast<char>(c));
+      } else if (c == '"' || c == '\\') {
+        out.push_back('\\');
+        out.push_back(static_cast<char>(c));
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (c == '\b') {
+        out += "\\b";
+      } else if (c == '\f') {
+        out += "\\f";
+      } else {
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+      }
+      ++i;
+      continue;
+    }
+    // Multi-byte UTF-8: validate; invalid bytes become \ufffd; U+2028/2029 are escaped.
+    int len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool valid = len > 0 && i + len <= s.size();
+    uint32_t cp = 0;
+    if (valid) {
+      cp = c & (0x7F >> len);
+      for (int k = 1; k < len; ++k) {
+        const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+        if ((cc & 0xC0) != 0x80) {
+          valid = false;
+          break;
+        }
+        cp = (cp << 6) | (cc & 0x3F);
+      }
+      if (valid) {
+        const uint32_t min_cp = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+        if (cp < min_cp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) valid = false;
+      }
+    }
+    if (!valid) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    if (cp == 0x2028 || cp == 0x2029) {
+      out += cp == 0x2028 ? "\\u2028" : "\\u2029";
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  out.push_back('"');
+}
+
+std::string MarshalRecord(const LeaderElectionRecord& r, bool coordinated_fields) {
+  std::string out;
+  out.reserve(192);
+  out += "{\"holderIdentity\":";
+  AppendGoJSONString(out, r.holderIdentity);
+  out += ",\"leaseDurationSeconds\":";
+  out += std::to_string(r.leaseDurationSeconds);
+  out += ",\"acquireTime\":";
+  AppendTimeOrNull(out, r.acquireTime);
+  out += ",\"renewTime\":";
+  AppendTimeOrNull(out, r.renewTime);
+  out += ",\"leaderTransitions\":";
+  out += std::to_string(r.leaderTransitions);
+  if (coordinated_fields) {
+    out += ",\"strategy\":";
+    AppendGoJSONString(out, r.strategy);
+    out += ",\"preferredHolder\":";
+    AppendGoJSONString(out, r.preferredHolder);
+  }
+  out.push_back('}');
+  return out;
+}
+
+namespace {
+
+// A minimal reader for the flat JSON objects MarshalRecord writes (and Go writes for the
+// annotation locks): string, integer, null and RFC 3339 string values.
+struct Reader {
+  std::string_view s;
+  size_t i = 0;
+  void Ws() {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
+  }
+  bool Eat(char c) {
+    Ws();
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+  bool String(std::string& out) {
+    Ws();
+    if (i >= s.size() || s[i] != '"') return false;
+    ++i;
+    out.clear();
+    while (i < s.size() && s[i] != '"') {
+      if (s[i] == '\\') {
+        if (++i >= s.size()) return false;
+        const char e = s[i++];
+        switch (e) {
+          case 'n': out.push_back('\n'); break;
+          case 't': out.push_back('\t'); break;
+          case 'r': out.push_back('\r'); break;
+          case 'b': out.push_back('\b'); break;
+          case 'f': out.push_back('\f'); break;
+          case 'u': {
+            if (i + 4 > s.size()) return false;
+            uint32_t cp = 0;
+            auto r = std::from_chars(s.data() + i, s.data() + i + 4, cp, 16);
+            if (r.ptr != s.data() + i + 4) return false;
+            i += 4;
+            if (cp < 0x80) {
+              out.push_back(static_cast<char>(cp));
+            } else if (cp < 0x800) {
+              out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+              out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            } else {
+              out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+              out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+              out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            }
+            break;
+          }
+          default: out.push_back(e);
+        }
+      } else {
+        out.push_back(s[i++]);
+      }
+    }
+    if (i >= s.size()) return false;
+    ++i;
+    return true;
+  }
+  bool Null() {
+    Ws();
+    if (s.substr(i, 4) == "null") {
+      i += 4;
+      return true;
+    }
+    return false;
+  }
+  bool Int(int& v) {
+    Ws();
+    auto r = std::from_chars(s.data() + i, s.data() + s.size(), v);
+    if (r.ec != std::errc()) return false;
+    i = static_cast<size_t>(r.ptr - s.data());
+    return true;
+  }
+  bool Time(WallTime& t) {
+    if (Null()) {
+      t = WallTime::Zero();
+      return true;
+    }
+    std::string str;
+    return String(str) && ParseRFC3339(str, t);
+  }
+};
+
+}  // namespace
+
+bool UnmarshalRecord(std::string_view raw, LeaderElectionRecord& r) {
+  r = LeaderElectionRecord{};
+  Reader rd{raw};
+  if (!rd.Eat('{')) return false;
+  if (rd.Eat('}')) return true;
+  do {
+    std::string key;
+    if (!rd.String(key) || !rd.Eat(':')) return false;
+    bool ok = true;
+    if (key == "holderIdentity") ok = rd.String(r.holderIdentity);
+    else if (key == "leaseDurationSeconds") ok = rd.Int(r.leaseDurationSeconds);
+    else if (key == "acquireTime") ok = rd.Time(r.acquireTime);
+    else if (key == "renewTime") ok = rd.Time(r.renewTime);
+    else if (key == "leaderTransitions") ok = rd.Int(r.leaderTransitions);
+    else if (key == "strategy") ok = rd.String(r.strategy);
+    else if (key == "preferredHolder") ok = rd.String(r.preferredHolder);
+    else return false;
+    if (!ok) return false;
+  } while (rd.Eat(','));
+  return rd.Eat('}');
+}
+
+LeaseSpec LeaderElectionRecordToLeaseSpec(const LeaderElectionRecord& r) {
+  LeaseSpec s;
+  s.holderIdentity = r.holderIdentity;
+  s.leaseDurationSeconds = static_cast<int32_t>(r.leaseDurationSeconds);
+  s.acquireTime = r.acquireTime;
+  s.renewTime = r.renewTime;
+  s.leaseTransitions = static_cast<int32_t>(r.leaderTransitions);
+  if (!r.strategy.empty()) s.strategy = r.strategy;
+  if (!r.preferredHolder.empty()) s.preferredHolder = r.preferredHolder;
+  return s;
+}
+
+LeaderElectionRecord LeaseSpecToLeaderElectionRecord(const LeaseSpec& s) {
+  LeaderElectionRecord r;
+  if (s.holderIdentity) r.holderIdentity = *s.holderIdentity;
+  if (s.leaseDurationSeconds) r.leaseDurationSeconds = *s.leaseDurationSeconds;
+  if (s.leaseTransitions) r.leaderTransitions = *s.leaseTransitions;
+  if (s.acquireTime) r.acquireTime = *s.acquireTime;
+  if (s.renewTime) r.renewTime = *s.renewTime;
+  if (s.strategy) r.strategy = *s.strategy;
+  if (s.preferredHolder) r.preferredHolder = *s.preferredHolder;
+  return r;
+}
+
+std::string ConcatRawRecord(std::string_view a, std::string_view b) {
+  std::string out;
+  out.reserve(a.size() + b.size() + 1);
+  out.append(a);
+  out.push_back(',');
+  out.append(b);
+  return out;
+}
+
+}  // namespace leasesim::core
