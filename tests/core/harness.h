@@ -85,11 +85,13 @@ class World {
   std::vector<std::string> actions;
   // Every effect the elector emitted, in order.
   std::vector<Effect> effects;
+  std::vector<MonoTime> effect_times;  // when each effect was emitted
   std::vector<RequestId> held;  // requests a reactor is holding
 
   void Apply(std::span<const Effect> out) {
     for (const Effect& e : out) {
       effects.push_back(e);
+      effect_times.push_back(now_);
       if (const auto* s = std::get_if<SendApiRequest>(&e)) {
         actions.emplace_back(VerbName(s->request.verb));
         const Reactor* r = nullptr;
@@ -168,6 +170,15 @@ class World {
   std::vector<std::string> Events() const {
     std::vector<std::string> v;
     for (const auto& e : All<RecordEvent>()) v.push_back("Normal LeaderElection baz " + std::string(e.message));
+    return v;
+  }
+  // Times at which effects of type T matching `pred` were emitted.
+  template <class T, class P>
+  std::vector<MonoTime> TimesOf(P pred) const {
+    std::vector<MonoTime> v;
+    for (size_t i = 0; i < effects.size(); ++i)
+      if (const auto* x = std::get_if<T>(&effects[i]))
+        if (pred(*x)) v.push_back(effect_times[i]);
     return v;
   }
   bool HasLog(LogMsg m) const {

@@ -1,0 +1,248 @@
+// leaselock_test.cc — resourcelock/leaselock_test.go (fake.NewClientset with a tracker),
+// plus the annotation locks and MultiLock of client-go v0.27 (Appendix A of the reference).
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "core/lock.h"
+
+using namespace leasesim::core;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A tiny object tracker: real NotFound / AlreadyExists / Conflict, resourceVersions.
+struct Tracker {
+  std::map<std::pair<Resource, std::string>, ObjectPtr> objects;
+  int rv = 100;
+  std::vector<std::string> actions;
+
+  ApiResponse Handle(const ApiRequest& r) {
+    actions.push_back(std::string(VerbName(r.verb)) + " " + std::string(ResourceName(r.resource)));
+    auto key = std::make_pair(r.resource, r.name);
+    auto it = objects.find(key);
+    ApiResponse resp;
+    resp.id = r.id;
+    switch (r.verb) {
+      case Verb::kGet:
+        if (it == objects.end()) return {r.id, Status::NotFound(r.resource, r.name), nullptr, {}};
+        resp.body = it->second;
+        return resp;
+      case Verb::kCreate: {
+        if (it != objects.end()) return {r.id, Status::AlreadyExists(r.resource, r.name), nullptr, {}};
+        Object o = *r.body;
+        Meta(o).resourceVersion = std::to_string(++rv);
+        objects[key] = resp.body = MakeObject(std::move(o));
+        resp.status = Status::OK(201);
+        return resp;
+      }
+      case Verb::kUpdate: {
+        if (it == objects.end()) return {r.id, Status::NotFound(r.resource, r.name), nullptr, {}};
+        if (Meta(*it->second).resourceVersion != Meta(*r.body).resourceVersion)
+          return {r.id, Status::Conflict(r.resource, r.name), nullptr, {}};
+        Object o = *r.body;
+        Meta(o).resourceVersion = std::to_string(++rv);
+        objects[key] = resp.body = MakeObject(std::move(o));
+        return resp;
+      }
+      case Verb::kDelete: break;
+    }
+    return resp;
+  }
+};
+
+// Runs one lock operation to completion against the tracker.
+Status Run(ResourceLock& lock, LockStep s, Tracker& t) {
+  while (s.send) s = lock.OnResponse(t.Handle(s.request));
+  return s.status;
+}
+
+LockConfig Cfg(LockKind k = LockKind::kLeases) {
+  LockConfig c;
+  c.kind = k;
+  c.namespace_ = "test-namespace";
+  c.name = "test-name";
+  c.identity = "test-identity";
+  return c;
+}
+
+LeaderElectionRecord Rec(std::string holder) {
+  LeaderElectionRecord r;
+  r.holderIdentity = std::move(holder);
+  r.leaseDurationSeconds = 15;
+  r.acquireTime = WallTime{std::chrono::seconds(1767225600)};
+  r.renewTime = WallTime{std::chrono::seconds(1767225605)};
+  r.leaderTransitions = 1;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("TestGetError", "[core][lock][client-go]") {
+  Tracker t;
+  ResourceLock lock(Cfg(), true);
+  Status st = Run(lock, lock.BeginGet(), t);
+  CHECK(st.IsNotFound());
+  CHECK(lock.cached_object() == nullptr);
+}
+
+TEST_CASE("TestGet", "[core][lock][client-go]") {
+  Tracker t;
+  ResourceLock lock(Cfg(), true);
+  LeaderElectionRecord r = Rec("test-identity");
+  r.strategy = "OldestEmulationVersion";
+  r.preferredHolder = "other";
+  REQUIRE(Run(lock, lock.BeginCreate(r), t).ok());
+  REQUIRE(Run(lock, lock.BeginGet(), t).ok());
+  CHECK(lock.got_record() == r);
+  LeaderElectionRecord parsed;
+  REQUIRE(UnmarshalRecord(lock.got_raw(), parsed));
+  CHECK(parsed.holderIdentity == "test-identity");
+  CHECK(lock.got_raw() == MarshalRecord(r));
+}
+
+TEST_CASE("TestCreateError", "[core][lock][client-go]") {
+  Tracker t;
+  ResourceLock lock(Cfg(), true);
+  REQUIRE(Run(lock, lock.BeginCreate(Rec("a")), t).ok());
+  Status st = Run(lock, lock.BeginCreate(Rec("a")), t);
+  CHECK(st.IsAlreadyExists());
+}
+
+TEST_CASE("TestUpdateError", "[core][lock][client-go]") {
+  Tracker t;
+  ResourceLock lock(Cfg(), true);
+  LockStep s = lock.BeginUpdate(Rec("a"));
+  CHECK_FALSE(s.send);  // no API call
+  CHECK(s.status.message == "lease not initialized, call get or create first");
+  CHECK(t.actions.empty());
+}
+
+TEST_CASE("TestDescribe", "[core][lock][client-go]") {
+  ResourceLock lock(Cfg(), true);
+  CHECK(lock.Describe() == "test-namespace/test-name");
+  CHECK(lock.Identity() == "test-identity");
+}
+
+TEST_CASE("TestUpdateWithNilLabelsOnLease", "[core][lock][client-go]") {
+  Tracker t;
+  LockConfig c = Cfg();
+  ResourceLock creator(c, true);
+  REQUIRE(Run(creator, creator.BeginCreate(Rec("a")), t).ok());  // lease with no labels
+  c.labels = {{"custom-key", "custom-val"}};
+  ResourceLock lock(c, true);
+  REQUIRE(Run(lock, lock.BeginGet(), t).ok());
+  REQUIRE(Run(lock, lock.BeginUpdate(Rec("test-identity")), t).ok());
+  const auto& lease = std::get<Lease>(*lock.cached_object());
+  CHECK(lease.metadata.labels == std::map<std::string, std::string>{{"custom-key", "custom-val"}});
+}
+
+TEST_CASE("TestUpdateWithNilLabelsOnLeaseLock", "[core][lock][client-go]") {
+  Tracker t;
+  LockConfig c = Cfg();
+  ResourceLock lock(c, true);
+  REQUIRE(Run(lock, lock.BeginCreate(Rec("a")), t).ok());
+  REQUIRE(Run(lock, lock.BeginUpdate(Rec("test-identity")), t).ok());
+  CHECK(std::get<Lease>(*lock.cached_object()).metadata.labels.empty());
+}
+
+TEST_CASE("TestLabelUpdate", "[core][lock][client-go]") {
+  Tracker t;
+  LockConfig c = Cfg();
+  c.labels = {{"custom-key", "custom-val"}};
+  ResourceLock lock(c, true);
+  REQUIRE(Run(lock, lock.BeginCreate(Rec("a")), t).ok());
+  // A foreign writer adds its own label.
+  {
+    Object o = *t.objects.begin()->second;
+    Meta(o).labels["foreign"] = "keep";
+    Meta(o).labels["custom-key"] = "changed";
+    Meta(o).resourceVersion = std::to_string(++t.rv);
+    t.objects.begin()->second = MakeObject(std::move(o));
+  }
+  REQUIRE(Run(lock, lock.BeginGet(), t).ok());
+  REQUIRE(Run(lock, lock.BeginUpdate(Rec("test-identity")), t).ok());
+  CHECK(std::get<Lease>(*lock.cached_object()).metadata.labels ==
+        std::map<std::string, std::string>{{"custom-key", "custom-val"}, {"foreign", "keep"}});
+}
+
+TEST_CASE("LeaseLock: a failed Update keeps the mutated cache with the old resourceVersion", "[core][lock]") {
+  // PR #95939: the cache is not cleared on error, so release still works afterwards, and
+  // the next fast-path Update carries the stale resourceVersion (409).
+  Tracker t;
+  ResourceLock lock(Cfg(), true);
+  REQUIRE(Run(lock, lock.BeginCreate(Rec("a")), t).ok());
+  const std::string rv = Meta(*lock.cached_object()).resourceVersion;
+  ResourceLock other(Cfg(), true);
+  REQUIRE(Run(other, other.BeginGet(), t).ok());
+  REQUIRE(Run(other, other.BeginUpdate(Rec("b")), t).ok());
+  Status st = Run(lock, lock.BeginUpdate(Rec("a2")), t);
+  CHECK(st.IsConflict());
+  REQUIRE(lock.cached_object() != nullptr);
+  CHECK(Meta(*lock.cached_object()).resourceVersion == rv);
+  CHECK(std::get<Lease>(*lock.cached_object()).spec.holderIdentity == std::optional<std::string>("a2"));
+}
+
+TEST_CASE("annotation locks keep the record in control-plane.alpha.kubernetes.io/leader", "[core][lock]") {
+  for (LockKind k : {LockKind::kConfigMaps, LockKind::kEndpoints}) {
+    CAPTURE(LockKindName(k));
+    Tracker t;
+    ResourceLock lock(Cfg(k), /*coordinated_fields=*/false);
+    LockStep s = lock.BeginUpdate(Rec("a"));
+    CHECK(s.status.message ==
+          (k == LockKind::kConfigMaps ? "configmap not initialized, call get or create first"
+                                      : "endpoint not initialized, call get or create first"));
+    REQUIRE(Run(lock, lock.BeginCreate(Rec("a")), t).ok());
+    const ObjectPtr obj = t.objects.begin()->second;
+    CHECK(ResourceOf(*obj) == (k == LockKind::kConfigMaps ? Resource::kConfigMaps : Resource::kEndpoints));
+    const std::string ann = Meta(*obj).annotations.at("control-plane.alpha.kubernetes.io/leader");
+    CHECK(ann == MarshalRecord(Rec("a"), false));
+    REQUIRE(Run(lock, lock.BeginGet(), t).ok());
+    CHECK(lock.got_raw() == ann);
+    CHECK(lock.got_record() == Rec("a"));
+  }
+}
+
+TEST_CASE("testTryAcquireOrRenewMultiLock (v0.27) API call sequences", "[core][lock][client-go]") {
+  SECTION("acquire from no object: get P 404; create P; create S") {
+    Tracker t;
+    ResourceLock lock(Cfg(LockKind::kEndpointsLeases), false);
+    CHECK(Run(lock, lock.BeginGet(), t).IsNotFound());
+    REQUIRE(Run(lock, lock.BeginCreate(Rec("test-identity")), t).ok());
+    CHECK(t.actions == std::vector<std::string>{"get endpoints", "create endpoints", "create leases"});
+  }
+  SECTION("old client holds the primary only: Get returns the primary record") {
+    Tracker t;
+    ResourceLock old(Cfg(LockKind::kEndpoints), false);
+    REQUIRE(Run(old, old.BeginCreate(Rec("bing")), t).ok());
+    ResourceLock lock(Cfg(LockKind::kEndpointsLeases), false);
+    REQUIRE(Run(lock, lock.BeginGet(), t).ok());
+    CHECK(lock.got_record().holderIdentity == "bing");
+    CHECK(lock.got_raw() == MarshalRecord(Rec("bing"), false));
+  }
+  SECTION("holders differ: UnknownLeader and concatenated raw records") {
+    Tracker t;
+    ResourceLock p(Cfg(LockKind::kConfigMaps), false);
+    REQUIRE(Run(p, p.BeginCreate(Rec("bing")), t).ok());
+    ResourceLock s(Cfg(LockKind::kLeases), false);
+    REQUIRE(Run(s, s.BeginCreate(Rec("baz")), t).ok());
+    ResourceLock lock(Cfg(LockKind::kConfigMapsLeases), false);
+    REQUIRE(Run(lock, lock.BeginGet(), t).ok());
+    CHECK(lock.got_record().holderIdentity == "leaderelection.k8s.io/unknown");
+    LeaderElectionRecord unknown = Rec("bing");
+    unknown.holderIdentity = "leaderelection.k8s.io/unknown";
+    CHECK(lock.got_raw() == ConcatRawRecord(MarshalRecord(unknown, false), MarshalRecord(Rec("baz"), false)));
+  }
+  SECTION("update: update P; get S 404; create S") {
+    Tracker t;
+    ResourceLock old(Cfg(LockKind::kEndpoints), false);
+    REQUIRE(Run(old, old.BeginCreate(Rec("bing")), t).ok());
+    ResourceLock lock(Cfg(LockKind::kEndpointsLeases), false);
+    REQUIRE(Run(lock, lock.BeginGet(), t).ok());
+    t.actions.clear();
+    REQUIRE(Run(lock, lock.BeginUpdate(Rec("test-identity")), t).ok());
+    CHECK(t.actions == std::vector<std::string>{"update endpoints", "get leases", "create leases"});
+    REQUIRE(Run(lock, lock.BeginGet(), t).ok());
+    CHECK(lock.got_record().holderIdentity == "test-identity");
+  }
+}
