@@ -37,7 +37,7 @@ TEST_CASE("Conflict carries storage's optimistic-lock text", "[core][api]") {
         R"(Operation cannot be fulfilled on configmaps "cm": some reason)");
 }
 
-TEST_CASE("Invalid names the qualified kind; core kinds have no group", "[core][api]") {
+TEST_CASE("Invalid names the qualified kind and core kinds have no group", "[core][api]") {
   const Status s = Status::Invalid(Resource::kLeases, "bar",
                                    "spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0");
   CHECK(s.reason == Reason::kInvalid);

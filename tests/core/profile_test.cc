@@ -93,7 +93,7 @@ TEST_CASE("< 1.30: no fast path, every renew is a GET then a PUT", "[core][profi
   }
 }
 
-TEST_CASE("1.30–1.35 log a fast-path failure as an error; 1.36+ at V(2)", "[core][profile]") {
+TEST_CASE("1.30–1.35 log a fast-path failure as an error and 1.36+ at V(2)", "[core][profile]") {
   for (int minor : {35, 36}) {
     CAPTURE(minor);
     LeaderElector le(TestConfig(), VersionProfile::ForMinor(minor), 1);
@@ -175,7 +175,7 @@ TEST_CASE("< 1.27: 'stopped leading' is recorded only when renewal fails", "[cor
   }
 }
 
-TEST_CASE("< 1.28 accepts an empty identity; < 1.31 writes the 5-key record", "[core][profile]") {
+TEST_CASE("< 1.28 accepts an empty identity and < 1.31 writes the 5-key record", "[core][profile]") {
   LeaderElectionConfig c = TestConfig();
   c.lock.identity = "";
   CHECK_FALSE(ValidateConfig(c, VersionProfile::ForMinor(27)).has_value());

@@ -53,7 +53,7 @@ std::vector<double> SecondsSince(const std::vector<MonoTime>& ts, MonoTime t0) {
 
 }  // namespace
 
-TEST_CASE("acquire: retry delays lie in [RP, 2.2·RP) and follow the elector's PRNG stream", "[core][timing]") {
+TEST_CASE("acquire: retry delays lie between RP and 2.2·RP and follow the elector's PRNG stream", "[core][timing]") {
   const uint64_t seed = GENERATE(1u, 42u, 9001u);
   CAPTURE(seed);
   LeaderElector le(TestConfig(15s, 10s, 2s), VersionProfile{}, seed);
@@ -187,7 +187,7 @@ TEST_CASE("renew: the leader gives up RetryPeriod + RenewDeadline after its last
   for (size_t i = 1; i < ok_renews.size(); ++i) CHECK(ok_renews[i] - ok_renews[i - 1] == 2s + 10ms);
 }
 
-TEST_CASE("Cancel between renew polls exits quietly; during acquire OnStoppedLeading still runs", "[core][timing]") {
+TEST_CASE("Cancel between renew polls exits quietly and during acquire OnStoppedLeading still runs", "[core][timing]") {
   SECTION("between polls: no 'Failed to renew lease', master_status stays 1") {
     LeaderElector le(TestConfig(15s, 10s, 2s), VersionProfile{}, 3);
     World w(le);
