@@ -1,0 +1,368 @@
+// api_server.cc — the fake kube-apiserver's store, validation, admission and accounting.
+#include "sim/api_server.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdio>
+
+namespace leasesim::sim {
+namespace {
+
+using core::ApiRequest;
+using core::ApiResponse;
+using core::Object;
+using core::Resource;
+using core::Status;
+using core::Verb;
+
+constexpr int64_t kNanoTokensPerToken = 1'000'000'000;
+
+size_t Index(Verb v) { return static_cast<size_t>(v); }
+size_t Index(Resource r) { return static_cast<size_t>(r); }
+
+// ServerWall is the true wall-clock reading at true instant `now`: the server's clock
+// is exact (node clocks are where skew lives).
+core::WallTime ServerWall(TrueTime now) { return kEpochWall + (now - kTrueEpoch); }
+
+// UidFor derives a UUID-shaped uid (version 4 layout) from the resourceVersion of the
+// create, so uids are unique per store and identical across runs.
+std::string UidFor(std::string_view rv) {
+  uint64_t h1 = core::StableHash(rv, core::StableHash("uid/"));
+  uint64_t state = h1;
+  const uint64_t h2 = core::SplitMix64(state);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx",
+                static_cast<unsigned>(h1 >> 32), static_cast<unsigned>((h1 >> 16) & 0xffff),
+                static_cast<unsigned>(h1 & 0xfff),
+                static_cast<unsigned>(0x8000 | ((h2 >> 48) & 0x3fff)),
+                static_cast<unsigned long long>(h2 & 0xffffffffffffULL));
+  return buf;
+}
+
+// ValidateLeaseSpec ports ValidateLeaseSpec (kubernetes pkg/apis/coordination/validation)
+// and returns field.ErrorList's aggregate text: one error as is, several as "[a, b]".
+// The CoordinatedLeaseStrategy name check is not ported.
+std::string ValidateLeaseSpec(const core::LeaseSpec& spec) {
+  std::vector<std::string> errs;
+  if (spec.leaseDurationSeconds && *spec.leaseDurationSeconds <= 0) {
+    errs.push_back("spec.leaseDurationSeconds: Invalid value: " +
+                   std::to_string(*spec.leaseDurationSeconds) + ": must be greater than 0");
+  }
+  if (spec.leaseTransitions && *spec.leaseTransitions < 0) {
+    errs.push_back("spec.leaseTransitions: Invalid value: " + std::to_string(*spec.leaseTransitions) +
+                   ": must be greater than or equal to 0");
+  }
+  if (spec.preferredHolder && !spec.preferredHolder->empty() &&
+      (!spec.strategy || spec.strategy->empty())) {
+    errs.push_back("spec.preferredHolder: Forbidden: may only be specified if `strategy` is defined");
+  }
+  if (errs.empty()) return {};
+  if (errs.size() == 1) return errs[0];
+  std::string out = "[";
+  for (size_t i = 0; i < errs.size(); ++i) {
+    if (i) out += ", ";
+    out += errs[i];
+  }
+  return out + "]";
+}
+
+bool SameMeta(const core::ObjectMeta& a, const core::ObjectMeta& b) {
+  return a.name == b.name && a.namespace_ == b.namespace_ && a.uid == b.uid &&
+         a.creationTimestamp == b.creationTimestamp && a.labels == b.labels &&
+         a.annotations == b.annotations;
+}
+
+bool SameLeaseSpec(const core::LeaseSpec& a, const core::LeaseSpec& b) {
+  return a.holderIdentity == b.holderIdentity && a.leaseDurationSeconds == b.leaseDurationSeconds &&
+         a.acquireTime == b.acquireTime && a.renewTime == b.renewTime &&
+         a.leaseTransitions == b.leaseTransitions && a.strategy == b.strategy &&
+         a.preferredHolder == b.preferredHolder;
+}
+
+// SameContent is true when `a` and `b` would serialize identically apart from
+// resourceVersion: GuaranteedUpdate then skips the write (etcd3 store, "bytes.Equal").
+bool SameContent(const Object& a, const Object& b) {
+  if (a.index() != b.index() || !SameMeta(core::Meta(a), core::Meta(b))) return false;
+  if (const auto* la = std::get_if<core::Lease>(&a)) return SameLeaseSpec(la->spec, std::get<core::Lease>(b).spec);
+  if (const auto* ca = std::get_if<core::ConfigMap>(&a)) return ca->data == std::get<core::ConfigMap>(b).data;
+  return true;
+}
+
+// Failed is a response with no body.
+ApiResponse Failed(Status s) {
+  ApiResponse r;
+  r.status = std::move(s);
+  return r;
+}
+
+core::WallTime TruncateToSeconds(core::WallTime t) {
+  const auto ns = t.since_unix.count();
+  auto r = ns % 1'000'000'000;
+  if (r < 0) r += 1'000'000'000;
+  return core::WallTime{Duration(ns - r)};
+}
+
+}  // namespace
+
+ApiServer::ApiServer(ApiServerConfig config)
+    : config_(std::move(config)),
+      latency_rng_(core::Prng::Stream(config_.seed, "apiserver/latency")),
+      error_rng_(core::Prng::Stream(config_.seed, "apiserver/errors")),
+      last_arrival_(kTrueEpoch) {
+  SetErrorInjection(config_.error_ratio, config_.error_code);
+  SetQpsLimit(config_.qps, config_.burst, config_.retry_after);
+  const int inflight = config_.max_inflight;
+  config_.max_inflight = 0;
+  SetMaxInflight(inflight);
+  assert(std::all_of(config_.watchers.begin(), config_.watchers.end(), [](int w) { return w >= 0; }));
+}
+
+void ApiServer::SetErrorInjection(double ratio, int code) {
+  assert(ratio >= 0 && ratio <= 1);
+  assert(code == 500 || code == 503 || code == 504);
+  config_.error_ratio = ratio;
+  config_.error_code = code;
+}
+
+void ApiServer::SetQpsLimit(int64_t qps, int64_t burst, Duration retry_after) {
+  assert(qps >= 0);
+  assert(qps == 0 || burst >= 1);
+  assert(retry_after >= Duration{0});
+  config_.qps = qps;
+  config_.burst = burst;
+  config_.retry_after = retry_after;
+  bucket_nanotokens_ = burst * kNanoTokensPerToken;
+  bucket_updated_ = last_arrival_;
+}
+
+void ApiServer::SetMaxInflight(int max_inflight) {
+  assert(max_inflight >= 0);
+  if (max_inflight == 0) {
+    slot_free_at_ = {};
+  } else {
+    // Growing adds idle slots; shrinking retires the slots that free up first, so
+    // requests already admitted keep their completion times.
+    while (static_cast<int>(slot_free_at_.size()) < max_inflight) slot_free_at_.push(TrueTime{});
+    while (static_cast<int>(slot_free_at_.size()) > max_inflight) slot_free_at_.pop();
+  }
+  config_.max_inflight = max_inflight;
+}
+
+void ApiServer::SetWatchers(Resource resource, int watchers) {
+  assert(watchers >= 0);
+  config_.watchers[Index(resource)] = watchers;
+}
+
+std::string ApiServer::ResourceVersion() const { return std::to_string(resource_version_); }
+
+core::ObjectPtr ApiServer::Lookup(Resource resource, std::string_view namespace_,
+                                  std::string_view name) const {
+  const auto it = store_.find(Key{resource, std::string(namespace_), std::string(name)});
+  return it == store_.end() ? nullptr : it->second;
+}
+
+bool ApiServer::TakeToken(TrueTime now) {
+  if (config_.qps == 0) return true;
+  const int64_t cap = config_.burst * kNanoTokensPerToken;
+  const int64_t elapsed_ns = (now - bucket_updated_).count();
+  // Refill at qps nano-tokens per ns; a gap long enough to fill the bucket is clamped
+  // before multiplying, so the product never overflows.
+  if (elapsed_ns >= cap / config_.qps) {
+    bucket_nanotokens_ = cap;
+  } else {
+    bucket_nanotokens_ = std::min(cap, bucket_nanotokens_ + elapsed_ns * config_.qps);
+  }
+  bucket_updated_ = now;
+  if (bucket_nanotokens_ < kNanoTokensPerToken) return false;
+  bucket_nanotokens_ -= kNanoTokensPerToken;
+  return true;
+}
+
+ApiResponse ApiServer::Reject(const ApiRequest& r, Status status, Duration retry_after) {
+  CountResponse(r.verb, status.code);
+  return ApiResponse{.id = r.id, .status = std::move(status), .body = nullptr, .retry_after = retry_after};
+}
+
+Admission ApiServer::Arrive(const ApiRequest& r, TrueTime now) {
+  assert(now >= last_arrival_ && "Arrive must be called in true-time order");
+  last_arrival_ = now;
+  ++stats_.requests_by_verb[Index(r.verb)];
+  const auto second = static_cast<size_t>((now - kTrueEpoch) / std::chrono::seconds(1));
+  if (second >= stats_.requests_per_second.size()) stats_.requests_per_second.resize(second + 1);
+  ++stats_.requests_per_second[second][Index(r.verb)];
+
+  Admission a;
+  switch (config_.outage) {
+    case OutageMode::kDrop:
+      ++stats_.dropped;
+      a.kind = Admission::Kind::kDropped;
+      return a;
+    case OutageMode::kRefuse:
+      a.kind = Admission::Kind::kRejected;
+      a.response = Reject(r, Status::ServiceUnavailable(), Duration{0});
+      return a;
+    case OutageMode::kNone:
+      break;
+  }
+  if (!TakeToken(now)) {
+    // Retry-After carries whole seconds: round up.
+    const auto secs = std::chrono::ceil<std::chrono::seconds>(config_.retry_after);
+    a.kind = Admission::Kind::kRejected;
+    a.response = Reject(r, Status::TooManyRequests(), secs);
+    return a;
+  }
+  if (config_.error_ratio > 0 && error_rng_.Float64() < config_.error_ratio) {
+    Status s = config_.error_code == 503   ? Status::ServiceUnavailable()
+               : config_.error_code == 504 ? Status::ServerTimeout()
+                                           : Status::InternalError();
+    a.kind = Admission::Kind::kRejected;
+    a.response = Reject(r, std::move(s), Duration{0});
+    return a;
+  }
+  a.kind = Admission::Kind::kProcessed;
+  a.latency = config_.latency.Sample(latency_rng_);
+  assert(a.latency >= Duration{0});
+  TrueTime start = now;
+  if (config_.max_inflight > 0) {
+    // FIFO over c slots: the request takes the slot that frees first (an M/G/c queue
+    // served in arrival order), so waiting grows with the backlog (kubernetes#67651).
+    start = std::max(now, slot_free_at_.top());
+    slot_free_at_.pop();
+    slot_free_at_.push(start + a.latency);
+  }
+  a.queue_delay = start - now;
+  a.complete_at = start + a.latency;
+  stats_.max_queue_delay = std::max(stats_.max_queue_delay, a.queue_delay);
+  return a;
+}
+
+ApiResponse ApiServer::Complete(const ApiRequest& r, TrueTime now) {
+  ApiResponse resp;
+  switch (r.verb) {
+    case Verb::kGet: resp = Get(r); break;
+    case Verb::kCreate: resp = Create(r, now); break;
+    case Verb::kUpdate: resp = Update(r, now); break;
+    case Verb::kDelete: resp = Delete(r, now); break;
+  }
+  resp.id = r.id;
+  CountResponse(r.verb, resp.status.code);
+  return resp;
+}
+
+void ApiServer::CountResponse(Verb verb, int code) {
+  ++stats_.responses_by_code[code];
+  ++stats_.responses_by_verb_code[{verb, code}];
+}
+
+Object ApiServer::Receive(const ApiRequest& r) const {
+  assert(r.body && "create/update need a body");
+  assert(core::ResourceOf(*r.body) == r.resource);
+  Object obj = *r.body;
+  core::ObjectMeta& m = core::Meta(obj);
+  // The REST path names the object; a body naming another one is a client bug (the real
+  // server answers 400 BadRequest).
+  assert(m.name.empty() || m.name == r.name);
+  assert(m.namespace_.empty() || m.namespace_ == r.namespace_);
+  m.name = r.name;
+  m.namespace_ = r.namespace_;
+  if (auto* lease = std::get_if<core::Lease>(&obj)) {
+    if (lease->spec.acquireTime) lease->spec.acquireTime = core::TruncateToMicros(*lease->spec.acquireTime);
+    if (lease->spec.renewTime) lease->spec.renewTime = core::TruncateToMicros(*lease->spec.renewTime);
+  }
+  return obj;
+}
+
+std::string ApiServer::NextResourceVersion() { return std::to_string(++resource_version_); }
+
+void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, core::ObjectPtr obj) {
+  ++stats_.writes;
+  stats_.watch_events[Index(r.resource)] += static_cast<uint64_t>(config_.watchers[Index(r.resource)]);
+  if (observer_) {
+    observer_(AppliedWrite{.at = now,
+                           .request_id = r.id,
+                           .verb = verb,
+                           .resource = r.resource,
+                           .resourceVersion = core::Meta(*obj).resourceVersion,
+                           .object = std::move(obj)});
+  }
+}
+
+ApiResponse ApiServer::Get(const ApiRequest& r) {
+  const auto it = store_.find(Key{r.resource, r.namespace_, r.name});
+  if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
+  return {.status = Status::OK(200), .body = it->second};
+}
+
+ApiResponse ApiServer::Create(const ApiRequest& r, TrueTime now) {
+  Key key{r.resource, r.namespace_, r.name};
+  if (store_.contains(key)) return Failed(Status::AlreadyExists(r.resource, r.name));
+  Object obj = Receive(r);
+  if (const auto* lease = std::get_if<core::Lease>(&obj)) {
+    if (std::string errs = ValidateLeaseSpec(lease->spec); !errs.empty()) {
+      return Failed(Status::Invalid(r.resource, r.name, errs));
+    }
+  }
+  core::ObjectMeta& m = core::Meta(obj);
+  // The server owns these (rest.FillObjectMetaSystemFields; the storage versioner).
+  m.resourceVersion = NextResourceVersion();
+  m.uid = UidFor(m.resourceVersion);
+  m.creationTimestamp = TruncateToSeconds(ServerWall(now));  // metav1.Time: seconds
+  core::ObjectPtr stored = core::MakeObject(std::move(obj));
+  store_.emplace(std::move(key), stored);
+  RecordWrite(r, Verb::kCreate, now, stored);
+  return {.status = Status::OK(201), .body = std::move(stored)};
+}
+
+ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
+  const auto it = store_.find(Key{r.resource, r.namespace_, r.name});
+  if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
+  Object obj = Receive(r);
+  core::ObjectMeta& m = core::Meta(obj);
+  const core::ObjectMeta& old = core::Meta(*it->second);
+  // Port of the optimistic-concurrency check in the generic registry's Store.Update
+  // (k8s.io/apiserver pkg/registry/generic/registry/store.go).
+  if (m.resourceVersion.empty()) {
+    if (r.resource == Resource::kLeases) {
+      // leaseStrategy.AllowUnconditionalUpdate() is false. The Invalid error is built
+      // from the group and *resource* (not kind), and the uint64 0 prints as 0x0.
+      return Failed({core::Reason::kInvalid, 422,
+                     "leases.coordination.k8s.io \"" + r.name +
+                         "\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be "
+                         "specified for an update"});
+    }
+    // configmaps and endpoints allow unconditional updates: last writer wins.
+  } else if (m.resourceVersion != old.resourceVersion) {
+    return Failed(Status::Conflict(r.resource, r.name));
+  }
+  if (const auto* lease = std::get_if<core::Lease>(&obj)) {
+    if (std::string errs = ValidateLeaseSpec(lease->spec); !errs.empty()) {
+      return Failed(Status::Invalid(r.resource, r.name, errs));
+    }
+  }
+  m.uid = old.uid;
+  m.creationTimestamp = old.creationTimestamp;
+  if (SameContent(obj, *it->second)) {
+    // Nothing changed: no new resourceVersion, no watch event.
+    return {.status = Status::OK(200), .body = it->second};
+  }
+  m.resourceVersion = NextResourceVersion();
+  core::ObjectPtr stored = core::MakeObject(std::move(obj));
+  it->second = stored;
+  RecordWrite(r, Verb::kUpdate, now, stored);
+  return {.status = Status::OK(200), .body = std::move(stored)};
+}
+
+ApiResponse ApiServer::Delete(const ApiRequest& r, TrueTime now) {
+  const auto it = store_.find(Key{r.resource, r.namespace_, r.name});
+  if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
+  // The delete is a write: it gets its own resourceVersion, which the watch event and
+  // the returned object carry.
+  Object last = *it->second;
+  core::Meta(last).resourceVersion = NextResourceVersion();
+  core::ObjectPtr deleted = core::MakeObject(std::move(last));
+  store_.erase(it);
+  RecordWrite(r, Verb::kDelete, now, deleted);
+  return {.status = Status::OK(200), .body = std::move(deleted)};
+}
+
+}  // namespace leasesim::sim

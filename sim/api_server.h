@@ -1,0 +1,193 @@
+// api_server.h — the fake kube-apiserver: an in-memory object store with Kubernetes
+// semantics, and a request lifecycle the runner schedules on true time.
+//
+// Storage follows k8s.io/apiserver's generic registry over etcd3: one global
+// resourceVersion (decimal, starting at "1000", +1 per applied write), compare-and-swap
+// updates (409 Conflict on a stale resourceVersion), 404 NotFound, 409 AlreadyExists,
+// server-side Lease validation (kubernetes pkg/apis/coordination/validation), MicroTime
+// truncated to microseconds on receipt, and no-op updates that change nothing (no new
+// resourceVersion, no watch event), as GuaranteedUpdate skips them.
+//
+// A request is handled in two steps so that it takes time:
+//
+//   sim::Admission a = server.Arrive(req, now);          // at the instant it arrives
+//   switch (a.kind) {
+//     case sim::Admission::Kind::kProcessed:              // schedule the linearization point
+//       at(a.complete_at, [&] { deliver(server.Complete(req, a.complete_at)); }); break;
+//     case sim::Admission::Kind::kRejected: deliver(a.response); break;   // 429 / 5xx now
+//     case sim::Admission::Kind::kDropped: break;                          // never answered
+//   }
+//
+// Arrive draws from two PRNG streams of the run seed, "apiserver/latency" and
+// "apiserver/errors", so changing the error ratio never shifts the latency samples.
+// Everything is single-threaded and deterministic; nothing reads a clock.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <queue>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/api.h"
+#include "core/objects.h"
+#include "core/prng.h"
+#include "sim/distributions.h"
+#include "sim/true_time.h"
+
+namespace leasesim::sim {
+
+// OutageMode is what an unavailable API server does with a request: kDrop never answers
+// (the client's timeout fires, as with a blackholed endpoint), kRefuse answers 503 at once
+// (a load balancer with no healthy backend).
+enum class OutageMode : uint8_t { kNone, kDrop, kRefuse };
+
+// ApiServerConfig is the server's behaviour at start; every part can be changed later
+// with the setters of ApiServer.
+struct ApiServerConfig {
+  uint64_t seed = 0;
+  // Processing latency of one request once it holds a slot (sampled per request).
+  Distribution latency = Distribution::Constant(std::chrono::milliseconds(2));
+  // Concurrent request slots (kube-apiserver --max-requests-inflight); 0 = unlimited.
+  // When all are busy, requests wait in FIFO order.
+  int max_inflight = 0;
+  // Token-bucket QPS limit: `qps` tokens per second up to `burst`; 0 = no limit. A
+  // request finding no token gets 429 with `retry_after` (whole seconds on the wire).
+  int64_t qps = 0;
+  int64_t burst = 1;
+  Duration retry_after = std::chrono::seconds(1);
+  // Injected server errors: this ratio of admitted requests is answered at once with
+  // `error_code` (500, 503 or 504) instead of being processed.
+  double error_ratio = 0;
+  int error_code = 500;
+  OutageMode outage = OutageMode::kNone;
+  // Watchers per resource kind (informers watching that kind): each applied write to an
+  // object of the kind is one watch event per watcher. Indexed by core::Resource.
+  std::array<int, 3> watchers{0, 0, 0};
+};
+
+// Admission is what Arrive decided for one request.
+struct Admission {
+  enum class Kind : uint8_t {
+    kProcessed,  // Complete(request, complete_at) gives the response
+    kRejected,   // `response` is the answer, sent at the arrival instant
+    kDropped,    // never answered
+  };
+  Kind kind = Kind::kProcessed;
+  TrueTime complete_at{};   // kProcessed: arrival + queue_delay + latency
+  Duration queue_delay{0};  // kProcessed: time spent waiting for a free slot
+  Duration latency{0};      // kProcessed: processing latency sampled for it
+  core::ApiResponse response;  // kRejected
+};
+
+// AppliedWrite is one write that changed the store (create, update or delete), in the
+// order applied. `object` is the stored object (for delete: the last stored state).
+struct AppliedWrite {
+  TrueTime at{};
+  core::RequestId request_id = 0;
+  core::Verb verb = core::Verb::kCreate;
+  core::Resource resource = core::Resource::kLeases;
+  std::string resourceVersion;
+  core::ObjectPtr object;
+};
+
+// ApiServerStats counts what the server saw. Maps are ordered (deterministic output).
+struct ApiServerStats {
+  std::array<uint64_t, 4> requests_by_verb{};  // arrivals, indexed by core::Verb
+  std::map<int, uint64_t> responses_by_code;   // 200, 201, 404, 409, 422, 429, 5xx
+  std::map<std::pair<core::Verb, int>, uint64_t> responses_by_verb_code;
+  // requests_per_second[s][verb]: arrivals during whole second s since kTrueEpoch.
+  std::vector<std::array<uint64_t, 4>> requests_per_second;
+  uint64_t dropped = 0;        // requests never answered (outage kDrop)
+  uint64_t writes = 0;         // applied writes (each bumped the resourceVersion)
+  std::array<uint64_t, 3> watch_events{};  // by core::Resource: writes x watchers
+  Duration max_queue_delay{0};
+};
+
+// ApiServer is the fake kube-apiserver. Not copyable (the store shares immutable objects,
+// the observer may capture the runner).
+class ApiServer {
+ public:
+  explicit ApiServer(ApiServerConfig config = {});
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Arrive decides, at the request's arrival `now` (>= kTrueEpoch, non-decreasing across
+  // calls), whether it is dropped (outage kDrop), refused with 503 (outage kRefuse),
+  // throttled with 429 + Retry-After (token bucket), failed with the injected error code,
+  // or processed: then it takes the earliest free slot (FIFO) and completes at
+  // now + queue_delay + latency. Counts the request and any immediate response.
+  [[nodiscard]] Admission Arrive(const core::ApiRequest& request, TrueTime now);
+
+  // Complete applies a processed request at its completion instant (the linearization
+  // point) and returns the response: get 200 / 404; create 201 / 409 AlreadyExists /
+  // 422; update 200 / 404 / 409 Conflict (stale resourceVersion) / 422 (invalid, or a
+  // Lease without resourceVersion: leases do not allow unconditional updates); delete
+  // 200 / 404. The response body is the stored object itself (shared, immutable).
+  // Invariant: a failed request leaves the store unchanged.
+  [[nodiscard]] core::ApiResponse Complete(const core::ApiRequest& request, TrueTime now);
+
+  // Lookup returns the stored object or null.
+  [[nodiscard]] core::ObjectPtr Lookup(core::Resource resource, std::string_view namespace_,
+                                       std::string_view name) const;
+  // ResourceVersion is the current global resourceVersion ("1000" before any write).
+  [[nodiscard]] std::string ResourceVersion() const;
+
+  // SetWriteObserver registers `f`, called for every applied write (replaces any previous).
+  void SetWriteObserver(std::function<void(const AppliedWrite&)> f) { observer_ = std::move(f); }
+
+  // Setters: behaviour changes take effect for requests arriving from now on; requests
+  // already admitted keep their completion time.
+  void SetOutage(OutageMode mode) { config_.outage = mode; }
+  void SetErrorInjection(double ratio, int code);
+  void SetLatency(const Distribution& d) { config_.latency = d; }
+  // SetQpsLimit: qps 0 removes the limit; the bucket starts full.
+  void SetQpsLimit(int64_t qps, int64_t burst, Duration retry_after);
+  // SetMaxInflight: 0 = unlimited. Shrinking keeps the busiest slots.
+  void SetMaxInflight(int max_inflight);
+  void SetWatchers(core::Resource resource, int watchers);
+
+  const ApiServerConfig& config() const { return config_; }
+  const ApiServerStats& stats() const { return stats_; }
+
+ private:
+  struct Key {
+    core::Resource resource;
+    std::string namespace_;
+    std::string name;
+    friend auto operator<=>(const Key&, const Key&) = default;
+  };
+
+  core::ApiResponse Get(const core::ApiRequest& r);
+  core::ApiResponse Create(const core::ApiRequest& r, TrueTime now);
+  core::ApiResponse Update(const core::ApiRequest& r, TrueTime now);
+  core::ApiResponse Delete(const core::ApiRequest& r, TrueTime now);
+  // Receive copies the request body as the server decodes it: namespace and name from
+  // the request path, MicroTimes truncated to microseconds.
+  core::Object Receive(const core::ApiRequest& r) const;
+  std::string NextResourceVersion();
+  void RecordWrite(const core::ApiRequest& r, core::Verb verb, TrueTime now, core::ObjectPtr obj);
+  void CountResponse(core::Verb verb, int code);
+  bool TakeToken(TrueTime now);
+  core::ApiResponse Reject(const core::ApiRequest& r, core::Status status, Duration retry_after);
+
+  ApiServerConfig config_;
+  ApiServerStats stats_;
+  std::map<Key, core::ObjectPtr> store_;
+  uint64_t resource_version_ = 1000;
+  core::Prng latency_rng_;
+  core::Prng error_rng_;
+  // Token bucket in nano-tokens (1 token = 1e9), refilled at qps per ns.
+  int64_t bucket_nanotokens_ = 0;
+  TrueTime bucket_updated_{};
+  // The instants each slot becomes free (min-heap); size == max_inflight when limited.
+  std::priority_queue<TrueTime, std::vector<TrueTime>, std::greater<>> slot_free_at_;
+  std::function<void(const AppliedWrite&)> observer_;
+  TrueTime last_arrival_{};
+};
+
+}  // namespace leasesim::sim
