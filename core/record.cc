@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <limits>
 
 namespace leasesim::core {
 namespace {
@@ -106,50 +107,92 @@ void AppendRFC3339Micros(std::string& out, WallTime t) {
   out.push_back('Z');
 }
 
-bool ParseRFC3339(std::string_view s, WallTime& t) {
-  // YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)
-  auto num = [&](size_t pos, size_t len, int64_t& v) {
-    if (pos + len > s.size()) return false;
-    auto r = std::from_chars(s.data() + pos, s.data() + pos + len, v);
-    return r.ec == std::errc() && r.ptr == s.data() + pos + len;
-  };
-  int64_t y, mo, d, h, mi, se;
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
-      s[16] != ':')
-    return false;
-  if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi) ||
-      !num(17, 2, se))
-    return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return false;
-  size_t pos = 19;
+namespace {
+constexpr int64_t kNanosPerSecond = 1'000'000'000;
+constexpr int64_t kSecondsPerDay = 86'400;
+static bool ReadDigits(std::string_view s, size_t& pos, size_t count, int64_t& value) {
+  if (pos + count > s.size()) return false;
+  value = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  pos += count;
+  return true;
+}
+
+static bool Expect(std::string_view s, size_t& pos, char c) {
+  if (pos >= s.size() || s[pos] != c) return false;
+  ++pos;
+  return true;
+}
+
+static constexpr bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// ParseRFC3339 reads "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm)" as Go's
+// time.Parse(time.RFC3339, ...) does (any number of fraction digits; nanoseconds kept).
+// Returns "" or what is wrong.
+std::string ParseRFC3339Impl(std::string_view s, WallTime& out) {
+  size_t pos = 0;
+  int64_t year, month, day, hour, minute, second;
+  if (!ReadDigits(s, pos, 4, year) || !Expect(s, pos, '-') || !ReadDigits(s, pos, 2, month) ||
+      !Expect(s, pos, '-') || !ReadDigits(s, pos, 2, day) || !Expect(s, pos, 'T') ||
+      !ReadDigits(s, pos, 2, hour) || !Expect(s, pos, ':') || !ReadDigits(s, pos, 2, minute) ||
+      !Expect(s, pos, ':') || !ReadDigits(s, pos, 2, second)) {
+    return "not an RFC 3339 time (want 2006-01-02T15:04:05Z)";
+  }
+  static constexpr unsigned kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return "month out of range";
+  const int64_t mdays = kDaysIn[month - 1] + (month == 2 && IsLeap(year) ? 1 : 0);
+  if (day < 1 || day > mdays) return "day out of range";
+  if (hour > 23) return "hour out of range";
+  if (minute > 59) return "minute out of range";
+  if (second > 59) return "second out of range";
   int64_t frac_ns = 0;
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
-    int digits = 0;
+    int64_t scale = kNanosPerSecond / 10;
+    const size_t start = pos;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      if (digits < 9) frac_ns = frac_ns * 10 + (s[pos] - '0');
-      ++digits;
+      frac_ns += (s[pos] - '0') * scale;
+      scale /= 10;
       ++pos;
     }
-    if (digits == 0) return false;
-    for (int i = digits; i < 9; ++i) frac_ns *= 10;
+    if (pos == start) return "empty fraction of a second";
   }
-  int64_t offset = 0;
-  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+  int64_t offset_s = 0;
+  if (pos < s.size() && s[pos] == 'Z') {
     ++pos;
-  } else if (pos + 6 == s.size() && (s[pos] == '+' || s[pos] == '-') && s[pos + 3] == ':') {
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    const int64_t sign = s[pos] == '-' ? -1 : 1;
+    ++pos;
     int64_t oh, om;
-    if (!num(pos + 1, 2, oh) || !num(pos + 4, 2, om)) return false;
-    offset = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);
-    pos += 6;
+    if (!ReadDigits(s, pos, 2, oh) || !Expect(s, pos, ':') || !ReadDigits(s, pos, 2, om) ||
+        oh > 23 || om > 59) {
+      return "bad time zone offset (want Z or +hh:mm)";
+    }
+    offset_s = sign * (oh * 3600 + om * 60);
   } else {
-    return false;
+    return "missing time zone (want Z or +hh:mm)";
   }
-  if (pos != s.size()) return false;
-  const int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  const int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset;
-  t = WallTime{Duration(secs * 1'000'000'000 + frac_ns)};
-  return true;
+  if (pos != s.size()) return "trailing characters after the time";
+  const int64_t secs = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) *
+                           kSecondsPerDay +
+                       hour * 3600 + minute * 60 + second - offset_s;
+  // Duration is int64 nanoseconds: roughly years 1678 to 2262.
+  constexpr int64_t kMaxSecs = std::numeric_limits<int64_t>::max() / kNanosPerSecond - 1;
+  if (secs > kMaxSecs || secs < -kMaxSecs) return "time out of the representable range";
+  out = WallTime{Duration(secs * kNanosPerSecond + frac_ns)};
+  return {};
+}
+
+}  // namespace
+
+bool ParseRFC3339(std::string_view s, WallTime& t, std::string* why) {
+  std::string err = ParseRFC3339Impl(s, t);
+  if (why != nullptr) *why = err;
+  return err.empty();
 }
 
 void AppendGoJSONString(std::string& out, std::string_view s) {

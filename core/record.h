@@ -45,9 +45,10 @@ bool UnmarshalRecord(std::string_view raw, LeaderElectionRecord& r);
 void AppendRFC3339Seconds(std::string& out, WallTime t);
 // AppendRFC3339Micros appends t as "2006-01-02T15:04:05.000000Z" (metav1.RFC3339Micro).
 void AppendRFC3339Micros(std::string& out, WallTime t);
-// ParseRFC3339 reads either form above (and fractional digits of any length); false on
-// malformed input.
-bool ParseRFC3339(std::string_view s, WallTime& t);
+// ParseRFC3339 reads "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±hh:mm)" as Go's
+// time.Parse(time.RFC3339, ...) does (any number of fraction digits). On malformed input
+// it returns false and, if `why` is given, says what is wrong.
+bool ParseRFC3339(std::string_view s, WallTime& t, std::string* why = nullptr);
 
 // AppendGoJSONString appends s as Go's encoding/json writes a string (HTML-safe escaping).
 void AppendGoJSONString(std::string& out, std::string_view s);
