@@ -1,0 +1,151 @@
+// trace.cc — rolling hash and streaming JSON Lines (docs/trace-format.md).
+#include "sim/trace.h"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace leasesim::sim {
+
+Trace::Trace(std::string path) : path_(std::move(path)) {
+  if (path_.empty()) return;
+  tmp_path_ = path_ + ".tmp";
+  file_ = std::fopen(tmp_path_.c_str(), "wb");
+  if (file_ == nullptr) {
+    throw std::runtime_error(fmt::format("{}: cannot create trace file: {}", path_, std::strerror(errno)));
+  }
+  line_.reserve(512);
+}
+
+Trace::~Trace() { Abandon(); }
+
+std::string Trace::HashHex() const { return fmt::format("{:016x}", hash_); }
+
+void Trace::HashInt(int64_t v) {
+  char buf[8];
+  std::memcpy(buf, &v, 8);
+  HashBytes(std::string_view(buf, 8));
+}
+
+void Trace::Header(const nlohmann::json& header) {
+  const std::string s = header.dump();
+  HashBytes(s);
+  if (file_ != nullptr) {
+    failed_ |= std::fwrite(s.data(), 1, s.size(), file_) != s.size();
+    failed_ |= std::fputc('\n', file_) == EOF;
+  }
+}
+
+Trace::Event Trace::Begin(TrueTime t, std::string_view kind, std::string_view node, const core::LocalTime* local) {
+  const int64_t t_ns = (t - kTrueEpoch).count();
+  HashInt(static_cast<int64_t>(seq_));
+  HashInt(t_ns);
+  HashBytes(kind);
+  HashBytes(node);
+  if (local != nullptr) {
+    HashInt(local->mono.since_boot.count());
+    HashInt(local->wall.since_unix.count());
+  }
+  if (file_ != nullptr) {
+    line_.clear();
+    fmt::format_to(std::back_inserter(line_), R"({{"seq":{},"t":{},"ev":"{}")", seq_, t_ns, kind);
+    if (!node.empty()) {
+      line_ += R"(,"node":)";
+      line_ += nlohmann::json(node).dump();
+    }
+    if (local != nullptr) {
+      fmt::format_to(std::back_inserter(line_), R"(,"mono":{},"wall":{})", local->mono.since_boot.count(),
+                     local->wall.since_unix.count());
+    }
+  }
+  return Event(*this);
+}
+
+void Trace::Event::Key(std::string_view key) {
+  t_.HashBytes(key);
+  if (t_.file_ != nullptr) {
+    t_.line_ += ",\"";
+    t_.line_ += key;
+    t_.line_ += "\":";
+  }
+}
+
+Trace::Event& Trace::Event::Str(std::string_view key, std::string_view v) {
+  Key(key);
+  t_.HashBytes(v);
+  t_.HashInt(static_cast<int64_t>(v.size()));
+  if (t_.file_ != nullptr) t_.line_ += nlohmann::json(v).dump();
+  return *this;
+}
+
+Trace::Event& Trace::Event::Int(std::string_view key, int64_t v) {
+  Key(key);
+  t_.HashInt(v);
+  if (t_.file_ != nullptr) fmt::format_to(std::back_inserter(t_.line_), "{}", v);
+  return *this;
+}
+
+Trace::Event& Trace::Event::Num(std::string_view key, double v) {
+  Key(key);
+  int64_t bits;
+  std::memcpy(&bits, &v, 8);
+  t_.HashInt(bits);
+  if (t_.file_ != nullptr) t_.line_ += nlohmann::json(v).dump();
+  return *this;
+}
+
+Trace::Event& Trace::Event::Bool(std::string_view key, bool v) {
+  Key(key);
+  t_.HashInt(v ? 1 : 0);
+  if (t_.file_ != nullptr) t_.line_ += v ? "true" : "false";
+  return *this;
+}
+
+Trace::Event& Trace::Event::Json(std::string_view key, const nlohmann::json& v) {
+  Key(key);
+  const std::string s = v.dump();
+  t_.HashBytes(s);
+  if (t_.file_ != nullptr) t_.line_ += s;
+  return *this;
+}
+
+Trace::Event::~Event() { t_.EndEvent(); }
+
+void Trace::EndEvent() {
+  if (file_ != nullptr) {
+    fmt::format_to(std::back_inserter(line_), R"(,"h":"{:016x}"}})", hash_);
+    line_.push_back('\n');
+    failed_ |= std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size();
+  }
+  ++seq_;
+}
+
+void Trace::Finish() {
+  if (file_ == nullptr) return;
+  const std::string s = fmt::format(R"({{"type":"footer","events":{},"trace_hash":"{}"}})", seq_, HashHex());
+  failed_ |= std::fwrite(s.data(), 1, s.size(), file_) != s.size();
+  failed_ |= std::fputc('\n', file_) == EOF;
+}
+
+bool Trace::Commit(std::string* err) {
+  if (file_ == nullptr) return true;
+  failed_ |= std::fclose(file_) != 0;
+  file_ = nullptr;
+  if (failed_ || std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+    if (err != nullptr) *err = fmt::format("{}: cannot write trace file: {}", path_, std::strerror(errno));
+    std::remove(tmp_path_.c_str());
+    return false;
+  }
+  return true;
+}
+
+void Trace::Abandon() {
+  if (file_ == nullptr) return;
+  std::fclose(file_);
+  file_ = nullptr;
+  std::remove(tmp_path_.c_str());
+}
+
+}  // namespace leasesim::sim

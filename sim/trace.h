@@ -1,0 +1,90 @@
+// trace.h — the run's event trace: a rolling hash always, JSON Lines when asked.
+//
+// Every event the world records goes through Trace. Its fields are hashed as they are added
+// (64-bit FNV-1a, core::StableHash, continued over the field bytes), so a run's
+// `trace_hash` costs no formatting when no trace file is written; with a file, each event
+// is also written as one JSON line (docs/trace-format.md) carrying `h`, the running hash
+// after that event, so two traces can be compared line by line for the first divergence.
+// The file is written to `<path>.tmp` and renamed into place by Commit(); a run that fails
+// removes the temporary file (Abandon / destructor).
+//
+//   sim::Trace tr("out.jsonl");
+//   tr.Header(header_json);
+//   tr.Begin(now, "api_request", node, &local).Int("id", 7).Str("verb", "get");
+//   tr.Finish(footer_extra); tr.Commit();
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.h"
+#include "sim/true_time.h"
+
+namespace leasesim::sim {
+
+class Trace {
+ public:
+  // Trace writes to `path` (through `path.tmp`) unless path is empty (hash only).
+  // Throws std::runtime_error naming the file when it cannot be created.
+  explicit Trace(std::string path = {});
+  ~Trace();
+  Trace(const Trace&) = delete;
+  Trace& operator=(const Trace&) = delete;
+
+  bool writing() const { return file_ != nullptr; }
+  uint64_t events() const { return seq_; }
+  uint64_t hash() const { return hash_; }
+  // HashHex is the hash as 16 lowercase hex digits.
+  std::string HashHex() const;
+
+  // Header writes line 1 (and hashes it).
+  void Header(const nlohmann::json& header);
+
+  // Event builds one event line; fields are added with the chained setters and the line
+  // is completed when the Event goes out of scope.
+  class Event {
+   public:
+    Event(Event&&) = delete;
+    ~Event();
+    Event& Str(std::string_view key, std::string_view v);
+    Event& Int(std::string_view key, int64_t v);
+    Event& Num(std::string_view key, double v);
+    Event& Bool(std::string_view key, bool v);
+    Event& Json(std::string_view key, const nlohmann::json& v);  // hashed via its dump
+
+   private:
+    friend class Trace;
+    explicit Event(Trace& t) : t_(t) {}
+    void Key(std::string_view key);
+    Trace& t_;
+  };
+  // Begin starts event `kind` at true time `t`; `node` is the node name ("" for none) and
+  // `local` its clock readings (null for none).
+  Event Begin(TrueTime t, std::string_view kind, std::string_view node = {}, const core::LocalTime* local = nullptr);
+
+  // Finish writes the footer. Commit renames the file into place; false (with *err) on an
+  // I/O error, in which case nothing is left behind.
+  void Finish();
+  bool Commit(std::string* err);
+  // Abandon removes the temporary file.
+  void Abandon();
+
+ private:
+  void HashBytes(std::string_view s) { hash_ = core::StableHash(s, hash_); }
+  void HashInt(int64_t v);
+  void EndEvent();
+
+  std::string path_;
+  std::string tmp_path_;
+  std::FILE* file_ = nullptr;
+  std::string line_;
+  uint64_t hash_ = 0xcbf29ce484222325ULL;
+  uint64_t seq_ = 0;
+  bool failed_ = false;
+};
+
+}  // namespace leasesim::sim
