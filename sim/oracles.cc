@@ -43,7 +43,7 @@ Duration Overlap(const Interval& a, const Interval& b) {
   return e > s ? e - s : Duration{0};
 }
 
-// UncoveredWithin is the part of `x ∩ acting` not covered by `believed`.
+// ActingWithoutBelief is the part of `x ∩ acting` not covered by `believed`.
 Duration ActingWithoutBelief(const NodeObservations& n, const Interval& x) {
   Duration total{0};
   for (const Interval& a : n.acting) {
@@ -59,8 +59,10 @@ Duration ActingWithoutBelief(const NodeObservations& n, const Interval& x) {
 
 double Rate(int64_t drift_ppm) { return 1.0 + static_cast<double>(drift_ppm) / 1e6; }
 
-// ActingStartBefore is the start of n's acting interval overlapping x (for old/new order).
-TrueTime ActingStart(const NodeObservations& n, const Interval& x) {
+// LeadershipStart orders nodes old -> new: the start of n's believed interval holding at
+// x.start, else of its acting interval overlapping x (a workload acting without belief).
+TrueTime LeadershipStart(const NodeObservations& n, const Interval& x) {
+  if (const Interval* b = FindContaining(n.believed, x.start)) return b->start;
   for (const Interval& a : n.acting) {
     if (a.start < x.end && a.end > x.start) return a.start;
   }
@@ -74,11 +76,11 @@ void Explain(const OracleInput& in, const std::vector<size_t>& idx, SplitBrainIn
     sb.cause_kind = k;
     sb.cause = std::move(text);
   };
-  // Order the involved nodes by when their acting stretch began: the first is the old
-  // leader, the last the new one.
+  // Order the involved nodes by when their leadership began: the first is the old leader,
+  // the last the new one.
   std::vector<size_t> order = idx;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return ActingStart(in.nodes[a], x) < ActingStart(in.nodes[b], x);
+    return LeadershipStart(in.nodes[a], x) < LeadershipStart(in.nodes[b], x);
   });
   const NodeObservations& old_n = in.nodes[order.front()];
   const NodeObservations& new_n = in.nodes[order.back()];
