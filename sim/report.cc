@@ -1,0 +1,166 @@
+// report.cc — report JSON and summary text.
+#include "sim/report.h"
+
+#include <fmt/format.h>
+
+#include "sim/go_duration.h"
+
+namespace leasesim::sim {
+namespace {
+
+using nlohmann::json;
+
+double S(Duration d) { return std::chrono::duration<double>(d).count(); }
+double S(const OracleResults& r, TrueTime t) { return S(t - r.start); }
+
+json Pairs(const OracleResults& r, const std::vector<Interval>& v) {
+  json out = json::array();
+  for (const Interval& i : v) out.push_back(json::array({S(r, i.start), S(r, i.end)}));
+  return out;
+}
+
+// D prints a duration rounded to milliseconds in Go form ("17.2s").
+std::string D(Duration d) { return FormatGoDuration(std::chrono::round<std::chrono::milliseconds>(d)); }
+std::string At(const OracleResults& r, TrueTime t) { return D(t - r.start); }
+
+const FaultSpec* FaultByIndex(const Scenario& s, int index) {
+  return index >= 0 && index < static_cast<int>(s.faults.size()) ? &s.faults[index] : nullptr;
+}
+
+}  // namespace
+
+json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<ExpectationResult>& expect,
+                 const RunStats& stats) {
+  json j;
+  j["scenario"] = s.name;
+  j["scenario_file"] = s.file;
+  j["seed"] = s.seed;
+  j["client_go"] = s.client_go;
+  j["sim_duration_s"] = S(r.end - r.start);
+  j["events"] = stats.events;
+  j["wall_s"] = stats.wall_s;
+  j["trace_hash"] = stats.trace_hash;
+
+  json leaders = json::object();
+  for (const NodeIntervals& n : r.nodes) {
+    leaders[n.node] = {{"identity", n.identity},
+                       {"believed", Pairs(r, n.believed)},
+                       {"acting", Pairs(r, n.acting)},
+                       {"paused", Pairs(r, n.paused)},
+                       {"unhealthy", Pairs(r, n.unhealthy)}};
+  }
+  j["leaders"] = std::move(leaders);
+
+  json sb = json::array();
+  for (const SplitBrainInterval& i : r.split_brain) {
+    sb.push_back({{"start_s", S(r, i.interval.start)},
+                  {"end_s", S(r, i.interval.end)},
+                  {"nodes", i.nodes},
+                  {"cause", i.cause},
+                  {"cause_kind", std::string(CauseName(i.cause_kind))}});
+  }
+  j["split_brain"] = {{"total_s", S(r.split_brain_total)}, {"max_s", S(r.split_brain_max)}, {"intervals", sb}};
+
+  json nl = json::array();
+  for (const Interval& i : r.no_leader) nl.push_back({{"start_s", S(r, i.start)}, {"end_s", S(r, i.end)}});
+  j["no_leader"] = {{"total_s", S(r.no_leader_total)}, {"max_gap_s", S(r.no_leader_max)}, {"intervals", nl}};
+
+  json changes = json::array();
+  for (const Transition& t : r.transitions) changes.push_back({{"at_s", S(r, t.at)}, {"from", t.from}, {"to", t.to}});
+  j["transitions"] = {{"count", r.transitions.size()}, {"per_hour", r.transitions_per_hour}, {"changes", changes}};
+
+  json fo = json::array();
+  for (const FailoverResult& f : r.failovers) {
+    const FaultSpec* spec = FaultByIndex(s, f.fault.index);
+    auto opt_str = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+    fo.push_back({{"fault", f.fault.index},
+                  {"id", spec ? spec->id : fmt::format("f{}-{}", f.fault.index, f.fault.kind)},
+                  {"kind", f.fault.kind},
+                  {"at_s", S(r, f.fault.at)},
+                  {"previous_leader", opt_str(f.previous_leader)},
+                  {"new_leader", opt_str(f.new_leader)},
+                  {"new_leader_at_s", f.new_leader_at ? json(S(r, *f.new_leader_at)) : json(nullptr)},
+                  {"failover_s", f.Failover() ? json(S(*f.Failover())) : json(nullptr)},
+                  {"disrupted", f.disrupted}});
+  }
+  j["failovers"] = std::move(fo);
+
+  json requests = json::object(), responses = json::object();
+  for (const auto& [verb, n] : r.api.requests) requests[verb] = n;
+  for (const auto& [code, n] : r.api.responses) responses[std::to_string(code)] = n;
+  j["api"] = {{"requests", requests},
+              {"responses", responses},
+              {"total", r.api.TotalRequests()},
+              {"per_second", r.api_requests_per_second}};
+
+  json ex = json::array();
+  for (const ExpectationResult& e : expect) {
+    ex.push_back({{"index", e.index},
+                  {"kind", std::string(ExpectKindName(e.kind))},
+                  {"expect", e.expect},
+                  {"held", e.held},
+                  {"actual", e.actual}});
+  }
+  j["expectations"] = std::move(ex);
+  j["verdict"] = AllHeld(expect) ? "pass" : "fail";
+  return j;
+}
+
+std::string SummaryText(const Scenario& s, const OracleResults& r, const std::vector<ExpectationResult>& expect,
+                        const RunStats& stats) {
+  std::string out;
+  auto line = [&out](std::string text) {
+    out += text;
+    out += '\n';
+  };
+  line(fmt::format("scenario {} (seed {}, client-go {}): {} simulated, {} events, trace {}", s.name, s.seed, s.client_go,
+                   D(r.end - r.start), stats.events, stats.trace_hash.empty() ? "-" : stats.trace_hash));
+  line("leaders:");
+  bool anyone = false;
+  for (const NodeIntervals& n : r.nodes) {
+    if (n.believed.empty()) continue;
+    anyone = true;
+    std::string spans;
+    for (const Interval& i : n.believed) spans += fmt::format(" [{} .. {})", At(r, i.start), At(r, i.end));
+    line(fmt::format("  {} ({}) led{}", n.node, n.identity, spans));
+  }
+  if (!anyone) line("  nobody led");
+
+  line(fmt::format("split-brain: {} in {} interval(s), longest {}", D(r.split_brain_total), r.split_brain.size(),
+                   D(r.split_brain_max)));
+  for (const SplitBrainInterval& i : r.split_brain) {
+    line(fmt::format("  [{} .. {}) {} acting: {}", At(r, i.interval.start), At(r, i.interval.end),
+                     fmt::join(i.nodes, ", "), i.cause));
+  }
+  line(fmt::format("no leader: {} in {} gap(s), longest {}", D(r.no_leader_total), r.no_leader.size(),
+                   D(r.no_leader_max)));
+  for (const Interval& g : r.no_leader) line(fmt::format("  [{} .. {})", At(r, g.start), At(r, g.end)));
+
+  if (!r.failovers.empty()) line("failovers:");
+  for (const FailoverResult& f : r.failovers) {
+    std::string what = f.new_leader_at
+                           ? fmt::format("{} led after {}", *f.new_leader, D(*f.Failover()))
+                           : std::string("no new leader");
+    if (!f.disrupted && f.previous_leader) what = fmt::format("{} kept leading", *f.previous_leader);
+    line(fmt::format("  fault {} {} at {}{}: {}", f.fault.index, f.fault.kind, At(r, f.fault.at),
+                     f.fault.nodes.empty() ? "" : fmt::format(" on {}", fmt::join(f.fault.nodes, ", ")), what));
+  }
+  line(fmt::format("transitions: {} ({:.1f} per hour)", r.transitions.size(), r.transitions_per_hour));
+  for (const Transition& t : r.transitions) {
+    line(fmt::format("  {} {} -> {}", At(r, t.at), t.from.empty() ? "(released)" : t.from, t.to));
+  }
+  std::string verbs;
+  for (const auto& [verb, n] : r.api.requests) verbs += fmt::format(" {} {}", verb, n);
+  std::string codes;
+  for (const auto& [code, n] : r.api.responses) codes += fmt::format(" {}:{}", code, n);
+  line(fmt::format("api: {} requests ({:.3f}/s);{}; responses{}", r.api.TotalRequests(), r.api_requests_per_second,
+                   verbs.empty() ? " none" : verbs, codes.empty() ? " none" : codes));
+  if (!expect.empty()) line("expectations:");
+  for (const ExpectationResult& e : expect) {
+    line(fmt::format("  [{}] {}: {}", e.held ? "ok" : "FAILED", e.expect, e.actual));
+  }
+  line(AllHeld(expect) ? "PASS" : "FAIL");
+  return out;
+}
+
+}  // namespace leasesim::sim

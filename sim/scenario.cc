@@ -1,0 +1,701 @@
+// scenario.cc — scenario JSON -> Scenario, with one-line errors naming the JSON path.
+//
+// Parsing throws an internal BadInput {path, problem} at the first problem; the two entry
+// points catch it and format `<file>: <path>: <problem>`. Object keys are visited in
+// nlohmann's (sorted) order, so the first reported problem is deterministic.
+#include "sim/scenario.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/go_duration.h"
+
+namespace leasesim::sim {
+namespace {
+
+using nlohmann::json;
+
+struct BadInput {
+  std::string path;
+  std::string problem;
+};
+
+[[noreturn]] void Fail(const std::string& path, std::string problem) { throw BadInput{path, std::move(problem)}; }
+
+bool IsIdentifier(std::string_view k) {
+  if (k.empty() || std::isdigit(static_cast<unsigned char>(k[0]))) return false;
+  return std::all_of(k.begin(), k.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+std::string Key(const std::string& path, std::string_view key) {
+  return IsIdentifier(key) ? fmt::format("{}.{}", path, key) : fmt::format("{}[{}]", path, json(key).dump());
+}
+std::string Idx(const std::string& path, size_t i) { return fmt::format("{}[{}]", path, i); }
+
+std::string TypeName(const json& j) {
+  if (j.is_number_float()) return "a number with a fraction";
+  if (j.is_number()) return "a number";
+  if (j.is_string()) return fmt::format("a string {}", j.dump());
+  if (j.is_boolean()) return "a boolean";
+  if (j.is_null()) return "null";
+  if (j.is_array()) return "an array";
+  return "an object";
+}
+
+// CheckObject asserts `j` is an object whose keys are all in `known`.
+template <typename Keys>
+void CheckKeys(const json& j, const std::string& path, const Keys& known, std::string_view what) {
+  if (!j.is_object()) Fail(path, fmt::format("expected an object, got {}", TypeName(j)));
+  for (const auto& [k, v] : j.items()) {
+    if (std::find(known.begin(), known.end(), k) == known.end()) {
+      Fail(Key(path, k), fmt::format("unknown key{} (known keys: {})", what, fmt::join(known, ", ")));
+    }
+  }
+}
+void CheckObject(const json& j, const std::string& path, std::initializer_list<std::string_view> known,
+                 std::string_view what = "") {
+  CheckKeys(j, path, known, what);
+}
+
+const json* Find(const json& j, std::string_view key) {
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+const json& Require(const json& j, const std::string& path, std::string_view key) {
+  const json* v = Find(j, key);
+  if (!v) Fail(path, fmt::format("missing required key \"{}\"", key));
+  return *v;
+}
+
+std::string Str(const json& j, const std::string& path) {
+  if (!j.is_string()) Fail(path, fmt::format("expected a string, got {}", TypeName(j)));
+  return j.get<std::string>();
+}
+bool Bool(const json& j, const std::string& path) {
+  if (!j.is_boolean()) Fail(path, fmt::format("expected true or false, got {}", TypeName(j)));
+  return j.get<bool>();
+}
+int64_t Int(const json& j, const std::string& path) {
+  if (!j.is_number_integer()) Fail(path, fmt::format("expected an integer, got {}", TypeName(j)));
+  if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) Fail(path, "integer too large");
+  return j.get<int64_t>();
+}
+int64_t IntIn(const json& j, const std::string& path, int64_t lo, int64_t hi) {
+  int64_t v = Int(j, path);
+  if (v < lo || v > hi) Fail(path, fmt::format("must be in [{}, {}], got {}", lo, hi, v));
+  return v;
+}
+double Number(const json& j, const std::string& path) {
+  if (!j.is_number()) Fail(path, fmt::format("expected a number, got {}", TypeName(j)));
+  return j.get<double>();
+}
+double NonNegNumber(const json& j, const std::string& path) {
+  double v = Number(j, path);
+  if (!(v >= 0) || !std::isfinite(v)) Fail(path, fmt::format("must be a finite number >= 0, got {}", j.dump()));
+  return v;
+}
+// Ratio is a probability as a ratio in [0, 1] (tigerbeetle: probabilities are ratios).
+double Ratio(const json& j, const std::string& path) {
+  double v = Number(j, path);
+  if (!(v >= 0 && v <= 1)) Fail(path, fmt::format("ratio must be in [0, 1], got {}", j.dump()));
+  return v;
+}
+Duration Dur(const json& j, const std::string& path) {
+  if (!j.is_string()) {
+    Fail(path, fmt::format("expected a Go duration string like \"15s\", got {}", TypeName(j)));
+  }
+  std::string err;
+  auto d = ParseGoDuration(j.get<std::string>(), &err);
+  if (!d) Fail(path, fmt::format("invalid duration {}: {}", QuoteGo(j.get<std::string>()), err));
+  return *d;
+}
+Duration NonNegDur(const json& j, const std::string& path) {
+  Duration d = Dur(j, path);
+  if (d < Duration{0}) Fail(path, fmt::format("must not be negative, got {}", j.get<std::string>()));
+  return d;
+}
+Duration PosDur(const json& j, const std::string& path) {
+  Duration d = Dur(j, path);
+  if (d <= Duration{0}) Fail(path, fmt::format("must be greater than zero, got {}", j.get<std::string>()));
+  return d;
+}
+
+// Dist parses `<dist>`: a duration string (constant) or {"dist": kind, ...}.
+Distribution Dist(const json& j, const std::string& path) {
+  if (j.is_string()) return Distribution::Constant(NonNegDur(j, path));
+  if (!j.is_object()) {
+    Fail(path, fmt::format("expected a duration string or a {{\"dist\": ...}} object, got {}", TypeName(j)));
+  }
+  const std::string kind = Str(Require(j, path, "dist"), Key(path, "dist"));
+  auto req = [&](std::string_view k) { return NonNegDur(Require(j, path, k), Key(path, k)); };
+  auto shape = [&](std::string_view k) {
+    double v = Number(Require(j, path, k), Key(path, k));
+    if (!(v > 0) || !std::isfinite(v)) Fail(Key(path, k), fmt::format("must be a number > 0, got {}", j[k].dump()));
+    return v;
+  };
+  if (kind == "constant") {
+    CheckObject(j, path, {"dist", "value"}, " for a constant distribution");
+    return Distribution::Constant(req("value"));
+  }
+  if (kind == "uniform") {
+    CheckObject(j, path, {"dist", "min", "max"}, " for a uniform distribution");
+    Duration lo = req("min"), hi = req("max");
+    if (hi < lo) Fail(Key(path, "max"), "max must not be less than min");
+    return Distribution::Uniform(lo, hi);
+  }
+  if (kind == "normal") {
+    CheckObject(j, path, {"dist", "mean", "stddev"}, " for a normal distribution");
+    return Distribution::Normal(req("mean"), req("stddev"));
+  }
+  if (kind == "lognormal") {
+    CheckObject(j, path, {"dist", "median", "sigma"}, " for a lognormal distribution");
+    return Distribution::LogNormal(req("median"), shape("sigma"));
+  }
+  if (kind == "exponential") {
+    CheckObject(j, path, {"dist", "mean"}, " for an exponential distribution");
+    return Distribution::Exponential(req("mean"));
+  }
+  if (kind == "pareto") {
+    CheckObject(j, path, {"dist", "scale", "alpha"}, " for a pareto distribution");
+    return Distribution::Pareto(req("scale"), shape("alpha"));
+  }
+  Fail(Key(path, "dist"), fmt::format("unknown distribution \"{}\" (known: constant, uniform, normal, lognormal, "
+                                      "exponential, pareto)",
+                                      kind));
+}
+
+core::VersionProfile Profile(const json& j, const std::string& path, std::string* name) {
+  *name = Str(j, path);
+  auto p = core::VersionProfile::Parse(*name);
+  if (!p) {
+    Fail(path, fmt::format("unsupported client-go version \"{}\" (supported: 1.{} to 1.{})", *name,
+                           core::VersionProfile::kOldestMinor, core::VersionProfile::kNewestMinor));
+  }
+  return *p;
+}
+
+void ApplyLock(const json& j, const std::string& path, core::LockConfig& lock) {
+  CheckObject(j, path, {"kind", "namespace", "name", "labels"});
+  if (const json* v = Find(j, "kind")) {
+    std::string k = Str(*v, Key(path, "kind"));
+    auto kind = core::ParseLockKind(k);
+    if (!kind) {
+      Fail(Key(path, "kind"), fmt::format("unknown lock kind \"{}\" (known: leases, configmaps, endpoints, "
+                                          "configmapsleases, endpointsleases)", k));
+    }
+    lock.kind = *kind;
+  }
+  if (const json* v = Find(j, "namespace")) lock.namespace_ = Str(*v, Key(path, "namespace"));
+  if (const json* v = Find(j, "name")) lock.name = Str(*v, Key(path, "name"));
+  if (const json* v = Find(j, "labels")) {
+    const std::string lp = Key(path, "labels");
+    if (!v->is_object()) Fail(lp, fmt::format("expected an object of strings, got {}", TypeName(*v)));
+    for (const auto& [k, val] : v->items()) lock.labels[k] = Str(val, Key(lp, k));
+  }
+}
+
+void ApplyTimings(const json& j, const std::string& path, core::LeaderElectionConfig& c) {
+  // Any value parses; client-go's own checks (ValidateConfig) judge it afterwards.
+  if (const json* v = Find(j, "leaseDuration")) c.leaseDuration = Dur(*v, Key(path, "leaseDuration"));
+  if (const json* v = Find(j, "renewDeadline")) c.renewDeadline = Dur(*v, Key(path, "renewDeadline"));
+  if (const json* v = Find(j, "retryPeriod")) c.retryPeriod = Dur(*v, Key(path, "retryPeriod"));
+}
+
+// CandidateDraft is a candidate being assembled: built-in defaults, then the top-level
+// client_go/lock/timings, then "defaults", then the candidate's own keys.
+struct CandidateDraft {
+  std::optional<std::string> name;
+  std::optional<std::string> identity;
+  Duration start{0};
+  std::string client_go = "1.37";
+  core::VersionProfile profile;
+  core::LeaderElectionConfig config;
+  std::optional<Duration> client_timeout;
+  Duration healthz_timeout = std::chrono::seconds(20);
+  WorkloadSpec workload;
+  ClockSpec clock;
+};
+
+constexpr std::array<std::string_view, 14> kCandidateKeys = {
+    "name",          "identity",      "start",          "client_go",   "lock",        "leaseDuration",
+    "renewDeadline", "retryPeriod",   "releaseOnCancel", "coordinated", "clientTimeout", "healthzTimeout",
+    "workload",      "clock"};
+
+void ApplyCandidate(const json& j, const std::string& path, CandidateDraft& d, bool is_defaults) {
+  CheckKeys(j, path, kCandidateKeys, "");
+  if (const json* v = Find(j, "name")) {
+    if (is_defaults) Fail(Key(path, "name"), "a node name cannot be a default: give each candidate its own");
+    d.name = Str(*v, Key(path, "name"));
+    if (d.name->empty()) Fail(Key(path, "name"), "must not be empty");
+  }
+  if (const json* v = Find(j, "identity")) d.identity = Str(*v, Key(path, "identity"));
+  if (const json* v = Find(j, "start")) d.start = NonNegDur(*v, Key(path, "start"));
+  if (const json* v = Find(j, "client_go")) d.profile = Profile(*v, Key(path, "client_go"), &d.client_go);
+  if (const json* v = Find(j, "lock")) ApplyLock(*v, Key(path, "lock"), d.config.lock);
+  ApplyTimings(j, path, d.config);
+  if (const json* v = Find(j, "releaseOnCancel")) d.config.releaseOnCancel = Bool(*v, Key(path, "releaseOnCancel"));
+  if (const json* v = Find(j, "coordinated")) d.config.coordinated = Bool(*v, Key(path, "coordinated"));
+  if (const json* v = Find(j, "clientTimeout")) d.client_timeout = PosDur(*v, Key(path, "clientTimeout"));
+  if (const json* v = Find(j, "healthzTimeout")) d.healthz_timeout = NonNegDur(*v, Key(path, "healthzTimeout"));
+  if (const json* v = Find(j, "workload")) {
+    const std::string wp = Key(path, "workload");
+    CheckObject(*v, wp, {"onStoppedLeading", "stopLag"});
+    if (const json* w = Find(*v, "onStoppedLeading")) {
+      std::string m = Str(*w, Key(wp, "onStoppedLeading"));
+      if (m == "exit") d.workload.on_stopped_leading = WorkloadSpec::OnStoppedLeading::kExit;
+      else if (m == "keep_acting") d.workload.on_stopped_leading = WorkloadSpec::OnStoppedLeading::kKeepActing;
+      else Fail(Key(wp, "onStoppedLeading"), fmt::format("expected \"exit\" or \"keep_acting\", got \"{}\"", m));
+    }
+    if (const json* w = Find(*v, "stopLag")) d.workload.stop_lag = NonNegDur(*w, Key(wp, "stopLag"));
+  }
+  if (const json* v = Find(j, "clock")) {
+    const std::string cp = Key(path, "clock");
+    CheckObject(*v, cp, {"offset", "drift_ppm"});
+    if (const json* w = Find(*v, "offset")) d.clock.offset = Dur(*w, Key(cp, "offset"));
+    if (const json* w = Find(*v, "drift_ppm")) d.clock.drift_ppm = IntIn(*w, Key(cp, "drift_ppm"), -kMaxDriftPpm, kMaxDriftPpm);
+  }
+}
+
+// Finish resolves defaults that depend on other fields and runs client-go's validation.
+CandidateSpec Finish(CandidateDraft d, const std::string& path) {
+  CandidateSpec c;
+  c.name = *d.name;
+  c.identity = d.identity.value_or(c.name);
+  c.start = d.start;
+  c.client_go = d.client_go;
+  c.profile = d.profile;
+  c.config = d.config;
+  c.config.lock.identity = c.identity;
+  c.config.name = c.name;
+  // resourcelock.NewFromKubeconfig: config.Timeout = max(time.Second, renewDeadline/2).
+  c.client_timeout = d.client_timeout.value_or(std::max<Duration>(std::chrono::seconds(1), c.config.renewDeadline / 2));
+  c.healthz_timeout = d.healthz_timeout;
+  c.workload = d.workload;
+  c.clock = d.clock;
+  if (auto err = core::ValidateConfig(c.config, c.profile)) Fail(path, *err);
+  return c;
+}
+
+void ApplyPath(const json& j, const std::string& path, NetworkPathSpec& p) {
+  if (const json* v = Find(j, "delay")) p.request_delay = p.response_delay = Dist(*v, Key(path, "delay"));
+  if (const json* v = Find(j, "request_delay")) p.request_delay = Dist(*v, Key(path, "request_delay"));
+  if (const json* v = Find(j, "response_delay")) p.response_delay = Dist(*v, Key(path, "response_delay"));
+  if (const json* v = Find(j, "loss")) p.loss = Ratio(*v, Key(path, "loss"));
+}
+
+std::string NodeRef(const json& j, const std::string& path, const std::set<std::string>& names) {
+  std::string n = Str(j, path);
+  if (!names.count(n)) Fail(path, fmt::format("unknown node \"{}\": no candidate has that name", n));
+  return n;
+}
+
+constexpr std::array<std::string_view, 14> kFaultNames = {
+    "crash",     "restart",     "pause",       "stop",           "partition",        "latency",           "loss",
+    "clock_step", "clock_drift", "clock_slew", "apiserver_outage", "apiserver_errors", "apiserver_latency",
+    "apiserver_throttle"};
+
+FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration run,
+                     const std::set<std::string>& names) {
+  if (!j.is_object()) Fail(path, fmt::format("expected an object, got {}", TypeName(j)));
+  const std::string kind_s = Str(Require(j, path, "kind"), Key(path, "kind"));
+  auto kind = ParseFaultKind(kind_s);
+  if (!kind) Fail(Key(path, "kind"), fmt::format("unknown fault kind \"{}\" (known: {})", kind_s, fmt::join(kFaultNames, ", ")));
+  FaultSpec f;
+  f.index = index;
+  f.kind = *kind;
+  const std::string what = fmt::format(" for a {} fault", kind_s);
+  switch (f.kind) {
+    case FaultKind::kCrash: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for"}, what); break;
+    case FaultKind::kRestart: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "identity"}, what); break;
+    case FaultKind::kPause: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for"}, what); break;
+    case FaultKind::kStop: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for"}, what); break;
+    case FaultKind::kPartition: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for", "mode"}, what); break;
+    case FaultKind::kLatency: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for", "delay"}, what); break;
+    case FaultKind::kLoss: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for", "ratio"}, what); break;
+    case FaultKind::kClockStep: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "by"}, what); break;
+    case FaultKind::kClockDrift: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for", "drift_ppm"}, what); break;
+    case FaultKind::kClockSlew: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "by", "rate_ppm"}, what); break;
+    case FaultKind::kApiServerOutage: CheckObject(j, path, {"kind", "at", "id", "for", "mode"}, what); break;
+    case FaultKind::kApiServerErrors: CheckObject(j, path, {"kind", "at", "id", "for", "code", "ratio"}, what); break;
+    case FaultKind::kApiServerLatency: CheckObject(j, path, {"kind", "at", "id", "for", "latency"}, what); break;
+    case FaultKind::kApiServerThrottle: CheckObject(j, path, {"kind", "at", "id", "for", "qps", "retry_after"}, what); break;
+  }
+  f.at = NonNegDur(Require(j, path, "at"), Key(path, "at"));
+  if (f.at > run) {
+    Fail(Key(path, "at"), fmt::format("fault at {} is outside the run (duration {})", FormatGoDuration(f.at),
+                                      FormatGoDuration(run)));
+  }
+  f.id = fmt::format("f{}-{}", index, kind_s);
+  if (const json* v = Find(j, "id")) f.id = Str(*v, Key(path, "id"));
+  if (const json* v = Find(j, "for")) f.for_ = PosDur(*v, Key(path, "for"));
+  if (IsNodeFault(f.kind)) {
+    const json* one = Find(j, "node");
+    const json* many = Find(j, "nodes");
+    if (one && many) Fail(path, "give either \"node\" or \"nodes\", not both");
+    if (!one && !many) Fail(path, fmt::format("missing required key \"node\" (or \"nodes\"){}", what));
+    if (one) f.nodes.push_back(NodeRef(*one, Key(path, "node"), names));
+    if (many) {
+      const std::string np = Key(path, "nodes");
+      if (!many->is_array() || many->empty()) Fail(np, fmt::format("expected a non-empty array of node names, got {}", TypeName(*many)));
+      for (size_t i = 0; i < many->size(); ++i) f.nodes.push_back(NodeRef((*many)[i], Idx(np, i), names));
+    }
+  }
+  auto req = [&](std::string_view k) -> const json& { return Require(j, path, k); };
+  switch (f.kind) {
+    case FaultKind::kRestart:
+      if (const json* v = Find(j, "identity")) f.identity = Str(*v, Key(path, "identity"));
+      break;
+    case FaultKind::kPause:
+      if (!f.for_) Fail(path, "missing required key \"for\" for a pause fault (how long the process is paused)");
+      break;
+    case FaultKind::kPartition:
+      if (const json* v = Find(j, "mode")) {
+        std::string m = Str(*v, Key(path, "mode"));
+        if (m == "symmetric") f.partition_mode = PartitionMode::kSymmetric;
+        else if (m == "requests") f.partition_mode = PartitionMode::kRequests;
+        else if (m == "responses") f.partition_mode = PartitionMode::kResponses;
+        else Fail(Key(path, "mode"), fmt::format("expected \"symmetric\", \"requests\" or \"responses\", got \"{}\"", m));
+      }
+      break;
+    case FaultKind::kLatency: f.delay = Dist(req("delay"), Key(path, "delay")); break;
+    case FaultKind::kLoss: f.ratio = Ratio(req("ratio"), Key(path, "ratio")); break;
+    case FaultKind::kClockStep: f.by = Dur(req("by"), Key(path, "by")); break;
+    case FaultKind::kClockDrift:
+      f.drift_ppm = IntIn(req("drift_ppm"), Key(path, "drift_ppm"), -kMaxDriftPpm, kMaxDriftPpm);
+      break;
+    case FaultKind::kClockSlew:
+      f.by = Dur(req("by"), Key(path, "by"));
+      f.rate_ppm = IntIn(req("rate_ppm"), Key(path, "rate_ppm"), 1, kMaxDriftPpm);
+      break;
+    case FaultKind::kApiServerOutage:
+      if (const json* v = Find(j, "mode")) {
+        std::string m = Str(*v, Key(path, "mode"));
+        if (m == "drop") f.outage_mode = OutageMode::kDrop;
+        else if (m == "refuse") f.outage_mode = OutageMode::kRefuse;
+        else Fail(Key(path, "mode"), fmt::format("expected \"drop\" or \"refuse\", got \"{}\"", m));
+      }
+      break;
+    case FaultKind::kApiServerErrors:
+      f.ratio = Ratio(req("ratio"), Key(path, "ratio"));
+      if (const json* v = Find(j, "code")) {
+        f.code = static_cast<int>(Int(*v, Key(path, "code")));
+        if (f.code != 500 && f.code != 503 && f.code != 504) Fail(Key(path, "code"), fmt::format("expected 500, 503 or 504, got {}", f.code));
+      }
+      break;
+    case FaultKind::kApiServerLatency: f.delay = Dist(req("latency"), Key(path, "latency")); break;
+    case FaultKind::kApiServerThrottle: {
+      f.qps = NonNegNumber(req("qps"), Key(path, "qps"));
+      if (f.qps <= 0) Fail(Key(path, "qps"), "must be greater than 0");
+      if (const json* v = Find(j, "retry_after")) f.retry_after = NonNegDur(*v, Key(path, "retry_after"));
+      break;
+    }
+    case FaultKind::kCrash:
+    case FaultKind::kStop:
+      break;
+  }
+  return f;
+}
+
+// FaultRef resolves `after`: a fault index, a fault id, or the first fault of a kind.
+int FaultRef(const json& j, const std::string& path, const std::vector<FaultSpec>& faults) {
+  if (j.is_number_integer()) {
+    int64_t i = Int(j, path);
+    if (i < 0 || i >= static_cast<int64_t>(faults.size())) {
+      Fail(path, fmt::format("no fault with index {} (the scenario has {} fault(s))", i, faults.size()));
+    }
+    return static_cast<int>(i);
+  }
+  if (!j.is_string()) Fail(path, fmt::format("expected a fault index, id or kind, got {}", TypeName(j)));
+  const std::string s = j.get<std::string>();
+  for (const FaultSpec& f : faults) {
+    if (f.id == s) return f.index;
+  }
+  for (const FaultSpec& f : faults) {
+    if (FaultKindName(f.kind) == s) return f.index;
+  }
+  Fail(path, fmt::format("no fault with id or kind \"{}\"", s));
+}
+
+Expectation ParseExpect(const json& j, const std::string& path, int index, const std::vector<FaultSpec>& faults,
+                        const std::set<std::string>& names, const std::set<std::string>& identities) {
+  if (!j.is_object()) Fail(path, fmt::format("expected an object, got {}", TypeName(j)));
+  const std::string kind_s = Str(Require(j, path, "kind"), Key(path, "kind"));
+  auto kind = ParseExpectKind(kind_s);
+  if (!kind) {
+    Fail(Key(path, "kind"), fmt::format("unknown expectation kind \"{}\" (known: {})", kind_s,
+                                        fmt::join(AllExpectKindNames(), ", ")));
+  }
+  Expectation e;
+  e.index = index;
+  e.kind = *kind;
+  const std::string what = fmt::format(" for a {} expectation", kind_s);
+  auto req = [&](std::string_view k) -> const json& { return Require(j, path, k); };
+  switch (e.kind) {
+    case ExpectKind::kNoSplitBrain: CheckObject(j, path, {"kind"}, what); break;
+    case ExpectKind::kSplitBrainAtLeast:
+    case ExpectKind::kSplitBrainAtMost:
+    case ExpectKind::kNoLeaderAtLeast:
+      CheckObject(j, path, {"kind", "total"}, what);
+      e.total = NonNegDur(req("total"), Key(path, "total"));
+      break;
+    case ExpectKind::kLeaderWithin:
+      CheckObject(j, path, {"kind", "after", "within"}, what);
+      e.after_fault = FaultRef(req("after"), Key(path, "after"), faults);
+      e.within = NonNegDur(req("within"), Key(path, "within"));
+      break;
+    case ExpectKind::kFailoverAtMost:
+      CheckObject(j, path, {"kind", "within"}, what);
+      e.within = NonNegDur(req("within"), Key(path, "within"));
+      break;
+    case ExpectKind::kNoLeaderAtMost:
+      CheckObject(j, path, {"kind", "max_gap", "after"}, what);
+      e.max_gap = NonNegDur(req("max_gap"), Key(path, "max_gap"));
+      if (const json* v = Find(j, "after")) e.after_time = NonNegDur(*v, Key(path, "after"));
+      break;
+    case ExpectKind::kTransitionsAtMost:
+    case ExpectKind::kTransitionsAtLeast:
+      CheckObject(j, path, {"kind", "count"}, what);
+      e.count = IntIn(req("count"), Key(path, "count"), 0, INT64_MAX);
+      break;
+    case ExpectKind::kLeaderAtEnd:
+      CheckObject(j, path, {"kind", "identity"}, what);
+      if (const json* v = Find(j, "identity")) {
+        e.identity = Str(*v, Key(path, "identity"));
+        if (!identities.count(*e.identity)) {
+          Fail(Key(path, "identity"), fmt::format("no candidate has identity \"{}\"", *e.identity));
+        }
+      }
+      break;
+    case ExpectKind::kLogContains:
+      CheckObject(j, path, {"kind", "node", "text"}, what);
+      if (const json* v = Find(j, "node")) e.node = NodeRef(*v, Key(path, "node"), names);
+      e.text = Str(req("text"), Key(path, "text"));
+      break;
+    case ExpectKind::kHealthzUnhealthyWithin:
+      CheckObject(j, path, {"kind", "node", "after", "within"}, what);
+      e.node = NodeRef(req("node"), Key(path, "node"), names);
+      e.after_fault = FaultRef(req("after"), Key(path, "after"), faults);
+      e.within = NonNegDur(req("within"), Key(path, "within"));
+      break;
+    case ExpectKind::kApiRequestsPerSecondAtMost:
+      CheckObject(j, path, {"kind", "verb", "rate"}, what);
+      if (const json* v = Find(j, "verb")) {
+        e.verb = Str(*v, Key(path, "verb"));
+        if (*e.verb != "get" && *e.verb != "create" && *e.verb != "update") {
+          Fail(Key(path, "verb"), fmt::format("expected \"get\", \"create\" or \"update\", got \"{}\"", *e.verb));
+        }
+      }
+      e.rate = NonNegNumber(req("rate"), Key(path, "rate"));
+      break;
+  }
+  return e;
+}
+
+Scenario Parse(const json& root, std::string_view file) {
+  const std::string $ = "$";
+  CheckObject(root, $,
+              {"name", "description", "seed", "duration", "client_go", "lock", "timings", "defaults", "candidates",
+               "candidate_count", "start_spread", "network", "apiserver", "faults", "expect"});
+  Scenario s;
+  s.file = std::string(file);
+  s.name = std::filesystem::path(s.file).stem().string();
+  if (const json* v = Find(root, "name")) s.name = Str(*v, "$.name");
+  if (const json* v = Find(root, "description")) s.description = Str(*v, "$.description");
+  if (const json* v = Find(root, "seed")) {
+    if (!v->is_number_unsigned()) Fail("$.seed", fmt::format("expected an unsigned integer, got {}", TypeName(*v)));
+    s.seed = v->get<uint64_t>();
+  }
+  if (const json* v = Find(root, "duration")) s.duration = PosDur(*v, "$.duration");
+
+  // The candidate template: built-in defaults, then top-level client_go, lock, timings,
+  // then "defaults".
+  CandidateDraft base;
+  if (const json* v = Find(root, "client_go")) base.profile = Profile(*v, "$.client_go", &base.client_go);
+  else base.profile = *core::VersionProfile::Parse(base.client_go);
+  s.client_go = base.client_go;
+  base.config.lock = core::LockConfig{.kind = core::LockKind::kLeases, .namespace_ = "default", .name = "leasesim",
+                                      .identity = "", .labels = {}};
+  if (const json* v = Find(root, "lock")) ApplyLock(*v, "$.lock", base.config.lock);
+  s.lock = base.config.lock;
+  if (const json* v = Find(root, "timings")) {
+    CheckObject(*v, "$.timings", {"leaseDuration", "renewDeadline", "retryPeriod"});
+    ApplyTimings(*v, "$.timings", base.config);
+  }
+  if (const json* v = Find(root, "defaults")) ApplyCandidate(*v, "$.defaults", base, /*is_defaults=*/true);
+
+  const json* cands = Find(root, "candidates");
+  const json* count = Find(root, "candidate_count");
+  const json* spread = Find(root, "start_spread");
+  if (cands && count) Fail("$.candidate_count", "give either \"candidates\" or \"candidate_count\", not both");
+  if (spread && !count) Fail("$.start_spread", "only meaningful with \"candidate_count\"");
+  if (cands) {
+    if (!cands->is_array() || cands->empty()) {
+      Fail("$.candidates", fmt::format("expected a non-empty array of candidates, got {}", TypeName(*cands)));
+    }
+    std::set<std::string> seen;
+    for (size_t i = 0; i < cands->size(); ++i) {
+      const std::string p = Idx("$.candidates", i);
+      CandidateDraft d = base;
+      ApplyCandidate((*cands)[i], p, d, /*is_defaults=*/false);
+      if (!d.name) Fail(p, "missing required key \"name\"");
+      if (!seen.insert(*d.name).second) Fail(Key(p, "name"), fmt::format("duplicate node name \"{}\"", *d.name));
+      s.candidates.push_back(Finish(std::move(d), p));
+    }
+  } else if (count) {
+    const int64_t n = IntIn(*count, "$.candidate_count", 1, 100'000);
+    const Duration sp = spread ? NonNegDur(*spread, "$.start_spread") : Duration{0};
+    for (int64_t i = 0; i < n; ++i) {
+      CandidateDraft d = base;
+      d.name = fmt::format("c{}", i);
+      // Even spread over [start, start + start_spread): deterministic, no randomness.
+      d.start = base.start + Duration{static_cast<int64_t>(static_cast<__int128>(sp.count()) * i / n)};
+      s.candidates.push_back(Finish(std::move(d), "$.defaults"));
+    }
+  } else {
+    Fail($, "missing required key \"candidates\" (or \"candidate_count\")");
+  }
+  std::set<std::string> names, identities;
+  for (const CandidateSpec& c : s.candidates) {
+    names.insert(c.name);
+    identities.insert(c.identity);
+  }
+
+  if (const json* v = Find(root, "network")) {
+    CheckObject(*v, "$.network", {"delay", "request_delay", "response_delay", "loss", "nodes"});
+    ApplyPath(*v, "$.network", s.network.defaults);
+    if (const json* nodes = Find(*v, "nodes")) {
+      const std::string np = "$.network.nodes";
+      if (!nodes->is_object()) Fail(np, fmt::format("expected an object keyed by node name, got {}", TypeName(*nodes)));
+      for (const auto& [node, ov] : nodes->items()) {
+        const std::string p = Key(np, node);
+        if (!names.count(node)) Fail(p, fmt::format("unknown node \"{}\": no candidate has that name", node));
+        CheckObject(ov, p, {"delay", "request_delay", "response_delay", "loss"});
+        NetworkPathSpec path = s.network.defaults;
+        ApplyPath(ov, p, path);
+        s.network.nodes[node] = path;
+      }
+    }
+  }
+  if (const json* v = Find(root, "apiserver")) {
+    const std::string ap = "$.apiserver";
+    CheckObject(*v, ap, {"latency", "max_inflight", "qps", "retry_after", "error_ratio", "error_code", "watchers"});
+    ApiServerSpec& a = s.apiserver;
+    if (const json* w = Find(*v, "latency")) a.latency = Dist(*w, Key(ap, "latency"));
+    if (const json* w = Find(*v, "max_inflight")) a.max_inflight = IntIn(*w, Key(ap, "max_inflight"), 0, INT64_MAX);
+    if (const json* w = Find(*v, "qps")) a.qps = NonNegNumber(*w, Key(ap, "qps"));
+    if (const json* w = Find(*v, "retry_after")) a.retry_after = NonNegDur(*w, Key(ap, "retry_after"));
+    if (const json* w = Find(*v, "error_ratio")) a.error_ratio = Ratio(*w, Key(ap, "error_ratio"));
+    if (const json* w = Find(*v, "error_code")) {
+      a.error_code = static_cast<int>(Int(*w, Key(ap, "error_code")));
+      if (a.error_code != 500 && a.error_code != 503 && a.error_code != 504) {
+        Fail(Key(ap, "error_code"), fmt::format("expected 500, 503 or 504, got {}", a.error_code));
+      }
+    }
+    if (const json* w = Find(*v, "watchers")) {
+      const std::string wp = Key(ap, "watchers");
+      CheckObject(*w, wp, {"configmaps", "endpoints", "leases"});
+      for (const auto& [k, val] : w->items()) a.watchers[k] = IntIn(val, Key(wp, k), 0, INT64_MAX);
+    }
+  }
+  if (const json* v = Find(root, "faults")) {
+    if (!v->is_array()) Fail("$.faults", fmt::format("expected an array, got {}", TypeName(*v)));
+    std::set<std::string> ids;
+    for (size_t i = 0; i < v->size(); ++i) {
+      const std::string p = Idx("$.faults", i);
+      s.faults.push_back(ParseFault((*v)[i], p, static_cast<int>(i), s.duration, names));
+      if (!ids.insert(s.faults.back().id).second) Fail(Key(p, "id"), fmt::format("duplicate fault id \"{}\"", s.faults.back().id));
+    }
+  }
+  if (const json* v = Find(root, "expect")) {
+    if (!v->is_array()) Fail("$.expect", fmt::format("expected an array, got {}", TypeName(*v)));
+    for (size_t i = 0; i < v->size(); ++i) {
+      s.expect.push_back(ParseExpect((*v)[i], Idx("$.expect", i), static_cast<int>(i), s.faults, names, identities));
+    }
+  }
+  return s;
+}
+
+// JsonErrorLocation extracts "line L, column C" and the detail from nlohmann's message
+// "[json.exception.parse_error.101] parse error at line L, column C: <detail>".
+std::string JsonErrorText(const nlohmann::json::parse_error& e) {
+  std::string_view what = e.what();
+  const auto at = what.find("at line ");
+  if (at == std::string_view::npos) return fmt::format("invalid JSON: {}", what);
+  const auto colon = what.find(": ", at);
+  if (colon == std::string_view::npos) return fmt::format("invalid JSON: {}", what);
+  return fmt::format("{}: invalid JSON: {}", what.substr(at + 3, colon - at - 3), what.substr(colon + 2));
+}
+
+}  // namespace
+
+std::string_view FaultKindName(FaultKind k) { return kFaultNames[static_cast<size_t>(k)]; }
+
+std::optional<FaultKind> ParseFaultKind(std::string_view name) {
+  for (size_t i = 0; i < kFaultNames.size(); ++i) {
+    if (kFaultNames[i] == name) return static_cast<FaultKind>(i);
+  }
+  return std::nullopt;
+}
+
+bool IsNodeFault(FaultKind k) {
+  switch (k) {
+    case FaultKind::kApiServerOutage:
+    case FaultKind::kApiServerErrors:
+    case FaultKind::kApiServerLatency:
+    case FaultKind::kApiServerThrottle:
+      return false;
+    default:
+      return true;
+  }
+}
+
+std::optional<Scenario> ParseScenario(std::string_view text, std::string_view file, std::string* err) {
+  json root;
+  try {
+    // Comments are allowed so scenario files can be annotated.
+    root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& e) {
+    if (err) *err = fmt::format("{}: {}", file, JsonErrorText(e));
+    return std::nullopt;
+  }
+  try {
+    return Parse(root, file);
+  } catch (const BadInput& b) {
+    if (err) *err = fmt::format("{}: {}: {}", file, b.path, b.problem);
+    return std::nullopt;
+  }
+}
+
+std::optional<Scenario> LoadScenarioFile(const std::filesystem::path& path, std::string* err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (err) *err = fmt::format("{}: cannot read file: {}", path.string(), exists ? "permission denied or not a file" : "no such file");
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    if (err) *err = fmt::format("{}: cannot read file: read error", path.string());
+    return std::nullopt;
+  }
+  return ParseScenario(ss.str(), path.string(), err);
+}
+
+std::vector<FaultMark> FaultMarksOf(const Scenario& s) {
+  std::vector<FaultMark> out;
+  for (const FaultSpec& f : s.faults) {
+    out.push_back({f.index, std::string(FaultKindName(f.kind)), kTrueEpoch + f.at, f.nodes});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const FaultMark& a, const FaultMark& b) { return a.at < b.at; });
+  return out;
+}
+
+}  // namespace leasesim::sim

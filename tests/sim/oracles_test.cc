@@ -1,0 +1,247 @@
+// Oracles on hand-built runs: known intervals in, known split-brain / no-leader totals,
+// causes, failovers and transitions out. Cause rules follow the reference's §1.16 and
+// kubernetes#23731 / #47671.
+#include "sim/oracles.h"
+
+#include <catch2/catch.hpp>
+
+using namespace leasesim::sim;
+using namespace std::chrono_literals;
+
+namespace {
+
+TrueTime T(Duration d) { return kTrueEpoch + d; }
+Interval I(Duration a, Duration b) { return {T(a), T(b)}; }
+
+NodeObservations Node(std::string name, std::vector<Interval> believed) {
+  NodeObservations n;
+  n.node = name;
+  n.identity = name;
+  n.believed = believed;
+  n.acting = believed;
+  return n;
+}
+
+OracleInput Run(Duration length) {
+  OracleInput in;
+  in.start = kTrueEpoch;
+  in.end = T(length);
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("oracles: a steady leader has no split-brain and only the initial gap", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  in.nodes = {Node("a", {I(2s, 10min)}), Node("b", {})};
+  OracleResults r = RunOracles(in);
+  CHECK(r.split_brain.empty());
+  CHECK(r.split_brain_total == 0s);
+  REQUIRE(r.no_leader.size() == 1);
+  CHECK(r.no_leader[0] == I(0s, 2s));
+  CHECK(r.no_leader_total == 2s);
+  CHECK(r.no_leader_max == 2s);
+  REQUIRE(r.nodes.size() == 2);
+  CHECK(r.nodes[0].believed == std::vector<Interval>{I(2s, 10min)});
+}
+
+TEST_CASE("oracles: no-leader gaps are where no node believes it leads", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  // a leads 2s..100s, b 130s..300s, a again 290s..end (overlapping b: no gap there).
+  in.nodes = {Node("a", {I(2s, 100s), I(290s, 10min)}), Node("b", {I(130s, 300s)})};
+  OracleResults r = RunOracles(in);
+  REQUIRE(r.no_leader.size() == 2);
+  CHECK(r.no_leader[0] == I(0s, 2s));
+  CHECK(r.no_leader[1] == I(100s, 130s));
+  CHECK(r.no_leader_total == 32s);
+  CHECK(r.no_leader_max == 30s);
+  // The 290..300 overlap is a split-brain of a and b.
+  REQUIRE(r.split_brain.size() == 1);
+  CHECK(r.split_brain[0].interval == I(290s, 300s));
+  CHECK(r.split_brain[0].nodes == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("oracles: nobody ever leads gives one gap over the whole run", "[sim][oracles]") {
+  OracleInput in = Run(1min);
+  in.nodes = {Node("a", {})};
+  OracleResults r = RunOracles(in);
+  REQUIRE(r.no_leader.size() == 1);
+  CHECK(r.no_leader[0] == I(0s, 1min));
+}
+
+TEST_CASE("oracles: split-brain cause: workload ignores cancellation", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations a = Node("a", {I(0s, 30s)});
+  a.acting = {I(0s, 60s)};  // kept acting 30s after OnStoppedLeading
+  a.workload_keeps_acting = true;
+  in.nodes = {a, Node("b", {I(40s, 10min)})};
+  OracleResults r = RunOracles(in);
+  REQUIRE(r.split_brain.size() == 1);
+  CHECK(r.split_brain[0].interval == I(40s, 60s));
+  CHECK(r.split_brain_total == 20s);
+  CHECK(r.split_brain_max == 20s);
+  CHECK(r.split_brain[0].cause_kind == SplitBrainCause::kWorkloadIgnoresCancellation);
+  CHECK_THAT(r.split_brain[0].cause, Catch::Contains("kubernetes#23731") && Catch::Contains("a kept acting 20s"));
+}
+
+TEST_CASE("oracles: split-brain cause: workload stop lag", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations a = Node("a", {I(0s, 30s)});
+  a.acting = {I(0s, 35s)};
+  a.stop_lag = 5s;
+  in.nodes = {a, Node("b", {I(32s, 10min)})};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].interval == I(32s, 35s));
+  CHECK(sb[0].cause_kind == SplitBrainCause::kWorkloadStopLag);
+}
+
+TEST_CASE("oracles: split-brain cause: process pause of the old leader", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations a = Node("a", {I(0s, 50s)});
+  a.acting = {I(0s, 20s), I(40s, 50s)};  // paused 20s..40s, still believing on resume
+  a.paused = {I(20s, 40s)};
+  in.nodes = {a, Node("b", {I(37s, 10min)})};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].interval == I(40s, 50s));
+  CHECK(sb[0].cause_kind == SplitBrainCause::kProcessPause);
+  CHECK(sb[0].cause == "process pause of a for 20s");
+}
+
+TEST_CASE("oracles: split-brain cause: clock rate ratio beyond LD/(RD+RP)", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations a = Node("a", {I(0s, 100s)});
+  a.drift = {{T(0s), -200'000}};  // runs at 0.8
+  NodeObservations b = Node("b", {I(95s, 10min)});
+  b.drift = {{T(0s), 150'000}};  // runs at 1.15 -> ratio 1.4375 > 15/(10+2) = 1.25
+  in.nodes = {a, b};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].cause_kind == SplitBrainCause::kClockRate);
+  CHECK_THAT(sb[0].cause, Catch::StartsWith("clock rate ratio 1.44 > tolerated 1.25"));
+
+  SECTION("a ratio within tolerance is not blamed") {
+    in.nodes[0].drift = {{T(0s), -100'000}};  // 1.15/0.9 = 1.28 > 1.25 still
+    in.nodes[1].drift = {{T(0s), 100'000}};   // 1.1/0.9 = 1.22 <= 1.25
+    CHECK(ComputeSplitBrain(in)[0].cause_kind == SplitBrainCause::kUnexplained);
+  }
+  SECTION("a drift change inside the lease window counts") {
+    in.nodes[1].drift = {{T(0s), 0}, {T(90s), 150'000}};
+    CHECK(ComputeSplitBrain(in)[0].cause_kind == SplitBrainCause::kClockRate);
+  }
+}
+
+TEST_CASE("oracles: split-brain cause: slow renewal response ate the margin", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations a = Node("a", {I(0s, 100s)});
+  a.renewals = {{T(70s), T(70s) + 10ms, T(70s) + 20ms}, {T(80s), T(80s) + 10ms, T(84s)}};  // 3.99s latency
+  in.nodes = {a, Node("b", {I(95s, 10min)})};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].cause_kind == SplitBrainCause::kSlowWrite);
+  CHECK(sb[0].cause == "renewal response latency 3.99s of a ate the 3s margin");
+
+  SECTION("a fast last renewal is not blamed") {
+    in.nodes[0].renewals.pop_back();
+    CHECK(ComputeSplitBrain(in)[0].cause_kind == SplitBrainCause::kUnexplained);
+  }
+}
+
+TEST_CASE("oracles: split-brain cause: timings allow overlap", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations a = Node("a", {I(0s, 100s)});
+  a.lease_duration = 10s;
+  a.renew_deadline = 8s;
+  a.retry_period = 2s;
+  in.nodes = {a, Node("b", {I(95s, 10min)})};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].cause_kind == SplitBrainCause::kTimingsAllowOverlap);
+  CHECK(sb[0].cause == "timings allow overlap: a leaseDuration 10s <= renewDeadline 8s + retryPeriod 2s");
+}
+
+TEST_CASE("oracles: split-brain cause: short LeaseDuration before 1.27", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations b = Node("b", {I(95s, 10min)});
+  b.lease_duration = 5s;
+  b.renew_deadline = 3s;
+  b.retry_period = 1s;
+  b.client_go_minor = 26;
+  in.nodes = {Node("a", {I(0s, 100s)}), b};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].cause_kind == SplitBrainCause::kShortLeaseDurationPre127);
+  CHECK_THAT(sb[0].cause, Catch::Contains("kubernetes#47671") && Catch::Contains("client-go 1.26"));
+
+  SECTION("on 1.27 the record's leaseDurationSeconds is used: not this cause") {
+    in.nodes[1].client_go_minor = 27;
+    CHECK(ComputeSplitBrain(in)[0].cause_kind == SplitBrainCause::kUnexplained);
+  }
+}
+
+TEST_CASE("oracles: three nodes acting merge into one split-brain interval", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  in.nodes = {Node("a", {I(0s, 50s)}), Node("b", {I(40s, 60s)}), Node("c", {I(45s, 70s)})};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].interval == I(40s, 60s));
+  CHECK(sb[0].nodes == std::vector<std::string>{"a", "b", "c"});
+}
+
+TEST_CASE("oracles: touching intervals are not a split-brain", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  in.nodes = {Node("a", {I(0s, 50s)}), Node("b", {I(50s, 10min)})};
+  CHECK(ComputeSplitBrain(in).empty());
+}
+
+TEST_CASE("oracles: failover after each fault", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  in.nodes = {Node("a", {I(2s, 100s)}), Node("b", {I(130s, 10min)})};
+  in.faults = {{0, "crash", T(100s), {"a"}}, {1, "partition", T(200s), {"a"}}};
+  OracleResults r = RunOracles(in);
+  REQUIRE(r.failovers.size() == 2);
+  const FailoverResult& crash = r.failovers[0];
+  CHECK(crash.previous_leader == "a");
+  CHECK(crash.lost_at == T(100s));
+  CHECK(crash.new_leader == "b");
+  CHECK(crash.new_leader_at == T(130s));
+  CHECK(crash.Failover() == 30s);
+  CHECK(crash.disrupted);
+  // Partitioning the (crashed) follower does not disturb b.
+  const FailoverResult& part = r.failovers[1];
+  CHECK(part.previous_leader == "b");
+  CHECK_FALSE(part.lost_at.has_value());
+  CHECK_FALSE(part.new_leader_at.has_value());
+  CHECK_FALSE(part.disrupted);
+}
+
+TEST_CASE("oracles: transitions count holder changes like leaderTransitions", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  in.holder_changes = {{T(2s), "a"},    // creation: not a transition
+                       {T(50s), ""},    // release
+                       {T(51s), "a"},   // re-acquire after release: counts
+                       {T(90s), "b"},   // counts
+                       {T(95s), "b"}};  // same holder: no change
+  OracleResults r = RunOracles(in);
+  REQUIRE(r.transitions.size() == 2);
+  CHECK(r.transitions[0].from == "");
+  CHECK(r.transitions[0].to == "a");
+  CHECK(r.transitions[1].from == "a");
+  CHECK(r.transitions[1].to == "b");
+  CHECK(r.transitions[1].at == T(90s));
+  CHECK(r.transitions_per_hour == Approx(12.0));
+}
+
+TEST_CASE("oracles: healthz unhealthy intervals and API rates", "[sim][oracles]") {
+  OracleInput in = Run(100s);
+  NodeObservations a = Node("a", {I(0s, 100s)});
+  a.healthz = {{T(10s), true}, {T(40s), false}, {T(60s), true}, {T(90s), false}};
+  in.nodes = {a};
+  in.api.requests = {{"get", 150}, {"update", 50}};
+  in.api.responses = {{200, 190}, {409, 10}};
+  OracleResults r = RunOracles(in);
+  CHECK(r.nodes[0].unhealthy == std::vector<Interval>{I(40s, 60s), I(90s, 100s)});
+  CHECK(r.api_requests_per_second == Approx(2.0));
+  CHECK(r.api.responses.at(409) == 10);
+}
