@@ -29,6 +29,7 @@
 
 #include "core/config.h"
 #include "core/version_profile.h"
+#include "sim/api_server.h"
 #include "sim/distributions.h"
 #include "sim/expectations.h"
 #include "sim/oracles.h"
@@ -134,8 +135,8 @@ bool IsNodeFault(FaultKind k);
 // PartitionMode: symmetric (both ways lost), requests (node -> server lost), responses
 // (server -> node lost: writes happen but the client times out, an ambiguous outcome).
 enum class PartitionMode : uint8_t { kSymmetric, kRequests, kResponses };
-// OutageMode: drop (requests vanish; clients time out) or refuse (fail at once).
-enum class OutageMode : uint8_t { kDrop, kRefuse };
+// An apiserver_outage's mode is sim::OutageMode (sim/api_server.h): kDrop (requests vanish;
+// clients time out) or kRefuse (fail at once).
 
 // FaultSpec is one scheduled fault. `index` is its stable position in "faults" and `id`
 // its stable name ("f<index>-<kind>", or the file's "id"). Only the fields of its kind are

@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/prng.h"
 #include "core/time.h"
 #include "sim/true_time.h"
 
