@@ -245,7 +245,7 @@ void ApplyCandidate(const json& j, const std::string& path, CandidateDraft& d, b
   if (const json* v = Find(j, "healthzTimeout")) d.healthz_timeout = NonNegDur(*v, Key(path, "healthzTimeout"));
   if (const json* v = Find(j, "workload")) {
     const std::string wp = Key(path, "workload");
-    CheckObject(*v, wp, {"onStoppedLeading", "stopLag"});
+    CheckObject(*v, wp, {"onStoppedLeading", "stopLag", "restartAfter"});
     if (const json* w = Find(*v, "onStoppedLeading")) {
       std::string m = Str(*w, Key(wp, "onStoppedLeading"));
       if (m == "exit") d.workload.on_stopped_leading = WorkloadSpec::OnStoppedLeading::kExit;
@@ -253,6 +253,13 @@ void ApplyCandidate(const json& j, const std::string& path, CandidateDraft& d, b
       else Fail(Key(wp, "onStoppedLeading"), fmt::format("expected \"exit\" or \"keep_acting\", got \"{}\"", m));
     }
     if (const json* w = Find(*v, "stopLag")) d.workload.stop_lag = NonNegDur(*w, Key(wp, "stopLag"));
+    if (const json* w = Find(*v, "restartAfter")) {
+      if (w->is_string() && w->get<std::string>() == "never") {
+        d.workload.restart_after.reset();
+      } else {
+        d.workload.restart_after = NonNegDur(*w, Key(wp, "restartAfter"));
+      }
+    }
   }
   if (const json* v = Find(j, "clock")) {
     const std::string cp = Key(path, "clock");

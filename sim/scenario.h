@@ -45,6 +45,10 @@ struct WorkloadSpec {
   enum class OnStoppedLeading : uint8_t { kExit, kKeepActing };
   OnStoppedLeading on_stopped_leading = OnStoppedLeading::kExit;
   Duration stop_lag{0};
+  // restart_after: once the process has exited (kExit), its supervisor starts it again
+  // after this long, with the same identity (the kubelet restarts a crashed container;
+  // its first back-off is 10s). nullopt ("never") leaves it down.
+  std::optional<Duration> restart_after = std::chrono::seconds(10);
 };
 
 // ClockSpec is a node's clock at boot: wall offset from true wall time (may be negative)

@@ -1,0 +1,117 @@
+// world.h — one simulated run: the scheduler, every candidate's node driver, the network,
+// the fake API server, the fault schedule, the oracles' record and the trace.
+//
+// The world glues core::LeaderElector (sans-I/O) to virtual time. Each node driver owns an
+// elector, its NodeClock and its in-flight requests; it turns the elector's effects into
+// scheduled events: requests travel the node's network path to the API server (which
+// applies them at their completion instant) and back; timers fire when the node's
+// monotonic clock reaches them; the HTTP client timeout (rest.Config.Timeout, by default
+// max(1s, RenewDeadline/2) as client-go's NewFromKubeconfig sets it) answers requests that
+// get no response; 429 responses are retried after Retry-After as client-go's rest client
+// does. A paused node's events wait until it resumes (its clocks keep running). A crash
+// drops the elector and everything of that incarnation; requests already on the wire still
+// reach the server.
+//
+//   sim::Trace trace;                                // hash only
+//   sim::World w(scenario, seed, trace, {});
+//   w.Run();                                         // to the scenario's end
+//   sim::OracleInput in = w.TakeOracleInput();
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/leader_elector.h"
+#include "sim/api_server.h"
+#include "sim/network.h"
+#include "sim/node_clock.h"
+#include "sim/oracles.h"
+#include "sim/scenario.h"
+#include "sim/scheduler.h"
+#include "sim/trace.h"
+
+namespace leasesim::sim {
+
+// WorldOptions are run-time switches that are not part of the scenario.
+struct WorldOptions {
+  // record_logs keeps every rendered client-go log line for the oracles (log_contains);
+  // they are always written to the trace when it is on.
+  bool record_logs = false;
+  // perturb_order (test only): when non-zero, events scheduled at equal times on
+  // different nodes are offset by a few ns chosen from this value, so that a run's event
+  // order differs — used to show that --determinism catches nondeterminism.
+  uint64_t perturb_order = 0;
+};
+
+class World {
+ public:
+  World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions options);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // Run simulates from scenario time 0 to its duration.
+  void Run();
+
+  // TakeOracleInput closes every open interval at the run's end and returns the record.
+  OracleInput TakeOracleInput();
+  uint64_t events() const { return scheduler_.events_processed(); }
+  const ApiServer& api_server() const { return server_; }
+
+ private:
+  struct Node;
+  struct Message;
+
+  // Node drivers.
+  void StartProcess(int n, TrueTime now);
+  void Apply(int n, std::span<const core::Effect> effects);
+  void Deliver(int n, uint32_t incarnation, SmallFn fn);
+  void Resume(int n);
+  void Crash(int n, TrueTime now, std::string_view why);
+  void ExitProcess(int n, TrueTime now);
+  void StartActing(int n, TrueTime now);
+  void StopActing(int n, TrueTime now);
+  void SetBelieved(int n, bool believed, TrueTime now);
+  void SetState(int n, std::string_view state);
+  void UpdateHealthz(int n);
+  void RescheduleClockEvents(int n);
+  core::LocalTime Local(int n) const;
+
+  // Requests.
+  void SendRequest(int n, const core::SendApiRequest& s);
+  void Transmit(uint64_t msg_id);
+  void ServerArrive(uint64_t msg_id);
+  void ServerComplete(uint64_t msg_id);
+  void SendResponse(uint64_t msg_id, core::ApiResponse resp);
+  void NodeReceive(uint64_t msg_id);
+  void ClientTimeout(int n, uint32_t incarnation, core::RequestId id);
+  void FinishRequest(int n, core::RequestId id, const core::ApiResponse& resp);
+
+  // Faults.
+  void ScheduleFaults();
+  void BeginFault(const FaultSpec& f);
+  void EndFault(const FaultSpec& f);
+  void ResetApiServerFault(FaultKind kind);
+
+  EventId At(TrueTime t, SmallFn fn);
+
+  const Scenario& scenario_;
+  uint64_t seed_;
+  Trace& trace_;
+  WorldOptions options_;
+  Scheduler scheduler_;
+  ApiServer server_;
+  Network network_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::unordered_map<uint64_t, Message> messages_;
+  uint64_t next_message_ = 1;
+  TrueTime end_;
+  OracleInput record_;
+  std::string last_holder_;
+  bool have_holder_ = false;
+};
+
+}  // namespace leasesim::sim
