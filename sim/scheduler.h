@@ -164,7 +164,7 @@ class Scheduler : public boost::asio::execution_context {
   void DeallocateOp(void* p, std::size_t n) noexcept;
 
  private:
-  // HeapEntry is one timed event in the binary heap, ordered by (at_ns, seq).
+  // HeapEntry is one timed event in the heap, ordered by (at_ns, seq).
   struct HeapEntry {
     int64_t at_ns;
     uint64_t seq;
@@ -176,8 +176,8 @@ class Scheduler : public boost::asio::execution_context {
     uint64_t seq = 0;
     SmallFn fn;
   };
-  static bool Later(const HeapEntry& a, const HeapEntry& b) {
-    return a.at_ns != b.at_ns ? a.at_ns > b.at_ns : a.seq > b.seq;
+  static bool Before(const HeapEntry& a, const HeapEntry& b) {
+    return a.at_ns != b.at_ns ? a.at_ns < b.at_ns : a.seq < b.seq;
   }
 
   uint32_t AcquireSlot();
@@ -200,7 +200,7 @@ class Scheduler : public boost::asio::execution_context {
   uint64_t events_processed_ = 0;
   int run_depth_ = 0;
 
-  std::vector<HeapEntry> heap_;  // may hold dead entries (cancelled events)
+  std::vector<HeapEntry> heap_;  // 4-ary min-heap on Before; may hold dead entries
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   std::size_t live_timed_ = 0;
@@ -323,7 +323,8 @@ struct CancelOnSignal {
 
 template <typename Handler>
 struct WaitOp : WaitOpBase {
-  WaitOp(Handler&& h, Scheduler& s) : WaitOpBase(&Complete, s), handler(std::move(h)) {}
+  template <typename H>
+  WaitOp(H&& h, Scheduler& s) : WaitOpBase(&Complete, s), handler(std::forward<H>(h)) {}
 
   static void Complete(WaitOpBase* base, bool invoke) {
     auto* self = static_cast<WaitOp*>(base);

@@ -290,10 +290,11 @@ TEST_CASE("VirtualTimer completes callbacks at expiry, in start order", "[sim][s
     CHECK_FALSE(ec);
     done.emplace_back(1, s.now());
   });
-  t.async_wait([&](boost::system::error_code ec) {
+  auto second = [&](boost::system::error_code ec) {
     CHECK_FALSE(ec);
     done.emplace_back(2, s.now());
-  });
+  };
+  t.async_wait(second);  // an lvalue handler is copied
   s.Run();
   CHECK(done == std::vector<std::pair<int, TrueTime>>{{1, kTrueEpoch + 3s}, {2, kTrueEpoch + 3s}});
 }
