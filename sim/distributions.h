@@ -3,7 +3,9 @@
 //
 // Shapes follow the usual vocabulary (tigerbeetle's packet simulator: one_way_delay_mean,
 // a heavy tail): constant, uniform, normal, log-normal, exponential and Pareto. Samples
-// are clipped to >= 0 and rounded to whole nanoseconds.
+// are clipped to [0, 2^62 ns] and rounded to whole nanoseconds. Constant draws nothing
+// from the PRNG; uniform draws one value; normal and log-normal draw a variable number
+// (Marsaglia's polar method rejects some pairs).
 //
 //   sim::Distribution d = sim::Distribution::Uniform(1ms, 5ms);
 //   core::Prng rng = core::Prng::Stream(seed, "net/a/request");
@@ -46,6 +48,10 @@ struct Distribution {
   Duration Mean() const;
   // Describe is a short human form, e.g. "uniform(1ms, 5ms)".
   std::string Describe() const;
+  // Problem is empty when the parameters make sense, else what is wrong, for the
+  // scenario loader's error message (it adds the file and JSON path): a negative
+  // duration, b < a, a negative sigma, a Pareto scale or alpha that is not > 0.
+  std::string Problem() const;
 };
 
 }  // namespace leasesim::sim

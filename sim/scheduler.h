@@ -1,0 +1,448 @@
+// scheduler.h — the discrete-event scheduler on virtual (true) time, with an Asio face.
+//
+// One Scheduler drives a whole simulated world on one thread. Time advances in exactly
+// one place (the Run* functions), jumping to the next event: nothing ever sleeps. It
+// starts at sim::kTrueEpoch. Order is total and reproducible:
+//   1. the ready queue (Post, Asio's post/defer, cancelled timer completions) runs FIFO,
+//      and is drained completely before the next timed event runs;
+//   2. timed events run in (time, scheduling sequence) order, so events due at equal
+//      times run in the order they were scheduled.
+// (google/quiche's quic/test_tools/simulator follows the same rules.)
+//
+// Two faces share one queue:
+//   * the direct API, for the simulator's hot path: At / After / Post / Cancel;
+//   * an Asio execution context (Scheduler::executor_type, VirtualTimer) so that Asio's
+//     completion-token model — callbacks, use_awaitable coroutines, deferred, per-operation
+//     cancellation, awaitable operators — runs unchanged on virtual time.
+//
+//   sim::Scheduler sched;
+//   sched.After(15s, [&] { ... });                       // direct
+//   sim::VirtualTimer timer(sched);                      // Asio
+//   timer.expires_after(2s);
+//   timer.async_wait([](boost::system::error_code ec) { ... });
+//   sched.RunFor(30s);                                   // now() == kTrueEpoch + 30s
+//
+// Never use Asio's real-time objects (steady_timer, sockets, signal_set) on this
+// executor: they start a real reactor thread and never fire in virtual time.
+// Single-threaded: no member may be called concurrently.
+#pragma once
+
+#include <algorithm>
+#include <cassert>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/execution.hpp>
+#include <boost/asio/execution_context.hpp>
+#include <boost/asio/query.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "sim/small_fn.h"
+#include "sim/true_time.h"
+
+namespace leasesim::sim {
+
+// EventId names one scheduled timed event, for Cancel. The default value names nothing.
+// Ids are never reused: seq grows by one per scheduled event.
+struct EventId {
+  uint64_t seq = 0;   // scheduling sequence number, >= 1 for a real event
+  uint32_t slot = 0;  // where the callable is stored
+  constexpr bool valid() const { return seq != 0; }
+  friend constexpr bool operator==(EventId, EventId) = default;
+};
+
+// Scheduler is the virtual-time event loop. See the file comment for the order rules.
+// Handlers may schedule, post and cancel freely. An exception thrown by a handler
+// propagates out of the Run*/Step call that ran it (the event is consumed; the scheduler
+// stays usable). Destroying a Scheduler destroys pending handlers without running them.
+class Scheduler : public boost::asio::execution_context {
+ public:
+  class executor_type;
+
+  Scheduler();
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // now is the current true time: kTrueEpoch before anything ran.
+  TrueTime now() const { return now_; }
+
+  // At schedules `fn` at true time `t`. A time in the past means now (like an expired
+  // Asio timer): it runs after the events already due now. No allocation for callables
+  // of up to SmallFn::kInlineBytes.
+  template <typename F>
+  EventId At(TrueTime t, F&& fn) {
+    const uint32_t slot = AcquireSlot();
+    Slot& s = slots_[slot];
+    s.fn.emplace(std::forward<F>(fn));
+    s.seq = ++last_seq_;
+    PushHeap({std::max(t, now_).since_origin.count(), s.seq, slot});
+    return {s.seq, slot};
+  }
+  // After schedules `fn` at now() + d (d < 0 means now).
+  template <typename F>
+  EventId After(Duration d, F&& fn) {
+    return At(now_ + d, std::forward<F>(fn));
+  }
+  // Post appends `fn` to the ready queue: it runs at now(), after everything already in
+  // the ready queue and before the next timed event.
+  template <typename F>
+  void Post(F&& fn) {
+    ReadyPush(SmallFn(std::forward<F>(fn)));
+  }
+  // Cancel removes a pending timed event; its callable is destroyed without running.
+  // Returns false (and does nothing) if the event already ran, was cancelled or never
+  // existed. O(1): the heap entry is dropped lazily.
+  bool Cancel(EventId id);
+  // Expedite moves a pending timed event to the back of the ready queue, so it runs at
+  // now(). Returns false if the event is no longer pending. VirtualTimer uses it to post
+  // cancellation completions without re-wrapping the handler.
+  bool Expedite(EventId id);
+
+  // Step runs exactly one event (the ready queue first, else the earliest timed event,
+  // advancing now()). Returns false if nothing was pending.
+  bool Step();
+  // Run runs until nothing is pending. now() stays at the last event's time.
+  void Run();
+  // RunUntil runs every event due at or before `t`, then sets now() = t exactly.
+  // Precondition: t >= now().
+  void RunUntil(TrueTime t);
+  // RunFor is RunUntil(now() + d). Precondition: d >= 0.
+  void RunFor(Duration d) { RunUntil(now_ + d); }
+  // RunUntil(done) runs events until done() is true (checked before each event) or
+  // nothing is pending; returns done(). now() stays at the last event's time.
+  template <typename Pred>
+    requires std::predicate<Pred&>
+  bool RunUntil(Pred&& done) {
+    while (!done()) {
+      if (!RunOne(TrueTime::Max())) return done();
+    }
+    return true;
+  }
+  // RunUntil(done, deadline) is RunUntil(done) that also stops at `deadline`; if it stops
+  // there, now() == deadline. Returns done().
+  template <typename Pred>
+    requires std::predicate<Pred&>
+  bool RunUntil(Pred&& done, TrueTime deadline) {
+    assert(deadline >= now_);
+    while (!done()) {
+      if (!RunOne(deadline)) {
+        now_ = deadline;
+        return done();
+      }
+    }
+    return true;
+  }
+
+  // events_processed counts handlers run by Run*/Step (timed and ready), not handlers
+  // that Asio dispatched inline from inside another handler.
+  uint64_t events_processed() const { return events_processed_; }
+  // pending counts timed events not yet run or cancelled, plus the ready queue.
+  std::size_t pending() const { return live_timed_ + ready_count_; }
+  // next_time is the time of the earliest pending timed event, or TrueTime::Max().
+  // (The ready queue, if not empty, runs at now().)
+  TrueTime next_time();
+  // running_in_this_thread is true while a handler of this scheduler is running; Asio's
+  // dispatch then runs inline, as on an io_context.
+  bool running_in_this_thread() const { return run_depth_ > 0; }
+
+  executor_type get_executor() noexcept;
+
+  // AllocateOp / DeallocateOp recycle the memory of Asio wait operations (VirtualTimer),
+  // so a timer wait costs no malloc in steady state. n is the operation's size in bytes.
+  void* AllocateOp(std::size_t n);
+  void DeallocateOp(void* p, std::size_t n) noexcept;
+
+ private:
+  // HeapEntry is one timed event in the heap, ordered by (at_ns, seq).
+  struct HeapEntry {
+    int64_t at_ns;
+    uint64_t seq;
+    uint32_t slot;
+  };
+  // Slot holds a timed event's callable. Invariant: seq == 0 <=> the slot is free.
+  // A heap entry is live iff slots_[entry.slot].seq == entry.seq.
+  struct Slot {
+    uint64_t seq = 0;
+    SmallFn fn;
+  };
+  static bool Before(const HeapEntry& a, const HeapEntry& b) {
+    return a.at_ns != b.at_ns ? a.at_ns < b.at_ns : a.seq < b.seq;
+  }
+
+  uint32_t AcquireSlot();
+  SmallFn ReleaseSlot(uint32_t slot);
+  bool IsPending(EventId id) const {
+    return id.seq != 0 && id.slot < slots_.size() && slots_[id.slot].seq == id.seq;
+  }
+  void PushHeap(HeapEntry e);
+  void PopHeap();
+  void DropDeadTop();
+  void MaybeCompactHeap();
+  void ReadyPush(SmallFn fn);
+  SmallFn ReadyPop();
+  void Invoke(SmallFn& fn);
+  // RunOne runs one event due at or before `limit`; false if there is none.
+  bool RunOne(TrueTime limit);
+
+  TrueTime now_ = kTrueEpoch;
+  uint64_t last_seq_ = 0;
+  uint64_t events_processed_ = 0;
+  int run_depth_ = 0;
+
+  std::vector<HeapEntry> heap_;  // 4-ary min-heap on Before; may hold dead entries
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
+  std::size_t live_timed_ = 0;
+
+  // The ready queue is a ring buffer: ready_[ (ready_head_ + i) % ready_.size() ].
+  std::vector<SmallFn> ready_;
+  std::size_t ready_head_ = 0;
+  std::size_t ready_count_ = 0;
+
+  std::vector<void*> op_pool_;  // recycled blocks of kOpBlockBytes
+  static constexpr std::size_t kOpBlockBytes = 256;
+  static constexpr std::size_t kOpPoolMax = 1024;
+};
+
+// Scheduler::executor_type is an Asio (P0443-style) executor for a Scheduler. It supports
+// execute, query(context), query(blocking), require(blocking.never / blocking.possibly)
+// and ==, which is what asio::any_io_executor needs. As for io_context's executor,
+// blocking.possibly is the default: execute runs the function inline when called from a
+// handler of the same scheduler (that is asio::dispatch) and posts it otherwise;
+// blocking.never (asio::post, asio::defer) always posts to the ready queue. Outstanding-work
+// properties are not supported (prefer() ignores them): a Scheduler runs until its queue
+// is empty, whoever is waiting.
+class Scheduler::executor_type {
+ public:
+  explicit executor_type(Scheduler& s, bool blocking_possibly = true) noexcept
+      : sched_(&s), blocking_possibly_(blocking_possibly) {}
+
+  Scheduler& query(boost::asio::execution::context_t) const noexcept { return *sched_; }
+  boost::asio::execution::blocking_t query(boost::asio::execution::blocking_t) const noexcept {
+    return blocking_possibly_ ? boost::asio::execution::blocking_t(boost::asio::execution::blocking.possibly)
+                              : boost::asio::execution::blocking_t(boost::asio::execution::blocking.never);
+  }
+  executor_type require(boost::asio::execution::blocking_t::never_t) const noexcept {
+    return executor_type(*sched_, false);
+  }
+  executor_type require(boost::asio::execution::blocking_t::possibly_t) const noexcept {
+    return executor_type(*sched_, true);
+  }
+
+  template <typename F>
+  void execute(F&& f) const {
+    if (blocking_possibly_ && sched_->running_in_this_thread()) {
+      std::decay_t<F> local(std::forward<F>(f));
+      std::move(local)();
+    } else {
+      sched_->Post(std::forward<F>(f));
+    }
+  }
+
+  Scheduler& context() const noexcept { return *sched_; }
+  friend bool operator==(const executor_type& a, const executor_type& b) noexcept {
+    return a.sched_ == b.sched_ && a.blocking_possibly_ == b.blocking_possibly_;
+  }
+  friend bool operator!=(const executor_type& a, const executor_type& b) noexcept { return !(a == b); }
+
+ private:
+  Scheduler* sched_;
+  bool blocking_possibly_;
+};
+
+inline Scheduler::executor_type Scheduler::get_executor() noexcept { return executor_type(*this); }
+
+namespace detail {
+
+struct TimerState;
+
+// WaitOpBase is one outstanding VirtualTimer::async_wait. It is owned by the scheduler
+// event (OpRef) that completes it; the timer only links to it so cancel() can find it.
+struct WaitOpBase {
+  // complete_ unlinks the op, frees it and, if `invoke`, calls the handler.
+  using CompleteFn = void (*)(WaitOpBase* op, bool invoke);
+  explicit WaitOpBase(CompleteFn complete, Scheduler& s) : complete_(complete), sched(&s) {}
+
+  void Unlink() noexcept;
+  // Abort completes the wait with operation_aborted, posted (never inline).
+  void Abort() noexcept;
+
+  CompleteFn complete_;
+  Scheduler* sched;
+  TimerState* timer = nullptr;  // null once unlinked
+  WaitOpBase* prev = nullptr;
+  WaitOpBase* next = nullptr;
+  EventId event;
+  bool aborted = false;
+};
+
+// TimerState is a VirtualTimer's heap-allocated state, so a timer can move while waits
+// point at it.
+struct TimerState {
+  Scheduler* sched;
+  TrueTime expiry;
+  WaitOpBase* head = nullptr;
+  std::size_t CancelAll() noexcept;
+};
+
+// OpRef is the scheduler event that owns a WaitOpBase: running it completes the wait,
+// destroying it unrun (scheduler shutdown) destroys the wait's handler.
+struct OpRef {
+  WaitOpBase* op;
+  explicit OpRef(WaitOpBase* o) noexcept : op(o) {}
+  OpRef(OpRef&& other) noexcept : op(std::exchange(other.op, nullptr)) {}
+  OpRef& operator=(OpRef&&) = delete;
+  ~OpRef() {
+    if (op != nullptr) op->complete_(op, false);
+  }
+  void operator()() {
+    WaitOpBase* o = std::exchange(op, nullptr);
+    o->complete_(o, true);
+  }
+};
+
+// CancelOnSignal is installed in the handler's cancellation slot: any cancellation type
+// (terminal, partial or total) aborts the wait, as for asio::basic_waitable_timer.
+struct CancelOnSignal {
+  WaitOpBase* op;
+  void operator()(boost::asio::cancellation_type_t type) {
+    if (type != boost::asio::cancellation_type::none) op->Abort();
+  }
+};
+
+template <typename Handler>
+struct WaitOp : WaitOpBase {
+  template <typename H>
+  WaitOp(H&& h, Scheduler& s) : WaitOpBase(&Complete, s), handler(std::forward<H>(h)) {}
+
+  static void Complete(WaitOpBase* base, bool invoke) {
+    auto* self = static_cast<WaitOp*>(base);
+    self->Unlink();
+    auto slot = boost::asio::get_associated_cancellation_slot(self->handler);
+    if (slot.is_connected()) slot.clear();
+    const boost::system::error_code ec =
+        self->aborted ? boost::system::error_code(boost::asio::error::operation_aborted)
+                      : boost::system::error_code();
+    Scheduler& sched = *self->sched;
+    // Free the operation before the upcall (Asio's rule), so the handler may start a new
+    // wait that reuses the memory.
+    Handler h(std::move(self->handler));
+    self->~WaitOp();
+    sched.DeallocateOp(self, sizeof(WaitOp));
+    if (!invoke) return;  // `h` is destroyed here: shutdown
+    auto ex = boost::asio::get_associated_executor(h, sched.get_executor());
+    if constexpr (std::is_same_v<decltype(ex), Scheduler::executor_type>) {
+      // We are inside one of this scheduler's handlers: dispatch would run inline.
+      std::move(h)(ec);
+    } else {
+      boost::asio::dispatch(ex, [h = std::move(h), ec]() mutable { std::move(h)(ec); });
+    }
+  }
+
+  Handler handler;
+};
+
+}  // namespace detail
+
+// VirtualTimer is asio::basic_waitable_timer on virtual time: async_wait(token) completes
+// with `void(boost::system::error_code)` when the scheduler reaches expiry(), or with
+// asio::error::operation_aborted (posted, never inline) on cancel(), expires_*(), the
+// timer's destruction, or a cancellation signal from the token's cancellation slot. Works
+// with any completion token (callbacks, use_awaitable, deferred, awaitable operators).
+// Several waits may be outstanding; they complete in the order they were started.
+// The Scheduler must outlive its timers.
+class VirtualTimer {
+ public:
+  using executor_type = Scheduler::executor_type;
+
+  explicit VirtualTimer(Scheduler& s) : state_(new detail::TimerState{&s, s.now()}) {}
+  explicit VirtualTimer(const executor_type& ex) : VirtualTimer(ex.context()) {}
+  // VirtualTimer(ex) accepts the any_io_executor of a coroutine running on a Scheduler
+  // (co_await asio::this_coro::executor). Throws std::logic_error if `ex` wraps another
+  // kind of executor: a programming error.
+  explicit VirtualTimer(const boost::asio::any_io_executor& ex) : VirtualTimer(SchedulerOf(ex)) {}
+  VirtualTimer(VirtualTimer&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  VirtualTimer& operator=(VirtualTimer&& other) noexcept {
+    if (this != &other) {
+      Destroy();
+      state_ = std::exchange(other.state_, nullptr);
+    }
+    return *this;
+  }
+  ~VirtualTimer() { Destroy(); }
+
+  executor_type get_executor() const noexcept { return state_->sched->get_executor(); }
+  TrueTime expiry() const { return state_->expiry; }
+  // expires_at sets the expiry and cancels outstanding waits; returns how many.
+  std::size_t expires_at(TrueTime t) {
+    const std::size_t n = cancel();
+    state_->expiry = t;
+    return n;
+  }
+  // expires_after is expires_at(scheduler.now() + d).
+  std::size_t expires_after(Duration d) { return expires_at(state_->sched->now() + d); }
+  // cancel completes outstanding waits with operation_aborted; returns how many.
+  std::size_t cancel() { return state_->CancelAll(); }
+
+  template <typename CompletionToken>
+  auto async_wait(CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
+        InitiateWait{state_}, token);
+  }
+
+ private:
+  struct InitiateWait {
+    detail::TimerState* state;
+    using executor_type = Scheduler::executor_type;
+    executor_type get_executor() const noexcept { return state->sched->get_executor(); }
+
+    template <typename Handler>
+    void operator()(Handler&& handler) const {
+      using Op = detail::WaitOp<std::decay_t<Handler>>;
+      Scheduler& s = *state->sched;
+      void* mem = s.AllocateOp(sizeof(Op));
+      Op* op = ::new (mem) Op(std::forward<Handler>(handler), s);
+      // Link at the tail: cancel() aborts waits in the order they were started.
+      op->timer = state;
+      if (state->head == nullptr) {
+        state->head = op;
+        op->prev = op;  // head->prev is the tail
+      } else {
+        detail::WaitOpBase* tail = state->head->prev;
+        tail->next = op;
+        op->prev = tail;
+        state->head->prev = op;
+      }
+      op->event = s.At(state->expiry, detail::OpRef(op));
+      auto slot = boost::asio::get_associated_cancellation_slot(op->handler);
+      if (slot.is_connected()) slot.template emplace<detail::CancelOnSignal>(op);
+    }
+  };
+
+  static Scheduler& SchedulerOf(const boost::asio::any_io_executor& ex) {
+    const auto* target = ex.target<executor_type>();
+    if (target == nullptr) throw std::logic_error("VirtualTimer: the executor is not a sim::Scheduler's");
+    return target->context();
+  }
+
+  void Destroy() noexcept {
+    if (state_ == nullptr) return;
+    state_->CancelAll();
+    delete std::exchange(state_, nullptr);
+  }
+
+  detail::TimerState* state_;
+};
+
+}  // namespace leasesim::sim
