@@ -80,7 +80,12 @@ void Scheduler::PopHeap() {
     std::size_t best = first;
     const std::size_t end = std::min(first + 4, n);
     for (std::size_t c = first + 1; c < end; ++c) {
-      if (Before(heap_[c], heap_[best])) best = c;
+      const HeapEntry& x = heap_[c];
+      const HeapEntry& y = heap_[best];
+      // Branch-free (conditional moves): the children's order is random, so a branch
+      // would mispredict about half the time.
+      const bool lt = (x.at_ns < y.at_ns) | ((x.at_ns == y.at_ns) & (x.seq < y.seq));
+      best = lt ? c : best;
     }
     if (!Before(heap_[best], last)) break;
     heap_[i] = heap_[best];
