@@ -180,7 +180,7 @@ void Scheduler::RunUntil(TrueTime t) {
   assert(t >= now_ && "RunUntil: time runs forward only");
   while (RunOne(t)) {
   }
-  now_ = t;
+  now_ = std::max(now_, t);  // never rewind, even if the precondition was broken
 }
 
 TrueTime Scheduler::next_time() {
