@@ -44,6 +44,11 @@ uint32_t Scheduler::AcquireSlot() {
   return static_cast<uint32_t>(slots_.size() - 1);
 }
 
+void Scheduler::UnacquireSlot(uint32_t slot) {
+  free_slots_.push_back(slot);
+  --live_timed_;
+}
+
 SmallFn Scheduler::ReleaseSlot(uint32_t slot) {
   Slot& s = slots_[slot];
   SmallFn fn = std::move(s.fn);
