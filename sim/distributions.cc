@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numbers>
 
 #include <fmt/format.h>
 
@@ -116,7 +117,7 @@ Duration Distribution::Mean() const {
       const double mu = Ns(a), sigma = Ns(b);
       if (sigma <= 0) return Clip(mu);
       const double z = mu / sigma;
-      const double pdf = std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI);
+      const double pdf = std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi);
       return Clip(mu * NormalCdf(z) + sigma * pdf);
     }
     case Kind::kLogNormal:

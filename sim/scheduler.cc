@@ -44,6 +44,11 @@ uint32_t Scheduler::AcquireSlot() {
   return static_cast<uint32_t>(slots_.size() - 1);
 }
 
+void Scheduler::UnacquireSlot(uint32_t slot) {
+  free_slots_.push_back(slot);
+  --live_timed_;
+}
+
 SmallFn Scheduler::ReleaseSlot(uint32_t slot) {
   Slot& s = slots_[slot];
   SmallFn fn = std::move(s.fn);
@@ -80,7 +85,12 @@ void Scheduler::PopHeap() {
     std::size_t best = first;
     const std::size_t end = std::min(first + 4, n);
     for (std::size_t c = first + 1; c < end; ++c) {
-      if (Before(heap_[c], heap_[best])) best = c;
+      const HeapEntry& x = heap_[c];
+      const HeapEntry& y = heap_[best];
+      // Branch-free (conditional moves): the children's order is random, so a branch
+      // would mispredict about half the time.
+      const bool lt = (x.at_ns < y.at_ns) | ((x.at_ns == y.at_ns) & (x.seq < y.seq));
+      best = lt ? c : best;
     }
     if (!Before(heap_[best], last)) break;
     heap_[i] = heap_[best];
@@ -175,7 +185,7 @@ void Scheduler::RunUntil(TrueTime t) {
   assert(t >= now_ && "RunUntil: time runs forward only");
   while (RunOne(t)) {
   }
-  now_ = t;
+  now_ = std::max(now_, t);  // never rewind, even if the precondition was broken
 }
 
 TrueTime Scheduler::next_time() {

@@ -84,7 +84,12 @@ class Scheduler : public boost::asio::execution_context {
   EventId At(TrueTime t, F&& fn) {
     const uint32_t slot = AcquireSlot();
     Slot& s = slots_[slot];
-    s.fn.emplace(std::forward<F>(fn));
+    try {
+      s.fn.emplace(std::forward<F>(fn));  // may throw only when boxing a large callable
+    } catch (...) {
+      UnacquireSlot(slot);
+      throw;
+    }
     s.seq = ++last_seq_;
     PushHeap({std::max(t, now_).since_origin.count(), s.seq, slot});
     return {s.seq, slot};
@@ -137,7 +142,7 @@ class Scheduler : public boost::asio::execution_context {
     assert(deadline >= now_);
     while (!done()) {
       if (!RunOne(deadline)) {
-        now_ = deadline;
+        now_ = std::max(now_, deadline);
         return done();
       }
     }
@@ -181,6 +186,7 @@ class Scheduler : public boost::asio::execution_context {
   }
 
   uint32_t AcquireSlot();
+  void UnacquireSlot(uint32_t slot);  // undoes AcquireSlot when storing the callable threw
   SmallFn ReleaseSlot(uint32_t slot);
   bool IsPending(EventId id) const {
     return id.seq != 0 && id.slot < slots_.size() && slots_[id.slot].seq == id.seq;

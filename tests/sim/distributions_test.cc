@@ -84,7 +84,7 @@ TEST_CASE("samples are reproducible for a seed and differ between streams", "[si
   }
 }
 
-TEST_CASE("uniform samples integers in [a, b)", "[sim][distributions]") {
+TEST_CASE("uniform samples integers from a up to but excluding b", "[sim][distributions]") {
   const Distribution d = Distribution::Uniform(1ms, 5ms);
   const Stats s = Draw(d, "uniform");
   CHECK(s.sorted_ns.front() >= Ns(1ms));
