@@ -83,8 +83,9 @@ struct CandidateSpec {
 // NetworkPathSpec is one node<->API-server path: one-way delays and loss ratio (each
 // message is lost independently).
 struct NetworkPathSpec {
-  Distribution request_delay;   // node -> API server
-  Distribution response_delay;  // API server -> node
+  // Defaults: 1ms each way, a LAN round trip to the API server.
+  Distribution request_delay = Distribution::Constant(std::chrono::milliseconds(1));   // node -> API server
+  Distribution response_delay = Distribution::Constant(std::chrono::milliseconds(1));  // API server -> node
   double loss = 0;              // ratio in [0, 1]
 };
 
@@ -105,7 +106,7 @@ struct NetworkSpec {
 // `error_ratio` of requests fail with `error_code` (500, 503 or 504). `watchers` counts
 // watch clients per resource (for the API-load comparison of lock kinds).
 struct ApiServerSpec {
-  Distribution latency;
+  Distribution latency = Distribution::Constant(std::chrono::milliseconds(2));  // default: 2ms per request
   int64_t max_inflight = 0;
   double qps = 0;
   Duration retry_after = std::chrono::seconds(1);

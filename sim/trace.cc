@@ -23,10 +23,29 @@ Trace::~Trace() { Abandon(); }
 
 std::string Trace::HashHex() const { return fmt::format("{:016x}", hash_); }
 
-void Trace::HashInt(int64_t v) {
-  char buf[8];
-  std::memcpy(buf, &v, 8);
-  HashBytes(std::string_view(buf, 8));
+namespace {
+constexpr uint64_t kPrime = 0x100000001b3ULL;
+inline uint64_t Mix(uint64_t h, uint64_t w) {
+  h ^= w;
+  h *= kPrime;
+  return h ^ (h >> 29);
+}
+}  // namespace
+
+void Trace::HashInt(int64_t v) { hash_ = Mix(hash_, static_cast<uint64_t>(v)); }
+
+void Trace::HashBytes(std::string_view s) {
+  uint64_t h = hash_;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = Mix(h, w);
+  }
+  uint64_t tail = 0;
+  for (size_t k = 0; i + k < s.size(); ++k) tail |= static_cast<uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+  h = Mix(h, tail);
+  hash_ = Mix(h, s.size());
 }
 
 void Trace::Header(const nlohmann::json& header) {
@@ -63,8 +82,8 @@ Trace::Event Trace::Begin(TrueTime t, std::string_view kind, std::string_view no
   return Event(*this);
 }
 
+// Keys are not hashed: each event kind writes its keys in a fixed order.
 void Trace::Event::Key(std::string_view key) {
-  t_.HashBytes(key);
   if (t_.file_ != nullptr) {
     t_.line_ += ",\"";
     t_.line_ += key;
@@ -75,8 +94,18 @@ void Trace::Event::Key(std::string_view key) {
 Trace::Event& Trace::Event::Str(std::string_view key, std::string_view v) {
   Key(key);
   t_.HashBytes(v);
-  t_.HashInt(static_cast<int64_t>(v.size()));
   if (t_.file_ != nullptr) t_.line_ += nlohmann::json(v).dump();
+  return *this;
+}
+
+Trace::Event& Trace::Event::Enum(std::string_view key, int code, std::string_view name) {
+  Key(key);
+  t_.HashInt(code);
+  if (t_.file_ != nullptr) {
+    t_.line_.push_back('"');
+    t_.line_ += name;
+    t_.line_.push_back('"');
+  }
   return *this;
 }
 
@@ -109,6 +138,20 @@ Trace::Event& Trace::Event::Json(std::string_view key, const nlohmann::json& v) 
   t_.HashBytes(s);
   if (t_.file_ != nullptr) t_.line_ += s;
   return *this;
+}
+
+Trace::Event& Trace::Event::Extra(std::string_view key, const nlohmann::json& v) {
+  if (t_.file_ == nullptr) return *this;
+  t_.line_ += ",\"";
+  t_.line_ += key;
+  t_.line_ += "\":";
+  t_.line_ += v.dump();
+  return *this;
+}
+
+Trace::Event& Trace::Event::ExtraStr(std::string_view key, std::string_view v) {
+  if (t_.file_ == nullptr) return *this;
+  return Extra(key, nlohmann::json(v));
 }
 
 Trace::Event::~Event() { t_.EndEvent(); }

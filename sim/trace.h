@@ -52,10 +52,17 @@ class Trace {
     Event(Event&&) = delete;
     ~Event();
     Event& Str(std::string_view key, std::string_view v);
+    // Enum writes `name` but hashes only `code` (for values from a closed set).
+    Event& Enum(std::string_view key, int code, std::string_view name);
     Event& Int(std::string_view key, int64_t v);
     Event& Num(std::string_view key, double v);
     Event& Bool(std::string_view key, bool v);
     Event& Json(std::string_view key, const nlohmann::json& v);  // hashed via its dump
+    // Extra writes a field derived from already-hashed ones (a rendered log line, the
+    // stored object of a write) without hashing it, so that a run without a trace file
+    // computes the same trace_hash without formatting it.
+    Event& Extra(std::string_view key, const nlohmann::json& v);
+    Event& ExtraStr(std::string_view key, std::string_view v);
 
    private:
     friend class Trace;
@@ -75,7 +82,9 @@ class Trace {
   void Abandon();
 
  private:
-  void HashBytes(std::string_view s) { hash_ = core::StableHash(s, hash_); }
+  // HashBytes mixes `s` into the rolling hash 8 bytes at a time (little-endian words,
+  // FNV-style multiply), then its length.
+  void HashBytes(std::string_view s);
   void HashInt(int64_t v);
   void EndEvent();
 

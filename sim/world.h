@@ -68,7 +68,8 @@ class World {
   // Node drivers.
   void StartProcess(int n, TrueTime now);
   void Apply(int n, std::span<const core::Effect> effects);
-  void Deliver(int n, uint32_t incarnation, SmallFn fn);
+  template <class F>
+  void Deliver(int n, F&& fn);
   void Resume(int n);
   void Crash(int n, TrueTime now, std::string_view why);
   void ExitProcess(int n, TrueTime now);
@@ -87,7 +88,8 @@ class World {
   void ServerComplete(uint64_t msg_id);
   void SendResponse(uint64_t msg_id, core::ApiResponse resp);
   void NodeReceive(uint64_t msg_id);
-  void ClientTimeout(int n, uint32_t incarnation, core::RequestId id);
+  void ArmClientTimeouts(int n, TrueTime at);
+  void ClientTimeouts(int n, uint32_t incarnation);
   void FinishRequest(int n, core::RequestId id, const core::ApiResponse& resp);
 
   // Faults.
@@ -96,7 +98,7 @@ class World {
   void EndFault(const FaultSpec& f);
   void ResetApiServerFault(FaultKind kind);
 
-  EventId At(TrueTime t, SmallFn fn);
+  Duration Perturb(int n);
 
   const Scenario& scenario_;
   uint64_t seed_;

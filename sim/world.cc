@@ -1,0 +1,880 @@
+// world.cc — node drivers, request flow, faults and the oracles' record (see world.h).
+#include "sim/world.h"
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+
+#include "core/log.h"
+#include "core/objects_json.h"
+#include "core/record.h"
+
+namespace leasesim::sim {
+
+using core::Effect;
+
+// Node is one candidate's slot: a process (elector + workload) that may crash, pause,
+// stop and restart, on a machine whose clocks keep running.
+struct World::Node {
+  int index = 0;
+  const CandidateSpec* spec = nullptr;
+  std::string identity;
+  NodeClock clock;
+  std::unique_ptr<core::LeaderElector> le;
+  uint32_t incarnation = 0;
+  bool process_up = false;
+  bool stop_requested = false;  // a graceful stop fault: no supervisor restart
+  bool paused = false;
+  std::vector<SmallFn> deferred;  // events that reached the node while it was paused
+
+  struct Pending {
+    TrueTime deadline = TrueTime::Max();  // HTTP client timeout (true time)
+    TrueTime sent;
+    core::Verb verb = core::Verb::kGet;
+    int retries = 0;
+  };
+  std::unordered_map<core::RequestId, Pending> pending;
+  std::map<core::TimerId, std::pair<EventId, core::MonoTime>> timers;
+
+  bool believed = false;
+  TrueTime believed_since{};
+  bool workload_running = false;  // acting as leader unless paused
+  TrueTime acting_since{};
+  EventId stop_acting_event;
+  EventId restart_event;
+  EventId healthz_event;
+  TrueTime healthz_due = TrueTime::Max();
+  // One lazily re-armed event checks client timeouts (instead of one event per request).
+  EventId timeout_event;
+  TrueTime timeout_armed = TrueTime::Max();
+  bool healthy = true;
+  std::string state;
+  std::string traced_raw;  // last observed raw record written to the trace
+  NodeObservations obs;
+  // Memo of the clock readings at one true instant (many effects read it per event).
+  TrueTime local_at{Duration::min()};
+  core::LocalTime local{};
+  // Inputs of the last healthz deadline computation.
+  core::MonoTime healthz_observed{Duration::min()};
+  bool healthz_leader = false;
+};
+
+// A message on the wire: a request (and later its response) of one node incarnation.
+struct World::Message {
+  int node = 0;
+  uint32_t incarnation = 0;
+  std::shared_ptr<const core::ApiRequest> request;
+  TrueTime applied{};
+  core::ApiResponse response;
+};
+
+namespace {
+
+std::array<int, 3> Watchers(const ApiServerSpec& s) {
+  auto get = [&](const char* k) -> int {
+    auto it = s.watchers.find(k);
+    return it == s.watchers.end() ? 0 : static_cast<int>(it->second);
+  };
+  return {get("leases"), get("configmaps"), get("endpoints")};
+}
+
+ApiServerConfig ServerConfig(const Scenario& s, uint64_t seed) {
+  ApiServerConfig c;
+  c.seed = seed;
+  c.latency = s.apiserver.latency;
+  c.max_inflight = static_cast<int>(s.apiserver.max_inflight);
+  c.qps = static_cast<int64_t>(s.apiserver.qps);
+  c.burst = std::max<int64_t>(1, static_cast<int64_t>(s.apiserver.qps));
+  c.retry_after = s.apiserver.retry_after;
+  c.error_ratio = s.apiserver.error_ratio;
+  c.error_code = s.apiserver.error_code;
+  c.watchers = Watchers(s.apiserver);
+  return c;
+}
+
+std::vector<std::string> NodeNames(const Scenario& s) {
+  std::vector<std::string> v;
+  for (const auto& c : s.candidates) v.push_back(c.name);
+  return v;
+}
+
+PathConfig PathOf(const NetworkPathSpec& p) {
+  PathConfig c;
+  c.request_delay = p.request_delay;
+  c.response_delay = p.response_delay;
+  c.loss_ratio = p.loss;
+  return c;
+}
+
+Partition PartitionOf(PartitionMode m) {
+  switch (m) {
+    case PartitionMode::kSymmetric: return Partition::kSymmetric;
+    case PartitionMode::kRequests: return Partition::kRequests;
+    case PartitionMode::kResponses: return Partition::kResponses;
+  }
+  return Partition::kSymmetric;
+}
+
+// HolderOf is the leader election record's holder an object carries, if it is a lock.
+std::optional<std::string> HolderOf(const core::Object& o) {
+  if (const auto* l = std::get_if<core::Lease>(&o)) return l->spec.holderIdentity.value_or("");
+  const auto& ann = core::Meta(o).annotations;
+  auto it = ann.find(std::string(core::kLeaderAnnotationKey));
+  if (it == ann.end()) return std::nullopt;
+  core::LeaderElectionRecord r;
+  if (!core::UnmarshalRecord(it->second, r)) return std::nullopt;
+  return r.holderIdentity;
+}
+
+}  // namespace
+
+World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions options)
+    : scenario_(scenario),
+      seed_(seed),
+      trace_(trace),
+      options_(options),
+      server_(ServerConfig(scenario, core::Prng::Stream(seed, "apiserver").Next())),
+      network_(core::Prng::Stream(seed, "network").Next(), NodeNames(scenario)),
+      end_(kTrueEpoch + scenario.duration) {
+  record_.start = kTrueEpoch;
+  record_.end = end_;
+  record_.faults = FaultMarksOf(scenario);
+  for (size_t i = 0; i < scenario.candidates.size(); ++i) {
+    const CandidateSpec& c = scenario.candidates[i];
+    auto node = std::make_unique<Node>();
+    node->index = static_cast<int>(i);
+    node->spec = &c;
+    node->identity = c.identity;
+    // The machine booted an hour before the scenario (mono readings are uptime).
+    node->clock = NodeClock(kTrueEpoch - std::chrono::hours(1), c.clock.offset, c.clock.drift_ppm);
+    node->state = "down";
+    NodeObservations& o = node->obs;
+    o.node = c.name;
+    o.identity = c.identity;
+    o.lease_duration = c.config.leaseDuration;
+    o.renew_deadline = c.config.renewDeadline;
+    o.retry_period = c.config.retryPeriod;
+    o.client_go_minor = c.profile.minor;
+    o.workload_keeps_acting = c.workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kKeepActing;
+    o.stop_lag = c.workload.stop_lag;
+    if (c.clock.drift_ppm != 0) o.drift.push_back({kTrueEpoch, c.clock.drift_ppm});
+    network_.SetBase(i, PathOf(scenario.network.PathFor(c.name)));
+    nodes_.push_back(std::move(node));
+  }
+  server_.SetWriteObserver([this](const AppliedWrite& w) {
+    if (!w.object) return;
+    const core::ObjectMeta& m = core::Meta(*w.object);
+    if (m.name != scenario_.lock.name || m.namespace_ != scenario_.lock.namespace_) return;
+    std::optional<std::string> holder = HolderOf(*w.object);
+    if (!holder) return;
+    if (have_holder_ && *holder == last_holder_) return;
+    have_holder_ = true;
+    last_holder_ = *holder;
+    record_.holder_changes.push_back({w.at, *holder});
+  });
+}
+
+World::~World() = default;
+
+Duration World::Perturb(int n) {
+  if (options_.perturb_order == 0) return Duration{0};
+  return Duration{static_cast<int64_t>((options_.perturb_order * 2654435761u + static_cast<uint64_t>(n) * 97) % 5)};
+}
+
+core::LocalTime World::Local(int n) const {
+  Node& node = *nodes_[n];
+  const TrueTime now = scheduler_.now();
+  if (node.local_at != now) {
+    node.local = node.clock.Local(now);
+    node.local_at = now;
+  }
+  return node.local;
+}
+
+// --- the run ----------------------------------------------------------------------------------
+
+void World::Run() {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const int n = static_cast<int>(i);
+    const TrueTime at = kTrueEpoch + scenario_.candidates[i].start;
+    scheduler_.At(at, [this, n] { StartProcess(n, scheduler_.now()); });
+    if (nodes_[i]->clock.drift_ppm(kTrueEpoch) != 0 || scenario_.candidates[i].clock.offset != Duration{0}) {
+      core::LocalTime l = Local(n);
+      trace_.Begin(kTrueEpoch, "clock", scenario_.candidates[i].name, &l)
+          .Int("offset_ns", nodes_[i]->clock.offset_ns(kTrueEpoch).count())
+          .Int("drift_ppm", nodes_[i]->clock.drift_ppm(kTrueEpoch));
+    }
+  }
+  ScheduleFaults();
+  scheduler_.RunUntil(end_);
+}
+
+template <class F>
+void World::Deliver(int n, F&& fn) {
+  Node& node = *nodes_[n];
+  if (node.paused) {
+    node.deferred.emplace_back(std::forward<F>(fn));
+    return;
+  }
+  fn();
+}
+
+void World::Resume(int n) {
+  Node& node = *nodes_[n];
+  if (!node.paused) return;
+  node.paused = false;
+  if (node.workload_running) node.acting_since = scheduler_.now();
+  node.obs.paused.back().end = scheduler_.now();
+  SetState(n, node.process_up && node.le ? std::string(node.believed ? "leading" : "acquiring") : "down");
+  // Events that arrived during the pause run now, in arrival order (a SIGCONT'd process
+  // finds its timers expired and its sockets full).
+  std::vector<SmallFn> backlog = std::move(node.deferred);
+  node.deferred.clear();
+  for (SmallFn& f : backlog) {
+    if (node.paused) {
+      node.deferred.push_back(std::move(f));
+      continue;
+    }
+    f();
+  }
+}
+
+void World::SetState(int n, std::string_view state) {
+  Node& node = *nodes_[n];
+  if (node.state == state) return;
+  node.state = std::string(state);
+  core::LocalTime l = Local(n);
+  trace_.Begin(scheduler_.now(), "state", node.spec->name, &l).Str("state", state);
+}
+
+void World::SetBelieved(int n, bool believed, TrueTime now) {
+  Node& node = *nodes_[n];
+  if (node.believed == believed) return;
+  node.believed = believed;
+  if (believed) {
+    node.believed_since = now;
+  } else {
+    node.obs.believed.push_back({node.believed_since, now});
+  }
+}
+
+void World::StartActing(int n, TrueTime now) {
+  Node& node = *nodes_[n];
+  if (node.workload_running) return;
+  node.workload_running = true;
+  node.acting_since = now;
+  core::LocalTime l = Local(n);
+  trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", true);
+}
+
+void World::StopActing(int n, TrueTime now) {
+  Node& node = *nodes_[n];
+  if (!node.workload_running) return;
+  node.workload_running = false;
+  if (!node.paused && now > node.acting_since) node.obs.acting.push_back({node.acting_since, now});
+  core::LocalTime l = Local(n);
+  trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", false);
+}
+
+// --- process lifecycle ------------------------------------------------------------------------
+
+void World::StartProcess(int n, TrueTime now) {
+  Node& node = *nodes_[n];
+  if (node.process_up) return;
+  node.incarnation++;
+  node.process_up = true;
+  node.stop_requested = false;
+  node.pending.clear();
+  node.timers.clear();
+  node.traced_raw.clear();
+  core::LeaderElectionConfig cfg = node.spec->config;
+  cfg.lock.identity = node.identity;
+  const std::string stream = "node/" + node.spec->name + "/jitter/" + std::to_string(node.incarnation);
+  node.le = std::make_unique<core::LeaderElector>(cfg, node.spec->profile, core::Prng::Stream(seed_, stream).Next());
+  node.obs.identity = node.identity;
+  SetState(n, "acquiring");
+  Apply(n, node.le->Start(Local(n)));
+}
+
+void World::Crash(int n, TrueTime now, std::string_view why) {
+  Node& node = *nodes_[n];
+  if (!node.process_up) return;
+  node.process_up = false;
+  node.incarnation++;  // everything scheduled for the old incarnation is void
+  for (auto& [id, t] : node.timers) scheduler_.Cancel(t.first);
+  scheduler_.Cancel(node.timeout_event);
+  node.timeout_armed = TrueTime::Max();
+  scheduler_.Cancel(node.healthz_event);
+  scheduler_.Cancel(node.stop_acting_event);
+  node.healthz_due = TrueTime::Max();
+  node.healthz_observed = core::MonoTime{Duration::min()};
+  node.healthz_leader = false;
+  node.pending.clear();
+  node.timers.clear();
+  node.deferred.clear();
+  node.le.reset();
+  SetBelieved(n, false, now);
+  StopActing(n, now);
+  if (node.paused) {
+    node.paused = false;
+    node.obs.paused.back().end = now;
+  }
+  if (!node.healthy) {
+    node.healthy = true;
+    node.obs.healthz.push_back({now, true});
+  }
+  if (why == "crash") node.obs.crashes.push_back(now);
+  SetState(n, why == "crash" ? "crashed" : "stopped");
+}
+
+// The process exits on its own (Run returned and the workload stopped): the supervisor
+// restarts it after workload.restartAfter unless it was stopped on purpose.
+void World::ExitProcess(int n, TrueTime now) {
+  Node& node = *nodes_[n];
+  if (!node.process_up) return;
+  const bool stopped_on_purpose = node.stop_requested;
+  Crash(n, now, "exit");
+  const auto& restart = node.spec->workload.restart_after;
+  if (!stopped_on_purpose && restart) {
+    const uint32_t inc = node.incarnation;
+    node.restart_event = scheduler_.At(now + *restart, [this, n, inc] {
+      if (nodes_[n]->incarnation == inc) StartProcess(n, scheduler_.now());
+    });
+  }
+}
+
+// --- effects ------------------------------------------------------------------------------------
+
+void World::Apply(int n, std::span<const Effect> effects) {
+  Node& node = *nodes_[n];
+  const TrueTime now = scheduler_.now();
+  const std::string& name = node.spec->name;
+  for (const Effect& e : effects) {
+    if (!node.le) break;  // the process exited while applying
+    if (const auto* s = std::get_if<core::SendApiRequest>(&e)) {
+      SendRequest(n, *s);
+    } else if (const auto* a = std::get_if<core::ArmTimer>(&e)) {
+      const TrueTime at = std::max(now, node.clock.TrueAtMono(a->at));
+      const uint32_t inc = node.incarnation;
+      const core::TimerId id = a->id;
+      EventId ev = scheduler_.At(at + Perturb(n), [this, n, inc, id] {
+        if (nodes_[n]->incarnation != inc) return;
+        nodes_[n]->timers.erase(id);
+        Deliver(n, [this, n, inc, id] {
+          Node& nd = *nodes_[n];
+          if (nd.incarnation != inc || !nd.le) return;
+          Apply(n, nd.le->TimerFired(id, Local(n)));
+        });
+      });
+      node.timers[id] = {ev, a->at};
+    } else if (const auto* c = std::get_if<core::CancelTimer>(&e)) {
+      auto it = node.timers.find(c->id);
+      if (it != node.timers.end()) {
+        scheduler_.Cancel(it->second.first);
+        node.timers.erase(it);
+      }
+    } else if (const auto* c = std::get_if<core::CancelRequest>(&e)) {
+      node.pending.erase(c->id);
+      core::LocalTime l = Local(n);
+      trace_.Begin(now, "api_cancel", name, &l).Int("id", static_cast<int64_t>(c->id)).Str("reason", core::ReasonName(c->reason));
+      record_.api.responses[0]++;
+    } else if (const auto* cb = std::get_if<core::InvokeCallback>(&e)) {
+      core::LocalTime l = Local(n);
+      trace_.Begin(now, "callback", name, &l).Enum("callback", static_cast<int>(cb->callback), core::CallbackName(cb->callback)).Str("identity", cb->identity);
+      switch (cb->callback) {
+        case core::Callback::kOnStartedLeading: {
+          SetBelieved(n, true, now);
+          SetState(n, "leading");
+          // `go OnStartedLeading(ctx)`: the work starts after the current step.
+          const uint32_t inc = node.incarnation;
+          scheduler_.Post([this, n, inc] {
+            if (nodes_[n]->incarnation == inc) StartActing(n, scheduler_.now());
+          });
+          break;
+        }
+        case core::Callback::kOnStoppedLeading: {
+          SetBelieved(n, false, now);
+          if (node.spec->workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kExit) {
+            const Duration lag = node.spec->workload.stop_lag;
+            if (lag == Duration{0}) {
+              StopActing(n, now);
+            } else {
+              const uint32_t inc = node.incarnation;
+              node.stop_acting_event = scheduler_.At(now + lag, [this, n, inc] {
+                if (nodes_[n]->incarnation == inc) ExitProcess(n, scheduler_.now());
+              });
+            }
+          }
+          break;
+        }
+        case core::Callback::kOnNewLeader: break;
+      }
+    } else if (const auto* ev = std::get_if<core::RecordEvent>(&e)) {
+      core::LocalTime l = Local(n);
+      trace_.Begin(now, "k8s_event", name, &l).Str("message", node.identity + " " + std::string(ev->message));
+    } else if (const auto* lg = std::get_if<core::Log>(&e)) {
+      core::LocalTime l = Local(n);
+      const bool need_text = trace_.writing() || options_.record_logs;
+      std::string text = need_text ? core::RenderLog(node.spec->profile, *lg, node.le->Describe()) : std::string();
+      trace_.Begin(now, "log", name, &l)
+          .Int("msg", static_cast<int>(lg->msg))
+          .Enum("level", lg->error ? -1 : lg->verbosity, core::LogLevelName(*lg))
+          .Str("err", lg->err)
+          .Str("holder", lg->holder)
+          .ExtraStr("text", text);
+      if (options_.record_logs) record_.logs.push_back({now, name, std::move(text)});
+    } else if (const auto* m = std::get_if<core::Metric>(&e)) {
+      core::LocalTime l = Local(n);
+      trace_.Begin(now, "metric", name, &l)
+          .Str("name", m->name == core::MetricName::kMasterStatus ? "leader_election_master_status"
+                                                                   : "leader_election_slowpath_total")
+          .Num("value", m->value);
+    } else if (std::holds_alternative<core::RunExited>(e)) {
+      // Run returned. A Kubernetes component exits (after its workload stopped); a
+      // workload that ignores cancellation keeps the process up (kubernetes#23731).
+      SetState(n, "stopped");
+      if (node.spec->workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kExit &&
+          node.spec->workload.stop_lag == Duration{0}) {
+        ExitProcess(n, now);
+        return;
+      }
+    }
+  }
+  if (!node.le) return;
+  // The elector's view changed? (setObservedRecord)
+  if (node.le->observed_raw_record() != node.traced_raw) {
+    node.traced_raw = node.le->observed_raw_record();
+    core::LocalTime l = Local(n);
+    trace_.Begin(now, "observed", name, &l)
+        .Str("holder", node.le->GetLeader())
+        .Str("record", node.traced_raw)
+        .Int("observed_mono", node.le->observed_time().since_boot.count());
+  }
+  UpdateHealthz(n);
+}
+
+// healthz: (*LeaderElector).Check(healthzTimeout) through the HealthzAdaptor. It can only
+// turn unhealthy by time passing (observedTime + LeaseDuration + timeout), so the next
+// change is scheduled exactly.
+void World::UpdateHealthz(int n) {
+  Node& node = *nodes_[n];
+  if (!node.le) return;
+  const TrueTime now = scheduler_.now();
+  const bool healthy = !node.le->Check(Local(n), node.spec->healthz_timeout).has_value();
+  if (healthy != node.healthy) {
+    node.healthy = healthy;
+    node.obs.healthz.push_back({now, healthy});
+    core::LocalTime l = Local(n);
+    trace_.Begin(now, "healthz", node.spec->name, &l).Bool("healthy", healthy);
+  }
+  const bool leader = healthy && node.le->IsLeader() && node.le->phase() != core::Phase::kExited;
+  if (leader == node.healthz_leader && node.le->observed_time() == node.healthz_observed) return;
+  node.healthz_leader = leader;
+  node.healthz_observed = node.le->observed_time();
+  TrueTime due = TrueTime::Max();
+  if (leader) {
+    const core::MonoTime m =
+        node.le->observed_time() + node.spec->config.leaseDuration + node.spec->healthz_timeout + Duration{1};
+    due = std::max(now, node.clock.TrueAtMono(m));
+  }
+  if (due == node.healthz_due) return;
+  // The deadline only moves later while leading (observedTime grows): an armed event that
+  // fires early just re-checks, so it is kept; an earlier deadline replaces it.
+  const bool keep = node.healthz_due != TrueTime::Max() && node.healthz_due <= due;
+  node.healthz_due = std::min(due, node.healthz_due);
+  if (due == TrueTime::Max()) return;
+  if (keep) return;
+  scheduler_.Cancel(node.healthz_event);
+  node.healthz_due = due;
+  if (due > end_) return;
+  const uint32_t inc = node.incarnation;
+  node.healthz_event = scheduler_.At(due, [this, n, inc] {
+    Node& nd = *nodes_[n];
+    if (nd.incarnation != inc) return;
+    nd.healthz_due = TrueTime::Max();
+    nd.healthz_observed = core::MonoTime{Duration::min()};  // recompute
+    UpdateHealthz(n);
+  });
+}
+
+void World::RescheduleClockEvents(int n) {
+  Node& node = *nodes_[n];
+  const TrueTime now = scheduler_.now();
+  for (auto& [id, t] : node.timers) {
+    scheduler_.Cancel(t.first);
+    const uint32_t inc = node.incarnation;
+    const core::TimerId tid = id;
+    t.first = scheduler_.At(std::max(now, node.clock.TrueAtMono(t.second)), [this, n, inc, tid] {
+      if (nodes_[n]->incarnation != inc) return;
+      nodes_[n]->timers.erase(tid);
+      Deliver(n, [this, n, inc, tid] {
+        Node& nd = *nodes_[n];
+        if (nd.incarnation != inc || !nd.le) return;
+        Apply(n, nd.le->TimerFired(tid, Local(n)));
+      });
+    });
+  }
+  node.healthz_due = TrueTime{Duration{-1}};  // force a reschedule
+  node.healthz_observed = core::MonoTime{Duration::min()};
+  if (node.le) UpdateHealthz(n);
+}
+
+// --- requests ---------------------------------------------------------------------------------------
+
+void World::SendRequest(int n, const core::SendApiRequest& s) {
+  Node& node = *nodes_[n];
+  const TrueTime now = scheduler_.now();
+  const core::ApiRequest& r = s.request;
+  core::LocalTime l = Local(n);
+  trace_.Begin(now, "api_request", node.spec->name, &l)
+      .Int("id", static_cast<int64_t>(r.id))
+      .Enum("verb", static_cast<int>(r.verb), core::VerbName(r.verb))
+      .Enum("resource", static_cast<int>(r.resource), core::ResourceName(r.resource))
+      .Str("rv", r.body ? core::Meta(*r.body).resourceVersion : std::string());
+  record_.api.requests[std::string(core::VerbName(r.verb))]++;
+  Node::Pending p;
+  p.sent = now;
+  p.verb = r.verb;
+  const Duration timeout = node.spec->client_timeout;
+  if (timeout > Duration{0}) p.deadline = std::max(now, node.clock.TrueAtMono(l.mono + timeout));
+  const TrueTime deadline = p.deadline;
+  node.pending[r.id] = std::move(p);
+  if (deadline < node.timeout_armed) ArmClientTimeouts(n, deadline);
+  const uint64_t msg = next_message_++;
+  messages_[msg] = Message{n, node.incarnation, std::make_shared<const core::ApiRequest>(r), {}, {}};
+  Transmit(msg);
+}
+
+void World::Transmit(uint64_t msg_id) {
+  Message& m = messages_.at(msg_id);
+  const TrueTime now = scheduler_.now();
+  std::optional<Duration> d = network_.RequestDelay(static_cast<size_t>(m.node), now);
+  if (!d) {
+    messages_.erase(msg_id);  // lost on the way: the client will time out
+    return;
+  }
+  scheduler_.At(now + *d + Perturb(m.node), [this, msg_id] { ServerArrive(msg_id); });
+}
+
+void World::ServerArrive(uint64_t msg_id) {
+  Message& m = messages_.at(msg_id);
+  const Admission a = server_.Arrive(*m.request, scheduler_.now());
+  switch (a.kind) {
+    case Admission::Kind::kProcessed:
+      scheduler_.At(a.complete_at, [this, msg_id] { ServerComplete(msg_id); });
+      break;
+    case Admission::Kind::kRejected: {
+      core::ApiResponse resp = a.response;
+      resp.id = m.request->id;
+      m.applied = scheduler_.now();
+      SendResponse(msg_id, std::move(resp));
+      break;
+    }
+    case Admission::Kind::kDropped: messages_.erase(msg_id); break;
+  }
+}
+
+void World::ServerComplete(uint64_t msg_id) {
+  Message& m = messages_.at(msg_id);
+  const TrueTime now = scheduler_.now();
+  core::ApiResponse resp = server_.Complete(*m.request, now);
+  resp.id = m.request->id;
+  m.applied = now;
+  {
+    auto ev = trace_.Begin(now, "api_served", nodes_[m.node]->spec->name);
+    ev.Int("id", static_cast<int64_t>(m.request->id))
+        .Enum("verb", static_cast<int>(m.request->verb), core::VerbName(m.request->verb))
+        .Int("code", resp.status.code)
+        .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
+        .Str("rv", resp.body ? core::Meta(*resp.body).resourceVersion : std::string());
+    if (resp.body && m.request->verb != core::Verb::kGet && resp.status.ok()) {
+      ev.Str("holder", HolderOf(*resp.body).value_or(""));
+      if (trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
+    }
+  }
+  SendResponse(msg_id, std::move(resp));
+}
+
+void World::SendResponse(uint64_t msg_id, core::ApiResponse resp) {
+  Message& m = messages_.at(msg_id);
+  const TrueTime now = scheduler_.now();
+  std::optional<Duration> d = network_.ResponseDelay(static_cast<size_t>(m.node), now);
+  if (!d) {
+    messages_.erase(msg_id);  // the write happened; the client will time out
+    return;
+  }
+  m.response = std::move(resp);
+  scheduler_.At(now + *d, [this, msg_id] { NodeReceive(msg_id); });
+}
+
+void World::NodeReceive(uint64_t msg_id) {
+  auto it = messages_.find(msg_id);
+  Message m = std::move(it->second);
+  messages_.erase(it);
+  const int n = m.node;
+  Node& node = *nodes_[n];
+  if (node.incarnation != m.incarnation) return;  // the process that sent it is gone
+  const uint32_t inc = m.incarnation;
+  auto payload = std::make_shared<Message>(std::move(m));
+  Deliver(n, [this, n, inc, payload] {
+    Node& nd = *nodes_[n];
+    if (nd.incarnation != inc || !nd.le) return;
+    auto pit = nd.pending.find(payload->request->id);
+    if (pit == nd.pending.end()) return;  // cancelled or timed out meanwhile
+    const core::ApiResponse& resp = payload->response;
+    // client-go's rest client retries 429 (and 5xx with Retry-After) after the server's
+    // Retry-After, up to 10 times, within the request's context and timeout.
+    if (resp.status.reason == core::Reason::kTooManyRequests && pit->second.retries < 10) {
+      pit->second.retries++;
+      const uint64_t msg = next_message_++;
+      messages_[msg] = Message{n, inc, payload->request, {}, {}};
+      const Duration wait = std::max(resp.retry_after, Duration{std::chrono::milliseconds(1)});
+      scheduler_.At(scheduler_.now() + wait, [this, msg] {
+        Message& mm = messages_.at(msg);
+        if (nodes_[mm.node]->incarnation != mm.incarnation ||
+            !nodes_[mm.node]->pending.count(mm.request->id)) {
+          messages_.erase(msg);
+          return;
+        }
+        Transmit(msg);
+      });
+      return;
+    }
+    // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
+    if (resp.status.ok() && payload->request->verb == core::Verb::kUpdate && nd.believed) {
+      nd.obs.renewals.push_back({pit->second.sent, payload->applied, scheduler_.now()});
+    }
+    FinishRequest(n, payload->request->id, resp);
+  });
+}
+
+// ArmClientTimeouts makes the node's timeout event fire at `at` (the earliest deadline of
+// its pending requests). Responses do not cancel it: when it fires it times out what is
+// overdue and re-arms for the next deadline, if any.
+void World::ArmClientTimeouts(int n, TrueTime at) {
+  Node& node = *nodes_[n];
+  scheduler_.Cancel(node.timeout_event);
+  node.timeout_armed = at;
+  const uint32_t inc = node.incarnation;
+  node.timeout_event = scheduler_.At(at, [this, n, inc] { ClientTimeouts(n, inc); });
+}
+
+void World::ClientTimeouts(int n, uint32_t incarnation) {
+  Node& node = *nodes_[n];
+  if (node.incarnation != incarnation) return;
+  node.timeout_armed = TrueTime::Max();
+  const TrueTime now = scheduler_.now();
+  // Overdue requests, in id (= send) order; the earliest later deadline re-arms.
+  std::vector<core::RequestId> overdue;
+  TrueTime next = TrueTime::Max();
+  for (const auto& [id, p] : node.pending) {
+    if (p.deadline <= now) {
+      overdue.push_back(id);
+    } else {
+      next = std::min(next, p.deadline);
+    }
+  }
+  std::sort(overdue.begin(), overdue.end());
+  if (next != TrueTime::Max()) ArmClientTimeouts(n, next);
+  for (core::RequestId id : overdue) {
+    Deliver(n, [this, n, incarnation, id] {
+      Node& nd = *nodes_[n];
+      if (nd.incarnation != incarnation || !nd.le) return;
+      if (!nd.pending.count(id)) return;
+      core::ApiResponse resp;
+      resp.id = id;
+      resp.status = core::Status::ClientTimeout();
+      FinishRequest(n, id, resp);
+    });
+  }
+}
+
+void World::FinishRequest(int n, core::RequestId id, const core::ApiResponse& resp) {
+  Node& node = *nodes_[n];
+  auto it = node.pending.find(id);
+  const core::Verb verb = it->second.verb;
+  node.pending.erase(it);
+  core::LocalTime l = Local(n);
+  trace_.Begin(scheduler_.now(), "api_response", node.spec->name, &l)
+      .Int("id", static_cast<int64_t>(id))
+      .Enum("verb", static_cast<int>(verb), core::VerbName(verb))
+      .Int("code", resp.status.code)
+      .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
+      .Str("message", resp.status.message);
+  if (resp.status.code == 0) record_.api.responses[0]++;
+  Apply(n, node.le->OnApiResponse(resp, l));
+}
+
+// --- faults ----------------------------------------------------------------------------------------
+
+void World::ScheduleFaults() {
+  for (const FaultSpec& f : scenario_.faults) {
+    const FaultSpec* fp = &f;
+    scheduler_.At(kTrueEpoch + f.at, [this, fp] { BeginFault(*fp); });
+    if (f.for_ && kTrueEpoch + f.at + *f.for_ <= end_) {
+      scheduler_.At(kTrueEpoch + f.at + *f.for_, [this, fp] { EndFault(*fp); });
+    }
+  }
+}
+
+namespace {
+std::vector<int> NodeIndexes(const Scenario& s, const FaultSpec& f) {
+  std::vector<int> v;
+  for (const std::string& name : f.nodes)
+    for (size_t i = 0; i < s.candidates.size(); ++i)
+      if (s.candidates[i].name == name) v.push_back(static_cast<int>(i));
+  return v;
+}
+}  // namespace
+
+void World::BeginFault(const FaultSpec& f) {
+  const TrueTime now = scheduler_.now();
+  {
+    nlohmann::json nodes = f.nodes;
+    trace_.Begin(now, "fault")
+        .Str("fault", FaultKindName(f.kind))
+        .Str("id", f.id)
+        .Int("index", f.index)
+        .Str("phase", f.for_ ? "begin" : "at")
+        .Json("nodes", nodes);
+  }
+  const uint64_t fault_id = static_cast<uint64_t>(f.index) + 1;
+  for (int n : NodeIndexes(scenario_, f)) {
+    Node& node = *nodes_[n];
+    switch (f.kind) {
+      case FaultKind::kCrash: Crash(n, now, "crash"); break;
+      case FaultKind::kRestart:
+        Crash(n, now, "crash");
+        if (f.identity) node.identity = *f.identity;
+        StartProcess(n, now);
+        break;
+      case FaultKind::kPause:
+        if (!node.process_up || node.paused) break;
+        node.paused = true;
+        if (node.workload_running && now > node.acting_since) node.obs.acting.push_back({node.acting_since, now});
+        node.obs.paused.push_back({now, end_});
+        SetState(n, "paused");
+        break;
+      case FaultKind::kStop:
+        if (!node.process_up || !node.le) break;
+        node.stop_requested = true;
+        Apply(n, node.le->Cancel(Local(n)));
+        break;
+      case FaultKind::kPartition: network_.BeginFault(fault_id, static_cast<size_t>(n), PathOverride::Cut(PartitionOf(f.partition_mode))); break;
+      case FaultKind::kLatency: {
+        PathOverride o;
+        o.request_delay = f.delay;
+        o.response_delay = f.delay;
+        network_.BeginFault(fault_id, static_cast<size_t>(n), o);
+        break;
+      }
+      case FaultKind::kLoss: {
+        PathOverride o;
+        o.loss_ratio = f.ratio;
+        network_.BeginFault(fault_id, static_cast<size_t>(n), o);
+        break;
+      }
+      case FaultKind::kClockStep:
+        node.clock.StepWall(now, f.by);
+        node.local_at = TrueTime{Duration::min()};
+        break;
+      case FaultKind::kClockDrift:
+        node.clock.SetDrift(now, f.drift_ppm);
+        node.local_at = TrueTime{Duration::min()};
+        node.obs.drift.push_back({now, f.drift_ppm});
+        RescheduleClockEvents(n);
+        break;
+      case FaultKind::kClockSlew:
+        node.clock.SlewWall(now, f.by, f.rate_ppm > 0 ? f.rate_ppm : NodeClock::kAdjtimeSlewPpm);
+        node.local_at = TrueTime{Duration::min()};
+        break;
+      default: break;
+    }
+    if (f.kind == FaultKind::kClockStep || f.kind == FaultKind::kClockDrift || f.kind == FaultKind::kClockSlew) {
+      core::LocalTime l = Local(n);
+      trace_.Begin(now, "clock", node.spec->name, &l)
+          .Int("offset_ns", node.clock.offset_ns(now).count())
+          .Int("drift_ppm", node.clock.drift_ppm(now));
+    }
+  }
+  switch (f.kind) {
+    case FaultKind::kApiServerOutage: server_.SetOutage(f.outage_mode); break;
+    case FaultKind::kApiServerErrors: server_.SetErrorInjection(f.ratio, f.code); break;
+    case FaultKind::kApiServerLatency: server_.SetLatency(f.delay); break;
+    case FaultKind::kApiServerThrottle:
+      server_.SetQpsLimit(static_cast<int64_t>(f.qps), std::max<int64_t>(1, static_cast<int64_t>(f.qps)), f.retry_after);
+      break;
+    default: break;
+  }
+}
+
+void World::ResetApiServerFault(FaultKind kind) {
+  const ApiServerSpec& a = scenario_.apiserver;
+  switch (kind) {
+    case FaultKind::kApiServerOutage: server_.SetOutage(OutageMode::kNone); break;
+    case FaultKind::kApiServerErrors: server_.SetErrorInjection(a.error_ratio, a.error_code); break;
+    case FaultKind::kApiServerLatency: server_.SetLatency(a.latency); break;
+    case FaultKind::kApiServerThrottle:
+      server_.SetQpsLimit(static_cast<int64_t>(a.qps), std::max<int64_t>(1, static_cast<int64_t>(a.qps)), a.retry_after);
+      break;
+    default: break;
+  }
+}
+
+void World::EndFault(const FaultSpec& f) {
+  const TrueTime now = scheduler_.now();
+  {
+    nlohmann::json nodes = f.nodes;
+    trace_.Begin(now, "fault")
+        .Str("fault", FaultKindName(f.kind))
+        .Str("id", f.id)
+        .Int("index", f.index)
+        .Str("phase", "end")
+        .Json("nodes", nodes);
+  }
+  const uint64_t fault_id = static_cast<uint64_t>(f.index) + 1;
+  for (int n : NodeIndexes(scenario_, f)) {
+    Node& node = *nodes_[n];
+    switch (f.kind) {
+      case FaultKind::kCrash:
+      case FaultKind::kStop:
+        if (!node.process_up) StartProcess(n, now);
+        break;
+      case FaultKind::kPause: Resume(n); break;
+      case FaultKind::kClockDrift: {
+        node.clock.SetDrift(now, node.spec->clock.drift_ppm);
+        node.local_at = TrueTime{Duration::min()};
+        node.obs.drift.push_back({now, node.spec->clock.drift_ppm});
+        RescheduleClockEvents(n);
+        core::LocalTime l = Local(n);
+        trace_.Begin(now, "clock", node.spec->name, &l)
+            .Int("offset_ns", node.clock.offset_ns(now).count())
+            .Int("drift_ppm", node.clock.drift_ppm(now));
+        break;
+      }
+      default: break;
+    }
+  }
+  if (f.kind == FaultKind::kPartition || f.kind == FaultKind::kLatency || f.kind == FaultKind::kLoss) {
+    network_.EndFault(fault_id);
+  }
+  ResetApiServerFault(f.kind);
+}
+
+// --- the record ---------------------------------------------------------------------------------------
+
+OracleInput World::TakeOracleInput() {
+  for (auto& np : nodes_) {
+    Node& node = *np;
+    if (node.believed) node.obs.believed.push_back({node.believed_since, end_});
+    if (node.workload_running && !node.paused && end_ > node.acting_since) node.obs.acting.push_back({node.acting_since, end_});
+    node.believed = false;
+    node.workload_running = false;
+    record_.nodes.push_back(std::move(node.obs));
+  }
+  const ApiServerStats& st = server_.stats();
+  for (auto& [code, count] : st.responses_by_code) record_.api.responses[code] += count;
+  return std::move(record_);
+}
+
+}  // namespace leasesim::sim
