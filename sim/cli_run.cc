@@ -49,7 +49,11 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
     return kExitBadInput;
   }
   r.stats.wall_s = wall() - t0;
-  if (!a.quiet) out << SummaryText(*s, r.results, r.expectations, r.stats);
+  if (!a.quiet) {
+    out << SummaryText(*s, r.results, r.expectations, r.stats);
+  } else {
+    out << (r.passed ? "PASS" : "FAIL") << " " << a.scenario << "\n";
+  }
   if (a.stats) {
     const double sim_s = std::chrono::duration<double>(s->duration).count();
     out << fmt::format("stats: {} events in {:.3f} s wall ({:.0f} events/s), {:.0f} simulated s per wall s\n",

@@ -146,7 +146,7 @@ void Explain(const OracleInput& in, const std::vector<size_t>& idx, SplitBrainIn
     const Duration margin = old_n.lease_duration - old_n.renew_deadline - old_n.retry_period;
     if (last && margin > Duration{0} && last->received - last->applied >= margin) {
       return set(SplitBrainCause::kSlowWrite,
-                 fmt::format("renewal response latency {} of {} ate the {} margin", Secs(last->received - last->applied),
+                 fmt::format("slow or ambiguous renewal: {1} learned of its last renewal {0} after the record last changed, eating the {2} margin", Secs(last->received - last->applied),
                              old_n.node, Secs(margin)));
     }
   }

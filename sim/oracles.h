@@ -36,9 +36,11 @@ struct Interval {
   friend bool operator==(const Interval&, const Interval&) = default;
 };
 
-// RenewalWrite is one successful renewal Update of a leader: sent by the node, applied
-// by the API server (the lease's renewTime was written), response received by the node.
-// `received - applied` is the response latency that eats the LeaseDuration margin
+// RenewalWrite is one successful renewal Update of a leader: sent by the node, `applied`
+// = when observers last saw the record change (the write itself, or an earlier one when
+// the renewal rewrote identical bytes: a renewal retried within the same attempt after a
+// lost response reuses tryAcquireOrRenew's `now`), response received by the node.
+// `received - applied` is the delay that eats the LeaseDuration margin
 // (reference §1.16: overlap when LDS < RP + RD + (t_s - t_w)).
 struct RenewalWrite {
   TrueTime sent;

@@ -115,6 +115,17 @@ Partition PartitionOf(PartitionMode m) {
   return Partition::kSymmetric;
 }
 
+// RecordContent is the leader election record an object carries, as observers compare it
+// (the raw record for Leases, the annotation string otherwise).
+std::string RecordContent(const core::Object& o) {
+  if (const auto* l = std::get_if<core::Lease>(&o)) {
+    return core::MarshalRecord(core::LeaseSpecToLeaderElectionRecord(l->spec));
+  }
+  const auto& ann = core::Meta(o).annotations;
+  auto it = ann.find(std::string(core::kLeaderAnnotationKey));
+  return it == ann.end() ? std::string() : it->second;
+}
+
 // HolderOf is the leader election record's holder an object carries, if it is a lock.
 std::optional<std::string> HolderOf(const core::Object& o) {
   if (const auto* l = std::get_if<core::Lease>(&o)) return l->spec.holderIdentity.value_or("");
@@ -167,6 +178,14 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     if (m.name != scenario_.lock.name || m.namespace_ != scenario_.lock.namespace_) return;
     std::optional<std::string> holder = HolderOf(*w.object);
     if (!holder) return;
+    // What observers compare is the record's content: note when it last changed. A write
+    // that repeats the stored record (a renewal retried with the same `now` after its
+    // first attempt's response was lost) changes nothing they can see.
+    std::string content = RecordContent(*w.object);
+    if (content != last_content_) {
+      last_content_ = std::move(content);
+      content_changed_at_ = w.at;
+    }
     if (have_holder_ && *holder == last_holder_) return;
     have_holder_ = true;
     last_holder_ = *holder;
@@ -579,7 +598,9 @@ void World::ServerComplete(uint64_t msg_id) {
   const TrueTime now = scheduler_.now();
   core::ApiResponse resp = server_.Complete(*m.request, now);
   resp.id = m.request->id;
-  m.applied = now;
+  // For the oracles' slow-write rule: when observers last saw the record change (for a
+  // write that changed it, now).
+  m.applied = content_changed_at_ > kTrueEpoch - std::chrono::hours(1) ? std::min(now, content_changed_at_) : now;
   {
     auto ev = trace_.Begin(now, "api_served", nodes_[m.node]->spec->name);
     ev.Int("id", static_cast<int64_t>(m.request->id))

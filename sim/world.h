@@ -114,6 +114,8 @@ class World {
   OracleInput record_;
   std::string last_holder_;
   bool have_holder_ = false;
+  std::string last_content_;
+  TrueTime content_changed_at_{};
 };
 
 }  // namespace leasesim::sim
