@@ -37,14 +37,13 @@ constexpr int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-void AppendDigits(std::string& out, int64_t v, int width) {
-  char buf[24];
-  int n = 0;
-  do {
-    buf[n++] = static_cast<char>('0' + v % 10);
+// Writes v (>= 0) as exactly `width` digits at p (zero-padded; wider values keep their
+// low digits, which only matters for years past 9999).
+inline void PutDigits(char* p, int64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
     v /= 10;
-  } while (v > 0 || n < width);
-  while (n > 0) out.push_back(buf[--n]);
+  }
 }
 
 // Splits t into (seconds since epoch, ns within the second), flooring toward the past.
@@ -58,6 +57,7 @@ void Split(WallTime t, int64_t& sec, int64_t& nsec) {
   }
 }
 
+// AppendDateTime appends "YYYY-MM-DDTHH:MM:SS" for `sec` seconds since the epoch (UTC).
 void AppendDateTime(std::string& out, int64_t sec) {
   int64_t days = sec / 86400;
   int64_t rem = sec % 86400;
@@ -66,17 +66,29 @@ void AppendDateTime(std::string& out, int64_t sec) {
     days -= 1;
   }
   const Civil c = CivilFromDays(days);
-  AppendDigits(out, c.y, 4);
-  out.push_back('-');
-  AppendDigits(out, c.m, 2);
-  out.push_back('-');
-  AppendDigits(out, c.d, 2);
-  out.push_back('T');
-  AppendDigits(out, rem / 3600, 2);
-  out.push_back(':');
-  AppendDigits(out, rem / 60 % 60, 2);
-  out.push_back(':');
-  AppendDigits(out, rem % 60, 2);
+  char buf[19];
+  if (c.y < 0 || c.y > 9999) {
+    // Outside RFC 3339's range: Go would write more digits; keep ours simple and visible.
+    out += std::to_string(c.y);
+    PutDigits(buf, 0, 4);
+  } else {
+    PutDigits(buf, c.y, 4);
+  }
+  buf[4] = '-';
+  PutDigits(buf + 5, c.m, 2);
+  buf[7] = '-';
+  PutDigits(buf + 8, c.d, 2);
+  buf[10] = 'T';
+  PutDigits(buf + 11, rem / 3600, 2);
+  buf[13] = ':';
+  PutDigits(buf + 14, rem / 60 % 60, 2);
+  buf[16] = ':';
+  PutDigits(buf + 17, rem % 60, 2);
+  if (c.y < 0 || c.y > 9999) {
+    out.append(buf + 4, 15);
+  } else {
+    out.append(buf, 19);
+  }
 }
 
 void AppendTimeOrNull(std::string& out, WallTime t) {
@@ -102,9 +114,11 @@ void AppendRFC3339Micros(std::string& out, WallTime t) {
   int64_t sec, nsec;
   Split(t, sec, nsec);
   AppendDateTime(out, sec);
-  out.push_back('.');
-  AppendDigits(out, nsec / 1000, 6);
-  out.push_back('Z');
+  char frac[8];
+  frac[0] = '.';
+  PutDigits(frac + 1, nsec / 1000, 6);
+  frac[7] = 'Z';
+  out.append(frac, 8);
 }
 
 namespace {

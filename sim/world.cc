@@ -63,7 +63,7 @@ struct World::Node {
 struct World::Message {
   int node = 0;
   uint32_t incarnation = 0;
-  std::shared_ptr<const core::ApiRequest> request;
+  core::ApiRequest request;
   TrueTime applied{};
   core::ApiResponse response;
 };
@@ -115,15 +115,32 @@ Partition PartitionOf(PartitionMode m) {
   return Partition::kSymmetric;
 }
 
-// RecordContent is the leader election record an object carries, as observers compare it
-// (the raw record for Leases, the annotation string otherwise).
-std::string RecordContent(const core::Object& o) {
+// RecordContent is the leader election record an object carries as observers compare it:
+// the raw record has second-precision times (core/record.h), so the record with its times
+// truncated to seconds stands for the raw bytes; annotation locks carry the string itself.
+struct RecordContent {
+  core::LeaderElectionRecord record;
+  std::string annotation;
+  friend bool operator==(const RecordContent&, const RecordContent&) = default;
+};
+core::WallTime ToSeconds(core::WallTime t) {
+  if (t.IsZero()) return t;
+  const int64_t ns = t.since_unix.count();
+  const int64_t s = ns / 1'000'000'000 - ((ns % 1'000'000'000 != 0) && ns < 0);
+  return core::WallTime{core::Duration{s * 1'000'000'000}};
+}
+RecordContent ContentOf(const core::Object& o) {
+  RecordContent c;
   if (const auto* l = std::get_if<core::Lease>(&o)) {
-    return core::MarshalRecord(core::LeaseSpecToLeaderElectionRecord(l->spec));
+    c.record = core::LeaseSpecToLeaderElectionRecord(l->spec);
+    c.record.acquireTime = ToSeconds(c.record.acquireTime);
+    c.record.renewTime = ToSeconds(c.record.renewTime);
+    return c;
   }
   const auto& ann = core::Meta(o).annotations;
   auto it = ann.find(std::string(core::kLeaderAnnotationKey));
-  return it == ann.end() ? std::string() : it->second;
+  if (it != ann.end()) c.annotation = it->second;
+  return c;
 }
 
 // HolderOf is the leader election record's holder an object carries, if it is a lock.
@@ -139,8 +156,11 @@ std::optional<std::string> HolderOf(const core::Object& o) {
 
 }  // namespace
 
+struct World::LastContent : RecordContent {};
+
 World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions options)
-    : scenario_(scenario),
+    : last_content_(std::make_unique<LastContent>()),
+      scenario_(scenario),
       seed_(seed),
       trace_(trace),
       options_(options),
@@ -181,9 +201,9 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     // What observers compare is the record's content: note when it last changed. A write
     // that repeats the stored record (a renewal retried with the same `now` after its
     // first attempt's response was lost) changes nothing they can see.
-    std::string content = RecordContent(*w.object);
-    if (content != last_content_) {
-      last_content_ = std::move(content);
+    RecordContent content = ContentOf(*w.object);
+    if (!(content == *last_content_)) {
+      static_cast<RecordContent&>(*last_content_) = std::move(content);
       content_changed_at_ = w.at;
     }
     if (have_holder_ && *holder == last_holder_) return;
@@ -438,8 +458,8 @@ void World::Apply(int n, std::span<const Effect> effects) {
       trace_.Begin(now, "log", name, &l)
           .Int("msg", static_cast<int>(lg->msg))
           .Enum("level", lg->error ? -1 : lg->verbosity, core::LogLevelName(*lg))
-          .Str("err", lg->err)
-          .Str("holder", lg->holder)
+          .ExtraStr("err", lg->err)
+          .ExtraStr("holder", lg->holder)
           .ExtraStr("text", text);
       if (options_.record_logs) record_.logs.push_back({now, name, std::move(text)});
     } else if (const auto* m = std::get_if<core::Metric>(&e)) {
@@ -466,7 +486,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
     core::LocalTime l = Local(n);
     trace_.Begin(now, "observed", name, &l)
         .Str("holder", node.le->GetLeader())
-        .Str("record", node.traced_raw)
+        .ExtraStr("record", node.traced_raw)
         .Int("observed_mono", node.le->observed_time().since_boot.count());
   }
   UpdateHealthz(n);
@@ -560,7 +580,7 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
   node.pending[r.id] = std::move(p);
   if (deadline < node.timeout_armed) ArmClientTimeouts(n, deadline);
   const uint64_t msg = next_message_++;
-  messages_[msg] = Message{n, node.incarnation, std::make_shared<const core::ApiRequest>(r), {}, {}};
+  messages_[msg] = Message{n, node.incarnation, r, {}, {}};
   Transmit(msg);
 }
 
@@ -577,14 +597,14 @@ void World::Transmit(uint64_t msg_id) {
 
 void World::ServerArrive(uint64_t msg_id) {
   Message& m = messages_.at(msg_id);
-  const Admission a = server_.Arrive(*m.request, scheduler_.now());
+  const Admission a = server_.Arrive(m.request, scheduler_.now());
   switch (a.kind) {
     case Admission::Kind::kProcessed:
       scheduler_.At(a.complete_at, [this, msg_id] { ServerComplete(msg_id); });
       break;
     case Admission::Kind::kRejected: {
       core::ApiResponse resp = a.response;
-      resp.id = m.request->id;
+      resp.id = m.request.id;
       m.applied = scheduler_.now();
       SendResponse(msg_id, std::move(resp));
       break;
@@ -596,19 +616,19 @@ void World::ServerArrive(uint64_t msg_id) {
 void World::ServerComplete(uint64_t msg_id) {
   Message& m = messages_.at(msg_id);
   const TrueTime now = scheduler_.now();
-  core::ApiResponse resp = server_.Complete(*m.request, now);
-  resp.id = m.request->id;
+  core::ApiResponse resp = server_.Complete(m.request, now);
+  resp.id = m.request.id;
   // For the oracles' slow-write rule: when observers last saw the record change (for a
   // write that changed it, now).
   m.applied = content_changed_at_ > kTrueEpoch - std::chrono::hours(1) ? std::min(now, content_changed_at_) : now;
   {
     auto ev = trace_.Begin(now, "api_served", nodes_[m.node]->spec->name);
-    ev.Int("id", static_cast<int64_t>(m.request->id))
-        .Enum("verb", static_cast<int>(m.request->verb), core::VerbName(m.request->verb))
+    ev.Int("id", static_cast<int64_t>(m.request.id))
+        .Enum("verb", static_cast<int>(m.request.verb), core::VerbName(m.request.verb))
         .Int("code", resp.status.code)
         .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
         .Str("rv", resp.body ? core::Meta(*resp.body).resourceVersion : std::string());
-    if (resp.body && m.request->verb != core::Verb::kGet && resp.status.ok()) {
+    if (resp.body && m.request.verb != core::Verb::kGet && resp.status.ok()) {
       ev.Str("holder", HolderOf(*resp.body).value_or(""));
       if (trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
     }
@@ -629,31 +649,32 @@ void World::SendResponse(uint64_t msg_id, core::ApiResponse resp) {
 }
 
 void World::NodeReceive(uint64_t msg_id) {
-  auto it = messages_.find(msg_id);
-  Message m = std::move(it->second);
-  messages_.erase(it);
-  const int n = m.node;
-  Node& node = *nodes_[n];
-  if (node.incarnation != m.incarnation) return;  // the process that sent it is gone
-  const uint32_t inc = m.incarnation;
-  auto payload = std::make_shared<Message>(std::move(m));
-  Deliver(n, [this, n, inc, payload] {
+  const Message& arrived = messages_.at(msg_id);
+  const int n = arrived.node;
+  const uint32_t inc = arrived.incarnation;
+  if (nodes_[n]->incarnation != inc) {  // the process that sent it is gone
+    messages_.erase(msg_id);
+    return;
+  }
+  Deliver(n, [this, n, inc, msg_id] {
+    auto it = messages_.find(msg_id);
+    Message m = std::move(it->second);
+    messages_.erase(it);
     Node& nd = *nodes_[n];
     if (nd.incarnation != inc || !nd.le) return;
-    auto pit = nd.pending.find(payload->request->id);
+    auto pit = nd.pending.find(m.request.id);
     if (pit == nd.pending.end()) return;  // cancelled or timed out meanwhile
-    const core::ApiResponse& resp = payload->response;
+    const core::ApiResponse& resp = m.response;
     // client-go's rest client retries 429 (and 5xx with Retry-After) after the server's
     // Retry-After, up to 10 times, within the request's context and timeout.
     if (resp.status.reason == core::Reason::kTooManyRequests && pit->second.retries < 10) {
       pit->second.retries++;
       const uint64_t msg = next_message_++;
-      messages_[msg] = Message{n, inc, payload->request, {}, {}};
       const Duration wait = std::max(resp.retry_after, Duration{std::chrono::milliseconds(1)});
+      messages_[msg] = Message{n, inc, std::move(m.request), {}, {}};
       scheduler_.At(scheduler_.now() + wait, [this, msg] {
         Message& mm = messages_.at(msg);
-        if (nodes_[mm.node]->incarnation != mm.incarnation ||
-            !nodes_[mm.node]->pending.count(mm.request->id)) {
+        if (nodes_[mm.node]->incarnation != mm.incarnation || !nodes_[mm.node]->pending.count(mm.request.id)) {
           messages_.erase(msg);
           return;
         }
@@ -662,10 +683,10 @@ void World::NodeReceive(uint64_t msg_id) {
       return;
     }
     // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
-    if (resp.status.ok() && payload->request->verb == core::Verb::kUpdate && nd.believed) {
-      nd.obs.renewals.push_back({pit->second.sent, payload->applied, scheduler_.now()});
+    if (resp.status.ok() && m.request.verb == core::Verb::kUpdate && nd.believed) {
+      nd.obs.renewals.push_back({pit->second.sent, m.applied, scheduler_.now()});
     }
-    FinishRequest(n, payload->request->id, resp);
+    FinishRequest(n, m.request.id, resp);
   });
 }
 
@@ -721,7 +742,7 @@ void World::FinishRequest(int n, core::RequestId id, const core::ApiResponse& re
       .Enum("verb", static_cast<int>(verb), core::VerbName(verb))
       .Int("code", resp.status.code)
       .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
-      .Str("message", resp.status.message);
+      .ExtraStr("message", resp.status.message);
   if (resp.status.code == 0) record_.api.responses[0]++;
   Apply(n, node.le->OnApiResponse(resp, l));
 }

@@ -100,6 +100,9 @@ class World {
 
   Duration Perturb(int n);
 
+  // (declared first: constructed before the API server's observer can run)
+  struct LastContent;
+  std::unique_ptr<LastContent> last_content_;
   const Scenario& scenario_;
   uint64_t seed_;
   Trace& trace_;
@@ -114,7 +117,6 @@ class World {
   OracleInput record_;
   std::string last_holder_;
   bool have_holder_ = false;
-  std::string last_content_;
   TrueTime content_changed_at_{};
 };
 
