@@ -238,7 +238,7 @@ Scenario Load(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("check: a broken expectation exits 1; JUnit names the expectation, seed and reproduce command",
+TEST_CASE("check: a broken expectation exits 1 and JUnit names the expectation, seed and reproduce command",
           "[sim][check]") {
   const std::string dir = ScratchDir("broken-expectation");
   CheckArgs a;
@@ -306,7 +306,7 @@ TEST_CASE("check: output, exit code and JUnit are the same for --jobs 1 and --jo
   CHECK(runs[0].out.find("4 scenarios: 2 passed, 1 failed, 1 bad input\n") != std::string::npos);
 }
 
-TEST_CASE("check: a scenario that does not load exits 2 naming the file and JSON path; the others still run",
+TEST_CASE("check: a scenario that does not load exits 2 naming the file and JSON path, and the others still run",
           "[sim][check]") {
   const std::string dir = ScratchDir("bad-input");
   CheckArgs a;
@@ -357,7 +357,7 @@ TEST_CASE("check: --filter selects scenarios by a glob on their path", "[sim][ch
   CHECK_THAT(r.out, !Catch::Contains("good.json"));
 }
 
-TEST_CASE("DiscoverSuite: *.json under directories recursively, sorted, files named directly taken as they are",
+TEST_CASE("DiscoverSuite: JSON files under directories recursively, sorted, files named directly taken as they are",
           "[sim][check]") {
   const std::string dir = ScratchDir("discover");
   fs::create_directories(dir + "/z/y");
@@ -500,7 +500,7 @@ TEST_CASE("JunitXml: names and messages with markup and control characters stay 
   CHECK(root.children[0].attrs.at("time") == "1.250");
 }
 
-TEST_CASE("ParallelFor: every index once on any number of workers; an exception reaches the caller",
+TEST_CASE("ParallelFor: every index once on any number of workers, and an exception reaches the caller",
           "[sim][check]") {
   for (int jobs : {1, 3, 16}) {
     std::vector<int> seen(50, 0);
