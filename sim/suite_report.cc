@@ -18,7 +18,7 @@ bool Mismatch(const std::vector<DeterminismResult>& det, size_t i) { return i < 
 std::string FailoverCell(const SuiteCaseResult& r) {
   if (r.failover_unrecovered) return "never";
   if (!r.failover_max) return "-";
-  return fmt::format("{:.3f}", Seconds(*r.failover_max));
+  return fmt::format("{:.3f}s", Seconds(*r.failover_max));
 }
 
 std::string FailedExpectationLine(const ExpectationResult& e) {
@@ -67,7 +67,7 @@ std::string SuiteTable(const std::vector<SuiteCaseResult>& results, const std::v
     }
     out += fmt::format("{:<{}}  {:<7}  {:>10.3f}s  {:>8.3f}s  {:>11}  {:>8}  {:>6.3f}s", r.path, width,
                        r.passed ? "PASS" : "FAIL", Seconds(r.split_brain_total), Seconds(r.no_leader_max),
-                       r.transitions, FailoverCell(r) + (r.failover_max && !r.failover_unrecovered ? "s" : ""),
+                       r.transitions, FailoverCell(r),
                        r.wall_s);
     if (with_det) out += Mismatch(det, i) ? "  DIFFERS" : "  same";
     out += "\n";
