@@ -241,7 +241,7 @@ void ApplyCandidate(const json& j, const std::string& path, CandidateDraft& d, b
   ApplyTimings(j, path, d.config);
   if (const json* v = Find(j, "releaseOnCancel")) d.config.releaseOnCancel = Bool(*v, Key(path, "releaseOnCancel"));
   if (const json* v = Find(j, "coordinated")) d.config.coordinated = Bool(*v, Key(path, "coordinated"));
-  if (const json* v = Find(j, "clientTimeout")) d.client_timeout = PosDur(*v, Key(path, "clientTimeout"));
+  if (const json* v = Find(j, "clientTimeout")) d.client_timeout = NonNegDur(*v, Key(path, "clientTimeout"));  // "0s": no timeout (rest.Config.Timeout 0)
   if (const json* v = Find(j, "healthzTimeout")) d.healthz_timeout = NonNegDur(*v, Key(path, "healthzTimeout"));
   if (const json* v = Find(j, "workload")) {
     const std::string wp = Key(path, "workload");

@@ -72,7 +72,7 @@ struct CandidateSpec {
   core::VersionProfile profile;
   core::LeaderElectionConfig config;
   // HTTP client timeout, default max(1s, RenewDeadline/2) as client-go's
-  // resourcelock.NewFromKubeconfig sets it.
+  // resourcelock.NewFromKubeconfig sets it; 0 = none (a rest.Config without Timeout).
   Duration client_timeout{0};
   // NewLeaderHealthzAdaptor(timeout): default 20s as kube-controller-manager uses.
   Duration healthz_timeout = std::chrono::seconds(20);

@@ -50,7 +50,11 @@ void Trace::HashBytes(std::string_view s) {
 
 void Trace::Header(const nlohmann::json& header) {
   const std::string s = header.dump();
-  HashBytes(s);
+  // The file path is as the user typed it: written, not hashed, so that the hash depends
+  // only on the scenario's content and the seed.
+  nlohmann::json hashed = header;
+  hashed.erase("scenario_file");
+  HashBytes(hashed.dump());
   if (file_ != nullptr) {
     failed_ |= std::fwrite(s.data(), 1, s.size(), file_) != s.size();
     failed_ |= std::fputc('\n', file_) == EOF;

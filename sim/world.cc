@@ -480,6 +480,8 @@ void World::Apply(int n, std::span<const Effect> effects) {
     }
   }
   if (!node.le) return;
+  // Leadership as the node believes it ends when its renew loop exits (before release).
+  if (node.believed && node.le->phase() != core::Phase::kRenewing) SetBelieved(n, false, now);
   // The elector's view changed? (setObservedRecord)
   if (node.le->observed_raw_record() != node.traced_raw) {
     node.traced_raw = node.le->observed_raw_record();
@@ -506,7 +508,9 @@ void World::UpdateHealthz(int n) {
     core::LocalTime l = Local(n);
     trace_.Begin(now, "healthz", node.spec->name, &l).Bool("healthy", healthy);
   }
-  const bool leader = healthy && node.le->IsLeader() && node.le->phase() != core::Phase::kExited;
+  // The HealthzAdaptor keeps checking after Run returned, as long as the process lives
+  // (a workload that ignores cancellation keeps it up): IsLeader stays true then.
+  const bool leader = healthy && node.le->IsLeader();
   if (leader == node.healthz_leader && node.le->observed_time() == node.healthz_observed) return;
   node.healthz_leader = leader;
   node.healthz_observed = node.le->observed_time();
