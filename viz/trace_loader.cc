@@ -1,0 +1,557 @@
+// trace_loader.cc — JSON Lines trace → viz::Trace (see trace_loader.h).
+#include "viz/trace_loader.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/prng.h"
+
+namespace leasesim::viz {
+namespace {
+
+using json = nlohmann::json;
+
+// LineFields is what the SAX handler keeps from one event or footer line. Only keys at the
+// top level (and lease.spec.holderIdentity / lease.metadata.resourceVersion) are read;
+// unknown keys are skipped so newer simulators stay readable.
+struct LineFields {
+  std::string type, ev, node, state, verb, reason, rv, holder, fault, phase, finding, cause,
+      trace_hash, lease_holder, lease_rv;
+  std::vector<std::string> nodes;
+  int64_t t = 0, seq = 0, mono = 0, wall = 0, id = 0, code = 0, offset_ns = 0, drift_ppm = 0,
+          start = 0, end = 0, events = 0;
+  bool has_t = false, has_seq = false, has_mono = false, has_wall = false, has_id = false,
+       has_code = false, has_start = false, has_end = false, has_lease = false,
+       has_acting = false, acting = false, lease_has_holder = false;
+  void Reset() { *this = LineFields(); }
+};
+
+// LineSax is an nlohmann::json_sax handler filling LineFields.
+class LineSax {
+ public:
+  explicit LineSax(LineFields& f) : f_(f) {}
+
+  bool null() { return true; }
+  bool boolean(bool v) {
+    if (AtTop() && key_[0] == "acting") {
+      f_.has_acting = true;
+      f_.acting = v;
+    }
+    return true;
+  }
+  bool number_integer(json::number_integer_t v) { return Int(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return Int(static_cast<int64_t>(v)); }
+  bool number_float(json::number_float_t v, const json::string_t&) {
+    return Int(static_cast<int64_t>(v));
+  }
+  bool string(json::string_t& v) {
+    if (AtTop()) {
+      if (std::string* field = StringField(key_[0])) *field = std::move(v);
+    } else if (depth_ == 1 && in_array_ && key_[0] == "nodes") {
+      f_.nodes.push_back(v);
+    } else if (depth_ == 3 && !in_array_ && key_[0] == "lease") {
+      if (key_[1] == "spec" && key_[2] == "holderIdentity") {
+        f_.lease_holder = v;
+        f_.lease_has_holder = true;
+      } else if (key_[1] == "metadata" && key_[2] == "resourceVersion") {
+        f_.lease_rv = v;
+      }
+    }
+    return true;
+  }
+  bool binary(json::binary_t&) { return true; }
+  bool start_object(std::size_t) {
+    if (depth_ == 1 && !in_array_ && key_[0] == "lease") f_.has_lease = true;
+    if (in_array_) ++array_nesting_;
+    ++depth_;
+    return true;
+  }
+  bool end_object() {
+    --depth_;
+    if (in_array_ && array_nesting_ > 0) --array_nesting_;
+    return true;
+  }
+  bool start_array(std::size_t) {
+    if (in_array_) {
+      ++array_nesting_;
+    } else {
+      in_array_ = true;
+    }
+    return true;
+  }
+  bool end_array() {
+    if (array_nesting_ > 0) {
+      --array_nesting_;
+    } else {
+      in_array_ = false;
+    }
+    return true;
+  }
+  bool key(json::string_t& k) {
+    if (!in_array_ && depth_ >= 1 && depth_ <= kMaxDepth) key_[depth_ - 1] = k;
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const json::exception& ex) {
+    error_ = fmt::format("JSON parse error at byte {}: {}", position, ex.what());
+    return false;
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  static constexpr int kMaxDepth = 4;
+  bool AtTop() const { return depth_ == 1 && !in_array_; }
+  // StringField maps a top-level key to its LineFields member (nullptr: not needed).
+  std::string* StringField(const std::string& k) {
+    if (k == "ev") return &f_.ev;
+    if (k == "rv") return &f_.rv;
+    if (k == "type") return &f_.type;
+    if (k == "node") return &f_.node;
+    if (k == "verb") return &f_.verb;
+    if (k == "state") return &f_.state;
+    if (k == "fault") return &f_.fault;
+    if (k == "phase") return &f_.phase;
+    if (k == "cause") return &f_.cause;
+    if (k == "reason") return &f_.reason;
+    if (k == "holder") return &f_.holder;
+    if (k == "finding") return &f_.finding;
+    if (k == "trace_hash") return &f_.trace_hash;
+    return nullptr;
+  }
+  bool Int(int64_t v) {
+    if (!AtTop()) return true;
+    const std::string& k = key_[0];
+    auto set = [&](int64_t& field, bool* has) {
+      field = v;
+      if (has) *has = true;
+    };
+    if (k == "t") set(f_.t, &f_.has_t);
+    else if (k == "seq") set(f_.seq, &f_.has_seq);
+    else if (k == "mono") set(f_.mono, &f_.has_mono);
+    else if (k == "wall") set(f_.wall, &f_.has_wall);
+    else if (k == "id") set(f_.id, &f_.has_id);
+    else if (k == "code") set(f_.code, &f_.has_code);
+    else if (k == "start") set(f_.start, &f_.has_start);
+    else if (k == "end") set(f_.end, &f_.has_end);
+    else if (k == "events") set(f_.events, nullptr);
+    else if (k == "offset_ns") set(f_.offset_ns, nullptr);
+    else if (k == "drift_ppm") set(f_.drift_ppm, nullptr);
+    return true;
+  }
+
+  LineFields& f_;
+  std::string key_[kMaxDepth];
+  int depth_ = 0;
+  bool in_array_ = false;
+  int array_nesting_ = 0;
+  std::string error_;
+};
+
+// Builder turns lines into a Trace, keeping open intervals per node.
+class Builder {
+ public:
+  Builder(Trace& trace) : tr_(trace) {}
+
+  // Header parses line 1. Returns an error message (without the file prefix) or "".
+  std::string Header(std::string_view line) {
+    json h = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+    if (h.is_discarded() || !h.is_object()) return "$: the header is not a JSON object";
+    if (h.value("type", "") != "header") return "$.type: expected \"header\" on line 1";
+    TraceHeader& hd = tr_.header;
+    hd.format = h.value("format", "");
+    if (hd.format != "leasesim-trace/1") {
+      return fmt::format("$.format: expected \"leasesim-trace/1\", got \"{}\"", hd.format);
+    }
+    try {
+      hd.scenario = h.value("scenario", "");
+      hd.scenario_file = h.value("scenario_file", "");
+      hd.seed = h.value("seed", uint64_t{0});
+      hd.duration_ns = h.value("duration_ns", int64_t{0});
+      hd.epoch_wall_ns = h.value("epoch_wall_ns", int64_t{0});
+      if (h.contains("lock") && h["lock"].is_object()) {
+        const json& l = h["lock"];
+        hd.lock_kind = l.value("kind", "");
+        hd.lock_namespace = l.value("namespace", "");
+        hd.lock_name = l.value("name", "");
+      }
+      if (h.contains("nodes")) {
+        if (!h["nodes"].is_array()) return "$.nodes: expected an array";
+        size_t i = 0;
+        for (const json& n : h["nodes"]) {
+          if (!n.is_object() || !n.contains("node") || !n["node"].is_string()) {
+            return fmt::format("$.nodes[{}].node: missing or not a string", i);
+          }
+          NodeConfig c;
+          c.node = n["node"].get<std::string>();
+          c.identity = n.value("identity", c.node);
+          c.client_go = n.value("client_go", "");
+          c.lease_duration_ns = n.value("lease_duration_ns", int64_t{0});
+          c.renew_deadline_ns = n.value("renew_deadline_ns", int64_t{0});
+          c.retry_period_ns = n.value("retry_period_ns", int64_t{0});
+          c.release_on_cancel = n.value("release_on_cancel", false);
+          AddNode(std::move(c));
+          ++i;
+        }
+      }
+    } catch (const json::exception& e) {
+      return fmt::format("$: {}", e.what());
+    }
+    hd.nodes.clear();
+    for (const NodeTrack& n : tr_.nodes) hd.nodes.push_back(n.config);
+    return "";
+  }
+
+  // Event adds one event line (already SAX-parsed into f). Returns an error or "".
+  std::string Event(const LineFields& f, uint64_t offset, uint32_t length) {
+    if (!f.has_seq) return "$.seq: missing or not an integer";
+    if (!f.has_t) return "$.t: missing or not an integer";
+    if (f.ev.empty()) return "$.ev: missing or not a string";
+    const auto index = static_cast<uint32_t>(tr_.events.size());
+    EventRef e;
+    e.t = f.t;
+    e.seq = static_cast<uint64_t>(f.seq);
+    e.offset = offset;
+    e.length = length;
+    e.kind = ParseEventKind(f.ev);
+    if (!f.node.empty()) e.node = NodeFor(f.node);
+    if (!tr_.events.empty() && f.t < tr_.events.back().t && !warned_order_) {
+      warned_order_ = true;
+      tr_.warnings.push_back(fmt::format("seq {}: events are not in true-time order", f.seq));
+    }
+    tr_.events.push_back(e);
+    last_t_ = std::max(last_t_, f.t);
+    NodeTrack* node = e.node >= 0 ? &tr_.nodes[e.node] : nullptr;
+    if (node) {
+      node->events.push_back(index);
+      if (f.has_mono && f.has_wall) {
+        node->clock.push_back(
+            {f.t, f.mono, f.wall, f.wall - tr_.header.epoch_wall_ns - f.t});
+      }
+    }
+    auto need_node = [&](std::string_view kind) -> std::string {
+      return node ? "" : fmt::format("$.node: a \"{}\" event needs a node", kind);
+    };
+    switch (e.kind) {
+      case EventKind::kState: {
+        if (auto err = need_node("state"); !err.empty()) return err;
+        if (f.state.empty()) return "$.state: missing or not a string";
+        NodeState s = ParseNodeState(f.state);
+        if (!node->states.empty() && node->states.back().end < 0) node->states.back().end = f.t;
+        node->states.push_back({f.t, -1, s, index});
+        break;
+      }
+      case EventKind::kActing: {
+        if (auto err = need_node("acting"); !err.empty()) return err;
+        if (!f.has_acting) return "$.acting: missing or not a boolean";
+        bool open = !node->acting.empty() && node->acting.back().end < 0;
+        if (f.acting && !open) node->acting.push_back({f.t, -1});
+        if (!f.acting && open) node->acting.back().end = f.t;
+        break;
+      }
+      case EventKind::kApiRequest: {
+        if (auto err = need_node("api_request"); !err.empty()) return err;
+        if (!f.has_id) return "$.id: missing or not an integer";
+        ApiCall c;
+        c.sent = f.t;
+        c.id = static_cast<uint64_t>(f.id);
+        c.verb = ParseApiVerb(f.verb);
+        c.request_event = index;
+        calls_[e.node][c.id] = static_cast<uint32_t>(node->api.size());
+        last_node_for_id_[c.id] = e.node;
+        node->api.push_back(c);
+        break;
+      }
+      case EventKind::kApiServed: {
+        if (!f.has_id) return "$.id: missing or not an integer";
+        if (ApiCall* c = FindCall(e.node, static_cast<uint64_t>(f.id))) {
+          c->served = f.t;
+          c->served_code = f.has_code ? static_cast<int>(f.code) : -1;
+        }
+        if (f.has_lease) AddLeaseWrite(f, index);
+        break;
+      }
+      case EventKind::kApiResponse:
+      case EventKind::kApiCancel: {
+        if (!f.has_id) return "$.id: missing or not an integer";
+        ApiCall* c = FindCall(e.node, static_cast<uint64_t>(f.id));
+        if (c && c->answer_event < 0) {
+          c->answered = f.t;
+          c->answer_event = static_cast<int32_t>(index);
+          if (e.kind == EventKind::kApiCancel) {
+            c->code = 0;
+            c->outcome = ApiOutcome::kCancelled;
+          } else {
+            c->code = f.has_code ? static_cast<int>(f.code) : 0;
+            c->outcome = ClassifyResponse(c->code, f.reason);
+          }
+        }
+        break;
+      }
+      case EventKind::kObserved:
+        if (auto err = need_node("observed"); !err.empty()) return err;
+        node->observed.push_back({f.t, index, f.holder});
+        break;
+      case EventKind::kFault: {
+        std::string label = f.fault.empty() ? "fault" : f.fault;
+        if (!f.nodes.empty()) {
+          label += ' ';
+          for (size_t i = 0; i < f.nodes.size(); ++i) {
+            if (i) label += ',';
+            label += f.nodes[i];
+          }
+        }
+        int32_t lane = FaultLane(label);
+        if (f.phase == "begin") {
+          open_faults_[lane].push_back(static_cast<uint32_t>(tr_.faults.size()));
+          tr_.faults.push_back({f.t, -1, lane, index, false});
+        } else if (f.phase == "end") {
+          auto& open = open_faults_[lane];
+          if (!open.empty()) {
+            tr_.faults[open.back()].end = f.t;
+            open.pop_back();
+          } else {
+            tr_.warnings.push_back(fmt::format("seq {}: fault \"{}\" ends without a begin",
+                                               f.seq, label));
+          }
+        } else {
+          tr_.faults.push_back({f.t, f.t, lane, index, true});
+        }
+        break;
+      }
+      case EventKind::kClock:
+        if (auto err = need_node("clock"); !err.empty()) return err;
+        node->clock_changes.push_back({f.t, f.offset_ns, f.drift_ppm});
+        break;
+      case EventKind::kFinding: {
+        if (!f.has_start || !f.has_end) return "$.start/$.end: missing or not integers";
+        Finding fd;
+        fd.kind = f.finding == "split_brain" ? FindingKind::kSplitBrain
+                  : f.finding == "no_leader" ? FindingKind::kNoLeader
+                                             : FindingKind::kOther;
+        fd.start = f.start;
+        fd.end = f.end;
+        fd.nodes = f.nodes;
+        fd.cause = f.cause;
+        fd.event = index;
+        tr_.findings.push_back(std::move(fd));
+        break;
+      }
+      case EventKind::kUnknown:
+        if (std::find(unknown_kinds_.begin(), unknown_kinds_.end(), f.ev) == unknown_kinds_.end()) {
+          unknown_kinds_.push_back(f.ev);
+          tr_.warnings.push_back(fmt::format("seq {}: unknown event kind \"{}\" (shown, not drawn)",
+                                             f.seq, f.ev));
+        }
+        break;
+      default:
+        break;
+    }
+    return "";
+  }
+
+  void Footer(const LineFields& f) {
+    tr_.footer.present = true;
+    tr_.footer.events = static_cast<uint64_t>(f.events);
+    tr_.footer.trace_hash = f.trace_hash;
+  }
+
+  // Finish closes open intervals at the trace end and derives holder intervals.
+  void Finish() {
+    tr_.end_ns = std::max(tr_.header.duration_ns, last_t_);
+    for (NodeTrack& n : tr_.nodes) {
+      for (StateInterval& s : n.states) if (s.end < 0) s.end = tr_.end_ns;
+      for (Interval& a : n.acting) if (a.end < 0) a.end = tr_.end_ns;
+      std::stable_sort(n.api.begin(), n.api.end(),
+                       [](const ApiCall& a, const ApiCall& b) { return a.sent < b.sent; });
+      for (const ClockSample& c : n.clock) {
+        n.offset_min_ns = std::min(n.offset_min_ns, c.offset_ns);
+        n.offset_max_ns = std::max(n.offset_max_ns, c.offset_ns);
+      }
+    }
+    for (FaultInterval& f : tr_.faults) if (f.end < 0) f.end = tr_.end_ns;
+    std::stable_sort(tr_.faults.begin(), tr_.faults.end(),
+                     [](const FaultInterval& a, const FaultInterval& b) { return a.start < b.start; });
+    std::stable_sort(tr_.findings.begin(), tr_.findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.start < b.start; });
+    for (size_t i = 0; i < tr_.lease_writes.size(); ++i) {
+      const LeaseWrite& w = tr_.lease_writes[i];
+      if (tr_.holder_intervals.empty() || w.holder_changed) {
+        if (!tr_.holder_intervals.empty()) tr_.holder_intervals.back().end = w.t;
+        tr_.holder_intervals.push_back({w.t, tr_.end_ns, w.holder});
+      }
+    }
+    if (tr_.footer.present && tr_.footer.events != tr_.events.size()) {
+      tr_.warnings.push_back(fmt::format("footer says {} events, the trace has {}",
+                                         tr_.footer.events, tr_.events.size()));
+    }
+    if (!tr_.footer.present) {
+      tr_.warnings.push_back("no footer line: the trace may be incomplete");
+    } else if (!tr_.footer.hash_matches()) {
+      tr_.warnings.push_back(fmt::format("trace_hash {} does not match the recomputed {}",
+                                         tr_.footer.trace_hash, tr_.footer.computed_hash));
+    }
+  }
+
+ private:
+  static ApiOutcome ClassifyResponse(int code, std::string_view reason) {
+    if (code >= 200 && code < 300) return ApiOutcome::kOk;
+    if (code == 409) return ApiOutcome::kConflict;
+    if (code == 0) {
+      return reason.find("ancel") != std::string_view::npos ? ApiOutcome::kCancelled
+                                                            : ApiOutcome::kTimeout;
+    }
+    return ApiOutcome::kError;
+  }
+
+  void AddNode(NodeConfig c) {
+    NodeTrack n;
+    n.config = std::move(c);
+    tr_.nodes.push_back(std::move(n));
+    calls_.emplace_back();
+  }
+
+  int32_t NodeFor(const std::string& name) {
+    // Few nodes: a linear scan beats hashing, and the last hit is usually the next one.
+    if (last_node_ >= 0 && tr_.nodes[last_node_].config.node == name) return last_node_;
+    int i = tr_.NodeIndex(name);
+    if (i < 0) {
+      NodeConfig c;
+      c.node = name;
+      c.identity = name;
+      AddNode(std::move(c));
+      i = static_cast<int>(tr_.nodes.size()) - 1;
+    }
+    last_node_ = i;
+    return i;
+  }
+
+  ApiCall* FindCall(int32_t node, uint64_t id) {
+    if (node < 0) {  // api_served may carry no node: use the node that sent this id last
+      auto it = last_node_for_id_.find(id);
+      if (it == last_node_for_id_.end()) return nullptr;
+      node = it->second;
+    }
+    auto& m = calls_[node];
+    auto it = m.find(id);
+    return it == m.end() ? nullptr : &tr_.nodes[node].api[it->second];
+  }
+
+  void AddLeaseWrite(const LineFields& f, uint32_t index) {
+    LeaseWrite w;
+    w.t = f.t;
+    w.event = index;
+    w.resource_version = !f.rv.empty() ? f.rv : f.lease_rv;
+    if (f.lease_has_holder && !f.lease_holder.empty()) {
+      auto it = std::find(tr_.holders.begin(), tr_.holders.end(), f.lease_holder);
+      if (it == tr_.holders.end()) {
+        tr_.holders.push_back(f.lease_holder);
+        it = tr_.holders.end() - 1;
+      }
+      w.holder = static_cast<int32_t>(it - tr_.holders.begin());
+    }
+    w.holder_changed = tr_.lease_writes.empty() || tr_.lease_writes.back().holder != w.holder;
+    tr_.lease_writes.push_back(std::move(w));
+  }
+
+  int32_t FaultLane(const std::string& label) {
+    auto it = std::find(tr_.fault_lanes.begin(), tr_.fault_lanes.end(), label);
+    if (it != tr_.fault_lanes.end()) return static_cast<int32_t>(it - tr_.fault_lanes.begin());
+    tr_.fault_lanes.push_back(label);
+    open_faults_.emplace_back();
+    return static_cast<int32_t>(tr_.fault_lanes.size() - 1);
+  }
+
+  Trace& tr_;
+  TimeNs last_t_ = 0;
+  int32_t last_node_ = -1;
+  bool warned_order_ = false;
+  // Lookup tables only: never iterated, so their order cannot reach output.
+  std::vector<std::unordered_map<uint64_t, uint32_t>> calls_;
+  std::unordered_map<uint64_t, int32_t> last_node_for_id_;
+  std::vector<std::vector<uint32_t>> open_faults_;
+  std::vector<std::string> unknown_kinds_;  // warned about once each
+};
+
+std::string HashHex(uint64_t h) { return fmt::format("{:016x}", h); }
+
+}  // namespace
+
+TraceLoad LoadTraceText(std::string text, std::string name) {
+  TraceLoad out;
+  auto trace = std::make_unique<Trace>();
+  trace->path = name;
+  trace->text = std::move(text);
+  const std::string& s = trace->text;
+  Builder b(*trace);
+  LineFields f;
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  size_t pos = 0;
+  size_t line_no = 0;
+  bool have_header = false;
+  auto fail = [&](std::string_view problem) {
+    out.error = fmt::format("{}:{}: {}", name, line_no, problem);
+    return std::move(out);
+  };
+  while (pos < s.size()) {
+    const char* begin = s.data() + pos;
+    const void* nl = std::memchr(begin, '\n', s.size() - pos);
+    size_t len = nl ? static_cast<const char*>(nl) - begin : s.size() - pos;
+    std::string_view line(begin, len);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const uint64_t offset = pos;
+    pos += len + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    if (!have_header) {
+      if (std::string err = b.Header(line); !err.empty()) return fail(err);
+      have_header = true;
+      hash = core::StableHash(line, hash);
+      continue;
+    }
+    if (trace->footer.present) return fail("$: a line after the footer");
+    f.Reset();
+    LineSax line_sax(f);
+    if (!nlohmann::json::sax_parse(line.begin(), line.end(), &line_sax)) {
+      return fail(fmt::format("$: {}", line_sax.error()));
+    }
+    if (f.type == "footer") {
+      b.Footer(f);
+      trace->footer.computed_hash = HashHex(hash);
+      continue;
+    }
+    hash = core::StableHash(line, hash);
+    if (std::string err = b.Event(f, offset, static_cast<uint32_t>(line.size())); !err.empty()) {
+      return fail(err);
+    }
+  }
+  if (!have_header) {
+    line_no = 1;
+    return fail("$: empty file, expected a leasesim-trace/1 header line");
+  }
+  if (!trace->footer.present) trace->footer.computed_hash = HashHex(hash);
+  b.Finish();
+  out.trace = std::move(trace);
+  return out;
+}
+
+TraceLoad LoadTraceFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    TraceLoad out;
+    out.error = fmt::format("{}: cannot open the trace file: {}", path, std::strerror(errno));
+    return out;
+  }
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<size_t>(in.tellg());
+  in.seekg(0, std::ios::beg);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  return LoadTraceText(std::move(text), path);
+}
+
+}  // namespace leasesim::viz
