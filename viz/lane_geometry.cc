@@ -259,6 +259,7 @@ double AxisStepNs(const TimeAxis& axis, float min_px) {
 }
 
 std::string FormatSeconds(double t_ns, double step_ns) {
+  if (std::abs(t_ns) < step_ns * 1e-6) t_ns = 0;  // no "-0s" from rounding at the origin
   int decimals = 0;
   for (double s = 1e9; s > step_ns + 1e-6 && decimals < 9; s /= 10) ++decimals;
   // A step of 2 or 5 × 10^k may need one more digit than 10^k (0.25 s from 0.5 s steps).
@@ -338,7 +339,6 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
   }
   // Violations: solid in their lane, translucent bands across every lane below the axis.
   if (const Lane* v = lay.Find(LaneKind::kViolations)) {
-    const float band_y0 = v->y0;
     const auto runs = VisibleRuns(
         trace.findings, ax, 1.0f, [](const Finding& f) { return f.start; },
         [](const Finding& f) { return f.end; });
@@ -348,7 +348,6 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
       const float x1 = std::max(r.x1, r.x0 + 2);
       AddRect(out, r.x0, v->y0, x1, v->y1, split ? kSplitBrain : kNoLeader);
       AddRect(out, r.x0, v->y1, x1, lay.lanes_y1, split ? kSplitBrainBand : kNoLeaderBand);
-      (void)band_y0;
     }
   }
   if (opt.cursor_ns >= ax.start_ns && opt.cursor_ns <= ax.end_ns) {
