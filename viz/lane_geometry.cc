@@ -17,7 +17,7 @@ constexpr float kGapPx = 3.0f;
 constexpr float kAxisHeightPx = 18.0f;
 constexpr float kViolationsHeightPx = 12.0f;
 constexpr float kLeaseHeightPx = 22.0f;
-constexpr float kFaultHeightPx = 12.0f;
+constexpr float kFaultHeightPx = 14.0f;
 constexpr float kClockHeightPx = 24.0f;
 constexpr float kLegendRowPx = 16.0f;
 constexpr float kTextHeightPx = 13.0f;
@@ -148,7 +148,7 @@ void DrawLeaseLane(const Trace& trace, const Lane& lane, const TimeAxis& ax,
   }
 }
 
-void DrawFaultLane(const Trace& trace, const Lane& lane, const TimeAxis& ax, DrawList& out) {
+void DrawFaultLane(const Trace& trace, const Lane& lane, const TimeAxis& ax, float char_w, DrawList& out) {
   const uint32_t c = FaultColor(trace.fault_lanes[lane.index]);
   for (const FaultInterval& f : trace.faults) {
     if (f.lane != lane.index) continue;
@@ -160,6 +160,9 @@ void DrawFaultLane(const Trace& trace, const Lane& lane, const TimeAxis& ax, Dra
     }
     const float x1 = std::min(ax.X(static_cast<double>(f.end)), ax.x1);
     AddRect(out, x0, lane.y0, std::max(x1, x0 + 1), lane.y1, c);
+    if (!f.nodes.empty() && x1 - x0 > char_w * static_cast<float>(f.nodes.size()) + 6) {
+      AddText(out, x0 + 3, lane.y0, kText, f.nodes);
+    }
   }
 }
 
@@ -217,18 +220,45 @@ const Lane* TimelineLayout::Find(LaneKind kind, int index) const {
   return nullptr;
 }
 
-TimelineLayout LayoutTimeline(const Trace& trace, Rect area) {
+namespace {
+
+// LegendRows is how many rows the legend wraps to in `width` pixels (BuildTimeline wraps
+// the same way).
+int LegendRows(float width, float char_w) {
+  int rows = 1;
+  float x = 6;
+  for (const LegendEntry& e : Legend()) {
+    const float w = 14 + char_w * static_cast<float>(e.text.size()) + 12;
+    if (x + w > width - 6) {
+      x = 6;
+      ++rows;
+    }
+    x += w;
+  }
+  return rows;
+}
+
+}  // namespace
+
+TimelineLayout LayoutTimeline(const Trace& trace, Rect area, float scroll_px) {
   TimelineLayout lay;
   lay.area = area;
   lay.plot_x0 = area.x0 + kLabelWidthPx + 4;
   lay.plot_x1 = area.x1 - 10;
+  // Pinned: the axis and the violations lane on top, the legend at the bottom.
   float y = area.y0 + 2;
-  auto add = [&](LaneKind kind, int index, std::string label, float h) {
-    lay.lanes.push_back({kind, index, std::move(label), y, y + h});
-    y += h + kGapPx;
+  lay.lanes.push_back({LaneKind::kAxis, -1, "true time", y, y + kAxisHeightPx});
+  y += kAxisHeightPx + kGapPx;
+  lay.lanes.push_back({LaneKind::kViolations, -1, "violations", y, y + kViolationsHeightPx});
+  y += kViolationsHeightPx + kGapPx;
+  const float legend_h = static_cast<float>(LegendRows(area.Width(), 7.0f)) * kLegendRowPx;
+  // Scrolled: everything else, in this order.
+  std::vector<Lane> rest;
+  float h = 0;
+  auto add = [&](LaneKind kind, int index, std::string label, float height) {
+    rest.push_back({kind, index, std::move(label), h, h + height});
+    h += height + kGapPx;
   };
-  add(LaneKind::kAxis, -1, "true time", kAxisHeightPx);
-  add(LaneKind::kViolations, -1, "violations", kViolationsHeightPx);
   add(LaneKind::kLease, -1, "lease holder", kLeaseHeightPx);
   for (size_t i = 0; i < trace.nodes.size(); ++i) {
     const NodeConfig& c = trace.nodes[i].config;
@@ -242,8 +272,21 @@ TimelineLayout LayoutTimeline(const Trace& trace, Rect area) {
     add(LaneKind::kNodeClock, static_cast<int>(i), "clock " + trace.nodes[i].config.node,
         kClockHeightPx);
   }
-  lay.lanes_y1 = y - kGapPx;
-  lay.legend_y0 = y + 4;
+  const float content_h = h - kGapPx;
+  const float region_y0 = y;
+  const float region_y1 = area.y1 - legend_h - 6 - kTextHeightPx;  // room for the scroll hint
+  lay.max_scroll_px = std::max(0.0f, content_h - (region_y1 - region_y0));
+  lay.scroll_px = std::clamp(scroll_px, 0.0f, lay.max_scroll_px);
+  lay.lanes_y1 = region_y0 - kGapPx;
+  for (Lane& l : rest) {
+    l.y0 += region_y0 - lay.scroll_px;
+    l.y1 += region_y0 - lay.scroll_px;
+    if (l.y0 < region_y0 - 0.5f || l.y1 > region_y1 + 0.5f) continue;  // only whole lanes
+    lay.lanes_y1 = std::max(lay.lanes_y1, l.y1);
+    lay.lanes.push_back(std::move(l));
+  }
+  const float hint_h = lay.max_scroll_px > 0 ? kTextHeightPx + 2 : 0;  // "more lanes" line
+  lay.legend_y0 = std::min(lay.lanes_y1 + 8 + hint_h, area.y1 - legend_h - 2);
   return lay;
 }
 
@@ -326,16 +369,20 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
         DrawStateLane(trace.nodes[lane.index], lane, ax, opt, out);
         break;
       case LaneKind::kFault:
-        DrawFaultLane(trace, lane, ax, out);
+        DrawFaultLane(trace, lane, ax, opt.char_width_px, out);
         break;
       case LaneKind::kNodeClock: {
         const NodeTrack& n = trace.nodes[lane.index];
         DrawClockLane(n, lane, ax, out);
         const int64_t m = std::max(std::abs(n.offset_min_ns), std::abs(n.offset_max_ns));
-        AddText(out, a.x0 + kLabelWidthPx - 7 * 7, lane.y0 - 1, kTextDim, "±" + FormatOffset(m));
+        AddText(out, lay.plot_x0 + 3, lane.y0 - 1, kTextDim, "±" + FormatOffset(m));
         break;
       }
     }
+  }
+  if (lay.max_scroll_px > 0) {
+    AddText(out, a.x0 + 4, lay.lanes_y1 + 2, kTextDim,
+            lay.scroll_px < lay.max_scroll_px ? "more lanes: wheel here" : "top lanes: wheel here");
   }
   // Violations: solid in their lane, translucent bands across every lane below the axis.
   if (const Lane* v = lay.Find(LaneKind::kViolations)) {

@@ -54,14 +54,19 @@ struct TimelineLayout {
   float plot_x0 = 0;
   float plot_x1 = 0;
   std::vector<Lane> lanes;
-  float lanes_y1 = 0;   // bottom of the last lane (bands end here)
+  float lanes_y1 = 0;   // bottom of the last lane drawn (bands end here)
   float legend_y0 = 0;  // the legend starts here
+  float scroll_px = 0;      // applied vertical scroll of the lanes below the violations lane
+  float max_scroll_px = 0;  // 0 when every lane fits
   // Find returns the first lane of `kind` with `index`, or nullptr.
   const Lane* Find(LaneKind kind, int index = -1) const;
 };
 
-// LayoutTimeline stacks the lanes of `trace` from the top of `area`.
-TimelineLayout LayoutTimeline(const Trace& trace, Rect area);
+// LayoutTimeline stacks the lanes of `trace` in `area`: the axis and the violations lane
+// pinned on top, the legend at the bottom, the other lanes between them scrolled up by
+// `scroll_px` (clamped to [0, max_scroll_px]). Only lanes wholly inside are listed, so
+// Find returns nullptr for a lane scrolled out of view.
+TimelineLayout LayoutTimeline(const Trace& trace, Rect area, float scroll_px = 0);
 
 // TimelineOptions are the per-frame inputs of BuildTimeline.
 struct TimelineOptions {

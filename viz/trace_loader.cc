@@ -562,29 +562,28 @@ class Builder {
         node->observed.push_back({f.t, index, f.holder});
         break;
       case EventKind::kFault: {
-        std::string label = f.fault.empty() ? "fault" : f.fault;
-        if (!f.nodes.empty()) {
-          label += ' ';
-          for (size_t i = 0; i < f.nodes.size(); ++i) {
-            if (i) label += ',';
-            label += f.nodes[i];
-          }
+        // One lane per fault name; begin/end pair up per name and node set.
+        const std::string name = f.fault.empty() ? "fault" : f.fault;
+        std::string nodes;
+        for (size_t i = 0; i < f.nodes.size(); ++i) {
+          if (i) nodes += ',';
+          nodes += f.nodes[i];
         }
-        int32_t lane = FaultLane(label);
+        const int32_t lane = FaultLane(name);
+        std::vector<uint32_t>& open = OpenFaults(name + ' ' + nodes);
         if (f.phase == "begin") {
-          open_faults_[lane].push_back(static_cast<uint32_t>(tr_.faults.size()));
-          tr_.faults.push_back({f.t, -1, lane, index, false});
+          open.push_back(static_cast<uint32_t>(tr_.faults.size()));
+          tr_.faults.push_back({f.t, -1, lane, index, false, nodes});
         } else if (f.phase == "end") {
-          auto& open = open_faults_[lane];
           if (!open.empty()) {
             tr_.faults[open.back()].end = f.t;
             open.pop_back();
           } else {
-            tr_.warnings.push_back(fmt::format("seq {}: fault \"{}\" ends without a begin",
-                                               f.seq, label));
+            tr_.warnings.push_back(fmt::format("seq {}: fault \"{} {}\" ends without a begin",
+                                               f.seq, name, nodes));
           }
         } else {
-          tr_.faults.push_back({f.t, f.t, lane, index, true});
+          tr_.faults.push_back({f.t, f.t, lane, index, true, nodes});
         }
         break;
       }
@@ -639,6 +638,17 @@ class Builder {
       }
     }
     for (FaultInterval& f : tr_.faults) if (f.end < 0) f.end = tr_.end_ns;
+    // A lane whose faults all hit the same nodes names them ("partition a").
+    for (size_t lane = 0; lane < tr_.fault_lanes.size(); ++lane) {
+      const std::string* nodes = nullptr;
+      bool same = true;
+      for (const FaultInterval& f : tr_.faults) {
+        if (f.lane != static_cast<int32_t>(lane)) continue;
+        if (nodes && *nodes != f.nodes) same = false;
+        nodes = &f.nodes;
+      }
+      if (same && nodes && !nodes->empty()) tr_.fault_lanes[lane] += ' ' + *nodes;
+    }
     std::stable_sort(tr_.faults.begin(), tr_.faults.end(),
                      [](const FaultInterval& a, const FaultInterval& b) { return a.start < b.start; });
     std::stable_sort(tr_.findings.begin(), tr_.findings.end(),
@@ -723,12 +733,19 @@ class Builder {
     tr_.lease_writes.push_back(std::move(w));
   }
 
-  int32_t FaultLane(const std::string& label) {
-    auto it = std::find(tr_.fault_lanes.begin(), tr_.fault_lanes.end(), label);
+  int32_t FaultLane(const std::string& name) {
+    auto it = std::find(tr_.fault_lanes.begin(), tr_.fault_lanes.end(), name);
     if (it != tr_.fault_lanes.end()) return static_cast<int32_t>(it - tr_.fault_lanes.begin());
-    tr_.fault_lanes.push_back(label);
-    open_faults_.emplace_back();
+    tr_.fault_lanes.push_back(name);
     return static_cast<int32_t>(tr_.fault_lanes.size() - 1);
+  }
+
+  std::vector<uint32_t>& OpenFaults(const std::string& key) {
+    for (auto& [k, v] : open_faults_) {
+      if (k == key) return v;
+    }
+    open_faults_.emplace_back(key, std::vector<uint32_t>{});
+    return open_faults_.back().second;
   }
 
   Trace& tr_;
@@ -738,7 +755,7 @@ class Builder {
   // Lookup tables only: never iterated, so their order cannot reach output.
   std::vector<std::unordered_map<uint64_t, uint32_t>> calls_;
   std::unordered_map<uint64_t, int32_t> last_node_for_id_;
-  std::vector<std::vector<uint32_t>> open_faults_;
+  std::vector<std::pair<std::string, std::vector<uint32_t>>> open_faults_;  // by name + nodes
   std::vector<std::string> unknown_kinds_;  // warned about once each
 };
 

@@ -164,13 +164,15 @@ struct HolderInterval {
 };
 
 // FaultInterval is one scheduled fault: [start, end) for begin/end pairs, start == end
-// for `at` faults. `lane` indexes Trace::fault_lanes (one lane per fault name + nodes).
+// for `at` faults. `lane` indexes Trace::fault_lanes (one lane per fault name; begin and
+// end pair up by name and node set).
 struct FaultInterval {
   TimeNs start = 0;
   TimeNs end = 0;
   int32_t lane = 0;
   uint32_t event = 0;
   bool instant = false;
+  std::string nodes;  // the fault's `nodes`, comma-separated
 };
 
 // FindingKind is an oracle finding's `finding`.
@@ -223,7 +225,7 @@ struct Trace {
   std::vector<std::string> holders; // distinct Lease holders, in order of first write
   std::vector<LeaseWrite> lease_writes;
   std::vector<HolderInterval> holder_intervals;
-  std::vector<std::string> fault_lanes;
+  std::vector<std::string> fault_lanes;  // fault name, plus the nodes if all its faults share them
   std::vector<FaultInterval> faults;
   std::vector<Finding> findings;    // sorted by start
   std::vector<std::string> warnings;  // non-fatal problems (unknown kinds, hash mismatch)

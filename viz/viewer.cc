@@ -42,6 +42,8 @@ struct ViewerState {
   std::vector<std::string> summary_lines;
   TimelineLayout layout;
   Rect layout_area{-1, -1, -1, -1};
+  float scroll_px = 0;          // vertical scroll of the lanes (wheel over the lane names)
+  float layout_scroll_px = -1;  // scroll the layout was computed for
   TimeAxis axis;
   bool axis_set = false;
   double cursor_ns = 0;
@@ -84,6 +86,7 @@ std::string OpenPath(ViewerState& s, const std::string& path) {
   s.step_pos = -1;
   s.scroll_to_step = true;
   s.layout_area = {-1, -1, -1, -1};
+  s.scroll_px = 0;
   s.axis_set = false;
   s.inspected_ns = -1;
   s.cursor_ns = s.trace->findings.empty() ? 0.0 : static_cast<double>(s.trace->findings.front().start);
@@ -109,11 +112,13 @@ void SetCursor(ViewerState& s, double t, bool sync_step) {
 void UpdateLayout(ViewerState& s, const ScreenLayout& screen) {
   const Rect& a = screen.timeline;
   if (a.x0 == s.layout_area.x0 && a.y0 == s.layout_area.y0 && a.x1 == s.layout_area.x1 &&
-      a.y1 == s.layout_area.y1) {
+      a.y1 == s.layout_area.y1 && s.scroll_px == s.layout_scroll_px) {
     return;
   }
   s.layout_area = a;
-  s.layout = LayoutTimeline(*s.trace, a);
+  s.layout = LayoutTimeline(*s.trace, a, s.scroll_px);
+  s.scroll_px = s.layout.scroll_px;
+  s.layout_scroll_px = s.scroll_px;
   if (!s.axis_set) {
     const ViewerOptions& o = *s.options;
     s.axis = o.from_s && o.to_s ? WindowSeconds(*o.from_s, *o.to_s, s.layout.plot_x0, s.layout.plot_x1)
@@ -205,8 +210,12 @@ void DrawTimeline(ViewerState& s, const ScreenLayout& screen) {
   ImGui::InvisibleButton("lanes", ImVec2(a.Width(), a.Height()));
   ImGuiIO& io = ImGui::GetIO();
   const float mx = io.MousePos.x;
-  if (ImGui::IsItemHovered() && io.MouseWheel != 0 && mx >= s.axis.x0 && mx <= s.axis.x1) {
-    s.axis = ZoomAround(s.axis, mx, WheelZoomFactor(io.MouseWheel));
+  if (ImGui::IsItemHovered() && io.MouseWheel != 0) {
+    if (mx < s.axis.x0 || io.KeyShift) {
+      s.scroll_px -= io.MouseWheel * 40;  // over the lane names (or with Shift): scroll lanes
+    } else if (mx <= s.axis.x1) {
+      s.axis = ZoomAround(s.axis, mx, WheelZoomFactor(io.MouseWheel));
+    }
   }
   if (ImGui::IsItemActivated()) s.dragging = false;
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f)) {

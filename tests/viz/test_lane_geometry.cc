@@ -163,6 +163,29 @@ TEST_CASE("geometry: frame cost is bounded by pixels on a long trace", "[viz]") 
   CHECK(dl.rects.size() < tr.events.size() / 10);
 }
 
+TEST_CASE("geometry: lanes that do not fit scroll under the pinned axis and violations lanes", "[viz]") {
+  TraceLoad l = LoadTraceText(LargeTrace({.nodes = 6, .events = 20'000, .seed = 3}), "large");
+  REQUIRE(l.ok());
+  const Trace& tr = *l.trace;
+  const Rect area{0, 56, 1280, 502};
+  TimelineLayout top = LayoutTimeline(tr, area, 0);
+  REQUIRE(top.max_scroll_px > 0);
+  CHECK(top.Find(LaneKind::kLease) != nullptr);
+  CHECK(top.Find(LaneKind::kNodeClock, 5) == nullptr);  // below the fold
+  TimelineLayout bottom = LayoutTimeline(tr, area, 1e6f);  // clamped to the maximum
+  CHECK(bottom.scroll_px == top.max_scroll_px);
+  CHECK(bottom.Find(LaneKind::kNodeClock, 5) != nullptr);
+  CHECK(bottom.Find(LaneKind::kLease) == nullptr);
+  for (const TimelineLayout* lay : {&top, &bottom}) {
+    CHECK(lay->lanes[0].kind == LaneKind::kAxis);        // pinned
+    CHECK(lay->lanes[1].kind == LaneKind::kViolations);  // pinned
+    for (const Lane& lane : *&lay->lanes) {
+      CHECK(lane.y0 >= area.y0);
+      CHECK(lane.y1 <= lay->legend_y0);
+    }
+  }
+}
+
 TEST_CASE("geometry: axis steps are 1-2-5 and labels are seconds", "[viz]") {
   CHECK(AxisStepNs({0, 100e9, 0, 1000}, 90) == Approx(10e9));
   CHECK(AxisStepNs({0, 10e9, 0, 1000}, 90) == Approx(1e9));
