@@ -47,7 +47,7 @@ TEST_CASE("axis: dragging right reveals earlier times", "[viz]") {
   CHECK(p.SpanNs() == Approx(ax.SpanNs()));
 }
 
-TEST_CASE("axis: fit all shows the whole run with a margin; a window in seconds", "[viz]") {
+TEST_CASE("axis: fit all shows the whole run with a margin, WindowSeconds a given window", "[viz]") {
   TimeAxis f = FitAll(90'000'000'000, 120, 1270);
   CHECK(f.start_ns < 0);
   CHECK(f.end_ns > 90e9);
