@@ -37,12 +37,15 @@ std::string DescribeEvent(const Trace& trace, uint32_t i) {
   auto nodes = [&]() {
     std::string out;
     if (j.contains("nodes") && j["nodes"].is_array()) {
-      for (const auto& v : j["nodes"]) out += (out.empty() ? "" : ",") + (v.is_string() ? v.get<std::string>() : v.dump());
+      for (const auto& v : j["nodes"]) {
+        if (!out.empty()) out += ',';
+        out += v.is_string() ? v.get<std::string>() : v.dump();
+      }
     }
     return out;
   };
   switch (trace.events[i].kind) {
-    case EventKind::kState: return "state -> " + s("state");
+    case EventKind::kState: return fmt::format("state -> {}", s("state"));
     case EventKind::kActing: return j.value("acting", false) ? "acting starts" : "acting stops";
     case EventKind::kApiRequest:
       return fmt::format("{} id {} sent{}", s("verb"), n("id"), s("rv").empty() ? "" : " rv " + s("rv"));
@@ -52,10 +55,11 @@ std::string DescribeEvent(const Trace& trace, uint32_t i) {
     case EventKind::kApiResponse:
       return fmt::format("{} id {} -> {} {}", s("verb"), n("id"), n("code"), s("reason"));
     case EventKind::kApiCancel: return fmt::format("cancel id {}: {}", n("id"), s("reason"));
-    case EventKind::kObserved: return "observed holder " + (s("holder").empty() ? "\"\"" : s("holder"));
-    case EventKind::kCallback: return s("callback") + "(" + s("identity") + ")";
-    case EventKind::kLog: return s("level") + ": " + s("text");
-    case EventKind::kK8sEvent: return "Event: " + s("message");
+    case EventKind::kObserved:
+      return fmt::format("observed holder {}", s("holder").empty() ? std::string("\"\"") : s("holder"));
+    case EventKind::kCallback: return fmt::format("{}({})", s("callback"), s("identity"));
+    case EventKind::kLog: return fmt::format("{}: {}", s("level"), s("text"));
+    case EventKind::kK8sEvent: return fmt::format("Event: {}", s("message"));
     case EventKind::kMetric: return fmt::format("{} = {}", s("name"), j.contains("value") ? j["value"].dump() : "");
     case EventKind::kFault: return fmt::format("fault {} {} [{}]", s("fault"), s("phase"), nodes());
     case EventKind::kClock:
@@ -63,7 +67,7 @@ std::string DescribeEvent(const Trace& trace, uint32_t i) {
     case EventKind::kFinding:
       return fmt::format("{} {}..{} [{}] {}", s("finding"), FormatTrueTime(n("start")),
                          FormatTrueTime(n("end")), nodes(), s("cause"));
-    case EventKind::kUnknown: return "(" + s("ev") + ")";
+    case EventKind::kUnknown: return fmt::format("({})", s("ev"));
   }
   return "";
 }

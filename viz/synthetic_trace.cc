@@ -582,7 +582,10 @@ class Election {
   void EmitFinding(std::string_view kind, TimeNs start, TimeNs end, const std::vector<int>& nodes,
                const std::string& cause) {
     std::string list;
-    for (size_t i = 0; i < nodes.size(); ++i) list += (i ? "," : "") + Quote(Cfg(nodes[i]).node);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (i) list += ',';
+      list += Quote(Cfg(nodes[i]).node);
+    }
     Emit(now_, -1, "finding", fmt::format(R"("finding":"{}","start":{},"end":{},"nodes":[{}],"cause":{})",
                                           kind, start, end, list, Quote(cause)));
   }
