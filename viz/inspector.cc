@@ -27,7 +27,7 @@ bool LocalReadingsAt(const NodeTrack& node, TimeNs t, int64_t& mono_ns, int64_t&
   const ClockSample& s = it == node.clock.begin() ? *it : *(it - 1);
   const int64_t dt = t - s.t;
   // A clock that runs fast by drift_ppm advances dt + dt*drift/1e6 per dt of true time.
-  const int64_t local = dt + dt * DriftAt(node, t) / 1'000'000;
+  const int64_t local = dt + static_cast<int64_t>(static_cast<__int128>(dt) * DriftAt(node, t) / 1'000'000);
   mono_ns = s.mono_ns + local;
   wall_ns = s.wall_ns + local;
   return true;

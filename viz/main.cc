@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
       "per-candidate state lanes with API requests, the Lease holder, faults, clocks,\n"
       "split-brain (red) and no-leader (amber) bands, an inspector at the cursor, the event\n"
       "list and a run summary. Wheel zooms around the mouse, drag pans, click sets the cursor,\n"
-      "Left/Right step through events, Home fits all.",
+      "wheel over the lane names scrolls lanes, Left/Right step through events, Home fits all.\n"
+      "Exit codes: 0 ok, 1 no display/GL or PNG not written, 2 bad input.",
       "leasesim-viz"};
   app.add_option("trace", o.trace_path, "trace file written by `leasesim run --trace`")
       ->required()
@@ -28,7 +29,12 @@ int main(int argc, char** argv) {
   auto* cursor = app.add_option("--cursor", cursor_s, "cursor position, seconds of true time");
   app.add_option("--width", o.width, "window width in pixels")->check(CLI::Range(320, 8192));
   app.add_option("--height", o.height, "window height in pixels")->check(CLI::Range(240, 8192));
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);  // prints help or the error
+    return rc == 0 ? 0 : leasesim::viz::kViewerBadInput;
+  }
   if (*from) {
     o.from_s = from_s;
     o.to_s = to_s;

@@ -613,6 +613,12 @@ class Election {
   TimeNs now_ = 0;
 };
 
+// DriftNs is how far a clock running fast by drift_ppm gets ahead over t ns (128-bit
+// product: t * ppm overflows int64 after ~6 h at 400000 ppm).
+int64_t DriftNs(int64_t t, int64_t drift_ppm) {
+  return static_cast<int64_t>(static_cast<__int128>(t) * drift_ppm / 1'000'000);
+}
+
 NodeConfig Candidate(const std::string& name) {
   return {name, name, "1.31", 15 * kS, 10 * kS, 2 * kS, false};
 }
@@ -624,12 +630,12 @@ TraceWriter::TraceWriter(TraceHeader header, std::vector<SyntheticClock> clocks)
 
 int64_t TraceWriter::Mono(int node, TimeNs t) const {
   const SyntheticClock& c = clocks_[node];
-  return c.boot_mono_ns + t + t * c.drift_ppm / 1'000'000;
+  return c.boot_mono_ns + t + DriftNs(t, c.drift_ppm);
 }
 
 int64_t TraceWriter::Wall(int node, TimeNs t) const {
   const SyntheticClock& c = clocks_[node];
-  return header_.epoch_wall_ns + c.offset_ns + t + t * c.drift_ppm / 1'000'000;
+  return header_.epoch_wall_ns + c.offset_ns + t + DriftNs(t, c.drift_ppm);
 }
 
 void TraceWriter::Add(TimeNs t, int node, std::string_view ev, std::string fields) {

@@ -37,6 +37,22 @@ TEST_CASE("sample: the generator is deterministic", "[viz][sample]") {
   CHECK(LargeTrace(o) != LargeTrace(LargeTraceOptions{.nodes = 5, .events = 5000, .seed = 1}));
 }
 
+TEST_CASE("large trace: node-1's clock runs 1.4x over the whole (long) run", "[viz][sample]") {
+  TraceLoad l = LoadTraceText(LargeTrace({.nodes = 2, .events = 150'000, .seed = 4}), "large");
+  REQUIRE(l.ok());
+  const Trace& tr = *l.trace;
+  REQUIRE(tr.end_ns > 7 * 3600 * kS);  // past 6.4 h, where t * 400000 overflows 64 bits
+  const NodeTrack& n1 = tr.nodes[tr.NodeIndex("node-1")];
+  const ClockSample& first = n1.clock.front();
+  const ClockSample& last = n1.clock.back();
+  // 1.4x: mono = boot + t + floor(t * 400000 / 1e6), exactly (128-bit product).
+  auto ahead = [](int64_t t) { return static_cast<int64_t>(static_cast<__int128>(t) * 400'000 / 1'000'000); };
+  CHECK(last.mono_ns - first.mono_ns == (last.t - first.t) + ahead(last.t) - ahead(first.t));
+  CHECK(last.offset_ns > first.offset_ns);
+  CHECK(n1.offset_max_ns == last.offset_ns);
+  CHECK(n1.offset_min_ns >= 0);
+}
+
 TEST_CASE("sample: b's fast clock makes a split-brain of a few seconds while a still leads", "[viz][sample]") {
   TraceLoad l = LoadTraceFile(testing::SamplePath());
   REQUIRE(l.ok());
