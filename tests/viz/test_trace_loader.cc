@@ -1,0 +1,150 @@
+// Tests of viz/trace_loader.h: the leasesim-trace/1 contract (docs/trace-format.md).
+#include <catch2/catch.hpp>
+
+#include "fixtures.h"
+#include "viz/trace_loader.h"
+
+namespace leasesim::viz {
+namespace {
+
+using testing::kMs;
+using testing::kS;
+
+TEST_CASE("loader: header, nodes, state intervals and acting", "[viz]") {
+  auto tr = testing::LoadTiny();
+  CHECK(tr->header.scenario == "tiny");
+  CHECK(tr->header.seed == 7);
+  CHECK(tr->header.lock_name == "lock");
+  REQUIRE(tr->nodes.size() == 2);
+  CHECK(tr->end_ns == 10 * kS);
+  const NodeTrack& a = tr->nodes[0];
+  REQUIRE(a.states.size() == 3);
+  CHECK(a.states[1].state == NodeState::kLeading);
+  CHECK(a.states[1].start == 1 * kS);
+  CHECK(a.states[1].end == 5 * kS);
+  CHECK(a.states[2].end == 10 * kS);  // the last interval runs to the end of the trace
+  REQUIRE(a.acting.size() == 1);
+  CHECK(a.acting[0].start == 1050 * kMs);
+  CHECK(a.acting[0].end == 5500 * kMs);
+  CHECK(tr->nodes[1].acting[0].end == 10 * kS);  // still acting at the end
+  CHECK(tr->warnings.empty());
+}
+
+TEST_CASE("loader: API calls are matched by id, also for api_served without a node", "[viz]") {
+  auto tr = testing::LoadTiny();
+  const NodeTrack& a = tr->nodes[0];
+  REQUIRE(a.api.size() == 2);
+  CHECK(a.api[0].verb == ApiVerb::kCreate);
+  CHECK(a.api[0].served == 950 * kMs);
+  CHECK(a.api[0].served_code == 201);
+  CHECK(a.api[0].outcome == ApiOutcome::kOk);
+  CHECK(a.api[1].verb == ApiVerb::kUpdate);
+  CHECK(a.api[1].served == -1);
+  CHECK(a.api[1].outcome == ApiOutcome::kCancelled);
+  CHECK(a.api[1].answered == 5 * kS);
+}
+
+TEST_CASE("loader: Lease writes give holder intervals with resourceVersions", "[viz]") {
+  auto tr = testing::LoadTiny();
+  REQUIRE(tr->lease_writes.size() == 2);
+  CHECK(tr->lease_writes[0].resource_version == "1");
+  CHECK(tr->lease_writes[1].resource_version == "2");
+  CHECK(tr->lease_writes[1].holder_changed);
+  REQUIRE(tr->holder_intervals.size() == 2);
+  CHECK(tr->holders[tr->holder_intervals[0].holder] == "a");
+  CHECK(tr->holder_intervals[0].end == 3950 * kMs);
+  CHECK(tr->holders[tr->holder_intervals[1].holder] == "b");
+  CHECK(tr->HolderNode(tr->holder_intervals[1].holder) == 1);
+}
+
+TEST_CASE("loader: faults, findings and clock samples", "[viz]") {
+  auto tr = testing::LoadTiny();
+  REQUIRE(tr->fault_lanes.size() == 1);
+  CHECK(tr->fault_lanes[0] == "partition a");
+  REQUIRE(tr->faults.size() == 1);
+  CHECK(tr->faults[0].start == 3 * kS);
+  CHECK(tr->faults[0].end == 6 * kS);
+  REQUIRE(tr->findings.size() == 1);
+  CHECK(tr->findings[0].kind == FindingKind::kSplitBrain);
+  CHECK(tr->findings[0].start == 4050 * kMs);
+  CHECK(tr->findings[0].nodes == std::vector<std::string>{"a", "b"});
+  // b's clock: +2s offset and +500000 ppm, so at true 4s its wall is ahead by 2s + 2s.
+  const NodeTrack& b = tr->nodes[1];
+  REQUIRE(!b.clock.empty());
+  const ClockSample& s = b.clock.back();
+  CHECK(s.offset_ns == 2 * kS + s.t / 2);
+  CHECK(b.offset_max_ns == s.offset_ns);
+}
+
+TEST_CASE("loader: the recomputed trace hash matches the footer, and a changed byte does not", "[viz]") {
+  std::string text = testing::TinyTrace();
+  auto ok = LoadTraceText(text, "t.jsonl");
+  REQUIRE(ok.ok());
+  CHECK(ok.trace->footer.present);
+  CHECK(ok.trace->footer.hash_matches());
+  const size_t p = text.find("\"reason\":\"OK\"");
+  REQUIRE(p != std::string::npos);
+  text.replace(p, 13, "\"reason\":\"Ok\"");
+  auto changed = LoadTraceText(text, "t.jsonl");
+  REQUIRE(changed.ok());
+  CHECK_FALSE(changed.trace->footer.hash_matches());
+  REQUIRE(changed.trace->warnings.size() == 1);
+  CHECK_THAT(changed.trace->warnings[0], Catch::Contains("does not match"));
+}
+
+TEST_CASE("loader: bad input names the file, the line, the JSON path and the problem", "[viz]") {
+  const std::string header = testing::TinyTrace().substr(0, testing::TinyTrace().find('\n') + 1);
+  SECTION("missing t") {
+    auto l = LoadTraceText(header + R"({"seq":0,"ev":"state","node":"a","state":"leading"})" "\n", "bad.jsonl");
+    REQUIRE_FALSE(l.ok());
+    CHECK(l.error == "bad.jsonl:2: $.t: missing or not an integer");
+  }
+  SECTION("broken JSON") {
+    auto l = LoadTraceText(header + R"({"seq":0,"t":1,"ev":)" "\n", "bad.jsonl");
+    REQUIRE_FALSE(l.ok());
+    CHECK_THAT(l.error, Catch::StartsWith("bad.jsonl:2: $: JSON parse error"));
+  }
+  SECTION("wrong format") {
+    auto l = LoadTraceText(R"({"type":"header","format":"leasesim-trace/9"})" "\n", "bad.jsonl");
+    REQUIRE_FALSE(l.ok());
+    CHECK(l.error == "bad.jsonl:1: $.format: expected \"leasesim-trace/1\", got \"leasesim-trace/9\"");
+  }
+  SECTION("state without a node") {
+    auto l = LoadTraceText(header + R"({"seq":0,"t":1,"ev":"state","state":"leading"})" "\n", "bad.jsonl");
+    REQUIRE_FALSE(l.ok());
+    CHECK(l.error == "bad.jsonl:2: $.node: a \"state\" event needs a node");
+  }
+  SECTION("empty file") {
+    auto l = LoadTraceText("", "empty.jsonl");
+    REQUIRE_FALSE(l.ok());
+    CHECK_THAT(l.error, Catch::StartsWith("empty.jsonl:1: $: empty file"));
+  }
+  SECTION("missing file") {
+    auto l = LoadTraceFile("/nonexistent/trace.jsonl");
+    REQUIRE_FALSE(l.ok());
+    CHECK_THAT(l.error, Catch::StartsWith("/nonexistent/trace.jsonl: cannot open"));
+  }
+}
+
+TEST_CASE("loader: unknown kinds and fields are kept and warned about, not fatal", "[viz]") {
+  const std::string tiny = testing::TinyTrace();
+  const std::string header = tiny.substr(0, tiny.find('\n') + 1);
+  auto l = LoadTraceText(header + R"({"seq":0,"t":1,"ev":"watch_event","node":"a","mono":1,"wall":2,"extra":{"x":[1,2]}})" "\n" +
+                             R"({"seq":1,"t":2,"ev":"state","node":"z","mono":1,"wall":2,"state":"hibernating","new":true})" "\n",
+                         "new.jsonl");
+  REQUIRE(l.ok());
+  CHECK(l.trace->events.size() == 2);
+  CHECK(l.trace->events[0].kind == EventKind::kUnknown);
+  CHECK(l.trace->NodeIndex("z") == 2);  // a node first seen in events is added
+  CHECK(l.trace->nodes[2].states[0].state == NodeState::kUnknown);
+  bool warned_kind = false, warned_footer = false;
+  for (const auto& w : l.trace->warnings) {
+    warned_kind |= w.find("watch_event") != std::string::npos;
+    warned_footer |= w.find("no footer") != std::string::npos;
+  }
+  CHECK(warned_kind);
+  CHECK(warned_footer);
+}
+
+}  // namespace
+}  // namespace leasesim::viz

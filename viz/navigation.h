@@ -1,0 +1,34 @@
+// navigation.h — jumps of the cursor: next/previous violation, transition or event.
+//
+//   std::optional<viz::TimeNs> t = viz::NextViolation(trace, cursor);   // split-brain or no-leader start
+//   std::optional<viz::TimeNs> u = viz::PrevTransition(trace, cursor);  // a lane state or holder change
+//
+// "Next" is strictly after t, "previous" strictly before; nullopt when there is none.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "viz/trace_model.h"
+
+namespace leasesim::viz {
+
+// NextViolation / PrevViolation move between the starts of oracle findings.
+std::optional<TimeNs> NextViolation(const Trace& trace, TimeNs t);
+std::optional<TimeNs> PrevViolation(const Trace& trace, TimeNs t);
+
+// NextTransition / PrevTransition move between changes of any candidate's lane state or
+// of the Lease holder.
+std::optional<TimeNs> NextTransition(const Trace& trace, TimeNs t);
+std::optional<TimeNs> PrevTransition(const Trace& trace, TimeNs t);
+
+// StepEvent is the replay step over an (optionally filtered) event list of indices into
+// Trace::events: from position `pos` (-1: before the first) it returns the next (dir > 0)
+// or previous (dir < 0) position, clamped to the list; -1 for an empty list.
+int StepEvent(const std::vector<uint32_t>& list, int pos, int dir);
+
+// EventPositionAt returns the position in `list` of the last event at or before t
+// (0 if none is), or -1 for an empty list: where stepping resumes after a cursor jump.
+int EventPositionAt(const Trace& trace, const std::vector<uint32_t>& list, TimeNs t);
+
+}  // namespace leasesim::viz

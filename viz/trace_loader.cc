@@ -1,0 +1,868 @@
+// trace_loader.cc — JSON Lines trace → viz::Trace (see trace_loader.h).
+#include "viz/trace_loader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/prng.h"
+
+namespace leasesim::viz {
+namespace {
+
+using json = nlohmann::json;
+
+// LineFields is what the SAX handler keeps from one event or footer line. Only keys at the
+// top level (and lease.spec.holderIdentity / lease.metadata.resourceVersion) are read;
+// unknown keys are skipped so newer simulators stay readable.
+struct LineFields {
+  std::string type, ev, node, state, verb, reason, rv, holder, fault, phase, finding, cause,
+      trace_hash, lease_holder, lease_rv;
+  std::vector<std::string> nodes;
+  int64_t t = 0, seq = 0, mono = 0, wall = 0, id = 0, code = 0, offset_ns = 0, drift_ppm = 0,
+          start = 0, end = 0, events = 0;
+  bool has_t = false, has_seq = false, has_mono = false, has_wall = false, has_id = false,
+       has_code = false, has_start = false, has_end = false, has_lease = false,
+       has_acting = false, acting = false, lease_has_holder = false;
+  // Reset clears every field but keeps the strings' capacity (one LineFields per load).
+  void Reset() {
+    for (std::string* str : {&type, &ev, &node, &state, &verb, &reason, &rv, &holder, &fault, &phase,
+                             &finding, &cause, &trace_hash, &lease_holder, &lease_rv}) {
+      str->clear();
+    }
+    nodes.clear();
+    t = seq = mono = wall = id = code = offset_ns = drift_ppm = start = end = events = 0;
+    has_t = has_seq = has_mono = has_wall = has_id = has_code = has_start = has_end = false;
+    has_lease = has_acting = acting = lease_has_holder = false;
+  }
+};
+
+// LineSax is an nlohmann::json_sax handler filling LineFields.
+class LineSax {
+ public:
+  explicit LineSax(LineFields& f) : f_(f) {}
+
+  bool null() { return true; }
+  bool boolean(bool v) {
+    if (AtTop() && key_[0] == "acting") {
+      f_.has_acting = true;
+      f_.acting = v;
+    }
+    return true;
+  }
+  bool number_integer(json::number_integer_t v) { return Int(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return Int(static_cast<int64_t>(v)); }
+  bool number_float(json::number_float_t v, const json::string_t&) {
+    return Int(static_cast<int64_t>(v));
+  }
+  bool string(json::string_t& v) {
+    if (AtTop()) {
+      if (std::string* field = StringField(key_[0])) *field = std::move(v);
+    } else if (depth_ == 1 && in_array_ && key_[0] == "nodes") {
+      f_.nodes.push_back(v);
+    } else if (depth_ == 3 && !in_array_ && key_[0] == "lease") {
+      if (key_[1] == "spec" && key_[2] == "holderIdentity") {
+        f_.lease_holder = v;
+        f_.lease_has_holder = true;
+      } else if (key_[1] == "metadata" && key_[2] == "resourceVersion") {
+        f_.lease_rv = v;
+      }
+    }
+    return true;
+  }
+  bool binary(json::binary_t&) { return true; }
+  bool start_object(std::size_t) {
+    if (depth_ == 1 && !in_array_ && key_[0] == "lease") f_.has_lease = true;
+    if (in_array_) ++array_nesting_;
+    ++depth_;
+    return true;
+  }
+  bool end_object() {
+    --depth_;
+    if (in_array_ && array_nesting_ > 0) --array_nesting_;
+    return true;
+  }
+  bool start_array(std::size_t) {
+    if (in_array_) {
+      ++array_nesting_;
+    } else {
+      in_array_ = true;
+    }
+    return true;
+  }
+  bool end_array() {
+    if (array_nesting_ > 0) {
+      --array_nesting_;
+    } else {
+      in_array_ = false;
+    }
+    return true;
+  }
+  bool key(json::string_t& k) {
+    if (!in_array_ && depth_ >= 1 && depth_ <= kMaxDepth) key_[depth_ - 1] = k;
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const json::exception& ex) {
+    error_ = fmt::format("JSON parse error at byte {}: {}", position, ex.what());
+    return false;
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  static constexpr int kMaxDepth = 4;
+  bool AtTop() const { return depth_ == 1 && !in_array_; }
+  // StringField maps a top-level key to its LineFields member (nullptr: not needed).
+  std::string* StringField(const std::string& k) {
+    if (k == "ev") return &f_.ev;
+    if (k == "rv") return &f_.rv;
+    if (k == "type") return &f_.type;
+    if (k == "node") return &f_.node;
+    if (k == "verb") return &f_.verb;
+    if (k == "state") return &f_.state;
+    if (k == "fault") return &f_.fault;
+    if (k == "phase") return &f_.phase;
+    if (k == "cause") return &f_.cause;
+    if (k == "reason") return &f_.reason;
+    if (k == "holder") return &f_.holder;
+    if (k == "finding") return &f_.finding;
+    if (k == "trace_hash") return &f_.trace_hash;
+    return nullptr;
+  }
+  bool Int(int64_t v) {
+    if (!AtTop()) return true;
+    const std::string& k = key_[0];
+    auto set = [&](int64_t& field, bool* has) {
+      field = v;
+      if (has) *has = true;
+    };
+    if (k == "t") set(f_.t, &f_.has_t);
+    else if (k == "seq") set(f_.seq, &f_.has_seq);
+    else if (k == "mono") set(f_.mono, &f_.has_mono);
+    else if (k == "wall") set(f_.wall, &f_.has_wall);
+    else if (k == "id") set(f_.id, &f_.has_id);
+    else if (k == "code") set(f_.code, &f_.has_code);
+    else if (k == "start") set(f_.start, &f_.has_start);
+    else if (k == "end") set(f_.end, &f_.has_end);
+    else if (k == "events") set(f_.events, nullptr);
+    else if (k == "offset_ns") set(f_.offset_ns, nullptr);
+    else if (k == "drift_ppm") set(f_.drift_ppm, nullptr);
+    return true;
+  }
+
+  LineFields& f_;
+  std::string key_[kMaxDepth];
+  int depth_ = 0;
+  bool in_array_ = false;
+  int array_nesting_ = 0;
+  std::string error_;
+};
+
+// LeanScan is the fast path for one event line: a flat JSON object whose needed values
+// are plain strings, integers, booleans or (for "nodes") an array of plain strings.
+// Values the model does not need (params, record, text, …) are skipped without decoding.
+// It returns false, having possibly filled part of `f`, on anything else (escapes in a
+// needed string, floats, a "lease" object, malformed JSON); the caller then resets `f` and
+// uses the SAX path, which gives the same fields or the precise error. Measured in
+// bench/viz_bench.cc: nlohmann's lexer copies every string char by char, and skipping
+// the Lease objects and raw records is what brings a 1M-event load under 2 s.
+class LeanScan {
+ public:
+  LeanScan(std::string_view line, LineFields& f) : p_(line.data()), end_(line.data() + line.size()), f_(f) {}
+
+  bool Run() {
+    Ws();
+    if (!Eat('{')) return false;
+    Ws();
+    if (Eat('}')) return AtEnd();
+    while (true) {
+      Ws();
+      std::string_view key;
+      if (!PlainString(key)) return false;
+      Ws();
+      if (!Eat(':')) return false;
+      Ws();
+      if (!Value(key)) return false;
+      Ws();
+      if (Eat(',')) continue;
+      if (Eat('}')) return AtEnd();
+      return false;
+    }
+  }
+
+ private:
+  bool AtEnd() {
+    Ws();
+    return p_ == end_;
+  }
+  void Ws() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) ++p_;
+  }
+  bool Eat(char c) {
+    if (p_ < end_ && *p_ == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+  // PlainString reads a string without escapes or control characters.
+  bool PlainString(std::string_view& out) {
+    if (!Eat('"')) return false;
+    const char* start = p_;
+    while (p_ < end_ && *p_ != '"') {
+      if (*p_ == '\\' || static_cast<unsigned char>(*p_) < 0x20) return false;
+      ++p_;
+    }
+    if (p_ == end_) return false;
+    out = std::string_view(start, static_cast<size_t>(p_ - start));
+    ++p_;
+    return true;
+  }
+  // SkipString skips a string without decoding it: memchr to each quote, and a quote
+  // preceded by an odd run of backslashes is escaped. (Control characters inside are not
+  // rejected here: the viewer never reads these values.)
+  bool SkipString() {
+    if (!Eat('"')) return false;
+    while (p_ < end_) {
+      const char* q = static_cast<const char*>(std::memchr(p_, '"', static_cast<size_t>(end_ - p_)));
+      if (!q) return false;
+      size_t backslashes = 0;
+      for (const char* b = q; b > p_ && b[-1] == '\\'; --b) ++backslashes;
+      p_ = q + 1;
+      if (backslashes % 2 == 0) return true;
+    }
+    return false;
+  }
+  // SkipNested skips an object or array by bracket depth, strings skipped whole. Only the
+  // structure is checked loosely: a malformed inside is left to the SAX path only if it
+  // breaks the bracket balance; the viewer never reads these values.
+  bool SkipNested() {
+    int depth = 0;
+    while (p_ < end_) {
+      const char c = *p_;
+      if (c == '"') {
+        if (!SkipString()) return false;
+        continue;
+      }
+      ++p_;
+      if (c == '{' || c == '[') ++depth;
+      else if (c == '}' || c == ']') {
+        if (--depth == 0) return true;
+      }
+    }
+    return false;
+  }
+  bool Int(int64_t& v) {
+    const char* start = p_;
+    auto [ptr, ec] = std::from_chars(p_, end_, v);
+    if (ec != std::errc() || ptr == start) return false;
+    p_ = ptr;
+    return p_ == end_ || (*p_ != '.' && *p_ != 'e' && *p_ != 'E');
+  }
+  bool Literal(std::string_view word) {
+    if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word) return false;
+    p_ += word.size();
+    return true;
+  }
+  std::string* StringField(std::string_view k) {
+    if (k == "ev") return &f_.ev;
+    if (k == "node") return &f_.node;
+    if (k == "verb") return &f_.verb;
+    if (k == "rv") return &f_.rv;
+    if (k == "state") return &f_.state;
+    if (k == "holder") return &f_.holder;
+    if (k == "reason") return &f_.reason;
+    if (k == "type") return &f_.type;
+    if (k == "fault") return &f_.fault;
+    if (k == "phase") return &f_.phase;
+    if (k == "cause") return &f_.cause;
+    if (k == "finding") return &f_.finding;
+    if (k == "trace_hash") return &f_.trace_hash;
+    return nullptr;
+  }
+  int64_t* IntField(std::string_view k, bool*& has) {
+    has = nullptr;
+    if (k == "seq") { has = &f_.has_seq; return &f_.seq; }
+    if (k == "t") { has = &f_.has_t; return &f_.t; }
+    if (k == "mono") { has = &f_.has_mono; return &f_.mono; }
+    if (k == "wall") { has = &f_.has_wall; return &f_.wall; }
+    if (k == "id") { has = &f_.has_id; return &f_.id; }
+    if (k == "code") { has = &f_.has_code; return &f_.code; }
+    if (k == "start") { has = &f_.has_start; return &f_.start; }
+    if (k == "end") { has = &f_.has_end; return &f_.end; }
+    if (k == "events") return &f_.events;
+    if (k == "offset_ns") return &f_.offset_ns;
+    if (k == "drift_ppm") return &f_.drift_ppm;
+    return nullptr;
+  }
+  bool Value(std::string_view key) {
+    if (p_ == end_) return false;
+    const char c = *p_;
+    if (c == '"') {
+      std::string* field = StringField(key);
+      if (!field) return SkipString();
+      std::string_view v;
+      if (!PlainString(v)) return false;
+      field->assign(v);
+      return true;
+    }
+    if (c == '{' || c == '[') {
+      if (key == "lease") return c == '{' && Lease();
+      if (key == "nodes" && c == '[') return Nodes();
+      return SkipNested();
+    }
+    if (c == 't' || c == 'f') {
+      const bool v = c == 't';
+      if (!Literal(v ? "true" : "false")) return false;
+      if (key == "acting") {
+        f_.has_acting = true;
+        f_.acting = v;
+      }
+      return true;
+    }
+    if (c == 'n') return Literal("null");
+    bool* has = nullptr;
+    int64_t* field = IntField(key, has);
+    int64_t v = 0;
+    if (!Int(v)) return false;
+    if (field) {
+      *field = v;
+      if (has) *has = true;
+    }
+    return true;
+  }
+  // SkipValue skips any value.
+  bool SkipValue() {
+    if (p_ == end_) return false;
+    const char c = *p_;
+    if (c == '"') return SkipString();
+    if (c == '{' || c == '[') return SkipNested();
+    if (c == 't') return Literal("true");
+    if (c == 'f') return Literal("false");
+    if (c == 'n') return Literal("null");
+    const char* start = p_;
+    while (p_ < end_ && (std::isdigit(static_cast<unsigned char>(*p_)) || *p_ == '-' || *p_ == '+' ||
+                         *p_ == '.' || *p_ == 'e' || *p_ == 'E')) {
+      ++p_;
+    }
+    return p_ > start;
+  }
+  // Object walks one object, calling on_member(key) positioned at each value; on_member
+  // must consume the value.
+  template <class F>
+  bool Object(F on_member) {
+    if (!Eat('{')) return false;
+    Ws();
+    if (Eat('}')) return true;
+    while (true) {
+      Ws();
+      std::string_view key;
+      if (!PlainString(key)) return false;
+      Ws();
+      if (!Eat(':')) return false;
+      Ws();
+      if (!on_member(key)) return false;
+      Ws();
+      if (Eat(',')) continue;
+      return Eat('}');
+    }
+  }
+  // Lease reads metadata.resourceVersion and spec.holderIdentity of the stored object.
+  bool Lease() {
+    f_.has_lease = true;
+    return Object([&](std::string_view key) {
+      const bool spec = key == "spec", meta = key == "metadata";
+      if ((!spec && !meta) || p_ == end_ || *p_ != '{') return SkipValue();
+      return Object([&](std::string_view inner) {
+        std::string_view v;
+        if (spec && inner == "holderIdentity" && p_ < end_ && *p_ == '"') {
+          if (!PlainString(v)) return false;
+          f_.lease_holder.assign(v);
+          f_.lease_has_holder = true;
+          return true;
+        }
+        if (meta && inner == "resourceVersion" && p_ < end_ && *p_ == '"') {
+          if (!PlainString(v)) return false;
+          f_.lease_rv.assign(v);
+          return true;
+        }
+        return SkipValue();
+      });
+    });
+  }
+  bool Nodes() {
+    ++p_;  // '['
+    Ws();
+    if (Eat(']')) return true;
+    while (true) {
+      Ws();
+      std::string_view v;
+      if (!PlainString(v)) return false;
+      f_.nodes.emplace_back(v);
+      Ws();
+      if (Eat(',')) continue;
+      return Eat(']');
+    }
+  }
+
+  const char* p_;
+  const char* end_;
+  LineFields& f_;
+};
+
+// Builder turns lines into a Trace, keeping open intervals per node.
+class Builder {
+ public:
+  Builder(Trace& trace) : tr_(trace) {}
+
+  // Header parses line 1. Returns an error message (without the file prefix) or "".
+  std::string Header(std::string_view line) {
+    json h = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+    if (h.is_discarded() || !h.is_object()) return "$: the header is not a JSON object";
+    if (h.value("type", "") != "header") return "$.type: expected \"header\" on line 1";
+    TraceHeader& hd = tr_.header;
+    hd.format = h.value("format", "");
+    if (hd.format != "leasesim-trace/1") {
+      return fmt::format("$.format: expected \"leasesim-trace/1\", got \"{}\"", hd.format);
+    }
+    try {
+      hd.scenario = h.value("scenario", "");
+      hd.scenario_file = h.value("scenario_file", "");
+      hd.seed = h.value("seed", uint64_t{0});
+      hd.duration_ns = h.value("duration_ns", int64_t{0});
+      hd.epoch_wall_ns = h.value("epoch_wall_ns", int64_t{0});
+      if (h.contains("lock") && h["lock"].is_object()) {
+        const json& l = h["lock"];
+        hd.lock_kind = l.value("kind", "");
+        hd.lock_namespace = l.value("namespace", "");
+        hd.lock_name = l.value("name", "");
+      }
+      if (h.contains("nodes")) {
+        if (!h["nodes"].is_array()) return "$.nodes: expected an array";
+        size_t i = 0;
+        for (const json& n : h["nodes"]) {
+          if (!n.is_object() || !n.contains("node") || !n["node"].is_string()) {
+            return fmt::format("$.nodes[{}].node: missing or not a string", i);
+          }
+          NodeConfig c;
+          c.node = n["node"].get<std::string>();
+          c.identity = n.value("identity", c.node);
+          c.client_go = n.value("client_go", "");
+          c.lease_duration_ns = n.value("lease_duration_ns", int64_t{0});
+          c.renew_deadline_ns = n.value("renew_deadline_ns", int64_t{0});
+          c.retry_period_ns = n.value("retry_period_ns", int64_t{0});
+          c.release_on_cancel = n.value("release_on_cancel", false);
+          AddNode(std::move(c));
+          ++i;
+        }
+      }
+    } catch (const json::exception& e) {
+      return fmt::format("$: {}", e.what());
+    }
+    hd.nodes.clear();
+    for (const NodeTrack& n : tr_.nodes) hd.nodes.push_back(n.config);
+    return "";
+  }
+
+  // Event adds one event line (already SAX-parsed into f). Returns an error or "".
+  std::string Event(const LineFields& f, uint64_t offset, uint32_t length) {
+    if (!f.has_seq) return "$.seq: missing or not an integer";
+    if (!f.has_t) return "$.t: missing or not an integer";
+    if (f.ev.empty()) return "$.ev: missing or not a string";
+    const auto index = static_cast<uint32_t>(tr_.events.size());
+    EventRef e;
+    e.t = f.t;
+    e.seq = static_cast<uint64_t>(f.seq);
+    e.offset = offset;
+    e.length = length;
+    e.kind = ParseEventKind(f.ev);
+    if (!f.node.empty()) e.node = NodeFor(f.node);
+    if (!tr_.events.empty() && f.t < tr_.events.back().t && !warned_order_) {
+      warned_order_ = true;
+      tr_.warnings.push_back(fmt::format("seq {}: events are not in true-time order", f.seq));
+    }
+    tr_.events.push_back(e);
+    last_t_ = std::max(last_t_, f.t);
+    NodeTrack* node = e.node >= 0 ? &tr_.nodes[e.node] : nullptr;
+    if (node) {
+      node->events.push_back(index);
+      if (f.has_mono && f.has_wall) {
+        node->clock.push_back(
+            {f.t, f.mono, f.wall, f.wall - tr_.header.epoch_wall_ns - f.t});
+      }
+    }
+    auto need_node = [&](std::string_view kind) -> std::string {
+      return node ? "" : fmt::format("$.node: a \"{}\" event needs a node", kind);
+    };
+    switch (e.kind) {
+      case EventKind::kState: {
+        if (auto err = need_node("state"); !err.empty()) return err;
+        if (f.state.empty()) return "$.state: missing or not a string";
+        NodeState s = ParseNodeState(f.state);
+        if (!node->states.empty() && node->states.back().end < 0) node->states.back().end = f.t;
+        node->states.push_back({f.t, -1, s, index});
+        break;
+      }
+      case EventKind::kActing: {
+        if (auto err = need_node("acting"); !err.empty()) return err;
+        if (!f.has_acting) return "$.acting: missing or not a boolean";
+        bool open = !node->acting.empty() && node->acting.back().end < 0;
+        if (f.acting && !open) node->acting.push_back({f.t, -1});
+        if (!f.acting && open) node->acting.back().end = f.t;
+        break;
+      }
+      case EventKind::kApiRequest: {
+        if (auto err = need_node("api_request"); !err.empty()) return err;
+        if (!f.has_id) return "$.id: missing or not an integer";
+        ApiCall c;
+        c.sent = f.t;
+        c.id = static_cast<uint64_t>(f.id);
+        c.verb = ParseApiVerb(f.verb);
+        c.request_event = index;
+        calls_[e.node][c.id] = static_cast<uint32_t>(node->api.size());
+        last_node_for_id_[c.id] = e.node;
+        node->api.push_back(c);
+        break;
+      }
+      case EventKind::kApiServed: {
+        if (!f.has_id) return "$.id: missing or not an integer";
+        if (ApiCall* c = FindCall(e.node, static_cast<uint64_t>(f.id))) {
+          c->served = f.t;
+          c->served_code = f.has_code ? static_cast<int>(f.code) : -1;
+        }
+        if (f.has_lease) AddLeaseWrite(f, index);
+        break;
+      }
+      case EventKind::kApiResponse:
+      case EventKind::kApiCancel: {
+        if (!f.has_id) return "$.id: missing or not an integer";
+        ApiCall* c = FindCall(e.node, static_cast<uint64_t>(f.id));
+        if (c && c->answer_event < 0) {
+          c->answered = f.t;
+          c->answer_event = static_cast<int32_t>(index);
+          if (e.kind == EventKind::kApiCancel) {
+            c->code = 0;
+            c->outcome = ApiOutcome::kCancelled;
+          } else {
+            c->code = f.has_code ? static_cast<int>(f.code) : 0;
+            c->outcome = ClassifyResponse(c->code, f.reason);
+          }
+        }
+        break;
+      }
+      case EventKind::kObserved:
+        if (auto err = need_node("observed"); !err.empty()) return err;
+        node->observed.push_back({f.t, index, f.holder});
+        break;
+      case EventKind::kFault: {
+        // One lane per fault name; begin/end pair up per name and node set.
+        const std::string name = f.fault.empty() ? "fault" : f.fault;
+        std::string nodes;
+        for (size_t i = 0; i < f.nodes.size(); ++i) {
+          if (i) nodes += ',';
+          nodes += f.nodes[i];
+        }
+        const int32_t lane = FaultLane(name);
+        std::vector<uint32_t>& open = OpenFaults(name + ' ' + nodes);
+        if (f.phase == "begin") {
+          open.push_back(static_cast<uint32_t>(tr_.faults.size()));
+          tr_.faults.push_back({f.t, -1, lane, index, false, nodes});
+        } else if (f.phase == "end") {
+          if (!open.empty()) {
+            tr_.faults[open.back()].end = f.t;
+            open.pop_back();
+          } else {
+            tr_.warnings.push_back(fmt::format("seq {}: fault \"{} {}\" ends without a begin",
+                                               f.seq, name, nodes));
+          }
+        } else {
+          tr_.faults.push_back({f.t, f.t, lane, index, true, nodes});
+        }
+        break;
+      }
+      case EventKind::kClock:
+        if (auto err = need_node("clock"); !err.empty()) return err;
+        node->clock_changes.push_back({f.t, f.offset_ns, f.drift_ppm});
+        break;
+      case EventKind::kFinding: {
+        if (!f.has_start || !f.has_end) return "$.start/$.end: missing or not integers";
+        Finding fd;
+        fd.kind = f.finding == "split_brain" ? FindingKind::kSplitBrain
+                  : f.finding == "no_leader" ? FindingKind::kNoLeader
+                                             : FindingKind::kOther;
+        fd.start = f.start;
+        fd.end = f.end;
+        fd.nodes = f.nodes;
+        fd.cause = f.cause;
+        fd.event = index;
+        tr_.findings.push_back(std::move(fd));
+        break;
+      }
+      case EventKind::kUnknown:
+        if (std::find(unknown_kinds_.begin(), unknown_kinds_.end(), f.ev) == unknown_kinds_.end()) {
+          unknown_kinds_.push_back(f.ev);
+          tr_.warnings.push_back(fmt::format("seq {}: unknown event kind \"{}\" (shown, not drawn)",
+                                             f.seq, f.ev));
+        }
+        break;
+      default:
+        break;
+    }
+    return "";
+  }
+
+  void Footer(const LineFields& f) {
+    tr_.footer.present = true;
+    tr_.footer.events = static_cast<uint64_t>(f.events);
+    tr_.footer.trace_hash = f.trace_hash;
+  }
+
+  // Finish closes open intervals at the trace end and derives holder intervals.
+  void Finish() {
+    tr_.end_ns = std::max(tr_.header.duration_ns, last_t_);
+    for (NodeTrack& n : tr_.nodes) {
+      for (StateInterval& s : n.states) if (s.end < 0) s.end = tr_.end_ns;
+      for (Interval& a : n.acting) if (a.end < 0) a.end = tr_.end_ns;
+      std::stable_sort(n.api.begin(), n.api.end(),
+                       [](const ApiCall& a, const ApiCall& b) { return a.sent < b.sent; });
+      for (const ClockSample& c : n.clock) {
+        n.offset_min_ns = std::min(n.offset_min_ns, c.offset_ns);
+        n.offset_max_ns = std::max(n.offset_max_ns, c.offset_ns);
+      }
+    }
+    for (FaultInterval& f : tr_.faults) if (f.end < 0) f.end = tr_.end_ns;
+    // A lane whose faults all hit the same nodes names them ("partition a").
+    for (size_t lane = 0; lane < tr_.fault_lanes.size(); ++lane) {
+      const std::string* nodes = nullptr;
+      bool same = true;
+      for (const FaultInterval& f : tr_.faults) {
+        if (f.lane != static_cast<int32_t>(lane)) continue;
+        if (nodes && *nodes != f.nodes) same = false;
+        nodes = &f.nodes;
+      }
+      if (same && nodes && !nodes->empty()) tr_.fault_lanes[lane] += ' ' + *nodes;
+    }
+    std::stable_sort(tr_.faults.begin(), tr_.faults.end(),
+                     [](const FaultInterval& a, const FaultInterval& b) { return a.start < b.start; });
+    std::stable_sort(tr_.findings.begin(), tr_.findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.start < b.start; });
+    for (size_t i = 0; i < tr_.lease_writes.size(); ++i) {
+      const LeaseWrite& w = tr_.lease_writes[i];
+      if (tr_.holder_intervals.empty() || w.holder_changed) {
+        if (!tr_.holder_intervals.empty()) tr_.holder_intervals.back().end = w.t;
+        tr_.holder_intervals.push_back({w.t, tr_.end_ns, w.holder});
+      }
+    }
+    if (tr_.footer.present && tr_.footer.events != tr_.events.size()) {
+      tr_.warnings.push_back(fmt::format("footer says {} events, the trace has {}",
+                                         tr_.footer.events, tr_.events.size()));
+    }
+    if (!tr_.footer.present) {
+      tr_.warnings.push_back("no footer line: the trace may be incomplete");
+    } else if (!tr_.footer.hash_matches()) {
+      tr_.warnings.push_back(fmt::format("trace_hash {} does not match the recomputed {}",
+                                         tr_.footer.trace_hash, tr_.footer.computed_hash));
+    }
+  }
+
+ private:
+  static ApiOutcome ClassifyResponse(int code, std::string_view reason) {
+    if (code >= 200 && code < 300) return ApiOutcome::kOk;
+    if (code == 409) return ApiOutcome::kConflict;
+    if (code == 0) {
+      return reason.find("ancel") != std::string_view::npos ? ApiOutcome::kCancelled
+                                                            : ApiOutcome::kTimeout;
+    }
+    return ApiOutcome::kError;
+  }
+
+  void AddNode(NodeConfig c) {
+    NodeTrack n;
+    n.config = std::move(c);
+    tr_.nodes.push_back(std::move(n));
+    calls_.emplace_back();
+  }
+
+  int32_t NodeFor(const std::string& name) {
+    // Few nodes: a linear scan beats hashing, and the last hit is usually the next one.
+    if (last_node_ >= 0 && tr_.nodes[last_node_].config.node == name) return last_node_;
+    int i = tr_.NodeIndex(name);
+    if (i < 0) {
+      NodeConfig c;
+      c.node = name;
+      c.identity = name;
+      AddNode(std::move(c));
+      i = static_cast<int>(tr_.nodes.size()) - 1;
+    }
+    last_node_ = i;
+    return i;
+  }
+
+  ApiCall* FindCall(int32_t node, uint64_t id) {
+    if (node < 0) {  // api_served may carry no node: use the node that sent this id last
+      auto it = last_node_for_id_.find(id);
+      if (it == last_node_for_id_.end()) return nullptr;
+      node = it->second;
+    }
+    auto& m = calls_[node];
+    auto it = m.find(id);
+    return it == m.end() ? nullptr : &tr_.nodes[node].api[it->second];
+  }
+
+  void AddLeaseWrite(const LineFields& f, uint32_t index) {
+    LeaseWrite w;
+    w.t = f.t;
+    w.event = index;
+    w.resource_version = !f.rv.empty() ? f.rv : f.lease_rv;
+    if (f.lease_has_holder && !f.lease_holder.empty()) {
+      auto it = std::find(tr_.holders.begin(), tr_.holders.end(), f.lease_holder);
+      if (it == tr_.holders.end()) {
+        tr_.holders.push_back(f.lease_holder);
+        it = tr_.holders.end() - 1;
+      }
+      w.holder = static_cast<int32_t>(it - tr_.holders.begin());
+    }
+    w.holder_changed = tr_.lease_writes.empty() || tr_.lease_writes.back().holder != w.holder;
+    tr_.lease_writes.push_back(std::move(w));
+  }
+
+  int32_t FaultLane(const std::string& name) {
+    auto it = std::find(tr_.fault_lanes.begin(), tr_.fault_lanes.end(), name);
+    if (it != tr_.fault_lanes.end()) return static_cast<int32_t>(it - tr_.fault_lanes.begin());
+    tr_.fault_lanes.push_back(name);
+    return static_cast<int32_t>(tr_.fault_lanes.size() - 1);
+  }
+
+  std::vector<uint32_t>& OpenFaults(const std::string& key) {
+    for (auto& [k, v] : open_faults_) {
+      if (k == key) return v;
+    }
+    open_faults_.emplace_back(key, std::vector<uint32_t>{});
+    return open_faults_.back().second;
+  }
+
+  Trace& tr_;
+  TimeNs last_t_ = 0;
+  int32_t last_node_ = -1;
+  bool warned_order_ = false;
+  // Lookup tables only: never iterated, so their order cannot reach output.
+  std::vector<std::unordered_map<uint64_t, uint32_t>> calls_;
+  std::unordered_map<uint64_t, int32_t> last_node_for_id_;
+  std::vector<std::pair<std::string, std::vector<uint32_t>>> open_faults_;  // by name + nodes
+  std::vector<std::string> unknown_kinds_;  // warned about once each
+};
+
+std::string HashHex(uint64_t h) { return fmt::format("{:016x}", h); }
+
+}  // namespace
+
+TraceLoad LoadTraceText(std::string text, std::string name, const LoadOptions& options) {
+  TraceLoad out;
+  auto trace = std::make_unique<Trace>();
+  trace->path = name;
+  trace->text = std::move(text);
+  const std::string& s = trace->text;
+  Builder b(*trace);
+  LineFields f;
+  // The trace hash covers every non-empty line but the footer. It is a serial chain of
+  // multiplies (~0.3 s per 250 MB), so a helper thread computes it over all non-empty
+  // lines but the last while this one parses; the last line is added below unless it is
+  // the footer. The value does not depend on the thread's timing.
+  uint64_t hash_all_but_last = 0;
+  std::string_view last_line;
+  std::thread hasher([&s, &hash_all_but_last, &last_line] {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    std::string_view pending;
+    size_t p = 0;
+    while (p < s.size()) {
+      const void* nl = std::memchr(s.data() + p, '\n', s.size() - p);
+      const size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - (s.data() + p)) : s.size() - p;
+      std::string_view line(s.data() + p, len);
+      p += len + 1;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.empty()) continue;
+      if (!pending.empty()) h = core::StableHash(pending, h);
+      pending = line;
+    }
+    hash_all_but_last = h;
+    last_line = pending;
+  });
+  struct Joiner {
+    std::thread& t;
+    ~Joiner() { if (t.joinable()) t.join(); }
+  } joiner{hasher};
+  size_t pos = 0;
+  size_t line_no = 0;
+  bool have_header = false;
+  auto fail = [&](std::string_view problem) {
+    out.error = fmt::format("{}:{}: {}", name, line_no, problem);
+    return std::move(out);
+  };
+  while (pos < s.size()) {
+    const char* begin = s.data() + pos;
+    const void* nl = std::memchr(begin, '\n', s.size() - pos);
+    size_t len = nl ? static_cast<const char*>(nl) - begin : s.size() - pos;
+    std::string_view line(begin, len);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const uint64_t offset = pos;
+    pos += len + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    if (!have_header) {
+      if (std::string err = b.Header(line); !err.empty()) return fail(err);
+      have_header = true;
+      continue;
+    }
+    if (trace->footer.present) return fail("$: a line after the footer");
+    f.Reset();
+    if (!options.lean_scan || !LeanScan(line, f).Run()) {
+      f.Reset();
+      LineSax line_sax(f);
+      if (!nlohmann::json::sax_parse(line.begin(), line.end(), &line_sax)) {
+        return fail(fmt::format("$: {}", line_sax.error()));
+      }
+    }
+    if (f.type == "footer") {
+      b.Footer(f);
+      continue;
+    }
+    if (std::string err = b.Event(f, offset, static_cast<uint32_t>(line.size())); !err.empty()) {
+      return fail(err);
+    }
+  }
+  if (!have_header) {
+    line_no = 1;
+    return fail("$: empty file, expected a leasesim-trace/1 header line");
+  }
+  hasher.join();
+  // A footer is always the last line (a line after it is an error above).
+  trace->footer.computed_hash = HashHex(trace->footer.present ? hash_all_but_last
+                                                              : core::StableHash(last_line, hash_all_but_last));
+  b.Finish();
+  out.trace = std::move(trace);
+  return out;
+}
+
+TraceLoad LoadTraceFile(const std::string& path, const LoadOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    TraceLoad out;
+    out.error = fmt::format("{}: cannot open the trace file: {}", path, std::strerror(errno));
+    return out;
+  }
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<size_t>(in.tellg());
+  in.seekg(0, std::ios::beg);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  return LoadTraceText(std::move(text), path, options);
+}
+
+}  // namespace leasesim::viz
