@@ -1,10 +1,16 @@
 // main.cc — the `leasesim` command line. The only place that reads the real clock.
 #include <chrono>
+#include <filesystem>
 #include <iostream>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "sim/cli.h"
+#include "sim/runner.h"
+#ifdef LEASESIM_HAVE_VIZ
+#include "viz/viewer.h"
+#endif
 
 namespace {
 double WallSeconds() {
@@ -57,6 +63,26 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("inputs", merge.inputs, "Shard output directories")->required();
   merge_cmd->add_option("--out", merge.out_dir, "Output directory (default: sweep-out)");
 
+  struct ViewArgs {
+    std::string input;
+    std::string report;
+    std::string screenshot;
+    std::optional<double> from_s, to_s, cursor_s;
+    std::optional<uint64_t> seed;
+    int width = 1280, height = 800;
+  } view;
+  CLI::App* view_cmd = app.add_subcommand(
+      "view", "Open a trace (.jsonl) or a scenario (.json, run in-process) in the viewer; --screenshot renders headless");
+  view_cmd->add_option("input", view.input, "Trace file (JSON Lines) or scenario file (JSON)")->required();
+  view_cmd->add_option("--report", view.report, "Report JSON (from leasesim run --report) for the summary panel");
+  view_cmd->add_option("--screenshot", view.screenshot, "Render headless (needs a display, e.g. xvfb-run) and write this PNG");
+  view_cmd->add_option("--from", view.from_s, "Start of the initial window, seconds of true time");
+  view_cmd->add_option("--to", view.to_s, "End of the initial window, seconds of true time");
+  view_cmd->add_option("--cursor", view.cursor_s, "Initial cursor, seconds (default: the first violation)");
+  view_cmd->add_option("--seed", view.seed, "Seed when opening a scenario (default: the scenario's)");
+  view_cmd->add_option("--width", view.width, "Window width in pixels")->check(CLI::Range(320, 8192));
+  view_cmd->add_option("--height", view.height, "Window height in pixels")->check(CLI::Range(240, 8192));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -68,6 +94,47 @@ int main(int argc, char** argv) {
     if (*check_cmd) return CheckCommand(check, WallSeconds, std::cout, std::cerr);
     if (*sweep_cmd) return SweepCommand(sweep, WallSeconds, std::cout, std::cerr);
     if (*merge_cmd) return MergeCommand(merge, std::cout, std::cerr);
+    if (*view_cmd) {
+#ifdef LEASESIM_HAVE_VIZ
+      namespace fs = std::filesystem;
+      std::vector<fs::path> temp_traces;
+      leasesim::viz::ViewerOptions o;
+      o.trace_path = view.input;
+      o.report_path = view.report;
+      o.screenshot_path = view.screenshot;
+      o.from_s = view.from_s;
+      o.to_s = view.to_s;
+      o.cursor_s = view.cursor_s;
+      o.width = view.width;
+      o.height = view.height;
+      // Opening a scenario runs it in-process into a temporary trace, removed on exit.
+      o.run_scenario = [&](const std::string& path) -> leasesim::viz::ScenarioTrace {
+        std::string err;
+        auto s = LoadScenarioFile(path, &err);
+        if (!s) return {"", err};
+        RunOptions ro;
+        ro.seed = view.seed;
+        const fs::path trace = fs::temp_directory_path() /
+                               ("leasesim-view-" + fs::path(path).stem().string() + "-" +
+                                std::to_string(view.seed.value_or(s->seed)) + ".jsonl");
+        ro.trace_path = trace.string();
+        try {
+          RunScenario(*s, ro);
+        } catch (const std::exception& e) {
+          return {"", e.what()};
+        }
+        temp_traces.push_back(trace);
+        return {trace.string(), ""};
+      };
+      const int code = leasesim::viz::RunViewer(o);
+      std::error_code ec;
+      for (const fs::path& t : temp_traces) fs::remove(t, ec);
+      return code;
+#else
+      std::cerr << "leasesim: this build has no viewer (configure with -DLEASESIM_BUILD_VIZ=ON)\n";
+      return kExitBadInput;
+#endif
+    }
   } catch (const std::exception& e) {
     std::cerr << "leasesim: internal error: " << e.what() << "\n";
     return kExitInternal;

@@ -176,8 +176,10 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     node->index = static_cast<int>(i);
     node->spec = &c;
     node->identity = c.identity;
-    // The machine booted an hour before the scenario (mono readings are uptime).
-    node->clock = NodeClock(kTrueEpoch - std::chrono::hours(1), c.clock.offset, c.clock.drift_ppm);
+    // The machine booted an hour before the scenario (mono readings are uptime); its clock
+    // has the configured offset at scenario start and drifts from then on.
+    node->clock = NodeClock(kTrueEpoch - std::chrono::hours(1), c.clock.offset, 0);
+    if (c.clock.drift_ppm != 0) node->clock.SetDrift(kTrueEpoch, c.clock.drift_ppm);
     node->state = "down";
     NodeObservations& o = node->obs;
     o.node = c.name;

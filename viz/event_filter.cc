@@ -51,7 +51,7 @@ std::string DescribeEvent(const Trace& trace, uint32_t i) {
       return fmt::format("{} id {} sent{}", s("verb"), n("id"), s("rv").empty() ? "" : " rv " + s("rv"));
     case EventKind::kApiServed:
       return fmt::format("{} id {} served {} {}{}", s("verb"), n("id"), n("code"), s("reason"),
-                         j.contains("lease") ? " (rv " + s("rv") + ")" : "");
+                         (j.contains("lease") || j.contains("object")) ? " (rv " + s("rv") + ")" : "");
     case EventKind::kApiResponse:
       return fmt::format("{} id {} -> {} {}", s("verb"), n("id"), n("code"), s("reason"));
     case EventKind::kApiCancel: return fmt::format("cancel id {}: {}", n("id"), s("reason"));

@@ -48,8 +48,8 @@ Inspection InspectAt(const Trace& trace, TimeNs t) {
     in.resource_version = lw.resource_version;
     in.lease_holder = lw.holder >= 0 ? trace.holders[lw.holder] : "";
     const auto line = nlohmann::json::parse(trace.Line(lw.event), nullptr, false);
-    if (line.is_object() && line.contains("lease")) {
-      in.lease_yaml = ToKubectlYaml(line["lease"]);
+    if (line.is_object() && (line.contains("object") || line.contains("lease"))) {
+      in.lease_yaml = ToKubectlYaml(line.contains("object") ? line["object"] : line["lease"]);
     } else {
       in.lease_yaml = "# the write's lease object could not be read\n";
     }

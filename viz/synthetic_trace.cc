@@ -682,8 +682,8 @@ std::string TraceWriter::Finish() const {
       line += ',';
       line += p.fields;
     }
-    line += '}';
     hash = core::StableHash(line, hash);
+    fmt::format_to(std::back_inserter(line), R"(,"h":"{:016x}"}})", hash);
     out += line;
     out += '\n';
     ++seq;

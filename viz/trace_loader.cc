@@ -68,7 +68,7 @@ class LineSax {
       if (std::string* field = StringField(key_[0])) *field = std::move(v);
     } else if (depth_ == 1 && in_array_ && key_[0] == "nodes") {
       f_.nodes.push_back(v);
-    } else if (depth_ == 3 && !in_array_ && key_[0] == "lease") {
+    } else if (depth_ == 3 && !in_array_ && (key_[0] == "lease" || key_[0] == "object")) {
       if (key_[1] == "spec" && key_[2] == "holderIdentity") {
         f_.lease_holder = v;
         f_.lease_has_holder = true;
@@ -80,7 +80,7 @@ class LineSax {
   }
   bool binary(json::binary_t&) { return true; }
   bool start_object(std::size_t) {
-    if (depth_ == 1 && !in_array_ && key_[0] == "lease") f_.has_lease = true;
+    if (depth_ == 1 && !in_array_ && (key_[0] == "lease" || key_[0] == "object")) f_.has_lease = true;
     if (in_array_) ++array_nesting_;
     ++depth_;
     return true;
@@ -314,7 +314,7 @@ class LeanScan {
       return true;
     }
     if (c == '{' || c == '[') {
-      if (key == "lease") return c == '{' && Lease();
+      if (key == "lease" || key == "object") return c == '{' && Lease();
       if (key == "nodes" && c == '[') return Nodes();
       return SkipNested();
     }
@@ -759,7 +759,6 @@ class Builder {
   std::vector<std::string> unknown_kinds_;  // warned about once each
 };
 
-std::string HashHex(uint64_t h) { return fmt::format("{:016x}", h); }
 
 }  // namespace
 
@@ -771,33 +770,9 @@ TraceLoad LoadTraceText(std::string text, std::string name, const LoadOptions& o
   const std::string& s = trace->text;
   Builder b(*trace);
   LineFields f;
-  // The trace hash covers every non-empty line but the footer. It is a serial chain of
-  // multiplies (~0.3 s per 250 MB), so a helper thread computes it over all non-empty
-  // lines but the last while this one parses; the last line is added below unless it is
-  // the footer. The value does not depend on the thread's timing.
-  uint64_t hash_all_but_last = 0;
-  std::string_view last_line;
-  std::thread hasher([&s, &hash_all_but_last, &last_line] {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    std::string_view pending;
-    size_t p = 0;
-    while (p < s.size()) {
-      const void* nl = std::memchr(s.data() + p, '\n', s.size() - p);
-      const size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - (s.data() + p)) : s.size() - p;
-      std::string_view line(s.data() + p, len);
-      p += len + 1;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.empty()) continue;
-      if (!pending.empty()) h = core::StableHash(pending, h);
-      pending = line;
-    }
-    hash_all_but_last = h;
-    last_line = pending;
-  });
-  struct Joiner {
-    std::thread& t;
-    ~Joiner() { if (t.joinable()) t.join(); }
-  } joiner{hasher};
+  // The footer's trace_hash must equal the running hash `h` of the last event line
+  // (docs/trace-format.md): a truncated or edited trace shows as a mismatch.
+  std::string_view last_event_line;
   size_t pos = 0;
   size_t line_no = 0;
   bool have_header = false;
@@ -836,15 +811,16 @@ TraceLoad LoadTraceText(std::string text, std::string name, const LoadOptions& o
     if (std::string err = b.Event(f, offset, static_cast<uint32_t>(line.size())); !err.empty()) {
       return fail(err);
     }
+    last_event_line = line;
   }
   if (!have_header) {
     line_no = 1;
     return fail("$: empty file, expected a leasesim-trace/1 header line");
   }
-  hasher.join();
-  // A footer is always the last line (a line after it is an error above).
-  trace->footer.computed_hash = HashHex(trace->footer.present ? hash_all_but_last
-                                                              : core::StableHash(last_line, hash_all_but_last));
+  if (const size_t at = last_event_line.rfind(R"("h":")"); at != std::string_view::npos &&
+                                                          at + 5 + 16 <= last_event_line.size()) {
+    trace->footer.computed_hash = std::string(last_event_line.substr(at + 5, 16));
+  }
   b.Finish();
   out.trace = std::move(trace);
   return out;

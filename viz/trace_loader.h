@@ -5,8 +5,8 @@
 // cannot take (escapes in a needed string, a Lease object, anything malformed) goes to
 // nlohmann's SAX interface with a handler that keeps only the needed fields. A DOM per
 // line, and even SAX for every line, missed the 2 s budget for 1M events
-// (bench/viz_bench.cc; figures in viz/README.md). The trace hash in the footer is recomputed as the writer does it
-// (core::StableHash continued over every line from the header through the last event).
+// (bench/viz_bench.cc; figures in viz/README.md). The footer's trace hash is checked against the
+// running hash `h` of the last event line (a truncated or edited trace shows as a mismatch).
 //
 //   viz::TraceLoad load = viz::LoadTraceFile("trace.jsonl");
 //   if (!load.ok()) std::fprintf(stderr, "%s\n", load.error.c_str());

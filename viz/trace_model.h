@@ -208,7 +208,7 @@ struct TraceFooter {
   bool present = false;
   uint64_t events = 0;
   std::string trace_hash;     // as written
-  std::string computed_hash;  // FNV-1a over header + event lines, as the writer computes it
+  std::string computed_hash;  // the running hash `h` of the last event line
   bool hash_matches() const { return present && trace_hash == computed_hash; }
 };
 

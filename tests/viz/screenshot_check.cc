@@ -65,17 +65,21 @@ double Fraction(const Image& img, float x0, float x1, float y, const std::functi
 
 }  // namespace
 
+// Usage: screenshot_check TRACE OUT.png VIEWER-COMMAND...
+// Runs `VIEWER-COMMAND... --screenshot OUT.png --width W --height H --from S --to S` (the
+// window is the trace's split-brain finding with 20s either side), then checks the PNG
+// against geometry computed from TRACE with the model's own layout functions. TRACE must be
+// the run the viewer shows (e.g. `leasesim run SCENARIO --trace TRACE` of the scenario that
+// `leasesim view SCENARIO` runs in-process with the same seed).
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: %s VIEWER TRACE OUT.png\n", argv[0]);
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: %s TRACE OUT.png VIEWER-COMMAND...\n", argv[0]);
     return 2;
   }
-  const std::string viewer = argv[1], trace_path = argv[2], png = argv[3];
+  const std::string trace_path = argv[1], png = argv[2];
+  std::string viewer;
+  for (int i = 3; i < argc; ++i) viewer += "'" + std::string(argv[i]) + "' ";
   std::remove(png.c_str());
-  const std::string cmd = "'" + viewer + "' '" + trace_path + "' --screenshot '" + png +
-                          "' --width " + std::to_string(kWidth) + " --height " + std::to_string(kHeight);
-  const int rc = std::system(cmd.c_str());
-  Expect(rc == 0, "viewer exits 0: " + cmd);
 
   TraceLoad load = LoadTraceFile(trace_path);
   if (!load.ok()) {
@@ -83,10 +87,23 @@ int main(int argc, char** argv) {
     return 1;
   }
   const Trace& tr = *load.trace;
+  const Finding* first = nullptr;
+  for (const Finding& f : tr.findings)
+    if (f.kind == FindingKind::kSplitBrain && first == nullptr) first = &f;
+  Expect(first != nullptr, "the trace has a split-brain finding");
+  if (first == nullptr) return 1;
+  const double from_s = static_cast<double>(first->start) / 1e9 - 20, to_s = static_cast<double>(first->end) / 1e9 + 20;
+  char window[96];
+  std::snprintf(window, sizeof window, " --from %.3f --to %.3f", from_s, to_s);
+  const std::string cmd = viewer + "--screenshot '" + png + "' --width " + std::to_string(kWidth) +
+                          " --height " + std::to_string(kHeight) + window;
+  const int rc = std::system(cmd.c_str());
+  Expect(rc == 0, "viewer exits 0: " + cmd);
+
   // The same pure functions the app uses to place and draw the timeline.
   const ScreenLayout screen = ComputeScreenLayout(kWidth, kHeight);
   const TimelineLayout lay = LayoutTimeline(tr, screen.timeline);
-  const TimeAxis ax = FitAll(tr.end_ns, lay.plot_x0, lay.plot_x1);
+  const TimeAxis ax = WindowSeconds(from_s, to_s, lay.plot_x0, lay.plot_x1);
 
   Image img;
   int channels = 0;
@@ -129,7 +146,7 @@ int main(int argc, char** argv) {
       Expect(leads, "candidate " + name + " believes it leads during the split-brain");
     }
   }
-  Expect(splits == 1, "the sample has exactly one split-brain finding");
+  Expect(splits == 1, "the run has exactly one split-brain finding");
 
   // Every leading interval of every candidate is green where the model puts it, and the
   // state lanes are not green where the model says the node does not lead.
@@ -137,6 +154,7 @@ int main(int argc, char** argv) {
     const Lane* lane = lay.Find(LaneKind::kNodeState, static_cast<int>(n));
     const float y = lane->y0 + kStateBarHeightPx - 2;
     for (const StateInterval& s : tr.nodes[n].states) {
+      if (ax.X(static_cast<double>(s.end)) <= lay.plot_x0 || ax.X(static_cast<double>(s.start)) >= lay.plot_x1) continue;
       const float x0 = std::max(ax.X(static_cast<double>(s.start)), lay.plot_x0);
       const float x1 = std::min(ax.X(static_cast<double>(s.end)), lay.plot_x1);
       if (x1 - x0 < 8) continue;
