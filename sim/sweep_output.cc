@@ -305,9 +305,9 @@ std::string SummaryText(const SweepReport& rep) {
     const PointFigures& f = p.figures;
     const ClosedForm& c = p.closed;
     return fmt::format(
-        "point {} ({}): failover p50/p90/p99/max {}/{}/{}/{} s (formula {}..{} s), split-brain {} of seeds, "
+        "point {} ({}): failover min/p50/p90/p99/max {}/{}/{}/{}/{} s (formula {}..{} s), split-brain {} of seeds, "
         "{} s/h, no leader {} s/h, {} transitions/h, API {} req/s (formula {}), margin {} s, tolerated clock ratio {}\n",
-        p.index, ParamValues(spec, p.values), FormatFigure(f.failover_p50_s), FormatFigure(f.failover_p90_s),
+        p.index, ParamValues(spec, p.values), FormatFigure(f.failover_min_s), FormatFigure(f.failover_p50_s), FormatFigure(f.failover_p90_s),
         FormatFigure(f.failover_p99_s), FormatFigure(f.failover_max_s), FormatFigure(c.failover_best_s),
         FormatFigure(c.failover_worst_s), FormatFigure(f.split_brain_seed_share), FormatFigure(f.split_brain_s_per_hour),
         FormatFigure(f.no_leader_s_per_hour), FormatFigure(f.transitions_per_hour), FormatFigure(f.api_rps),

@@ -79,6 +79,7 @@ PointFigures AggregatePoint(const std::vector<const RunRow*>& rows, int64_t cand
     auto v = PercentileNearestRank(samples, p);
     return v ? std::optional<double>(Seconds(*v)) : std::nullopt;
   };
+  if (!samples.empty()) f.failover_min_s = Seconds(samples.front());
   f.failover_p50_s = pct(50);
   f.failover_p90_s = pct(90);
   f.failover_p99_s = pct(99);
@@ -136,6 +137,7 @@ std::vector<PointColumn> PointColumns(const PointFigures& f, const ClosedForm& c
       {"runs", d(f.runs)},
       {"failovers", d(f.failovers)},
       {"failovers_unrecovered", d(f.failovers_unrecovered)},
+      {"failover_min_s", f.failover_min_s},
       {"failover_p50_s", f.failover_p50_s},
       {"failover_p90_s", f.failover_p90_s},
       {"failover_p99_s", f.failover_p99_s},

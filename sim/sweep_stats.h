@@ -58,7 +58,7 @@ struct PointFigures {
   int64_t runs = 0;
   int64_t failovers = 0;             // recovered failovers (samples of the percentiles)
   int64_t failovers_unrecovered = 0; // disrupted leadership with no new leader by the run end
-  std::optional<double> failover_p50_s, failover_p90_s, failover_p99_s, failover_max_s;
+  std::optional<double> failover_min_s, failover_p50_s, failover_p90_s, failover_p99_s, failover_max_s;
   double split_brain_seed_share = 0;  // ratio of runs with any split-brain
   double split_brain_s_per_hour = 0;
   double no_leader_s_per_hour = 0;    // the initial election included

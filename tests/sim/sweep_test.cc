@@ -288,6 +288,7 @@ TEST_CASE("aggregation: rates over total simulated time, percentiles over all se
   CHECK(f.runs == 2);
   CHECK(f.failovers == 3);
   CHECK(f.failovers_unrecovered == 1);
+  CHECK(f.failover_min_s == Approx(10));
   CHECK(f.failover_p50_s == Approx(20));
   CHECK(f.failover_max_s == Approx(30));
   CHECK(f.split_brain_seed_share == Approx(0.5));
