@@ -301,30 +301,53 @@ std::string SummaryText(const SweepReport& rep) {
   for (const PointReport& p : rep.points) {
     if (!p.valid) s += fmt::format("  skipped point {} ({}): {}\n", p.index, ParamValues(spec, p.values), p.error);
   }
-  auto line = [&](const PointReport& p) {
+  // The table: one row per valid point, measured beside the closed form.
+  std::vector<std::vector<std::string>> table;
+  std::vector<std::string> head = {"point"};
+  for (const SweepParam& p : spec.params) head.push_back(p.name);
+  for (const char* h : {"failover p50/p99/max s", "formula s", "split-brain seeds", "no-leader s/h", "API req/s",
+                        "formula req/s", "margin s", "tolerated clock ratio"}) {
+    head.push_back(h);
+  }
+  table.push_back(head);
+  for (const PointReport& p : rep.points) {
+    if (!p.valid) continue;
     const PointFigures& f = p.figures;
     const ClosedForm& c = p.closed;
-    return fmt::format(
-        "point {} ({}): failover min/p50/p90/p99/max {}/{}/{}/{}/{} s (formula {}..{} s), split-brain {} of seeds, "
-        "{} s/h, no leader {} s/h, {} transitions/h, API {} req/s (formula {}), margin {} s, tolerated clock ratio {}\n",
-        p.index, ParamValues(spec, p.values), FormatFigure(f.failover_min_s), FormatFigure(f.failover_p50_s), FormatFigure(f.failover_p90_s),
-        FormatFigure(f.failover_p99_s), FormatFigure(f.failover_max_s), FormatFigure(c.failover_best_s),
-        FormatFigure(c.failover_worst_s), FormatFigure(f.split_brain_seed_share), FormatFigure(f.split_brain_s_per_hour),
-        FormatFigure(f.no_leader_s_per_hour), FormatFigure(f.transitions_per_hour), FormatFigure(f.api_rps),
-        FormatFigure(c.api_rps), FormatFigure(c.safety_margin_s), FormatFigure(c.tolerated_clock_rate_ratio));
-  };
-  for (const PointReport& p : rep.points) {
-    if (p.valid) s += "  " + line(p);
+    std::vector<std::string> row = {std::to_string(p.index)};
+    for (const json& v : p.values) row.push_back(ValueText(v));
+    row.push_back(fmt::format("{}/{}/{}", FormatFigure(f.failover_p50_s), FormatFigure(f.failover_p99_s), FormatFigure(f.failover_max_s)));
+    row.push_back(fmt::format("{}..{}", FormatFigure(c.failover_best_s), FormatFigure(c.failover_worst_s)));
+    row.push_back(fmt::format("{:.0f}%", f.split_brain_seed_share * 100));
+    row.push_back(fmt::format("{:.1f}", f.no_leader_s_per_hour));
+    row.push_back(fmt::format("{:.3f}", f.api_rps));
+    row.push_back(fmt::format("{:.3f}", c.api_rps));
+    row.push_back(FormatFigure(c.safety_margin_s));
+    row.push_back(FormatFigure(c.tolerated_clock_rate_ratio));
+    table.push_back(std::move(row));
   }
+  std::vector<size_t> width(head.size(), 0);
+  for (const auto& row : table) {
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  for (const auto& row : table) {
+    std::string line = " ";
+    for (size_t i = 0; i < row.size(); ++i) line += fmt::format(" {:<{}}", row[i], width[i]);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    s += line + "\n";
+  }
+  auto line = [&](const PointReport& p) {
+    return fmt::format("point {} ({}): failover p50 {} s, p99 {} s, max {} s; API {} req/s; split-brain in {:.0f}% of seeds\n",
+                       p.index, ParamValues(spec, p.values), FormatFigure(p.figures.failover_p50_s),
+                       FormatFigure(p.figures.failover_p99_s), FormatFigure(p.figures.failover_max_s),
+                       FormatFigure(p.figures.api_rps), p.figures.split_brain_seed_share * 100);
+  };
   if (rep.front.empty()) {
     s += "pareto front: empty (no point without split-brain and with a measured failover)\n";
   } else {
-    s += "pareto front (failover p99 vs API requests/s, no split-brain):\n";
-    for (int64_t i : rep.front) {
-      const PointReport& p = *Find(rep, i);
-      s += fmt::format("  point {} ({}): p99 {} s, {} req/s\n", i, ParamValues(spec, p.values),
-                       FormatFigure(p.figures.failover_p99_s), FormatFigure(p.figures.api_rps));
-    }
+    std::vector<std::string> pts;
+    for (int64_t i : rep.front) pts.push_back(std::to_string(i));
+    s += fmt::format("pareto front (failover p99 vs API requests/s, no split-brain): points {}\n", fmt::join(pts, ", "));
   }
   if (rep.recommended) s += "recommended: " + line(*Find(rep, *rep.recommended));
   else s += "recommended: none (no Pareto point within the recommend limits)\n";
