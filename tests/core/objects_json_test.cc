@@ -58,7 +58,7 @@ TEST_CASE("Lease with all fields", "[core][json]") {
   CHECK(ToJson(Object(FullLease())) == expected);
 }
 
-TEST_CASE("Lease with nil fields omits them; a present zero time is null", "[core][json]") {
+TEST_CASE("Lease with nil fields omits them and a present zero time is null", "[core][json]") {
   Lease l;
   l.metadata.name = "bar";
   CHECK(ToJson(Object(l)) == json::parse(R"({

@@ -422,7 +422,7 @@ TEST_CASE("accounting by verb, code, verb and code, and second", "[sim][apiserve
   CHECK(st.requests_per_second[2] == std::array<uint64_t, 4>{1, 0, 1, 0});
 }
 
-TEST_CASE("same seed, same decisions; another seed, other decisions", "[sim][apiserver]") {
+TEST_CASE("same seed gives the same decisions and another seed other decisions", "[sim][apiserver]") {
   struct Decision {
     Admission::Kind kind;
     TrueTime complete_at;
