@@ -11,11 +11,12 @@
 namespace leasesim::sim {
 namespace {
 
-constexpr std::array<std::string_view, 13> kNames = {
+constexpr std::array<std::string_view, 16> kNames = {
     "no_split_brain",     "split_brain_at_least",  "split_brain_at_most",   "leader_within",
     "failover_at_most",   "no_leader_at_most",     "no_leader_at_least",    "transitions_at_most",
     "transitions_at_least", "leader_at_end",       "log_contains",          "healthz_unhealthy_within",
-    "api_requests_per_second_at_most",
+    "api_requests_per_second_at_most", "api_requests_per_second_at_least", "watch_events_per_second_at_most",
+    "watch_events_per_second_at_least",
 };
 
 // D prints a duration rounded to milliseconds, Go style ("17.2s", "1m40s").
@@ -206,7 +207,8 @@ ExpectationResult Evaluate(const Expectation& e, const OracleInput& in, const Or
       }
       break;
     }
-    case ExpectKind::kApiRequestsPerSecondAtMost: {
+    case ExpectKind::kApiRequestsPerSecondAtMost:
+    case ExpectKind::kApiRequestsPerSecondAtLeast: {
       const double run_s = std::chrono::duration<double>(in.end - in.start).count();
       uint64_t n = 0;
       if (e.verb) {
@@ -216,10 +218,27 @@ ExpectationResult Evaluate(const Expectation& e, const OracleInput& in, const Or
         n = r.api.TotalRequests();
       }
       const double rate = run_s > 0 ? static_cast<double>(n) / run_s : 0;
-      out.expect = e.verb ? fmt::format("at most {:g} {} requests/s", e.rate, *e.verb)
-                          : fmt::format("at most {:g} API requests/s", e.rate);
-      out.held = rate <= e.rate;
+      const bool at_most = e.kind == ExpectKind::kApiRequestsPerSecondAtMost;
+      const char* bound = at_most ? "at most" : "at least";
+      out.expect = e.verb ? fmt::format("{} {:g} {} requests/s", bound, e.rate, *e.verb)
+                          : fmt::format("{} {:g} API requests/s", bound, e.rate);
+      out.held = at_most ? rate <= e.rate : rate >= e.rate;
       out.actual = fmt::format("{:.3f} requests/s ({} requests)", rate, n);
+      break;
+    }
+    case ExpectKind::kWatchEventsPerSecondAtMost:
+    case ExpectKind::kWatchEventsPerSecondAtLeast: {
+      const double run_s = std::chrono::duration<double>(in.end - in.start).count();
+      uint64_t n = 0;
+      for (const auto& [res, count] : r.api.watch_events)
+        if (!e.resource || *e.resource == res) n += count;
+      const double rate = run_s > 0 ? static_cast<double>(n) / run_s : 0;
+      const bool at_most = e.kind == ExpectKind::kWatchEventsPerSecondAtMost;
+      const char* bound = at_most ? "at most" : "at least";
+      out.expect = e.resource ? fmt::format("{} {:g} watch events/s on {}", bound, e.rate, *e.resource)
+                              : fmt::format("{} {:g} watch events/s", bound, e.rate);
+      out.held = at_most ? rate <= e.rate : rate >= e.rate;
+      out.actual = fmt::format("{:.3f} watch events/s ({} events)", rate, n);
       break;
     }
   }

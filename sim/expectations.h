@@ -34,6 +34,9 @@ enum class ExpectKind : uint8_t {
   kLogContains,                 // {node?, text}: a client-go log line contains `text`
   kHealthzUnhealthyWithin,      // {node, after: fault, within}: healthz turns unhealthy in time
   kApiRequestsPerSecondAtMost,  // {verb?, rate}: mean API requests/s (of that verb) <= rate
+  kApiRequestsPerSecondAtLeast, // {verb?, rate}: mean API requests/s (of that verb) >= rate
+  kWatchEventsPerSecondAtMost,  // {resource?, rate}: mean watch events/s fanned out (of that resource) <= rate
+  kWatchEventsPerSecondAtLeast, // {resource?, rate}: ... >= rate
 };
 
 // ExpectKindName is the scenario-file name of `k` ("no_split_brain", ...).
@@ -57,7 +60,8 @@ struct Expectation {
   std::optional<std::string> identity;  // leader_at_end
   std::optional<std::string> node;      // log_contains (optional), healthz_unhealthy_within
   std::string text;                     // log_contains
-  std::optional<std::string> verb;      // api_requests_per_second_at_most ("get", "update", ...)
+  std::optional<std::string> verb;      // api_requests_per_second_* ("get", "update", ...)
+  std::optional<std::string> resource;  // watch_events_per_second_* ("leases", "configmaps", "endpoints")
   double rate = 0;                      // api_requests_per_second_at_most, requests per second
 };
 

@@ -111,6 +111,12 @@ struct FaultMark {
 struct ApiAccounting {
   std::map<std::string, uint64_t> requests;
   std::map<int, uint64_t> responses;
+  // requests_by_node: requests each candidate sent (by node name).
+  std::map<std::string, uint64_t> requests_by_node;
+  // watch_events: watch notifications the API server fanned out per resource ("leases",
+  // "configmaps", "endpoints"): each applied write times the watchers of that resource
+  // (informers watching ConfigMaps/Endpoints also see every annotation-lock renewal).
+  std::map<std::string, uint64_t> watch_events;
   uint64_t TotalRequests() const;
 };
 

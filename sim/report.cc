@@ -88,10 +88,21 @@ json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<Ex
   json requests = json::object(), responses = json::object();
   for (const auto& [verb, n] : r.api.requests) requests[verb] = n;
   for (const auto& [code, n] : r.api.responses) responses[std::to_string(code)] = n;
+  json by_node = json::object(), watch = json::object();
+  for (const auto& [node, n] : r.api.requests_by_node) by_node[node] = n;
+  uint64_t watch_total = 0;
+  for (const auto& [res, n] : r.api.watch_events) {
+    watch[res] = n;
+    watch_total += n;
+  }
+  const double run_s = std::chrono::duration<double>(r.end - r.start).count();
   j["api"] = {{"requests", requests},
               {"responses", responses},
               {"total", r.api.TotalRequests()},
-              {"per_second", r.api_requests_per_second}};
+              {"per_second", r.api_requests_per_second},
+              {"requests_by_node", by_node},
+              {"watch_events", watch},
+              {"watch_events_per_second", run_s > 0 ? static_cast<double>(watch_total) / run_s : 0.0}};
 
   json ex = json::array();
   for (const ExpectationResult& e : expect) {
@@ -155,6 +166,18 @@ std::string SummaryText(const Scenario& s, const OracleResults& r, const std::ve
   for (const auto& [code, n] : r.api.responses) codes += fmt::format(" {}:{}", code, n);
   line(fmt::format("api: {} requests ({:.3f}/s);{}; responses{}", r.api.TotalRequests(), r.api_requests_per_second,
                    verbs.empty() ? " none" : verbs, codes.empty() ? " none" : codes));
+  std::string watches;
+  uint64_t watch_total = 0;
+  for (const auto& [res, n] : r.api.watch_events) {
+    if (n == 0) continue;
+    watches += fmt::format(" {} {}", res, n);
+    watch_total += n;
+  }
+  if (watch_total > 0) {
+    const double run_s = std::chrono::duration<double>(r.end - r.start).count();
+    line(fmt::format("watch fan-out: {} events ({:.3f}/s);{}", watch_total,
+                     run_s > 0 ? static_cast<double>(watch_total) / run_s : 0.0, watches));
+  }
   if (!expect.empty()) line("expectations:");
   for (const ExpectationResult& e : expect) {
     line(fmt::format("  [{}] {}: {}", e.held ? "ok" : "FAILED", e.expect, e.actual));

@@ -22,7 +22,8 @@
 //                   "previous_leader": str|null, "new_leader": str|null,
 //                   "new_leader_at_s": num|null, "failover_s": num|null, "disrupted": bool}],
 //    "api": {"requests": {<verb>: uint}, "responses": {<code>: uint}, "total": uint,
-//            "per_second": num},
+//            "per_second": num, "requests_by_node": {<node>: uint},
+//            "watch_events": {<resource>: uint}, "watch_events_per_second": num},
 //    "expectations": [{"index": int, "kind": str, "expect": str, "held": bool, "actual": str}],
 //    "verdict": "pass" | "fail"}
 #pragma once

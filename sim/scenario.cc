@@ -490,7 +490,20 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
       e.after_fault = FaultRef(req("after"), Key(path, "after"), faults);
       e.within = NonNegDur(req("within"), Key(path, "within"));
       break;
+    case ExpectKind::kWatchEventsPerSecondAtMost:
+    case ExpectKind::kWatchEventsPerSecondAtLeast:
+      CheckObject(j, path, {"kind", "resource", "rate"}, what);
+      if (const json* v = Find(j, "resource")) {
+        e.resource = Str(*v, Key(path, "resource"));
+        if (*e.resource != "leases" && *e.resource != "configmaps" && *e.resource != "endpoints") {
+          Fail(Key(path, "resource"),
+               fmt::format("expected \"leases\", \"configmaps\" or \"endpoints\", got \"{}\"", *e.resource));
+        }
+      }
+      e.rate = NonNegNumber(req("rate"), Key(path, "rate"));
+      break;
     case ExpectKind::kApiRequestsPerSecondAtMost:
+    case ExpectKind::kApiRequestsPerSecondAtLeast:
       CheckObject(j, path, {"kind", "verb", "rate"}, what);
       if (const json* v = Find(j, "verb")) {
         e.verb = Str(*v, Key(path, "verb"));

@@ -54,6 +54,7 @@ struct World::Node {
   // Memo of the clock readings at one true instant (many effects read it per event).
   TrueTime local_at{Duration::min()};
   core::LocalTime local{};
+  uint64_t requests_sent = 0;
   // Inputs of the last healthz deadline computation.
   core::MonoTime healthz_observed{Duration::min()};
   bool healthz_leader = false;
@@ -577,6 +578,7 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
       .Enum("resource", static_cast<int>(r.resource), core::ResourceName(r.resource))
       .Str("rv", r.body ? core::Meta(*r.body).resourceVersion : std::string());
   record_.api.requests[std::string(core::VerbName(r.verb))]++;
+  node.requests_sent++;
   Node::Pending p;
   p.sent = now;
   p.verb = r.verb;
@@ -918,10 +920,14 @@ OracleInput World::TakeOracleInput() {
     if (node.workload_running && !node.paused && end_ > node.acting_since) node.obs.acting.push_back({node.acting_since, end_});
     node.believed = false;
     node.workload_running = false;
+    record_.api.requests_by_node[node.spec->name] = node.requests_sent;
     record_.nodes.push_back(std::move(node.obs));
   }
   const ApiServerStats& st = server_.stats();
   for (auto& [code, count] : st.responses_by_code) record_.api.responses[code] += count;
+  for (core::Resource res : {core::Resource::kLeases, core::Resource::kConfigMaps, core::Resource::kEndpoints}) {
+    record_.api.watch_events[std::string(core::ResourceName(res))] = st.watch_events[static_cast<size_t>(res)];
+  }
   return std::move(record_);
 }
 
