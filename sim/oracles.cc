@@ -85,6 +85,44 @@ void Explain(const OracleInput& in, const std::vector<size_t>& idx, SplitBrainIn
   const NodeObservations& old_n = in.nodes[order.front()];
   const NodeObservations& new_n = in.nodes[order.back()];
 
+  // 0a. Leaders on lock kinds that share no object cannot see each other at all (a rolling
+  // upgrade that skips the MultiLock step, reference §2.5).
+  for (size_t i : order) {
+    for (size_t j : order) {
+      const NodeObservations& a = in.nodes[i];
+      const NodeObservations& b = in.nodes[j];
+      if (i >= j || a.lock_objects.empty() || b.lock_objects.empty()) continue;
+      bool shared = false;
+      for (const std::string& o : a.lock_objects)
+        for (const std::string& p : b.lock_objects) shared |= o == p;
+      if (!shared) {
+        auto join = [](const std::vector<std::string>& v) {
+          std::string s;
+          for (const std::string& x : v) s += (s.empty() ? "" : "+") + x;
+          return s;
+        };
+        return set(SplitBrainCause::kDisjointLockObjects,
+                   fmt::format("{} locks {} and {} locks {}: no shared object, no MultiLock migration step",
+                               a.node, join(a.lock_objects), b.node, join(b.lock_objects)));
+      }
+    }
+  }
+  // 0b. A workload still acting while its elector runs release(): Run cancels the leader
+  // context only after release returns, which before 1.31 had no timeout (kubernetes#124588).
+  for (size_t i : order) {
+    const NodeObservations& n = in.nodes[i];
+    for (const Interval& r : n.releasing) {
+      if (r.start < x.end && r.end > x.start) {
+        if (n.client_go_minor < 31) {
+          return set(SplitBrainCause::kReleaseInProgress,
+                     fmt::format("release() of {} ran {} with no timeout (client-go 1.{} < 1.31, kubernetes#124588) "
+                                 "while its workload kept acting", n.node, Secs(r.Length()), n.client_go_minor));
+        }
+        return set(SplitBrainCause::kReleaseInProgress,
+                   fmt::format("release() of {} ran {} while its workload kept acting", n.node, Secs(r.Length())));
+      }
+    }
+  }
   // 1. A workload acting while its node no longer believes it leads.
   for (size_t i : order) {
     const NodeObservations& n = in.nodes[i];
@@ -227,6 +265,8 @@ uint64_t ApiAccounting::TotalRequests() const {
 
 std::string_view CauseName(SplitBrainCause c) {
   switch (c) {
+    case SplitBrainCause::kDisjointLockObjects: return "disjoint_lock_objects";
+    case SplitBrainCause::kReleaseInProgress: return "release_in_progress";
     case SplitBrainCause::kWorkloadIgnoresCancellation: return "workload_ignores_cancellation";
     case SplitBrainCause::kWorkloadStopLag: return "workload_stop_lag";
     case SplitBrainCause::kProcessPause: return "process_pause";

@@ -82,6 +82,10 @@ struct NodeObservations {
   std::vector<Interval> believed;
   std::vector<Interval> acting;
   std::vector<Interval> paused;       // SIGSTOP/GC pauses
+  std::vector<Interval> releasing;    // release() running (ReleaseOnCancel), after renew exited
+  // lock_objects: the API objects the node's lock kind reads and writes, e.g.
+  // {"endpoints"} or {"endpoints", "leases"} for the endpointsleases MultiLock.
+  std::vector<std::string> lock_objects;
   std::vector<TrueTime> crashes;
   std::vector<DriftChange> drift;     // step function, sorted by `at`
   std::vector<RenewalWrite> renewals; // successful renewals, sorted by `received`
@@ -141,6 +145,8 @@ struct OracleInput {
 // SplitBrainCause is the rule that explained a split-brain interval (first match wins, in
 // this order).
 enum class SplitBrainCause : uint8_t {
+  kDisjointLockObjects,          // leaders on lock kinds that share no object (a skipped MultiLock step)
+  kReleaseInProgress,            // acting while release() runs (hangs without a timeout < 1.31, kubernetes#124588)
   kWorkloadIgnoresCancellation,  // acting while not believing, keep_acting (kubernetes#23731)
   kWorkloadStopLag,              // acting while not believing, within the workload's stopLag
   kProcessPause,                 // a node's pause during its current leadership

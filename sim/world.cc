@@ -38,6 +38,7 @@ struct World::Node {
 
   bool believed = false;
   TrueTime believed_since{};
+  bool releasing = false;
   bool workload_running = false;  // acting as leader unless paused
   TrueTime acting_since{};
   EventId stop_acting_event;
@@ -192,6 +193,13 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     o.workload_keeps_acting = c.workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kKeepActing;
     o.stop_lag = c.workload.stop_lag;
     if (c.clock.drift_ppm != 0) o.drift.push_back({kTrueEpoch, c.clock.drift_ppm});
+    switch (c.config.lock.kind) {
+      case core::LockKind::kLeases: o.lock_objects = {"leases"}; break;
+      case core::LockKind::kConfigMaps: o.lock_objects = {"configmaps"}; break;
+      case core::LockKind::kEndpoints: o.lock_objects = {"endpoints"}; break;
+      case core::LockKind::kConfigMapsLeases: o.lock_objects = {"configmaps", "leases"}; break;
+      case core::LockKind::kEndpointsLeases: o.lock_objects = {"endpoints", "leases"}; break;
+    }
     network_.SetBase(i, PathOf(scenario.network.PathFor(c.name)));
     nodes_.push_back(std::move(node));
   }
@@ -300,6 +308,17 @@ void World::SetBelieved(int n, bool believed, TrueTime now) {
   }
 }
 
+void World::SetReleasing(int n, bool releasing, TrueTime now) {
+  Node& node = *nodes_[n];
+  if (node.releasing == releasing) return;
+  node.releasing = releasing;
+  if (releasing) {
+    node.obs.releasing.push_back({now, end_});
+  } else {
+    node.obs.releasing.back().end = now;
+  }
+}
+
 void World::StartActing(int n, TrueTime now) {
   Node& node = *nodes_[n];
   if (node.workload_running) return;
@@ -356,6 +375,7 @@ void World::Crash(int n, TrueTime now, std::string_view why) {
   node.deferred.clear();
   node.le.reset();
   SetBelieved(n, false, now);
+  SetReleasing(n, false, now);
   StopActing(n, now);
   if (node.paused) {
     node.paused = false;
@@ -485,6 +505,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
   if (!node.le) return;
   // Leadership as the node believes it ends when its renew loop exits (before release).
   if (node.believed && node.le->phase() != core::Phase::kRenewing) SetBelieved(n, false, now);
+  SetReleasing(n, node.le->phase() == core::Phase::kReleasing, now);
   // The elector's view changed? (setObservedRecord)
   if (node.le->observed_raw_record() != node.traced_raw) {
     node.traced_raw = node.le->observed_raw_record();

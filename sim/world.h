@@ -76,6 +76,7 @@ class World {
   void StartActing(int n, TrueTime now);
   void StopActing(int n, TrueTime now);
   void SetBelieved(int n, bool believed, TrueTime now);
+  void SetReleasing(int n, bool releasing, TrueTime now);
   void SetState(int n, std::string_view state);
   void UpdateHealthz(int n);
   void RescheduleClockEvents(int n);

@@ -245,3 +245,34 @@ TEST_CASE("oracles: healthz unhealthy intervals and API rates", "[sim][oracles]"
   CHECK(r.api_requests_per_second == Approx(2.0));
   CHECK(r.api.responses.at(409) == 10);
 }
+
+TEST_CASE("oracles: split-brain cause: leaders on lock kinds that share no object", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  in.nodes = {Node("e1", {I(1s, 200s)}), Node("l1", {I(120s, 10min)})};
+  in.nodes[0].lock_objects = {"endpoints"};
+  in.nodes[1].lock_objects = {"leases"};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].cause_kind == SplitBrainCause::kDisjointLockObjects);
+  CHECK(sb[0].cause == "e1 locks endpoints and l1 locks leases: no shared object, no MultiLock migration step");
+  // A MultiLock pair shares its secondary Lease with a leases lock: not this rule.
+  in.nodes[0].lock_objects = {"endpoints", "leases"};
+  CHECK(ComputeSplitBrain(in)[0].cause_kind != SplitBrainCause::kDisjointLockObjects);
+}
+
+TEST_CASE("oracles: split-brain cause: acting while release() runs (kubernetes#124588)", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations a = Node("a", {I(1s, 100s)});
+  a.acting = {I(1s, 200s)};  // the leader context is cancelled only when release returns
+  a.releasing = {I(100s, 200s)};
+  a.client_go_minor = 30;
+  in.nodes = {a, Node("b", {I(115s, 10min)})};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].interval == I(115s, 200s));
+  CHECK(sb[0].cause_kind == SplitBrainCause::kReleaseInProgress);
+  CHECK(sb[0].cause ==
+        "release() of a ran 100s with no timeout (client-go 1.30 < 1.31, kubernetes#124588) while its workload kept acting");
+  in.nodes[0].client_go_minor = 31;
+  CHECK(ComputeSplitBrain(in)[0].cause == "release() of a ran 100s while its workload kept acting");
+}
