@@ -272,7 +272,7 @@ TEST_CASE("oracles: split-brain cause: acting while release() runs (kubernetes#1
   CHECK(sb[0].interval == I(115s, 200s));
   CHECK(sb[0].cause_kind == SplitBrainCause::kReleaseInProgress);
   CHECK(sb[0].cause ==
-        "release() of a ran 100s with no timeout (client-go 1.30 < 1.31, kubernetes#124588) while its workload kept acting");
+        "release() of a ran 1m40s with no timeout (client-go 1.30 < 1.31, kubernetes#124588) while its workload kept acting");
   in.nodes[0].client_go_minor = 31;
-  CHECK(ComputeSplitBrain(in)[0].cause == "release() of a ran 100s while its workload kept acting");
+  CHECK(ComputeSplitBrain(in)[0].cause == "release() of a ran 1m40s while its workload kept acting");
 }
