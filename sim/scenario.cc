@@ -604,8 +604,12 @@ Scenario Parse(const json& root, std::string_view file) {
   }
   if (const json* v = Find(root, "apiserver")) {
     const std::string ap = "$.apiserver";
-    CheckObject(*v, ap, {"latency", "max_inflight", "qps", "retry_after", "error_ratio", "error_code", "watchers"});
+    CheckObject(*v, ap, {"latency", "max_inflight", "qps", "retry_after", "error_ratio", "error_code", "watchers",
+                         "write_ack_latency", "write_ack_latency_per_inflight"});
     ApiServerSpec& a = s.apiserver;
+    if (const json* w = Find(*v, "write_ack_latency")) a.write_ack_latency = Dist(*w, Key(ap, "write_ack_latency"));
+    if (const json* w = Find(*v, "write_ack_latency_per_inflight"))
+      a.write_ack_latency_per_inflight = NonNegDur(*w, Key(ap, "write_ack_latency_per_inflight"));
     if (const json* w = Find(*v, "latency")) a.latency = Dist(*w, Key(ap, "latency"));
     if (const json* w = Find(*v, "max_inflight")) a.max_inflight = IntIn(*w, Key(ap, "max_inflight"), 0, INT64_MAX);
     if (const json* w = Find(*v, "qps")) a.qps = NonNegNumber(*w, Key(ap, "qps"));

@@ -113,6 +113,11 @@ struct ApiServerSpec {
   double error_ratio = 0;
   int error_code = 503;
   std::map<std::string, int64_t> watchers{{"configmaps", 0}, {"endpoints", 0}, {"leases", 0}};
+  // A successful write is acknowledged this long after it committed (readers see it at
+  // once): etcd's "request timed out" on writes that did commit, slow response paths under
+  // load. write_ack_latency_per_inflight adds this much per request then in the server.
+  Distribution write_ack_latency = Distribution::Constant(Duration{0});
+  Duration write_ack_latency_per_inflight{0};
 };
 
 // FaultKind is a fault's "kind". Node faults name node(s); API-server faults name none.

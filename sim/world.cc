@@ -168,6 +168,7 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
       options_(options),
       server_(ServerConfig(scenario, core::Prng::Stream(seed, "apiserver").Next())),
       network_(core::Prng::Stream(seed, "network").Next(), NodeNames(scenario)),
+      ack_rng_(core::Prng::Stream(seed, "apiserver/write-ack")),
       end_(kTrueEpoch + scenario.duration) {
   record_.start = kTrueEpoch;
   record_.end = end_;
@@ -629,6 +630,7 @@ void World::ServerArrive(uint64_t msg_id) {
   const Admission a = server_.Arrive(m.request, scheduler_.now());
   switch (a.kind) {
     case Admission::Kind::kProcessed:
+      ++server_inflight_;
       scheduler_.At(a.complete_at, [this, msg_id] { ServerComplete(msg_id); });
       break;
     case Admission::Kind::kRejected: {
@@ -661,6 +663,21 @@ void World::ServerComplete(uint64_t msg_id) {
       ev.Str("holder", HolderOf(*resp.body).value_or(""));
       if (trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
     }
+  }
+  const int64_t inflight = server_inflight_--;
+  // A write's acknowledgement may lag its commit (scenario apiserver.write_ack_latency).
+  const ApiServerSpec& as = scenario_.apiserver;
+  if (resp.status.ok() && m.request.verb != core::Verb::kGet &&
+      (as.write_ack_latency.kind != Distribution::Kind::kConstant || as.write_ack_latency.a > Duration{0} ||
+       as.write_ack_latency_per_inflight > Duration{0})) {
+    const Duration lag = as.write_ack_latency.Sample(ack_rng_) + as.write_ack_latency_per_inflight * inflight;
+    m.response = std::move(resp);
+    scheduler_.At(now + lag, [this, msg_id] {
+      Message& mm = messages_.at(msg_id);
+      core::ApiResponse r = std::move(mm.response);
+      SendResponse(msg_id, std::move(r));
+    });
+    return;
   }
   SendResponse(msg_id, std::move(resp));
 }

@@ -111,6 +111,8 @@ class World {
   Scheduler scheduler_;
   ApiServer server_;
   Network network_;
+  core::Prng ack_rng_;
+  int64_t server_inflight_ = 0;  // requests admitted and not yet completed
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unordered_map<uint64_t, Message> messages_;
   uint64_t next_message_ = 1;

@@ -180,3 +180,35 @@ TEST_CASE("leasesim run: bad input exits 2 with file, JSON path and reason, and 
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("apiserver.write_ack_latency delays every write's acknowledgement after its commit", "[sim][run]") {
+  // Writes are acknowledged 4s after they commit (readers see them at once). The old
+  // leader's last renewal is acknowledged late, which stretches its belief; but the new
+  // leader's takeover Update is acknowledged just as late, so the handover shifts by the
+  // same lag and does not overlap (the asymmetric case is split-brain/slow-write).
+  const std::string base = R"({
+    "name": "ack-lag", "seed": 5, "duration": "3m", "apiserver": {APISERVER},
+    "candidates": [{"name": "a", "clientTimeout": "9s"}, {"name": "b", "start": "1s", "clientTimeout": "9s"},
+                   {"name": "c", "start": "2s", "clientTimeout": "9s"}],
+    "faults": [{"at": "1m", "kind": "partition", "node": "a", "mode": "requests", "for": "1m"}]
+  })";
+  auto run = [&](const std::string& apiserver) {
+    std::string text = base;
+    text.replace(text.find("{APISERVER}"), 11, apiserver);
+    std::string err;
+    auto s = ParseScenario(text, "inline", &err);
+    REQUIRE(s);
+    return RunScenario(*s, {});
+  };
+  RunResult lag = run(R"({"write_ack_latency": "4s"})");
+  RunResult none = run("{}");
+  const RenewalWrite& last = lag.input.nodes[0].renewals.back();
+  CHECK(last.received - last.applied >= 4s);
+  CHECK(none.input.nodes[0].renewals.back().received - none.input.nodes[0].renewals.back().applied < 100ms);
+  CHECK(lag.results.split_brain.empty());
+  CHECK(none.results.split_brain.empty());
+  REQUIRE(lag.results.failovers.size() == 1);
+  REQUIRE(lag.results.failovers[0].new_leader_at.has_value());
+  REQUIRE(none.results.failovers[0].new_leader_at.has_value());
+  CHECK(*lag.results.failovers[0].new_leader_at - *none.results.failovers[0].new_leader_at > 3s);
+}
