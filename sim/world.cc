@@ -250,10 +250,7 @@ void World::Run() {
     const TrueTime at = kTrueEpoch + scenario_.candidates[i].start;
     scheduler_.At(at, [this, n] { StartProcess(n, scheduler_.now()); });
     if (nodes_[i]->clock.drift_ppm(kTrueEpoch) != 0 || scenario_.candidates[i].clock.offset != Duration{0}) {
-      core::LocalTime l = Local(n);
-      trace_.Begin(kTrueEpoch, "clock", scenario_.candidates[i].name, &l)
-          .Int("offset_ns", nodes_[i]->clock.offset_ns(kTrueEpoch).count())
-          .Int("drift_ppm", nodes_[i]->clock.drift_ppm(kTrueEpoch));
+      TraceClock(n);
     }
   }
   ScheduleFaults();
@@ -417,19 +414,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
     if (const auto* s = std::get_if<core::SendApiRequest>(&e)) {
       SendRequest(n, *s);
     } else if (const auto* a = std::get_if<core::ArmTimer>(&e)) {
-      const TrueTime at = std::max(now, node.clock.TrueAtMono(a->at));
-      const uint32_t inc = node.incarnation;
-      const core::TimerId id = a->id;
-      EventId ev = scheduler_.At(at + Perturb(n), [this, n, inc, id] {
-        if (nodes_[n]->incarnation != inc) return;
-        nodes_[n]->timers.erase(id);
-        Deliver(n, [this, n, inc, id] {
-          Node& nd = *nodes_[n];
-          if (nd.incarnation != inc || !nd.le) return;
-          Apply(n, nd.le->TimerFired(id, Local(n)));
-        });
-      });
-      node.timers[id] = {ev, a->at};
+      node.timers[a->id] = {ScheduleTimer(n, a->id, a->at), a->at};
     } else if (const auto* c = std::get_if<core::CancelTimer>(&e)) {
       auto it = node.timers.find(c->id);
       if (it != node.timers.end()) {
@@ -565,22 +550,46 @@ void World::UpdateHealthz(int n) {
   });
 }
 
-void World::RescheduleClockEvents(int n) {
+// ScheduleTimer schedules TimerFired(id) for when node n's monotonic clock reaches `at`.
+EventId World::ScheduleTimer(int n, core::TimerId id, core::MonoTime at) {
+  Node& node = *nodes_[n];
+  const TrueTime t = std::max(scheduler_.now(), node.clock.TrueAtMono(at));
+  const uint32_t inc = node.incarnation;
+  return scheduler_.At(t + Perturb(n), [this, n, inc, id] {
+    if (nodes_[n]->incarnation != inc) return;
+    nodes_[n]->timers.erase(id);
+    Deliver(n, [this, n, inc, id] {
+      Node& nd = *nodes_[n];
+      if (nd.incarnation != inc || !nd.le) return;
+      Apply(n, nd.le->TimerFired(id, Local(n)));
+    });
+  });
+}
+
+void World::TraceClock(int n) {
   Node& node = *nodes_[n];
   const TrueTime now = scheduler_.now();
+  core::LocalTime l = Local(n);
+  trace_.Begin(now, "clock", node.spec->name, &l)
+      .Int("offset_ns", node.clock.offset_ns(now).count())
+      .Int("drift_ppm", node.clock.drift_ppm(now));
+}
+
+void World::TraceFault(const FaultSpec& f, std::string_view phase) {
+  nlohmann::json nodes = f.nodes;
+  trace_.Begin(scheduler_.now(), "fault")
+      .Str("fault", FaultKindName(f.kind))
+      .Str("id", f.id)
+      .Int("index", f.index)
+      .Str("phase", phase)
+      .Json("nodes", nodes);
+}
+
+void World::RescheduleClockEvents(int n) {
+  Node& node = *nodes_[n];
   for (auto& [id, t] : node.timers) {
     scheduler_.Cancel(t.first);
-    const uint32_t inc = node.incarnation;
-    const core::TimerId tid = id;
-    t.first = scheduler_.At(std::max(now, node.clock.TrueAtMono(t.second)), [this, n, inc, tid] {
-      if (nodes_[n]->incarnation != inc) return;
-      nodes_[n]->timers.erase(tid);
-      Deliver(n, [this, n, inc, tid] {
-        Node& nd = *nodes_[n];
-        if (nd.incarnation != inc || !nd.le) return;
-        Apply(n, nd.le->TimerFired(tid, Local(n)));
-      });
-    });
+    t.first = ScheduleTimer(n, id, t.second);
   }
   node.healthz_due = TrueTime{Duration{-1}};  // force a reschedule
   node.healthz_observed = core::MonoTime{Duration::min()};
@@ -817,15 +826,7 @@ std::vector<int> NodeIndexes(const Scenario& s, const FaultSpec& f) {
 
 void World::BeginFault(const FaultSpec& f) {
   const TrueTime now = scheduler_.now();
-  {
-    nlohmann::json nodes = f.nodes;
-    trace_.Begin(now, "fault")
-        .Str("fault", FaultKindName(f.kind))
-        .Str("id", f.id)
-        .Int("index", f.index)
-        .Str("phase", f.for_ ? "begin" : "at")
-        .Json("nodes", nodes);
-  }
+  TraceFault(f, f.for_ ? "begin" : "at");
   const uint64_t fault_id = static_cast<uint64_t>(f.index) + 1;
   for (int n : NodeIndexes(scenario_, f)) {
     Node& node = *nodes_[n];
@@ -879,10 +880,7 @@ void World::BeginFault(const FaultSpec& f) {
       default: break;
     }
     if (f.kind == FaultKind::kClockStep || f.kind == FaultKind::kClockDrift || f.kind == FaultKind::kClockSlew) {
-      core::LocalTime l = Local(n);
-      trace_.Begin(now, "clock", node.spec->name, &l)
-          .Int("offset_ns", node.clock.offset_ns(now).count())
-          .Int("drift_ppm", node.clock.drift_ppm(now));
+      TraceClock(n);
     }
   }
   switch (f.kind) {
@@ -911,15 +909,7 @@ void World::ResetApiServerFault(FaultKind kind) {
 
 void World::EndFault(const FaultSpec& f) {
   const TrueTime now = scheduler_.now();
-  {
-    nlohmann::json nodes = f.nodes;
-    trace_.Begin(now, "fault")
-        .Str("fault", FaultKindName(f.kind))
-        .Str("id", f.id)
-        .Int("index", f.index)
-        .Str("phase", "end")
-        .Json("nodes", nodes);
-  }
+  TraceFault(f, "end");
   const uint64_t fault_id = static_cast<uint64_t>(f.index) + 1;
   for (int n : NodeIndexes(scenario_, f)) {
     Node& node = *nodes_[n];
@@ -934,10 +924,7 @@ void World::EndFault(const FaultSpec& f) {
         node.local_at = TrueTime{Duration::min()};
         node.obs.drift.push_back({now, node.spec->clock.drift_ppm});
         RescheduleClockEvents(n);
-        core::LocalTime l = Local(n);
-        trace_.Begin(now, "clock", node.spec->name, &l)
-            .Int("offset_ns", node.clock.offset_ns(now).count())
-            .Int("drift_ppm", node.clock.drift_ppm(now));
+        TraceClock(n);
         break;
       }
       default: break;

@@ -80,6 +80,9 @@ class World {
   void SetState(int n, std::string_view state);
   void UpdateHealthz(int n);
   void RescheduleClockEvents(int n);
+  EventId ScheduleTimer(int n, core::TimerId id, core::MonoTime at);
+  void TraceClock(int n);
+  void TraceFault(const FaultSpec& f, std::string_view phase);
   core::LocalTime Local(int n) const;
 
   // Requests.
