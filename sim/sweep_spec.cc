@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/prng.h"
+#include "sim/json_input.h"
 #include "sim/sweep_stats.h"
 
 namespace leasesim::sim {
@@ -19,45 +20,7 @@ namespace {
 
 using nlohmann::json;
 
-struct BadInput {
-  std::string path;
-  std::string problem;
-};
-[[noreturn]] void Fail(const std::string& path, std::string problem) { throw BadInput{path, std::move(problem)}; }
-
-std::string TypeName(const json& j) {
-  if (j.is_number_float()) return "a number with a fraction";
-  if (j.is_number()) return "a number";
-  if (j.is_string()) return fmt::format("a string {}", j.dump());
-  if (j.is_boolean()) return "a boolean";
-  if (j.is_null()) return "null";
-  if (j.is_array()) return "an array";
-  return "an object";
-}
-
-void CheckObject(const json& j, const std::string& path, std::initializer_list<std::string_view> known) {
-  if (!j.is_object()) Fail(path, fmt::format("expected an object, got {}", TypeName(j)));
-  for (const auto& [k, v] : j.items()) {
-    bool ok = false;
-    for (std::string_view n : known) ok = ok || n == k;
-    if (!ok) Fail(fmt::format("{}.{}", path, k), fmt::format("unknown key (known keys: {})", fmt::join(known, ", ")));
-  }
-}
-const json* Find(const json& j, std::string_view key) {
-  auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
-std::string Str(const json& j, const std::string& path) {
-  if (!j.is_string()) Fail(path, fmt::format("expected a string, got {}", TypeName(j)));
-  return j.get<std::string>();
-}
-Duration Dur(const json& j, const std::string& path) {
-  if (!j.is_string()) Fail(path, fmt::format("expected a Go duration string like \"15s\", got {}", TypeName(j)));
-  std::string err;
-  auto d = ParseGoDuration(j.get<std::string>(), &err);
-  if (!d) Fail(path, fmt::format("invalid duration {}: {}", QuoteGo(j.get<std::string>()), err));
-  return *d;
-}
+using namespace json_input;  // NOLINT: shared JSON-path getters (sim/json_input.h)
 
 // Shorthand expands a parameter name to the scenario path it sets (see SweepParam).
 std::string Shorthand(const std::string& name) {

@@ -1,0 +1,74 @@
+// json_input.h — reading user JSON with errors that name the JSON path.
+//
+// The scenario loader and the sweep-file parser share these: each getter checks one value's
+// type and range and, on bad input, throws BadInput{path, problem}; the caller catches it
+// once and prints "<file>: <path>: <problem>" (scenarios/README.md, "Errors").
+//
+//   const json& v = json_input::Require(root, "$", "duration");
+//   Duration d = json_input::PosDur(v, json_input::Key("$", "duration"));
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/distributions.h"
+#include "sim/true_time.h"
+
+namespace leasesim::sim::json_input {
+
+using nlohmann::json;
+
+// BadInput is the one error type: `path` is a JSON path like $.candidates[1].leaseDuration.
+struct BadInput {
+  std::string path;
+  std::string problem;
+};
+[[noreturn]] void Fail(const std::string& path, std::string problem);
+
+// Key and Idx extend a path: Key("$", "a") = "$.a" (or $["odd key"]), Idx("$.x", 2) = "$.x[2]".
+std::string Key(const std::string& path, std::string_view key);
+std::string Idx(const std::string& path, size_t i);
+// TypeName describes a JSON value's type for messages ("a string", "an object", ...).
+std::string TypeName(const json& j);
+// CheckKeys: `j` is an object whose keys are all in `known` (any range of string_views).
+template <typename Keys>
+void CheckKeys(const json& j, const std::string& path, const Keys& known, std::string_view what) {
+  if (!j.is_object()) Fail(path, fmt::format("expected an object, got {}", TypeName(j)));
+  for (const auto& [k, v] : j.items()) {
+    if (std::find(known.begin(), known.end(), k) == known.end()) {
+      Fail(Key(path, k), fmt::format("unknown key{} (known keys: {})", what, fmt::join(known, ", ")));
+    }
+  }
+}
+// CheckObject: `j` is an object whose keys are all in `known` (`what` names the object
+// kind in the message, e.g. " for a crash fault").
+void CheckObject(const json& j, const std::string& path, std::initializer_list<std::string_view> known,
+                 std::string_view what = "");
+// Find is the member `key` or null; Require fails when it is missing.
+const json* Find(const json& j, std::string_view key);
+const json& Require(const json& j, const std::string& path, std::string_view key);
+
+std::string Str(const json& j, const std::string& path);
+bool Bool(const json& j, const std::string& path);
+int64_t Int(const json& j, const std::string& path);
+int64_t IntIn(const json& j, const std::string& path, int64_t lo, int64_t hi);
+double Number(const json& j, const std::string& path);
+double NonNegNumber(const json& j, const std::string& path);
+// Ratio is a probability in [0, 1].
+double Ratio(const json& j, const std::string& path);
+// Dur is a Go duration string ("15s", "1m30s"); NonNegDur >= 0, PosDur > 0.
+Duration Dur(const json& j, const std::string& path);
+Duration NonNegDur(const json& j, const std::string& path);
+Duration PosDur(const json& j, const std::string& path);
+// Dist is a delay distribution: a duration string (constant) or {"dist": ..., ...}.
+Distribution Dist(const json& j, const std::string& path);
+
+}  // namespace leasesim::sim::json_input
