@@ -78,10 +78,10 @@ std::string RenderLog(const VersionProfile& p, const Log& log, std::string_view 
   return out;
 }
 
-std::string LogLevelName(const Log& log) {
+std::string_view LogLevelName(const Log& log) {
+  static constexpr std::string_view kLevels[] = {"info", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"};
   if (log.error) return "error";
-  if (log.verbosity == 0) return "info";
-  return "v" + std::to_string(log.verbosity);
+  return kLevels[log.verbosity < 0 ? 0 : log.verbosity > 9 ? 9 : log.verbosity];
 }
 
 std::string_view TimerKindName(TimerKind k) {

@@ -20,7 +20,8 @@ namespace leasesim::core {
 // RenderLog renders `log` as profile `p` prints it for the lock `lock_desc`
 // ("<namespace>/<name>").
 std::string RenderLog(const VersionProfile& p, const Log& log, std::string_view lock_desc);
-// LogLevelName is "error" for logger.Error lines, "info" for V(0), else "v<N>".
-std::string LogLevelName(const Log& log);
+// LogLevelName is "error" for logger.Error lines, "info" for V(0), else "v<N>" (N <= 9;
+// client-go logs at V(2) to V(6)).
+std::string_view LogLevelName(const Log& log);
 
 }  // namespace leasesim::core
