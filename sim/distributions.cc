@@ -3,6 +3,8 @@
 // log/exp/pow/sqrt are the only floating-point functions used.
 #include "sim/distributions.h"
 
+#include "sim/go_duration.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -46,35 +48,8 @@ double StandardNormal(core::Prng& rng) {
 // OneMinusUniform is uniform in (0, 1]: safe to take the log of.
 double OneMinusUniform(core::Prng& rng) { return 1.0 - rng.Float64(); }
 
-// Decimal is mag / unit (unit a power of ten) with the exact fraction, trailing zeros
-// dropped: Decimal(1500, 1000) == "1.5".
-std::string Decimal(uint64_t mag, uint64_t unit) {
-  std::string out = std::to_string(mag / unit);
-  uint64_t rem = mag % unit;
-  if (rem != 0) out += '.';
-  for (uint64_t scale = unit / 10; rem != 0; scale /= 10) {
-    out += static_cast<char>('0' + rem / scale);
-    rem %= scale;
-  }
-  return out;
-}
-
-// Human formats a duration as Go's time.Duration.String does ("1.5ms", "1m30s",
-// "1h0m0s"), except that microseconds are "us" (ASCII; Go's ParseDuration accepts both).
-std::string Human(Duration d) {
-  const int64_t v = d.count();
-  if (v == 0) return "0s";
-  const uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  std::string out = v < 0 ? "-" : "";
-  if (mag < 1'000) return out + std::to_string(mag) + "ns";
-  if (mag < 1'000'000) return out + Decimal(mag, 1'000) + "us";
-  if (mag < 1'000'000'000) return out + Decimal(mag, 1'000'000) + "ms";
-  const uint64_t hours = mag / 3'600'000'000'000;
-  const uint64_t minutes = mag / 60'000'000'000 % 60;
-  if (hours > 0) out += std::to_string(hours) + "h";
-  if (hours > 0 || minutes > 0) out += std::to_string(minutes) + "m";
-  return out + Decimal(mag % 60'000'000'000, 1'000'000'000) + "s";
-}
+// Human formats a duration as Go's time.Duration.String does ("1.5ms", "1m30s", "250µs").
+std::string Human(Duration d) { return FormatGoDuration(d); }
 
 // NormalCdf is Phi(x).
 double NormalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }

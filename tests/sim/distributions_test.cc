@@ -172,7 +172,7 @@ TEST_CASE("Describe gives a short human form", "[sim][distributions]") {
   CHECK(Distribution::Normal(10ms, 2500us).Describe() == "normal(mean=10ms, stddev=2.5ms)");
   CHECK(Distribution::LogNormal(10ms, 0.5).Describe() == "lognormal(median=10ms, sigma=0.5)");
   CHECK(Distribution::Exponential(90s).Describe() == "exponential(mean=1m30s)");
-  CHECK(Distribution::Pareto(250us, 1.5).Describe() == "pareto(scale=250us, alpha=1.5)");
+  CHECK(Distribution::Pareto(250us, 1.5).Describe() == "pareto(scale=250µs, alpha=1.5)");  // Go prints µs
   CHECK(Distribution::Constant(0s).Describe() == "constant(0s)");
   CHECK(Distribution::Constant(1h + 1ns).Describe() == "constant(1h0m0.000000001s)");
   CHECK(Distribution::Constant(15s).Describe() == "constant(15s)");
