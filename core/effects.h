@@ -75,6 +75,14 @@ struct InvokeCallback {
 struct RecordEvent {
   std::string_view message;
 };
+// EventMessage is LeaseLock.RecordEvent's text: "<identity> <message>" (as passed to
+// Eventf(..., "Normal", "LeaderElection", "%s", ...)).
+inline std::string EventMessage(std::string_view identity, const RecordEvent& e) {
+  std::string s(identity);
+  s += ' ';
+  s += e.message;
+  return s;
+}
 
 // LogMsg names each log line client-go's leaderelection.go writes (§1.14 of the
 // reference). RenderLog gives the text for a version profile.

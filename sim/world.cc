@@ -459,7 +459,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
       }
     } else if (const auto* ev = std::get_if<core::RecordEvent>(&e)) {
       core::LocalTime l = Local(n);
-      trace_.Begin(now, "k8s_event", name, &l).Str("message", node.identity + " " + std::string(ev->message));
+      trace_.Begin(now, "k8s_event", name, &l).Str("message", core::EventMessage(node.identity, *ev));
     } else if (const auto* lg = std::get_if<core::Log>(&e)) {
       core::LocalTime l = Local(n);
       const bool need_text = trace_.writing() || options_.record_logs;

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "core/effects.h"
 #include "core/lock.h"
 
 using namespace leasesim::core;
@@ -116,6 +117,11 @@ TEST_CASE("TestUpdateError", "[core][lock][client-go]") {
   CHECK_FALSE(s.send);  // no API call
   CHECK(s.status.message == "lease not initialized, call get or create first");
   CHECK(t.actions.empty());
+}
+
+TEST_CASE("TestRecordEventSuccess", "[core][lock][client-go]") {
+  // LeaseLock.RecordEvent: Eventf(lease, "Normal", "LeaderElection", "%s", "<identity> <event>").
+  CHECK(EventMessage("test-identity", RecordEvent{"test event"}) == "test-identity test event");
 }
 
 TEST_CASE("TestDescribe", "[core][lock][client-go]") {
