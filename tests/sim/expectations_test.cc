@@ -4,22 +4,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/sim/oracle_fixtures.h"
+
 using namespace leasesim::sim;
 using namespace std::chrono_literals;
+using namespace leasesim::sim::testing;
 
 namespace {
 
-TrueTime T(Duration d) { return kTrueEpoch + d; }
-Interval I(Duration a, Duration b) { return {T(a), T(b)}; }
-
-NodeObservations Node(std::string name, std::vector<Interval> believed) {
-  NodeObservations n;
-  n.node = name;
-  n.identity = name;
-  n.believed = believed;
-  n.acting = believed;
-  return n;
-}
 
 // A crash failover: a leads 2s..100s, crashes at 100s; b leads from 130s to the end;
 // a workload overlap 125..130 would be a split-brain only if a acted, which it does not.

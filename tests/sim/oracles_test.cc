@@ -5,22 +5,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/sim/oracle_fixtures.h"
+
 using namespace leasesim::sim;
 using namespace std::chrono_literals;
+using namespace leasesim::sim::testing;
 
 namespace {
 
-TrueTime T(Duration d) { return kTrueEpoch + d; }
-Interval I(Duration a, Duration b) { return {T(a), T(b)}; }
-
-NodeObservations Node(std::string name, std::vector<Interval> believed) {
-  NodeObservations n;
-  n.node = name;
-  n.identity = name;
-  n.believed = believed;
-  n.acting = believed;
-  return n;
-}
 
 OracleInput Run(Duration length) {
   OracleInput in;
