@@ -29,22 +29,22 @@ int main(int argc, char** argv) {
 
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run one scenario and report who led when, split-brain, no-leader, failovers");
-  run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON, see scenarios/README.md)")->required();
-  run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's \"seed\")");
-  run_cmd->add_option("--trace", run.trace, "Write the event trace (JSON Lines) to FILE");
-  run_cmd->add_option("--report", run.report, "Write the JSON report to FILE");
+  run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON, see scenarios/README.md)")->required()->option_text("FILE");
+  run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's \"seed\")")->option_text("N");
+  run_cmd->add_option("--trace", run.trace, "Write the event trace (JSON Lines, docs/trace-format.md) to FILE")->option_text("FILE");
+  run_cmd->add_option("--report", run.report, "Write the JSON report to FILE")->option_text("FILE");
   run_cmd->add_flag("--stats", run.stats, "Print events, wall time and the speedup");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print only the seed and the verdict line");
 
   CheckArgs check;
   CLI::App* check_cmd = app.add_subcommand(
       "check", "Run a suite of scenarios for CI: a table of verdicts, optional JUnit XML and determinism check");
-  check_cmd->add_option("paths", check.paths, "Scenario files or directories (recursive; default: scenarios)");
-  check_cmd->add_option("--junit", check.junit, "Write JUnit XML to FILE");
-  check_cmd->add_option("-j,--jobs", check.jobs, "Worker threads (default: number of cores)")->check(CLI::NonNegativeNumber);
+  check_cmd->add_option("paths", check.paths, "Scenario files or directories (recursive; default: scenarios)")->option_text("PATH...");
+  check_cmd->add_option("--junit", check.junit, "Write JUnit XML to FILE")->option_text("FILE");
+  check_cmd->add_option("-j,--jobs", check.jobs, "Worker threads (default: number of cores)")->check(CLI::NonNegativeNumber)->option_text("N");
   check_cmd->add_flag("--determinism", check.determinism,
                       "Run each scenario twice (and across worker counts) and compare trace hashes (exit 4 on a mismatch)");
-  check_cmd->add_option("--filter", check.filter, "Only scenarios whose path matches GLOB");
+  check_cmd->add_option("--filter", check.filter, "Only scenarios whose path matches GLOB")->option_text("GLOB");
   check_cmd->add_option("--test-perturb-order", check.test_perturb_order, "Test only: perturb event order")
       ->group("");
   check_cmd->add_flag("-q,--quiet", check.quiet, "Print only failures and the summary line");
@@ -52,16 +52,16 @@ int main(int argc, char** argv) {
   SweepArgs sweep;
   CLI::App* sweep_cmd = app.add_subcommand(
       "sweep", "Sweep LeaseDuration/RenewDeadline/RetryPeriod (and fault intensities) over seeds: failover, split-brain, API load");
-  sweep_cmd->add_option("sweep", sweep.sweep, "Sweep file (JSON, see docs/sweep.md)")->required();
-  sweep_cmd->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: number of cores)")->check(CLI::NonNegativeNumber);
-  sweep_cmd->add_option("--out", sweep.out_dir, "Output directory (default: sweep-out)");
+  sweep_cmd->add_option("sweep", sweep.sweep, "Sweep file (JSON, see docs/sweep.md)")->required()->option_text("FILE");
+  sweep_cmd->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: number of cores)")->check(CLI::NonNegativeNumber)->option_text("N");
+  sweep_cmd->add_option("--out", sweep.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
   sweep_cmd->add_option("--shard", sweep.shard, "Run only slice i of N (\"i/N\", 0-based), for leasesim merge");
   sweep_cmd->add_flag("!--no-progress", sweep.progress, "No progress bar");
 
   MergeArgs merge;
   CLI::App* merge_cmd = app.add_subcommand("merge", "Join sharded sweep outputs into what one unsharded run writes");
-  merge_cmd->add_option("inputs", merge.inputs, "Shard output directories")->required();
-  merge_cmd->add_option("--out", merge.out_dir, "Output directory (default: sweep-out)");
+  merge_cmd->add_option("inputs", merge.inputs, "Shard output directories")->required()->option_text("DIR...");
+  merge_cmd->add_option("--out", merge.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
 
   struct ViewArgs {
     std::string input;
@@ -73,13 +73,13 @@ int main(int argc, char** argv) {
   } view;
   CLI::App* view_cmd = app.add_subcommand(
       "view", "Open a trace (.jsonl) or a scenario (.json, run in-process) in the viewer; --screenshot renders headless");
-  view_cmd->add_option("input", view.input, "Trace file (JSON Lines) or scenario file (JSON)")->required();
-  view_cmd->add_option("--report", view.report, "Report JSON (from leasesim run --report) for the summary panel");
-  view_cmd->add_option("--screenshot", view.screenshot, "Render headless (needs a display, e.g. xvfb-run) and write this PNG");
-  view_cmd->add_option("--from", view.from_s, "Start of the initial window, seconds of true time");
-  view_cmd->add_option("--to", view.to_s, "End of the initial window, seconds of true time");
-  view_cmd->add_option("--cursor", view.cursor_s, "Initial cursor, seconds (default: the first violation)");
-  view_cmd->add_option("--seed", view.seed, "Seed when opening a scenario (default: the scenario's)");
+  view_cmd->add_option("input", view.input, "Trace file (JSON Lines) or scenario file (JSON)")->required()->option_text("FILE");
+  view_cmd->add_option("--report", view.report, "Report JSON (from leasesim run --report) for the summary panel")->option_text("FILE");
+  view_cmd->add_option("--screenshot", view.screenshot, "Render headless (needs a display, e.g. xvfb-run) and write this PNG")->option_text("FILE");
+  view_cmd->add_option("--from", view.from_s, "Start of the initial window, seconds of true time")->option_text("SECONDS");
+  view_cmd->add_option("--to", view.to_s, "End of the initial window, seconds of true time")->option_text("SECONDS");
+  view_cmd->add_option("--cursor", view.cursor_s, "Initial cursor, seconds (default: the first violation)")->option_text("SECONDS");
+  view_cmd->add_option("--seed", view.seed, "Seed when opening a scenario (default: the scenario's)")->option_text("N");
   view_cmd->add_option("--width", view.width, "Window width in pixels")->check(CLI::Range(320, 8192));
   view_cmd->add_option("--height", view.height, "Window height in pixels")->check(CLI::Range(240, 8192));
 
