@@ -36,7 +36,7 @@ int64_t TrueWallNs(TrueTime t) {
 NodeClock::NodeClock(TrueTime boot, Duration wall_offset, int64_t drift_ppm) : last_change_(boot) {
   assert(drift_ppm >= -kMaxDriftPpm && drift_ppm <= kMaxDriftPpm);
   segments_.push_back(Segment{boot.since_origin.count(), 0, TrueWallNs(boot) + wall_offset.count(),
-                              drift_ppm, 0, 0});
+                              drift_ppm, 0, 0, 0});
 }
 
 const NodeClock::Segment& NodeClock::SegmentAt(TrueTime t) const {
@@ -48,6 +48,12 @@ const NodeClock::Segment& NodeClock::SegmentAt(TrueTime t) const {
 }
 
 NodeClock::Reading NodeClock::Read(const Segment& s, int64_t t_ns) {
+  if (s.drift_ppm == 0 && s.slew_left == 0) {
+    // Fast path, exactly the general formula below with rate 1e6 and no correction:
+    // floor((mono_e6 + dt * 1e6) / 1e6) = mono_floor + dt and wall = wall0 + dt.
+    const int64_t d = t_ns - s.start_ns;
+    return {s.mono_e6 + static_cast<i128>(d) * kPpm, s.mono_floor + d, s.wall0 + d, 0};
+  }
   const i128 dt = static_cast<i128>(t_ns) - s.start_ns;
   const i128 rate = kPpm + s.drift_ppm;
   const i128 mono_e6 = s.mono_e6 + dt * rate;
@@ -95,6 +101,8 @@ TrueTime NodeClock::TrueAtMono(core::MonoTime m) const {
   auto it = std::lower_bound(segments_.begin(), segments_.end(), m_e6,
                              [](const Segment& s, i128 v) { return s.mono_e6 < v; });
   const Segment& s = it == segments_.begin() ? segments_.front() : *(it - 1);
+  // Fast path for a segment at the true rate: ceil(m - mono_e6 / 1e6) = m - mono_floor.
+  if (s.drift_ppm == 0) return TrueTime{Duration{s.start_ns + (m.since_boot.count() - s.mono_floor)}};
   // Smallest dt with floor((mono_e6 + dt * rate) / 1e6) >= m, i.e. mono_e6 + dt * rate >= m * 1e6.
   const i128 dt = CeilDiv(m_e6 - s.mono_e6, kPpm + s.drift_ppm);
   return TrueTime{Duration{Saturate(s.start_ns + dt)}};
@@ -110,6 +118,7 @@ NodeClock::Segment& NodeClock::BeginChange(TrueTime at) {
   Segment next = last;
   next.start_ns = at_ns;
   next.mono_e6 = r.mono_e6;
+  next.mono_floor = r.mono;
   next.wall0 = r.wall;
   next.slew_left = r.slew_left;
   if (next.slew_left == 0) next.slew_ppm = 0;

@@ -100,6 +100,7 @@ class NodeClock {
     int64_t drift_ppm;
     int64_t slew_ppm;   // > 0 while a slew is configured, else 0
     int64_t slew_left;  // signed correction still to apply at start (ns)
+    int64_t mono_floor; // floor(mono_e6 / 1e6): the mono reading at start (fast path)
   };
   struct Reading {
     __int128 mono_e6;

@@ -33,7 +33,25 @@ struct World::Node {
     core::Verb verb = core::Verb::kGet;
     int retries = 0;
   };
-  std::unordered_map<core::RequestId, Pending> pending;
+  // In-flight requests of this incarnation (rarely more than one): a small vector.
+  struct PendingList {
+    std::vector<std::pair<core::RequestId, Pending>> items;
+    Pending* find(core::RequestId id) {
+      for (auto& [k, p] : items)
+        if (k == id) return &p;
+      return nullptr;
+    }
+    bool count(core::RequestId id) { return find(id) != nullptr; }
+    void erase(core::RequestId id) {
+      for (size_t i = 0; i < items.size(); ++i)
+        if (items[i].first == id) {
+          items.erase(items.begin() + static_cast<std::ptrdiff_t>(i));
+          return;
+        }
+    }
+    void clear() { items.clear(); }
+    void add(core::RequestId id, Pending p) { items.emplace_back(id, std::move(p)); }
+  } pending;
   std::map<core::TimerId, std::pair<EventId, core::MonoTime>> timers;
 
   bool believed = false;
@@ -68,6 +86,50 @@ struct World::Message {
   core::ApiRequest request;
   TrueTime applied{};
   core::ApiResponse response;
+};
+
+// MessageTable holds the messages on the wire without an allocation per message: slots
+// are reused through a free list; an id carries its slot's generation so a stale id is
+// caught (assert) rather than aliased.
+class World::MessageTable {
+ public:
+  uint64_t Add(Message m) {
+    uint32_t slot;
+    if (!free_.empty()) {
+      slot = free_.back();
+      free_.pop_back();
+    } else {
+      slot = static_cast<uint32_t>(slots_.size());
+      slots_.emplace_back();
+    }
+    Slot& s = slots_[slot];
+    s.live = true;
+    s.msg = std::move(m);
+    return (static_cast<uint64_t>(s.generation) << 32) | slot;
+  }
+  Message& at(uint64_t id) {
+    Slot& s = slots_[static_cast<uint32_t>(id)];
+    assert(s.live && s.generation == static_cast<uint32_t>(id >> 32) && "stale message id");
+    return s.msg;
+  }
+  void erase(uint64_t id) {
+    const uint32_t slot = static_cast<uint32_t>(id);
+    Slot& s = slots_[slot];
+    assert(s.live && s.generation == static_cast<uint32_t>(id >> 32));
+    s.live = false;
+    s.generation++;
+    s.msg.response = core::ApiResponse{};  // drop the object reference now
+    free_.push_back(slot);
+  }
+
+ private:
+  struct Slot {
+    Message msg;
+    uint32_t generation = 1;
+    bool live = false;
+  };
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_;
 };
 
 namespace {
@@ -162,6 +224,7 @@ struct World::LastContent : RecordContent {};
 
 World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions options)
     : last_content_(std::make_unique<LastContent>()),
+      messages_(std::make_unique<MessageTable>()),
       scenario_(scenario),
       seed_(seed),
       trace_(trace),
@@ -616,26 +679,24 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
   const Duration timeout = node.spec->client_timeout;
   if (timeout > Duration{0}) p.deadline = std::max(now, node.clock.TrueAtMono(l.mono + timeout));
   const TrueTime deadline = p.deadline;
-  node.pending[r.id] = std::move(p);
+  node.pending.add(r.id, std::move(p));
   if (deadline < node.timeout_armed) ArmClientTimeouts(n, deadline);
-  const uint64_t msg = next_message_++;
-  messages_[msg] = Message{n, node.incarnation, r, {}, {}};
-  Transmit(msg);
+  Transmit(messages_->Add(Message{n, node.incarnation, r, {}, {}}));
 }
 
 void World::Transmit(uint64_t msg_id) {
-  Message& m = messages_.at(msg_id);
+  Message& m = messages_->at(msg_id);
   const TrueTime now = scheduler_.now();
   std::optional<Duration> d = network_.RequestDelay(static_cast<size_t>(m.node), now);
   if (!d) {
-    messages_.erase(msg_id);  // lost on the way: the client will time out
+    messages_->erase(msg_id);  // lost on the way: the client will time out
     return;
   }
   scheduler_.At(now + *d + Perturb(m.node), [this, msg_id] { ServerArrive(msg_id); });
 }
 
 void World::ServerArrive(uint64_t msg_id) {
-  Message& m = messages_.at(msg_id);
+  Message& m = messages_->at(msg_id);
   const Admission a = server_.Arrive(m.request, scheduler_.now());
   switch (a.kind) {
     case Admission::Kind::kProcessed:
@@ -649,12 +710,12 @@ void World::ServerArrive(uint64_t msg_id) {
       SendResponse(msg_id, std::move(resp));
       break;
     }
-    case Admission::Kind::kDropped: messages_.erase(msg_id); break;
+    case Admission::Kind::kDropped: messages_->erase(msg_id); break;
   }
 }
 
 void World::ServerComplete(uint64_t msg_id) {
-  Message& m = messages_.at(msg_id);
+  Message& m = messages_->at(msg_id);
   const TrueTime now = scheduler_.now();
   core::ApiResponse resp = server_.Complete(m.request, now);
   resp.id = m.request.id;
@@ -682,7 +743,7 @@ void World::ServerComplete(uint64_t msg_id) {
     const Duration lag = as.write_ack_latency.Sample(ack_rng_) + as.write_ack_latency_per_inflight * inflight;
     m.response = std::move(resp);
     scheduler_.At(now + lag, [this, msg_id] {
-      Message& mm = messages_.at(msg_id);
+      Message& mm = messages_->at(msg_id);
       core::ApiResponse r = std::move(mm.response);
       SendResponse(msg_id, std::move(r));
     });
@@ -692,11 +753,11 @@ void World::ServerComplete(uint64_t msg_id) {
 }
 
 void World::SendResponse(uint64_t msg_id, core::ApiResponse resp) {
-  Message& m = messages_.at(msg_id);
+  Message& m = messages_->at(msg_id);
   const TrueTime now = scheduler_.now();
   std::optional<Duration> d = network_.ResponseDelay(static_cast<size_t>(m.node), now);
   if (!d) {
-    messages_.erase(msg_id);  // the write happened; the client will time out
+    messages_->erase(msg_id);  // the write happened; the client will time out
     return;
   }
   m.response = std::move(resp);
@@ -704,33 +765,31 @@ void World::SendResponse(uint64_t msg_id, core::ApiResponse resp) {
 }
 
 void World::NodeReceive(uint64_t msg_id) {
-  const Message& arrived = messages_.at(msg_id);
+  const Message& arrived = messages_->at(msg_id);
   const int n = arrived.node;
   const uint32_t inc = arrived.incarnation;
   if (nodes_[n]->incarnation != inc) {  // the process that sent it is gone
-    messages_.erase(msg_id);
+    messages_->erase(msg_id);
     return;
   }
   Deliver(n, [this, n, inc, msg_id] {
-    auto it = messages_.find(msg_id);
-    Message m = std::move(it->second);
-    messages_.erase(it);
+    Message m = std::move(messages_->at(msg_id));
+    messages_->erase(msg_id);
     Node& nd = *nodes_[n];
     if (nd.incarnation != inc || !nd.le) return;
-    auto pit = nd.pending.find(m.request.id);
-    if (pit == nd.pending.end()) return;  // cancelled or timed out meanwhile
+    Node::Pending* pit = nd.pending.find(m.request.id);
+    if (pit == nullptr) return;  // cancelled or timed out meanwhile
     const core::ApiResponse& resp = m.response;
     // client-go's rest client retries 429 (and 5xx with Retry-After) after the server's
     // Retry-After, up to 10 times, within the request's context and timeout.
-    if (resp.status.reason == core::Reason::kTooManyRequests && pit->second.retries < 10) {
-      pit->second.retries++;
-      const uint64_t msg = next_message_++;
+    if (resp.status.reason == core::Reason::kTooManyRequests && pit->retries < 10) {
+      pit->retries++;
       const Duration wait = std::max(resp.retry_after, Duration{std::chrono::milliseconds(1)});
-      messages_[msg] = Message{n, inc, std::move(m.request), {}, {}};
+      const uint64_t msg = messages_->Add(Message{n, inc, std::move(m.request), {}, {}});
       scheduler_.At(scheduler_.now() + wait, [this, msg] {
-        Message& mm = messages_.at(msg);
+        Message& mm = messages_->at(msg);
         if (nodes_[mm.node]->incarnation != mm.incarnation || !nodes_[mm.node]->pending.count(mm.request.id)) {
-          messages_.erase(msg);
+          messages_->erase(msg);
           return;
         }
         Transmit(msg);
@@ -739,7 +798,7 @@ void World::NodeReceive(uint64_t msg_id) {
     }
     // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
     if (resp.status.ok() && m.request.verb == core::Verb::kUpdate && nd.believed) {
-      nd.obs.renewals.push_back({pit->second.sent, m.applied, scheduler_.now()});
+      nd.obs.renewals.push_back({pit->sent, m.applied, scheduler_.now()});
     }
     FinishRequest(n, m.request.id, resp);
   });
@@ -764,7 +823,7 @@ void World::ClientTimeouts(int n, uint32_t incarnation) {
   // Overdue requests, in id (= send) order; the earliest later deadline re-arms.
   std::vector<core::RequestId> overdue;
   TrueTime next = TrueTime::Max();
-  for (const auto& [id, p] : node.pending) {
+  for (const auto& [id, p] : node.pending.items) {
     if (p.deadline <= now) {
       overdue.push_back(id);
     } else {
@@ -788,9 +847,8 @@ void World::ClientTimeouts(int n, uint32_t incarnation) {
 
 void World::FinishRequest(int n, core::RequestId id, const core::ApiResponse& resp) {
   Node& node = *nodes_[n];
-  auto it = node.pending.find(id);
-  const core::Verb verb = it->second.verb;
-  node.pending.erase(it);
+  const core::Verb verb = node.pending.find(id)->verb;
+  node.pending.erase(id);
   core::LocalTime l = Local(n);
   trace_.Begin(scheduler_.now(), "api_response", node.spec->name, &l)
       .Int("id", static_cast<int64_t>(id))

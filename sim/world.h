@@ -117,8 +117,9 @@ class World {
   core::Prng ack_rng_;
   int64_t server_inflight_ = 0;  // requests admitted and not yet completed
   std::vector<std::unique_ptr<Node>> nodes_;
-  std::unordered_map<uint64_t, Message> messages_;
-  uint64_t next_message_ = 1;
+  // Messages on the wire, in a slab (ids = generation << 32 | slot, checked on access).
+  class MessageTable;
+  std::unique_ptr<MessageTable> messages_;
   TrueTime end_;
   OracleInput record_;
   std::string last_holder_;
