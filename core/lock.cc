@@ -104,7 +104,7 @@ Status ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
       // LeaseLock.Get: record := LeaseSpecToLeaderElectionRecord(&ll.lease.Spec);
       //                recordByte, err := json.Marshal(*record)
       memo_record_[sub] = LeaseSpecToLeaderElectionRecord(lease->spec);
-      memo_raw_[sub] = MarshalRecord(memo_record_[sub], coordinated_fields_);
+      MarshalRecordTo(memo_raw_[sub], memo_record_[sub], coordinated_fields_);
     } else {
       // configMapLock.Get: raw = the annotation string; record = json.Unmarshal(raw).
       const auto& ann = Meta(*resp.body).annotations;

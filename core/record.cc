@@ -276,6 +276,12 @@ void AppendGoJSONString(std::string& out, std::string_view s) {
 std::string MarshalRecord(const LeaderElectionRecord& r, bool coordinated_fields) {
   std::string out;
   out.reserve(192);
+  MarshalRecordTo(out, r, coordinated_fields);
+  return out;
+}
+
+void MarshalRecordTo(std::string& out, const LeaderElectionRecord& r, bool coordinated_fields) {
+  out.clear();
   out += "{\"holderIdentity\":";
   AppendGoJSONString(out, r.holderIdentity);
   out += ",\"leaseDurationSeconds\":";
@@ -293,7 +299,6 @@ std::string MarshalRecord(const LeaderElectionRecord& r, bool coordinated_fields
     AppendGoJSONString(out, r.preferredHolder);
   }
   out.push_back('}');
-  return out;
 }
 
 namespace {

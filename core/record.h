@@ -35,6 +35,9 @@ struct LeaderElectionRecord {
 // MarshalRecord is json.Marshal(record). With coordinated_fields false it writes the
 // 5-key record of client-go before 1.31.
 std::string MarshalRecord(const LeaderElectionRecord& r, bool coordinated_fields = true);
+// MarshalRecordTo writes the same bytes into `out` (replacing its contents, reusing its
+// buffer).
+void MarshalRecordTo(std::string& out, const LeaderElectionRecord& r, bool coordinated_fields = true);
 
 // UnmarshalRecord parses what MarshalRecord (or Go) wrote, as the annotation locks do
 // with json.Unmarshal. Returns false on malformed input (r is then unspecified).

@@ -157,7 +157,7 @@ std::string ApiServer::ResourceVersion() const { return std::to_string(resource_
 
 core::ObjectPtr ApiServer::Lookup(Resource resource, std::string_view namespace_,
                                   std::string_view name) const {
-  const auto it = store_.find(Key{resource, std::string(namespace_), std::string(name)});
+  const auto it = store_.find(KeyView{resource, namespace_, name});
   return it == store_.end() ? nullptr : it->second;
 }
 
@@ -288,7 +288,7 @@ void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, core::
 }
 
 ApiResponse ApiServer::Get(const ApiRequest& r) {
-  const auto it = store_.find(Key{r.resource, r.namespace_, r.name});
+  const auto it = store_.find(KeyView{r.resource, r.namespace_, r.name});
   if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
   return {.status = Status::OK(200), .body = it->second};
 }
@@ -314,7 +314,7 @@ ApiResponse ApiServer::Create(const ApiRequest& r, TrueTime now) {
 }
 
 ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
-  const auto it = store_.find(Key{r.resource, r.namespace_, r.name});
+  const auto it = store_.find(KeyView{r.resource, r.namespace_, r.name});
   if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
   Object obj = Receive(r);
   core::ObjectMeta& m = core::Meta(obj);
@@ -353,7 +353,7 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
 }
 
 ApiResponse ApiServer::Delete(const ApiRequest& r, TrueTime now) {
-  const auto it = store_.find(Key{r.resource, r.namespace_, r.name});
+  const auto it = store_.find(KeyView{r.resource, r.namespace_, r.name});
   if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
   // The delete is a write: it gets its own resourceVersion, which the watch event and
   // the returned object carry.

@@ -30,6 +30,8 @@
 #include <map>
 #include <queue>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -161,6 +163,20 @@ class ApiServer {
     std::string name;
     friend auto operator<=>(const Key&, const Key&) = default;
   };
+  // KeyView looks a key up without copying its strings (the map's comparator is
+  // transparent).
+  struct KeyView {
+    core::Resource resource;
+    std::string_view namespace_;
+    std::string_view name;
+  };
+  struct KeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return std::tie(a.resource, a.namespace_, a.name) < std::tie(b.resource, b.namespace_, b.name);
+    }
+  };
 
   core::ApiResponse Get(const core::ApiRequest& r);
   core::ApiResponse Create(const core::ApiRequest& r, TrueTime now);
@@ -177,7 +193,7 @@ class ApiServer {
 
   ApiServerConfig config_;
   ApiServerStats stats_;
-  std::map<Key, core::ObjectPtr> store_;
+  std::map<Key, core::ObjectPtr, KeyLess> store_;
   uint64_t resource_version_ = 1000;
   core::Prng latency_rng_;
   core::Prng error_rng_;
