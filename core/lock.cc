@@ -120,8 +120,10 @@ Status ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
       }
     }
   }
-  sub_record_[sub] = memo_record_[sub];
-  sub_raw_[sub] = memo_raw_[sub];
+  if (IsMulti()) {  // MultiLock composes its two Gets; a single lock reads the memo
+    sub_record_[sub] = memo_record_[sub];
+    sub_raw_[sub] = memo_raw_[sub];
+  }
   return resp.status;
 }
 
@@ -156,13 +158,7 @@ LockStep ResourceLock::OnResponse(const ApiResponse& resp) {
   const int sub = sub_;
   Status st = SubFinish(sub, resp);
 
-  if (!IsMulti()) {
-    if (st.ok() && op_ == Op::kGet) {
-      got_record_ = sub_record_[0];
-      got_raw_ = sub_raw_[0];
-    }
-    return Done(std::move(st));
-  }
+  if (!IsMulti()) return Done(std::move(st));
 
   // MultiLock (multilock.go, v0.27.0).
   switch (op_) {

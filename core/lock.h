@@ -42,8 +42,9 @@ class ResourceLock {
   LockStep BeginUpdate(const LeaderElectionRecord& r);
   LockStep OnResponse(const ApiResponse& response);
 
-  const LeaderElectionRecord& got_record() const { return got_record_; }
-  const std::string& got_raw() const { return got_raw_; }
+  // (A single-object lock serves them from its decode memo, without copies.)
+  const LeaderElectionRecord& got_record() const { return IsMulti() ? got_record_ : memo_record_[0]; }
+  const std::string& got_raw() const { return IsMulti() ? got_raw_ : memo_raw_[0]; }
   const std::string& Identity() const { return config_.identity; }
   // Describe is "<namespace>/<name>" (of the primary lock for MultiLock).
   std::string Describe() const;
