@@ -63,9 +63,6 @@ struct World::Node {
   EventId restart_event;
   EventId healthz_event;
   TrueTime healthz_due = TrueTime::Max();
-  // One lazily re-armed event checks client timeouts (instead of one event per request).
-  EventId timeout_event;
-  TrueTime timeout_armed = TrueTime::Max();
   bool healthy = true;
   std::string state;
   std::string traced_raw;  // last observed raw record written to the trace
@@ -86,6 +83,10 @@ struct World::Message {
   core::ApiRequest request;
   TrueTime applied{};
   core::ApiResponse response;
+  // The sender's HTTP client deadline (true time). Its timeout event is scheduled only
+  // once the world knows the answer cannot arrive before it (lost, dropped or late).
+  TrueTime deadline = TrueTime::Max();
+  bool timeout_scheduled = false;
 };
 
 // MessageTable holds the messages on the wire without an allocation per message: slots
@@ -424,8 +425,6 @@ void World::Crash(int n, TrueTime now, std::string_view why) {
   node.process_up = false;
   node.incarnation++;  // everything scheduled for the old incarnation is void
   for (auto& [id, t] : node.timers) scheduler_.Cancel(t.first);
-  scheduler_.Cancel(node.timeout_event);
-  node.timeout_armed = TrueTime::Max();
   scheduler_.Cancel(node.healthz_event);
   scheduler_.Cancel(node.stop_acting_event);
   node.healthz_due = TrueTime::Max();
@@ -680,8 +679,7 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
   if (timeout > Duration{0}) p.deadline = std::max(now, node.clock.TrueAtMono(l.mono + timeout));
   const TrueTime deadline = p.deadline;
   node.pending.add(r.id, std::move(p));
-  if (deadline < node.timeout_armed) ArmClientTimeouts(n, deadline);
-  Transmit(messages_->Add(Message{n, node.incarnation, r, {}, {}}));
+  Transmit(messages_->Add(Message{n, node.incarnation, r, {}, {}, deadline, false}));
 }
 
 void World::Transmit(uint64_t msg_id) {
@@ -689,10 +687,13 @@ void World::Transmit(uint64_t msg_id) {
   const TrueTime now = scheduler_.now();
   std::optional<Duration> d = network_.RequestDelay(static_cast<size_t>(m.node), now);
   if (!d) {
+    ExpectTimeout(m);
     messages_->erase(msg_id);  // lost on the way: the client will time out
     return;
   }
-  scheduler_.At(now + *d + Perturb(m.node), [this, msg_id] { ServerArrive(msg_id); });
+  const TrueTime arrive = now + *d + Perturb(m.node);
+  if (arrive >= m.deadline) ExpectTimeout(m);
+  scheduler_.At(arrive, [this, msg_id] { ServerArrive(msg_id); });
 }
 
 void World::ServerArrive(uint64_t msg_id) {
@@ -701,6 +702,7 @@ void World::ServerArrive(uint64_t msg_id) {
   switch (a.kind) {
     case Admission::Kind::kProcessed:
       ++server_inflight_;
+      if (a.complete_at >= m.deadline) ExpectTimeout(m);
       scheduler_.At(a.complete_at, [this, msg_id] { ServerComplete(msg_id); });
       break;
     case Admission::Kind::kRejected: {
@@ -710,7 +712,10 @@ void World::ServerArrive(uint64_t msg_id) {
       SendResponse(msg_id, std::move(resp));
       break;
     }
-    case Admission::Kind::kDropped: messages_->erase(msg_id); break;
+    case Admission::Kind::kDropped:
+      ExpectTimeout(m);
+      messages_->erase(msg_id);
+      break;
   }
 }
 
@@ -741,6 +746,7 @@ void World::ServerComplete(uint64_t msg_id) {
       (as.write_ack_latency.kind != Distribution::Kind::kConstant || as.write_ack_latency.a > Duration{0} ||
        as.write_ack_latency_per_inflight > Duration{0})) {
     const Duration lag = as.write_ack_latency.Sample(ack_rng_) + as.write_ack_latency_per_inflight * inflight;
+    if (now + lag >= m.deadline) ExpectTimeout(m);
     m.response = std::move(resp);
     scheduler_.At(now + lag, [this, msg_id] {
       Message& mm = messages_->at(msg_id);
@@ -757,9 +763,11 @@ void World::SendResponse(uint64_t msg_id, core::ApiResponse resp) {
   const TrueTime now = scheduler_.now();
   std::optional<Duration> d = network_.ResponseDelay(static_cast<size_t>(m.node), now);
   if (!d) {
+    ExpectTimeout(m);
     messages_->erase(msg_id);  // the write happened; the client will time out
     return;
   }
+  if (now + *d >= m.deadline) ExpectTimeout(m);
   m.response = std::move(resp);
   scheduler_.At(now + *d, [this, msg_id] { NodeReceive(msg_id); });
 }
@@ -785,7 +793,8 @@ void World::NodeReceive(uint64_t msg_id) {
     if (resp.status.reason == core::Reason::kTooManyRequests && pit->retries < 10) {
       pit->retries++;
       const Duration wait = std::max(resp.retry_after, Duration{std::chrono::milliseconds(1)});
-      const uint64_t msg = messages_->Add(Message{n, inc, std::move(m.request), {}, {}});
+      const uint64_t msg = messages_->Add(Message{n, inc, std::move(m.request), {}, {}, pit->deadline, false});
+      if (scheduler_.now() + wait >= pit->deadline) ExpectTimeout(messages_->at(msg));
       scheduler_.At(scheduler_.now() + wait, [this, msg] {
         Message& mm = messages_->at(msg);
         if (nodes_[mm.node]->incarnation != mm.incarnation || !nodes_[mm.node]->pending.count(mm.request.id)) {
@@ -804,45 +813,28 @@ void World::NodeReceive(uint64_t msg_id) {
   });
 }
 
-// ArmClientTimeouts makes the node's timeout event fire at `at` (the earliest deadline of
-// its pending requests). Responses do not cancel it: when it fires it times out what is
-// overdue and re-arms for the next deadline, if any.
-void World::ArmClientTimeouts(int n, TrueTime at) {
-  Node& node = *nodes_[n];
-  scheduler_.Cancel(node.timeout_event);
-  node.timeout_armed = at;
-  const uint32_t inc = node.incarnation;
-  node.timeout_event = scheduler_.At(at, [this, n, inc] { ClientTimeouts(n, inc); });
+// ExpectTimeout schedules the sender's client timeout for `m`, once the world knows its
+// answer will not arrive before the deadline (it was lost or dropped, or comes too late).
+// Requests answered in time never schedule one.
+void World::ExpectTimeout(Message& m) {
+  if (m.timeout_scheduled || m.deadline == TrueTime::Max()) return;
+  m.timeout_scheduled = true;
+  const int n = m.node;
+  const uint32_t inc = m.incarnation;
+  const core::RequestId id = m.request.id;
+  scheduler_.At(m.deadline, [this, n, inc, id] { ClientTimeout(n, inc, id); });
 }
 
-void World::ClientTimeouts(int n, uint32_t incarnation) {
-  Node& node = *nodes_[n];
-  if (node.incarnation != incarnation) return;
-  node.timeout_armed = TrueTime::Max();
-  const TrueTime now = scheduler_.now();
-  // Overdue requests, in id (= send) order; the earliest later deadline re-arms.
-  std::vector<core::RequestId> overdue;
-  TrueTime next = TrueTime::Max();
-  for (const auto& [id, p] : node.pending.items) {
-    if (p.deadline <= now) {
-      overdue.push_back(id);
-    } else {
-      next = std::min(next, p.deadline);
-    }
-  }
-  std::sort(overdue.begin(), overdue.end());
-  if (next != TrueTime::Max()) ArmClientTimeouts(n, next);
-  for (core::RequestId id : overdue) {
-    Deliver(n, [this, n, incarnation, id] {
-      Node& nd = *nodes_[n];
-      if (nd.incarnation != incarnation || !nd.le) return;
-      if (!nd.pending.count(id)) return;
-      core::ApiResponse resp;
-      resp.id = id;
-      resp.status = core::Status::ClientTimeout();
-      FinishRequest(n, id, resp);
-    });
-  }
+void World::ClientTimeout(int n, uint32_t incarnation, core::RequestId id) {
+  if (nodes_[n]->incarnation != incarnation) return;
+  Deliver(n, [this, n, incarnation, id] {
+    Node& nd = *nodes_[n];
+    if (nd.incarnation != incarnation || !nd.le || !nd.pending.count(id)) return;
+    core::ApiResponse resp;
+    resp.id = id;
+    resp.status = core::Status::ClientTimeout();
+    FinishRequest(n, id, resp);
+  });
 }
 
 void World::FinishRequest(int n, core::RequestId id, const core::ApiResponse& resp) {

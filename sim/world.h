@@ -92,8 +92,8 @@ class World {
   void ServerComplete(uint64_t msg_id);
   void SendResponse(uint64_t msg_id, core::ApiResponse resp);
   void NodeReceive(uint64_t msg_id);
-  void ArmClientTimeouts(int n, TrueTime at);
-  void ClientTimeouts(int n, uint32_t incarnation);
+  void ExpectTimeout(Message& m);
+  void ClientTimeout(int n, uint32_t incarnation, core::RequestId id);
   void FinishRequest(int n, core::RequestId id, const core::ApiResponse& resp);
 
   // Faults.
