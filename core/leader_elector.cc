@@ -226,6 +226,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
           if (observed_raw_record_ != lock_.got_raw()) {
             SetObservedRecord(old, now);
             observed_raw_record_ = lock_.got_raw();
+            ++observed_raw_changes_;
           }
           // 1.30+: isLeaseValid reads observedRecord.LeaseDurationSeconds; 1.27–1.29 used
           // oldLeaderElectionRecord.LeaseDurationSeconds.
@@ -284,6 +285,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
         if (observed_raw_record_ != lock_.got_raw()) {
           SetObservedRecord(old, now);
           observed_raw_record_ = lock_.got_raw();
+          ++observed_raw_changes_;
         }
         // hasExpired := observedTime.Add(LDS).Before(now) — strict Before (§8 item 2).
         const bool has_expired =
@@ -663,6 +665,7 @@ std::optional<std::string> LeaderElector::Check(LocalTime now, Duration max_tole
 void LeaderElector::SetObservedForTest(const LeaderElectionRecord& r, MonoTime observed_time) {
   observed_record_ = r;
   observed_raw_record_ = MarshalRecord(r, profile_.coordinated_fields);
+  ++observed_raw_changes_;
   observed_time_ = observed_time;
 }
 

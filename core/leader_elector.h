@@ -68,6 +68,9 @@ class LeaderElector {
   const VersionProfile& profile() const { return profile_; }
   const LeaderElectionRecord& observed_record() const { return observed_record_; }
   const std::string& observed_raw_record() const { return observed_raw_record_; }
+  // observed_raw_changes counts assignments of observedRawRecord (a changed record was
+  // observed): a cheap way for drivers to notice a new observation.
+  uint64_t observed_raw_changes() const { return observed_raw_changes_; }
   MonoTime observed_time() const { return observed_time_; }
   const std::string& reported_leader() const { return reported_leader_; }
   std::optional<RequestId> inflight_request() const;
@@ -135,6 +138,7 @@ class LeaderElector {
   // client-go LeaderElector fields.
   LeaderElectionRecord observed_record_;
   std::string observed_raw_record_;
+  uint64_t observed_raw_changes_ = 0;
   MonoTime observed_time_{};
   std::string reported_leader_;
   double slowpath_total_ = 0;

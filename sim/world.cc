@@ -65,7 +65,7 @@ struct World::Node {
   TrueTime healthz_due = TrueTime::Max();
   bool healthy = true;
   std::string state;
-  std::string traced_raw;  // last observed raw record written to the trace
+  uint64_t traced_observations = 0;  // observed_raw_changes() last written to the trace
   NodeObservations obs;
   // Memo of the clock readings at one true instant (many effects read it per event).
   TrueTime local_at{Duration::min()};
@@ -409,7 +409,7 @@ void World::StartProcess(int n, TrueTime now) {
   node.stop_requested = false;
   node.pending.clear();
   node.timers.clear();
-  node.traced_raw.clear();
+  node.traced_observations = 0;
   core::LeaderElectionConfig cfg = node.spec->config;
   cfg.lock.identity = node.identity;
   const std::string stream = "node/" + node.spec->name + "/jitter/" + std::to_string(node.incarnation);
@@ -555,12 +555,12 @@ void World::Apply(int n, std::span<const Effect> effects) {
   if (node.believed && node.le->phase() != core::Phase::kRenewing) SetBelieved(n, false, now);
   SetReleasing(n, node.le->phase() == core::Phase::kReleasing, now);
   // The elector's view changed? (setObservedRecord)
-  if (node.le->observed_raw_record() != node.traced_raw) {
-    node.traced_raw = node.le->observed_raw_record();
+  if (node.le->observed_raw_changes() != node.traced_observations) {
+    node.traced_observations = node.le->observed_raw_changes();
     core::LocalTime l = Local(n);
     trace_.Begin(now, "observed", name, &l)
         .Str("holder", node.le->GetLeader())
-        .ExtraStr("record", node.traced_raw)
+        .ExtraStr("record", node.le->observed_raw_record())
         .Int("observed_mono", node.le->observed_time().since_boot.count());
   }
   UpdateHealthz(n);

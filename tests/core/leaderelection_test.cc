@@ -442,3 +442,21 @@ TEST_CASE("TestLeaderElectionHealthChecker", "[core][client-go]") {
     CHECK(adaptor.Check({current + 1min + 20s + 1ns, {}}).has_value());
   }
 }
+
+TEST_CASE("observed_raw_changes counts new observations only", "[core]") {
+  LeaderElector le(TestConfig(), VersionProfile{}, 1);
+  World w(le);
+  LeaderElectionRecord bing = Holder("bing", 15);
+  w.reactors = {{Verb::kGet, [&](const ApiRequest&) -> std::optional<ApiResponse> { return Ok(LeaseObject(bing)); }}};
+  CHECK(le.observed_raw_changes() == 0);
+  w.Apply(le.BeginTryAcquireOrRenewForTest(w.now()));
+  w.RunUntilIdle();
+  CHECK(le.observed_raw_changes() == 1);  // a new record
+  w.Apply(le.BeginTryAcquireOrRenewForTest(w.now()));
+  w.RunUntilIdle();
+  CHECK(le.observed_raw_changes() == 1);  // the same bytes again: not a new observation
+  bing.renewTime = WallTime{std::chrono::seconds(1767225700)};
+  w.Apply(le.BeginTryAcquireOrRenewForTest(w.now()));
+  w.RunUntilIdle();
+  CHECK(le.observed_raw_changes() == 2);
+}
