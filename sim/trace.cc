@@ -23,16 +23,7 @@ Trace::~Trace() { Abandon(); }
 
 std::string Trace::HashHex() const { return fmt::format("{:016x}", hash_); }
 
-namespace {
-constexpr uint64_t kPrime = 0x100000001b3ULL;
-inline uint64_t Mix(uint64_t h, uint64_t w) {
-  h ^= w;
-  h *= kPrime;
-  return h ^ (h >> 29);
-}
-}  // namespace
 
-void Trace::HashInt(int64_t v) { hash_ = Mix(hash_, static_cast<uint64_t>(v)); }
 
 void Trace::HashBytes(std::string_view s) {
   uint64_t h = hash_;
@@ -40,12 +31,12 @@ void Trace::HashBytes(std::string_view s) {
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    h = Mix(h, w);
+    h = TraceMix(h, w);
   }
   uint64_t tail = 0;
   for (size_t k = 0; i + k < s.size(); ++k) tail |= static_cast<uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
-  h = Mix(h, tail);
-  hash_ = Mix(h, s.size());
+  h = TraceMix(h, tail);
+  hash_ = TraceMix(h, s.size());
 }
 
 void Trace::Header(const nlohmann::json& header) {
@@ -86,14 +77,6 @@ Trace::Event Trace::Begin(TrueTime t, std::string_view kind, std::string_view no
   return Event(*this);
 }
 
-// Keys are not hashed: each event kind writes its keys in a fixed order.
-void Trace::Event::Key(std::string_view key) {
-  if (t_.file_ != nullptr) {
-    t_.line_ += ",\"";
-    t_.line_ += key;
-    t_.line_ += "\":";
-  }
-}
 
 Trace::Event& Trace::Event::Str(std::string_view key, std::string_view v) {
   Key(key);
@@ -102,23 +85,7 @@ Trace::Event& Trace::Event::Str(std::string_view key, std::string_view v) {
   return *this;
 }
 
-Trace::Event& Trace::Event::Enum(std::string_view key, int code, std::string_view name) {
-  Key(key);
-  t_.HashInt(code);
-  if (t_.file_ != nullptr) {
-    t_.line_.push_back('"');
-    t_.line_ += name;
-    t_.line_.push_back('"');
-  }
-  return *this;
-}
 
-Trace::Event& Trace::Event::Int(std::string_view key, int64_t v) {
-  Key(key);
-  t_.HashInt(v);
-  if (t_.file_ != nullptr) fmt::format_to(std::back_inserter(t_.line_), "{}", v);
-  return *this;
-}
 
 Trace::Event& Trace::Event::Num(std::string_view key, double v) {
   Key(key);
@@ -157,6 +124,8 @@ Trace::Event& Trace::Event::ExtraStr(std::string_view key, std::string_view v) {
   if (t_.file_ == nullptr) return *this;
   return Extra(key, nlohmann::json(v));
 }
+
+void Trace::AppendInt(int64_t v) { fmt::format_to(std::back_inserter(line_), "{}", v); }
 
 Trace::Event::~Event() { t_.EndEvent(); }
 

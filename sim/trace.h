@@ -27,6 +27,13 @@
 
 namespace leasesim::sim {
 
+// TraceMix mixes one 64-bit word into the rolling hash (FNV-style multiply, then a shift).
+inline uint64_t TraceMix(uint64_t h, uint64_t w) {
+  h ^= w;
+  h *= 0x100000001b3ULL;
+  return h ^ (h >> 29);
+}
+
 class Trace {
  public:
   // Trace writes to `path` (through `path.tmp`) unless path is empty (hash only).
@@ -85,8 +92,9 @@ class Trace {
   // HashBytes mixes `s` into the rolling hash 8 bytes at a time (little-endian words,
   // FNV-style multiply), then its length.
   void HashBytes(std::string_view s);
-  void HashInt(int64_t v);
+  void HashInt(int64_t v) { hash_ = TraceMix(hash_, static_cast<uint64_t>(v)); }
   void EndEvent();
+  void AppendInt(int64_t v);
 
   std::string path_;
   std::string tmp_path_;
@@ -96,5 +104,31 @@ class Trace {
   uint64_t seq_ = 0;
   bool failed_ = false;
 };
+
+// Keys are not hashed: each event kind writes its keys in a fixed order.
+inline void Trace::Event::Key(std::string_view key) {
+  if (t_.file_ == nullptr) return;
+  t_.line_ += ",\"";
+  t_.line_ += key;
+  t_.line_ += "\":";
+}
+
+inline Trace::Event& Trace::Event::Int(std::string_view key, int64_t v) {
+  Key(key);
+  t_.HashInt(v);
+  if (t_.file_ != nullptr) t_.AppendInt(v);
+  return *this;
+}
+
+inline Trace::Event& Trace::Event::Enum(std::string_view key, int code, std::string_view name) {
+  Key(key);
+  t_.HashInt(code);
+  if (t_.file_ != nullptr) {
+    t_.line_.push_back('"');
+    t_.line_ += name;
+    t_.line_.push_back('"');
+  }
+  return *this;
+}
 
 }  // namespace leasesim::sim
