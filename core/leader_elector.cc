@@ -250,22 +250,10 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
           return;
         }
         case Step::kCreate:
-          if (!st.ok()) {
-            EmitLog(LogMsg::kErrorCreating, 0, true, st.message);
-            FinishTry(false, now);
-            return;
-          }
-          SetObservedRecord(try_record_, now);
-          FinishTry(true, now);
+          FinishWrite(st, LogMsg::kErrorCreating, now);
           return;
         case Step::kUpdate:
-          if (!st.ok()) {
-            EmitLog(LogMsg::kFailedToUpdate, 0, true, st.message);
-            FinishTry(false, now);
-            return;
-          }
-          SetObservedRecord(try_record_, now);
-          FinishTry(true, now);
+          FinishWrite(st, LogMsg::kFailedToUpdate, now);
           return;
       }
       break;
@@ -315,13 +303,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
         BeginLockOp(lock_.BeginUpdate(try_record_), now);
         return;
       }
-      if (!st.ok()) {
-        EmitLog(LogMsg::kCoordinatedFailedToUpdate, 0, true, st.message);
-        FinishTry(false, now);
-        return;
-      }
-      SetObservedRecord(try_record_, now);
-      FinishTry(true, now);
+      FinishWrite(st, LogMsg::kCoordinatedFailedToUpdate, now);
       return;
 
     case Try::kRelease:
@@ -369,6 +351,18 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
     case Try::kNone: break;
   }
   assert(false && "ContinueTry without an attempt");
+}
+
+// FinishWrite ends a try function after its Create/Update: on error the Error log line
+// and `return false`; on success setObservedRecord(&leaderElectionRecord), `return true`.
+void LeaderElector::FinishWrite(const Status& st, LogMsg failed, LocalTime now) {
+  if (!st.ok()) {
+    EmitLog(failed, 0, true, st.message);
+    FinishTry(false, now);
+    return;
+  }
+  SetObservedRecord(try_record_, now);
+  FinishTry(true, now);
 }
 
 void LeaderElector::FinishTry(bool ok, LocalTime now) {

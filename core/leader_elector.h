@@ -108,6 +108,7 @@ class LeaderElector {
   void BeginTry(Try t, Caller c, LocalTime now);
   void BeginLockOp(LockStep s, LocalTime now);
   void ContinueTry(const Status& st, LocalTime now);
+  void FinishWrite(const Status& st, LogMsg failed, LocalTime now);
   void FinishTry(bool ok, LocalTime now);
   void FailInflight(Reason r, LocalTime now);
 
