@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/sweep.h"
+#include "harness/sweep/sweep.h"
 
 using namespace leasesim::sim;
 

@@ -1,0 +1,64 @@
+// commands.h — the `leasesim` subcommands, callable from main() and from tests/cli.
+//
+// Each returns an exit code of harness/exit_codes.h. Only main() reads the real clock: it
+// passes a WallClock so that commands can report wall time without reading a clock.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/exit_codes.h"
+#include "harness/output_files.h"
+
+namespace leasesim::sim {
+
+struct RunArgs {
+  std::string scenario;
+  std::optional<uint64_t> seed;
+  std::string trace;
+  std::string report;
+  bool stats = false;
+  bool quiet = false;
+};
+
+// RunCommand is `leasesim run`: prints the seed first, then the human summary; writes the
+// trace and report files (complete or not at all).
+int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
+
+// CheckArgs is `leasesim check [PATH...] [--junit FILE] [--jobs N] [--determinism] [--filter GLOB]`.
+struct CheckArgs {
+  std::vector<std::string> paths;  // files or directories (recursively); default "scenarios"
+  std::string junit;               // JUnit XML output file
+  int jobs = 0;                    // worker threads; 0 = the number of cores
+  bool determinism = false;        // run each scenario twice (and across worker counts)
+  std::string filter;              // glob on the scenario path, e.g. "*/split-brain/*"
+  uint64_t test_perturb_order = 0; // hidden, test only: make runs nondeterministic
+  bool quiet = false;
+};
+// CheckCommand runs a suite for CI (check.cc).
+int CheckCommand(const CheckArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
+
+// SweepArgs is `leasesim sweep SWEEP.json [--jobs N] [--out DIR] [--shard i/N]`.
+struct SweepArgs {
+  std::string sweep;
+  int jobs = 0;
+  std::string out_dir = "sweep-out";
+  std::string shard;      // "i/N", empty = all
+  bool progress = true;   // progress bar on stderr when it is a terminal
+};
+// SweepCommand runs a timing-parameter sweep (sweep.cc).
+int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
+
+// MergeArgs is `leasesim merge SHARD_DIR... --out DIR`.
+struct MergeArgs {
+  std::vector<std::string> inputs;
+  std::string out_dir = "sweep-out";
+};
+// MergeCommand joins shard outputs into exactly what one unsharded sweep writes.
+int MergeCommand(const MergeArgs& a, std::ostream& out, std::ostream& err);
+
+}  // namespace leasesim::sim

@@ -1,0 +1,143 @@
+// main.cc — the `leasesim` command line. The only place that reads the real clock.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "sim/runner.h"
+#ifdef LEASESIM_HAVE_VIZ
+#include "viz/viewer.h"
+#endif
+
+namespace {
+double WallSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace leasesim::sim;
+  CLI::App app{
+      "leasesim — deterministic simulation of Kubernetes lease leader election (client-go's "
+      "LeaderElector) under clock skew, latency, partitions, crashes and API-server trouble.\n"
+      "Exit codes: 0 pass, 1 an expectation failed, 2 bad input, 3 internal error, 4 nondeterminism."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "leasesim 0.1.0");
+
+  RunArgs run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run one scenario and report who led when, split-brain, no-leader, failovers");
+  run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON, see scenarios/README.md)")->required()->option_text("FILE");
+  run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's \"seed\")")->option_text("N");
+  run_cmd->add_option("--trace", run.trace, "Write the event trace (JSON Lines, docs/trace-format.md) to FILE")->option_text("FILE");
+  run_cmd->add_option("--report", run.report, "Write the JSON report to FILE")->option_text("FILE");
+  run_cmd->add_flag("--stats", run.stats, "Print events, wall time and the speedup");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "Print only the seed and the verdict line");
+
+  CheckArgs check;
+  CLI::App* check_cmd = app.add_subcommand(
+      "check", "Run a suite of scenarios for CI: a table of verdicts, optional JUnit XML and determinism check");
+  check_cmd->add_option("paths", check.paths, "Scenario files or directories (recursive; default: scenarios)")->option_text("PATH...");
+  check_cmd->add_option("--junit", check.junit, "Write JUnit XML to FILE")->option_text("FILE");
+  check_cmd->add_option("-j,--jobs", check.jobs, "Worker threads (default: number of cores)")->check(CLI::NonNegativeNumber)->option_text("N");
+  check_cmd->add_flag("--determinism", check.determinism,
+                      "Run each scenario twice (and across worker counts) and compare trace hashes (exit 4 on a mismatch)");
+  check_cmd->add_option("--filter", check.filter, "Only scenarios whose path matches GLOB")->option_text("GLOB");
+  check_cmd->add_option("--test-perturb-order", check.test_perturb_order, "Test only: perturb event order")
+      ->group("");
+  check_cmd->add_flag("-q,--quiet", check.quiet, "Print only failures and the summary line");
+
+  SweepArgs sweep;
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "Sweep LeaseDuration/RenewDeadline/RetryPeriod (and fault intensities) over seeds: failover, split-brain, API load");
+  sweep_cmd->add_option("sweep", sweep.sweep, "Sweep file (JSON, see docs/sweep.md)")->required()->option_text("FILE");
+  sweep_cmd->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: number of cores)")->check(CLI::NonNegativeNumber)->option_text("N");
+  sweep_cmd->add_option("--out", sweep.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
+  sweep_cmd->add_option("--shard", sweep.shard, "Run only slice i of N (\"i/N\", 0-based), for leasesim merge");
+  sweep_cmd->add_flag("!--no-progress", sweep.progress, "No progress bar");
+
+  MergeArgs merge;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "Join sharded sweep outputs into what one unsharded run writes");
+  merge_cmd->add_option("inputs", merge.inputs, "Shard output directories")->required()->option_text("DIR...");
+  merge_cmd->add_option("--out", merge.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
+
+  struct ViewArgs {
+    std::string input;
+    std::string report;
+    std::string screenshot;
+    std::optional<double> from_s, to_s, cursor_s;
+    std::optional<uint64_t> seed;
+    int width = 1280, height = 800;
+  } view;
+  CLI::App* view_cmd = app.add_subcommand(
+      "view", "Open a trace (.jsonl) or a scenario (.json, run in-process) in the viewer; --screenshot renders headless");
+  view_cmd->add_option("input", view.input, "Trace file (JSON Lines) or scenario file (JSON)")->required()->option_text("FILE");
+  view_cmd->add_option("--report", view.report, "Report JSON (from leasesim run --report) for the summary panel")->option_text("FILE");
+  view_cmd->add_option("--screenshot", view.screenshot, "Render headless (needs a display, e.g. xvfb-run) and write this PNG")->option_text("FILE");
+  view_cmd->add_option("--from", view.from_s, "Start of the initial window, seconds of true time")->option_text("SECONDS");
+  view_cmd->add_option("--to", view.to_s, "End of the initial window, seconds of true time")->option_text("SECONDS");
+  view_cmd->add_option("--cursor", view.cursor_s, "Initial cursor, seconds (default: the first violation)")->option_text("SECONDS");
+  view_cmd->add_option("--seed", view.seed, "Seed when opening a scenario (default: the scenario's)")->option_text("N");
+  view_cmd->add_option("--width", view.width, "Window width in pixels")->check(CLI::Range(320, 8192));
+  view_cmd->add_option("--height", view.height, "Window height in pixels")->check(CLI::Range(240, 8192));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitBadInput;
+  }
+  try {
+    if (*run_cmd) return RunCommand(run, WallSeconds, std::cout, std::cerr);
+    if (*check_cmd) return CheckCommand(check, WallSeconds, std::cout, std::cerr);
+    if (*sweep_cmd) return SweepCommand(sweep, WallSeconds, std::cout, std::cerr);
+    if (*merge_cmd) return MergeCommand(merge, std::cout, std::cerr);
+    if (*view_cmd) {
+#ifdef LEASESIM_HAVE_VIZ
+      namespace fs = std::filesystem;
+      std::vector<fs::path> temp_traces;
+      leasesim::viz::ViewerOptions o;
+      o.trace_path = view.input;
+      o.report_path = view.report;
+      o.screenshot_path = view.screenshot;
+      o.from_s = view.from_s;
+      o.to_s = view.to_s;
+      o.cursor_s = view.cursor_s;
+      o.width = view.width;
+      o.height = view.height;
+      // Opening a scenario runs it in-process into a temporary trace, removed on exit.
+      o.run_scenario = [&](const std::string& path) -> leasesim::viz::ScenarioTrace {
+        std::string err;
+        auto s = LoadScenarioFile(path, &err);
+        if (!s) return {"", err};
+        RunOptions ro;
+        ro.seed = view.seed;
+        const fs::path trace = fs::temp_directory_path() /
+                               ("leasesim-view-" + fs::path(path).stem().string() + "-" +
+                                std::to_string(view.seed.value_or(s->seed)) + ".jsonl");
+        ro.trace_path = trace.string();
+        try {
+          RunScenario(*s, ro);
+        } catch (const std::exception& e) {
+          return {"", e.what()};
+        }
+        temp_traces.push_back(trace);
+        return {trace.string(), ""};
+      };
+      const int code = leasesim::viz::RunViewer(o);
+      std::error_code ec;
+      for (const fs::path& t : temp_traces) fs::remove(t, ec);
+      return code;
+#else
+      std::cerr << "leasesim: this build has no viewer (configure with -DLEASESIM_BUILD_VIZ=ON)\n";
+      return kExitBadInput;
+#endif
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "leasesim: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+  return kExitBadInput;
+}

@@ -1,0 +1,381 @@
+// output.cc — the output files of a sweep.
+#include "harness/sweep/output.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "harness/sweep/plot.h"
+
+namespace leasesim::sim {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kRunsHeader =
+    "run,point,seed_index,seed,duration_ns,split_brain_ns,no_leader_ns,transitions,api_get,api_create,api_update,"
+    "api_total,failovers_ns,trace_hash";
+
+std::vector<std::string_view> Split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t at = s.find(sep, start);
+    out.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    if (at == std::string_view::npos) return out;
+    start = at + 1;
+  }
+}
+
+template <typename T>
+bool ParseInt(std::string_view s, T* out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// Csv quotes a field when it holds a comma, quote or newline (RFC 4180).
+std::string Csv(std::string_view s) {
+  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Cell appends ",<v>" to a CSV line.
+void Cell(std::string& line, std::string_view v) {
+  line += ',';
+  line += v;
+}
+
+json FigureJson(std::optional<double> v) {
+  if (!v) return nullptr;
+  // The JSON carries exactly the CSV's rounding, so both files show the same figures.
+  return std::stod(FormatFigure(v));
+}
+
+std::string ParamValues(const SweepSpec& spec, const std::vector<json>& values) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < values.size(); ++i) parts.push_back(fmt::format("{}={}", spec.params[i].name, ValueText(values[i])));
+  return parts.empty() ? "(base)" : fmt::format("{}", fmt::join(parts, " "));
+}
+
+std::string PointsCsv(const SweepReport& rep) {
+  std::string s = "point,valid";
+  for (const SweepParam& p : rep.spec->params) Cell(s, Csv(p.name));
+  for (std::string_view n : PointColumnNames()) s += fmt::format(",{}", n);
+  s += ",pareto,recommended,error\n";
+  for (const PointReport& p : rep.points) {
+    s += fmt::format("{},{}", p.index, p.valid ? "true" : "false");
+    for (const json& v : p.values) Cell(s, Csv(ValueText(v)));
+    for (const PointColumn& c : PointColumns(p.figures, p.closed)) Cell(s, (p.valid ? FormatFigure(c.value) : ""));
+    const bool on_front = std::find(rep.front.begin(), rep.front.end(), p.index) != rep.front.end();
+    s += fmt::format(",{},{},{}\n", on_front ? "true" : "false", rep.recommended == p.index ? "true" : "false", Csv(p.error));
+  }
+  return s;
+}
+
+json PointJson(const SweepReport& rep, const PointReport& p) {
+  json values = json::object();
+  for (size_t i = 0; i < p.values.size(); ++i) values[rep.spec->params[i].name] = p.values[i];
+  json j = {{"point", p.index}, {"values", values}, {"valid", p.valid}};
+  if (!p.valid) {
+    j["error"] = p.error;
+    return j;
+  }
+  json measured = json::object(), expected = json::object();
+  for (const PointColumn& c : PointColumns(p.figures, p.closed)) {
+    std::string_view n = c.name;
+    if (n.starts_with("expected_")) expected[std::string(n.substr(9))] = FigureJson(c.value);
+    else measured[std::string(n)] = FigureJson(c.value);
+  }
+  j["measured"] = measured;
+  j["expected"] = expected;
+  return j;
+}
+
+const PointReport* Find(const SweepReport& rep, int64_t point) {
+  return point >= 0 && point < static_cast<int64_t>(rep.points.size()) ? &rep.points[static_cast<size_t>(point)] : nullptr;
+}
+
+json PointsJson(const SweepReport& rep) {
+  json points = json::array(), invalid = json::array();
+  for (const PointReport& p : rep.points) {
+    points.push_back(PointJson(rep, p));
+    if (!p.valid) invalid.push_back({{"point", p.index}, {"error", p.error}});
+  }
+  json rec = nullptr;
+  if (rep.recommended) rec = PointJson(rep, *Find(rep, *rep.recommended));
+  json params = json::array();
+  for (const SweepParam& p : rep.spec->params) params.push_back({{"name", p.name}, {"paths", p.paths}, {"values", p.values}});
+  return {{"format", kSweepFormat},
+          {"sweep_file", rep.spec->file},
+          {"base_file", rep.spec->base_file},
+          {"seeds", rep.spec->seeds},
+          {"seed", rep.spec->seed},
+          {"parameters", params},
+          {"points", points},
+          {"invalid_points", invalid},
+          {"pareto_front", rep.front},
+          {"recommendation_rule",
+           "on the Pareto front of (failover p99, API requests/s) among points with no split-brain in any seed, "
+           "within the sweep's recommend limits: the lowest p99/best_p99 + rate/best_rate"},
+          {"recommended", rec}};
+}
+
+std::string ParetoCsv(const SweepReport& rep) {
+  std::string s = "point";
+  for (const SweepParam& p : rep.spec->params) Cell(s, Csv(p.name));
+  s += ",failover_p99_s,api_rps,split_brain_seed_share,pareto,recommended\n";
+  for (const PointReport& p : rep.points) {
+    if (!p.valid || !p.figures.failover_p99_s) continue;
+    s += fmt::format("{}", p.index);
+    for (const json& v : p.values) Cell(s, Csv(ValueText(v)));
+    const bool on_front = std::find(rep.front.begin(), rep.front.end(), p.index) != rep.front.end();
+    s += fmt::format(",{},{},{},{},{}\n", FormatFigure(p.figures.failover_p99_s), FormatFigure(p.figures.api_rps),
+                     FormatFigure(p.figures.split_brain_seed_share), on_front ? "true" : "false",
+                     rep.recommended == p.index ? "true" : "false");
+  }
+  return s;
+}
+
+std::optional<double> Metric(const PointReport& p, std::string_view name) {
+  for (const PointColumn& c : PointColumns(p.figures, p.closed)) {
+    if (c.name == name) return c.value;
+  }
+  return std::nullopt;
+}
+
+// Heatmap: each cell is the metric's maximum (the worst case) over the points with those
+// x and y values, whatever the other parameters are.
+HeatmapGrid BuildHeatmap(const SweepReport& rep) {
+  const SweepSpec& spec = *rep.spec;
+  HeatmapGrid g;
+  const bool other_params = spec.params.size() > (spec.heatmap.y >= 0 ? 2u : 1u);
+  g.title = fmt::format("{}{}", spec.heatmap.metric, other_params ? " (max over the other parameters)" : "");
+  const SweepParam& px = spec.params[spec.heatmap.x];
+  g.x_name = px.name;
+  for (const json& v : px.values) g.x_values.push_back(ValueText(v));
+  if (spec.heatmap.y >= 0) {
+    g.y_name = spec.params[spec.heatmap.y].name;
+    for (const json& v : spec.params[spec.heatmap.y].values) g.y_values.push_back(ValueText(v));
+  } else {
+    g.y_values.push_back("");
+  }
+  g.cells.assign(g.y_values.size(), std::vector<std::optional<double>>(g.x_values.size()));
+  auto index_of = [](const SweepParam& p, const json& v) {
+    return static_cast<size_t>(std::find(p.values.begin(), p.values.end(), v) - p.values.begin());
+  };
+  for (const PointReport& p : rep.points) {
+    if (!p.valid) continue;
+    const auto m = Metric(p, spec.heatmap.metric);
+    if (!m) continue;
+    const size_t x = index_of(px, p.values[spec.heatmap.x]);
+    const size_t y = spec.heatmap.y >= 0 ? index_of(spec.params[spec.heatmap.y], p.values[spec.heatmap.y]) : 0;
+    auto& cell = g.cells[y][x];
+    cell = cell ? std::max(*cell, *m) : *m;
+  }
+  return g;
+}
+
+std::string HeatmapCsv(const HeatmapGrid& g) {
+  std::string s = fmt::format("{},{},{}\n", Csv(g.x_name), Csv(g.y_name.empty() ? "y" : g.y_name), Csv(g.title));
+  for (size_t y = 0; y < g.y_values.size(); ++y) {
+    for (size_t x = 0; x < g.x_values.size(); ++x) {
+      s += fmt::format("{},{},{}\n", Csv(g.x_values[x]), Csv(g.y_values[y]), FormatFigure(g.cells[y][x]));
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+std::optional<Shard> ParseShard(std::string_view text, std::string* err) {
+  const size_t slash = text.find('/');
+  Shard s;
+  if (slash == std::string_view::npos || !ParseInt(text.substr(0, slash), &s.index) ||
+      !ParseInt(text.substr(slash + 1), &s.count) || s.count < 1 || s.index < 0 || s.index >= s.count) {
+    if (err) *err = fmt::format("--shard: expected \"i/N\" with 0 <= i < N, got \"{}\"", text);
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::string FormatFigure(std::optional<double> v) {
+  if (!v) return "";
+  if (!std::isfinite(*v)) return *v > 0 ? "inf" : "-inf";
+  std::string s = fmt::format("{:.6g}", *v);
+  return s == "-0" ? "0" : s;
+}
+
+std::string RunsCsv(const std::vector<RunRow>& rows) {
+  std::string s = std::string(kRunsHeader) + "\n";
+  for (const RunRow& r : rows) {
+    std::vector<std::string> fo;
+    for (const auto& f : r.failovers_ns) fo.push_back(f ? std::to_string(*f) : "none");
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.run, r.point, r.seed_index, r.seed, r.duration_ns,
+                     r.split_brain_ns, r.no_leader_ns, r.transitions, r.api_get, r.api_create, r.api_update, r.api_total,
+                     fmt::join(fo, ";"), r.trace_hash);
+  }
+  return s;
+}
+
+std::optional<std::vector<RunRow>> ParseRunsCsv(std::string_view text, std::string_view file, std::string* err) {
+  std::vector<RunRow> rows;
+  std::vector<std::string_view> lines = Split(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  auto fail = [&](size_t line, std::string_view why) {
+    if (err) *err = fmt::format("{}: line {}: {}", file, line, why);
+    return std::nullopt;
+  };
+  if (lines.empty() || lines[0] != kRunsHeader) return fail(1, "not a leasesim runs.csv (unexpected header)");
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const auto f = Split(lines[i], ',');
+    if (f.size() != 14) return fail(i + 1, fmt::format("expected 14 fields, got {}", f.size()));
+    RunRow r;
+    bool ok = ParseInt(f[0], &r.run) && ParseInt(f[1], &r.point) && ParseInt(f[2], &r.seed_index) && ParseInt(f[3], &r.seed) &&
+              ParseInt(f[4], &r.duration_ns) && ParseInt(f[5], &r.split_brain_ns) && ParseInt(f[6], &r.no_leader_ns) &&
+              ParseInt(f[7], &r.transitions) && ParseInt(f[8], &r.api_get) && ParseInt(f[9], &r.api_create) &&
+              ParseInt(f[10], &r.api_update) && ParseInt(f[11], &r.api_total);
+    if (!ok) return fail(i + 1, "a numeric field is not an integer");
+    if (!f[12].empty()) {
+      for (std::string_view x : Split(f[12], ';')) {
+        int64_t ns = 0;
+        if (x == "none") r.failovers_ns.push_back(std::nullopt);
+        else if (ParseInt(x, &ns)) r.failovers_ns.push_back(ns);
+        else return fail(i + 1, fmt::format("bad failover \"{}\"", x));
+      }
+    }
+    r.trace_hash = std::string(f[13]);
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+SweepReport BuildSweepReport(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<RunRow>& rows) {
+  SweepReport rep;
+  rep.spec = &spec;
+  std::vector<std::vector<const RunRow*>> by_point(points.size());
+  for (const RunRow& r : rows) by_point.at(static_cast<size_t>(r.point)).push_back(&r);
+  for (const SweepPoint& pt : points) {
+    PointReport p;
+    p.index = pt.index;
+    p.values = pt.values;
+    p.valid = pt.scenario.has_value();
+    p.error = pt.error;
+    if (p.valid) {
+      p.figures = AggregatePoint(by_point[static_cast<size_t>(pt.index)], static_cast<int64_t>(pt.scenario->candidates.size()));
+      p.closed = ClosedFormFor(*pt.scenario);
+      if (p.figures.runs > 0 && p.figures.split_brain_seed_share == 0 && p.figures.failover_p99_s) {
+        rep.eligible.push_back({p.index, *p.figures.failover_p99_s, p.figures.api_rps});
+      }
+    }
+    rep.points.push_back(std::move(p));
+  }
+  rep.front = ParetoFront(rep.eligible);
+  rep.recommended = Recommend(rep.eligible, rep.front, spec.recommend);
+  return rep;
+}
+
+std::string ManifestJson(const SweepSpec& spec, Shard shard) {
+  json j = {{"format", kSweepFormat},
+            {"sweep_file", spec.file},
+            {"shard", shard.index},
+            {"shards", shard.count},
+            {"runs_total", spec.RunCount()},
+            {"sweep", CanonicalSweepJson(spec)}};
+  return j.dump(2) + "\n";
+}
+
+std::string SummaryText(const SweepReport& rep) {
+  const SweepSpec& spec = *rep.spec;
+  std::string s;
+  int64_t valid = 0;
+  for (const PointReport& p : rep.points) valid += p.valid ? 1 : 0;
+  s += fmt::format("sweep {}: {} point(s) ({} valid) x {} seed(s)\n", spec.file, rep.points.size(), valid, spec.seeds);
+  for (const PointReport& p : rep.points) {
+    if (!p.valid) s += fmt::format("  skipped point {} ({}): {}\n", p.index, ParamValues(spec, p.values), p.error);
+  }
+  // The table: one row per valid point, measured beside the closed form.
+  std::vector<std::vector<std::string>> table;
+  std::vector<std::string> head = {"point"};
+  for (const SweepParam& p : spec.params) head.push_back(p.name);
+  for (const char* h : {"failover p50/p99/max s", "formula s", "split-brain seeds", "no-leader s/h", "API req/s",
+                        "formula req/s", "margin s", "tolerated clock ratio"}) {
+    head.push_back(h);
+  }
+  table.push_back(head);
+  for (const PointReport& p : rep.points) {
+    if (!p.valid) continue;
+    const PointFigures& f = p.figures;
+    const ClosedForm& c = p.closed;
+    std::vector<std::string> row = {std::to_string(p.index)};
+    for (const json& v : p.values) row.push_back(ValueText(v));
+    row.push_back(fmt::format("{}/{}/{}", FormatFigure(f.failover_p50_s), FormatFigure(f.failover_p99_s), FormatFigure(f.failover_max_s)));
+    row.push_back(fmt::format("{}..{}", FormatFigure(c.failover_best_s), FormatFigure(c.failover_worst_s)));
+    row.push_back(fmt::format("{:.0f}%", f.split_brain_seed_share * 100));
+    row.push_back(fmt::format("{:.1f}", f.no_leader_s_per_hour));
+    row.push_back(fmt::format("{:.3f}", f.api_rps));
+    row.push_back(fmt::format("{:.3f}", c.api_rps));
+    row.push_back(FormatFigure(c.safety_margin_s));
+    row.push_back(FormatFigure(c.tolerated_clock_rate_ratio));
+    table.push_back(std::move(row));
+  }
+  std::vector<size_t> width(head.size(), 0);
+  for (const auto& row : table) {
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  for (const auto& row : table) {
+    std::string line = " ";
+    for (size_t i = 0; i < row.size(); ++i) line += fmt::format(" {:<{}}", row[i], width[i]);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    s += line + "\n";
+  }
+  auto line = [&](const PointReport& p) {
+    return fmt::format("point {} ({}): failover p50 {} s, p99 {} s, max {} s; API {} req/s; split-brain in {:.0f}% of seeds\n",
+                       p.index, ParamValues(spec, p.values), FormatFigure(p.figures.failover_p50_s),
+                       FormatFigure(p.figures.failover_p99_s), FormatFigure(p.figures.failover_max_s),
+                       FormatFigure(p.figures.api_rps), p.figures.split_brain_seed_share * 100);
+  };
+  if (rep.front.empty()) {
+    s += "pareto front: empty (no point without split-brain and with a measured failover)\n";
+  } else {
+    std::vector<std::string> pts;
+    for (int64_t i : rep.front) pts.push_back(std::to_string(i));
+    s += fmt::format("pareto front (failover p99 vs API requests/s, no split-brain): points {}\n", fmt::join(pts, ", "));
+  }
+  if (rep.recommended) s += "recommended: " + line(*Find(rep, *rep.recommended));
+  else s += "recommended: none (no Pareto point within the recommend limits)\n";
+  return s;
+}
+
+std::map<std::string, std::string> SweepOutputFiles(const SweepReport& rep, const std::vector<RunRow>& rows, Shard shard) {
+  std::map<std::string, std::string> files;
+  files["manifest.json"] = ManifestJson(*rep.spec, shard);
+  files["runs.csv"] = RunsCsv(rows);
+  if (shard.count > 1) return files;
+  files["points.csv"] = PointsCsv(rep);
+  files["points.json"] = PointsJson(rep).dump(2) + "\n";
+  files["pareto.csv"] = ParetoCsv(rep);
+  files["summary.txt"] = SummaryText(rep);
+  std::vector<ScatterPoint> scatter;
+  for (const PointReport& p : rep.points) {
+    if (!p.valid || !p.figures.failover_p99_s) continue;
+    scatter.push_back({p.index, p.figures.api_rps, *p.figures.failover_p99_s, p.figures.split_brain_seed_share > 0,
+                       std::find(rep.front.begin(), rep.front.end(), p.index) != rep.front.end(), rep.recommended == p.index});
+  }
+  files["pareto.svg"] = ParetoSvg(scatter, fmt::format("Pareto front: {}", rep.spec->file));
+  if (rep.spec->heatmap.x >= 0) {
+    const HeatmapGrid g = BuildHeatmap(rep);
+    files["heatmap.csv"] = HeatmapCsv(g);
+    files["heatmap.svg"] = HeatmapSvg(g);
+  }
+  return files;
+}
+
+}  // namespace leasesim::sim

@@ -1,0 +1,43 @@
+// pareto.h — the Pareto front of (failover p99, API requests/s) and the
+// recommended setting.
+//
+// Both objectives are minimised: a faster failover costs more API requests (a shorter
+// RetryPeriod polls more often), so there is no single best point, only a front of
+// points that no other point beats on both.
+//
+//   std::vector<ParetoCandidate> c = {{.point = 0, .failover_p99_s = 20, .api_rps = 1.1}, ...};
+//   std::vector<int64_t> front = sim::ParetoFront(c);             // point indices, by p99
+//   std::optional<int64_t> best = sim::Recommend(c, front, {});   // see Recommend
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "harness/sweep/spec.h"
+
+namespace leasesim::sim {
+
+// ParetoCandidate is one eligible point: no split-brain in any seed and at least one
+// measured failover (so that p99 exists).
+struct ParetoCandidate {
+  int64_t point = 0;
+  double failover_p99_s = 0;
+  double api_rps = 0;
+};
+
+// ParetoFront returns the points no other candidate dominates (<= on both objectives and
+// < on one), sorted by failover p99, then API rate, then point index. Points with equal
+// figures are all on the front.
+std::vector<int64_t> ParetoFront(const std::vector<ParetoCandidate>& candidates);
+
+// Recommend picks one point of `front`, or nullopt when none qualifies. The rule:
+//   1. drop points beyond the sweep's `recommend` limits (max API requests/s, max p99);
+//   2. score each remaining point by p99 / best p99 + rate / best rate (best over the
+//      remaining points): both objectives relative to what the front achieves, weighed
+//      equally — the "knee" where trading one for the other stops paying;
+//   3. the lowest score wins; ties go to the lower point index.
+std::optional<int64_t> Recommend(const std::vector<ParetoCandidate>& candidates, const std::vector<int64_t>& front,
+                                 const SweepRecommend& limits);
+
+}  // namespace leasesim::sim

@@ -1,0 +1,214 @@
+// run_test.cc — `leasesim run` end to end: determinism of every bundled scenario, the
+// report's schema, and bad input (exit 2, the JSON path named, no file left behind).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "sim/runner.h"
+
+using namespace leasesim::sim;
+namespace fs = std::filesystem;
+
+namespace {
+
+double FakeWall() { return 0; }
+
+std::vector<fs::path> BundledScenarios() {
+  std::vector<fs::path> v;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(LEASESIM_SOURCE_DIR) / "scenarios")) {
+    if (e.is_regular_file() && e.path().extension() == ".json") v.push_back(e.path());
+  }
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+fs::path TempDir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("leasesim-test-" + name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("every bundled scenario gives the same trace hash twice and its expectations hold", "[sim][run][slow]") {
+  const auto files = BundledScenarios();
+  REQUIRE(files.size() >= 9);
+  for (const fs::path& f : files) {
+    CAPTURE(f.string());
+    std::string err;
+    auto s = LoadScenarioFile(f, &err);
+    REQUIRE(s);
+    RunResult a = RunScenario(*s, {});
+    RunResult b = RunScenario(*s, {});
+    CHECK(a.stats.trace_hash == b.stats.trace_hash);
+    CHECK(a.stats.events == b.stats.events);
+    CHECK(a.stats.trace_hash.size() == 16);
+    CHECK(a.passed);
+  }
+}
+
+TEST_CASE("the trace file's footer hash equals the hash of a run without a trace", "[sim][run]") {
+  const fs::path dir = TempDir("trace");
+  std::string err;
+  auto s = LoadScenarioFile(fs::path(LEASESIM_SOURCE_DIR) / "scenarios/basics/crash-failover.json", &err);
+  REQUIRE(s);
+  RunOptions o;
+  o.trace_path = (dir / "t.jsonl").string();
+  RunResult with = RunScenario(*s, o);
+  RunResult without = RunScenario(*s, {});
+  CHECK(with.stats.trace_hash == without.stats.trace_hash);
+  std::ifstream in(dir / "t.jsonl");
+  std::string line, last;
+  size_t lines = 0;
+  while (std::getline(in, line)) {
+    last = line;
+    ++lines;
+  }
+  const auto footer = nlohmann::json::parse(last);
+  CHECK(footer.at("type") == "footer");
+  CHECK(footer.at("trace_hash") == with.stats.trace_hash);
+  CHECK(footer.at("events").get<uint64_t>() + 2 == lines);
+  CHECK_FALSE(fs::exists(dir / "t.jsonl.tmp"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a different seed changes the run", "[sim][run]") {
+  std::string err;
+  auto s = LoadScenarioFile(fs::path(LEASESIM_SOURCE_DIR) / "scenarios/basics/crash-failover.json", &err);
+  REQUIRE(s);
+  RunOptions o;
+  o.seed = 99;
+  CHECK(RunScenario(*s, o).stats.trace_hash != RunScenario(*s, {}).stats.trace_hash);
+}
+
+TEST_CASE("leasesim run --report writes the report schema", "[sim][run]") {
+  const fs::path dir = TempDir("report");
+  RunArgs a;
+  a.scenario = (fs::path(LEASESIM_SOURCE_DIR) / "scenarios/basics/crash-failover.json").string();
+  a.report = (dir / "r.json").string();
+  std::ostringstream out, err;
+  REQUIRE(RunCommand(a, FakeWall, out, err) == kExitPass);
+  CHECK(out.str().rfind("seed: 7\n", 0) == 0);  // the seed is printed first
+  std::ifstream in(a.report);
+  const nlohmann::json r = nlohmann::json::parse(in);
+  for (const char* k : {"scenario", "seed", "client_go", "sim_duration_s", "events", "wall_s", "trace_hash", "leaders",
+                        "split_brain", "no_leader", "transitions", "failovers", "api", "expectations", "verdict"}) {
+    CAPTURE(k);
+    CHECK(r.contains(k));
+  }
+  CHECK(r["seed"] == 7);
+  CHECK(r["sim_duration_s"] == 600.0);
+  CHECK(r["verdict"] == "pass");
+  for (const char* k : {"believed", "acting"}) CHECK(r["leaders"]["a"][k].is_array());
+  CHECK(r["leaders"]["a"]["believed"][0].size() == 2);
+  for (const char* k : {"total_s", "max_s", "intervals"}) CHECK(r["split_brain"].contains(k));
+  for (const char* k : {"total_s", "max_gap_s", "intervals"}) CHECK(r["no_leader"].contains(k));
+  REQUIRE(r["failovers"].size() == 1);
+  for (const char* k : {"fault", "at_s", "new_leader_at_s", "failover_s"}) CHECK(r["failovers"][0].contains(k));
+  CHECK(r["failovers"][0]["failover_s"].get<double>() > 10);
+  CHECK(r["failovers"][0]["failover_s"].get<double>() < 25);
+  for (const char* k : {"requests", "responses", "per_second"}) CHECK(r["api"].contains(k));
+  for (const auto& e : r["expectations"]) {
+    CHECK(e.contains("expect"));
+    CHECK(e["held"].is_boolean());
+    CHECK(e.contains("actual"));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("leasesim run: a failed expectation exits 1 and names the seed", "[sim][run]") {
+  const fs::path dir = TempDir("fail");
+  std::ifstream in(fs::path(LEASESIM_SOURCE_DIR) / "scenarios/basics/crash-failover.json");
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["expect"] = nlohmann::json::array({{{"kind", "transitions_at_most"}, {"count", 0}}});
+  std::ofstream(dir / "s.json") << j.dump();
+  RunArgs a;
+  a.scenario = (dir / "s.json").string();
+  std::ostringstream out, err;
+  CHECK(RunCommand(a, FakeWall, out, err) == kExitExpectationFailed);
+  CHECK(err.str().find("seed 7") != std::string::npos);
+  CHECK(out.str().find("[FAILED]") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("leasesim run: bad input exits 2 with file, JSON path and reason, and leaves no file", "[sim][run]") {
+  struct Case {
+    const char* file;
+    const char* expect;
+  };
+  const std::vector<Case> cases = {
+      {"missing.json", "missing.json"},
+      {"bad-json.json", "line 2, column"},
+      {"bad-unknown-key.json", "$.candidates[0].clock.drift: unknown key"},
+      {"bad-type.json", "$.candidates[0].releaseOnCancel"},
+      {"bad-duration.json", "$.candidates[0].leaseDuration: invalid duration \"15\""},
+      {"bad-client-go-config.json", "$.candidates[0]: leaseDuration must be greater than renewDeadline"},
+      {"bad-fault-node.json", "$.faults[0].node"},
+      {"bad-fault-time.json", "$.faults[0].at"},
+      {"bad-version.json", "$.client_go"},
+  };
+  const fs::path dir = TempDir("bad");
+  for (const Case& c : cases) {
+    CAPTURE(c.file);
+    RunArgs a;
+    a.scenario = (fs::path(LEASESIM_SOURCE_DIR) / "tests/data/run" / c.file).string();
+    a.trace = (dir / "t.jsonl").string();
+    a.report = (dir / "r.json").string();
+    std::ostringstream out, err;
+    CHECK(RunCommand(a, FakeWall, out, err) == kExitBadInput);
+    const std::string msg = err.str();
+    CAPTURE(msg);
+    CHECK(msg.find(c.file) != std::string::npos);
+    CHECK(msg.find(c.expect) != std::string::npos);
+    CHECK(std::count(msg.begin(), msg.end(), '\n') == 1);  // one line
+    CHECK(fs::is_empty(dir));                             // no trace, no report, no temp file
+  }
+  SECTION("an unwritable trace path is bad input too, and leaves nothing") {
+    RunArgs a;
+    a.scenario = (fs::path(LEASESIM_SOURCE_DIR) / "scenarios/basics/steady.json").string();
+    a.trace = (dir / "no-such-dir" / "t.jsonl").string();
+    std::ostringstream out, err;
+    CHECK(RunCommand(a, FakeWall, out, err) == kExitBadInput);
+    CHECK(err.str().find("no-such-dir/t.jsonl") != std::string::npos);
+    CHECK(fs::is_empty(dir));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("apiserver.write_ack_latency delays every write's acknowledgement after its commit", "[sim][run]") {
+  // Writes are acknowledged 4s after they commit (readers see them at once). The old
+  // leader's last renewal is acknowledged late, which stretches its belief; but the new
+  // leader's takeover Update is acknowledged just as late, so the handover shifts by the
+  // same lag and does not overlap (the asymmetric case is split-brain/slow-write).
+  const std::string base = R"({
+    "name": "ack-lag", "seed": 5, "duration": "3m", "apiserver": {APISERVER},
+    "candidates": [{"name": "a", "clientTimeout": "9s"}, {"name": "b", "start": "1s", "clientTimeout": "9s"},
+                   {"name": "c", "start": "2s", "clientTimeout": "9s"}],
+    "faults": [{"at": "1m", "kind": "partition", "node": "a", "mode": "requests", "for": "1m"}]
+  })";
+  auto run = [&](const std::string& apiserver) {
+    std::string text = base;
+    text.replace(text.find("{APISERVER}"), 11, apiserver);
+    std::string err;
+    auto s = ParseScenario(text, "inline", &err);
+    REQUIRE(s);
+    return RunScenario(*s, {});
+  };
+  RunResult lag = run(R"({"write_ack_latency": "4s"})");
+  RunResult none = run("{}");
+  const RenewalWrite& last = lag.input.nodes[0].renewals.back();
+  CHECK(last.received - last.applied >= 4s);
+  CHECK(none.input.nodes[0].renewals.back().received - none.input.nodes[0].renewals.back().applied < 100ms);
+  CHECK(lag.results.split_brain.empty());
+  CHECK(none.results.split_brain.empty());
+  REQUIRE(lag.results.failovers.size() == 1);
+  REQUIRE(lag.results.failovers[0].new_leader_at.has_value());
+  REQUIRE(none.results.failovers[0].new_leader_at.has_value());
+  CHECK(*lag.results.failovers[0].new_leader_at - *none.results.failovers[0].new_leader_at > 3s);
+}

@@ -1,0 +1,296 @@
+// sweep_test.cc — `leasesim sweep` / `leasesim merge` (issue 6): sweep file errors with
+// JSON paths, invalid points skipped, identical output for any --jobs, sharded + merged
+// output byte-equal to an unsharded run, percentiles, the Pareto front and the
+// recommendation rule, and the closed forms at client-go's defaults.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "harness/sweep/sweep.h"
+
+namespace fs = std::filesystem;
+using namespace leasesim::sim;
+
+namespace {
+
+// A tiny sweep: 3 candidates, 3 simulated minutes, the leader (c0 starts first) crashes
+// at 1m for 30s. leaseDuration 10s with renewDeadline 10s is rejected by client-go.
+const char* kTinySweep = R"({
+  "base": {"duration": "3m", "candidate_count": 3, "start_spread": "1s",
+           "timings": {"leaseDuration": "15s", "renewDeadline": "10s", "retryPeriod": "2s"},
+           "faults": [{"at": "1m", "kind": "crash", "node": "c0", "for": "30s"}],
+           "expect": [{"kind": "no_split_brain"}]},
+  "seeds": 3,
+  "vary": [
+    {"param": "leaseDuration", "values": ["10s", "15s"]},
+    {"param": "retryPeriod", "range": {"from": "1s", "to": "2s", "step": "1s"}}
+  ]
+})";
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path TempDir(const std::string& name) {
+  fs::path d = fs::path(LEASESIM_BINARY_DIR) / "sweep_test_tmp" / name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::map<std::string, std::string> DirFiles(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename().string()] = Slurp(e.path());
+  return out;
+}
+
+SweepSpec Spec(const std::string& text) {
+  std::string err;
+  auto s = ParseSweep(text, "tiny.json", &err);
+  INFO(err);
+  REQUIRE(s);
+  return *s;
+}
+
+std::string ParseError(const std::string& text) {
+  std::string err;
+  auto s = ParseSweep(text, "bad.json", &err);
+  CHECK_FALSE(s);
+  return err;
+}
+
+SweepRunOptions Jobs(int jobs) {
+  SweepRunOptions o;
+  o.jobs = jobs;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("sweep file errors name the file and the JSON path", "[sim][sweep]") {
+  const std::string base = R"("base": {"candidate_count": 2})";
+  CHECK(ParseError("{" + base + R"(, "seeds": 0})") == "bad.json: $.seeds: expected an integer in [1, 1000000], got 0");
+  CHECK(ParseError("{" + base + R"(, "vary": [{"param": "leaseDuration"}]})") ==
+        "bad.json: $.vary[0]: missing required key \"values\" (or \"range\")");
+  CHECK(ParseError("{" + base + R"(, "vary": [{"param": "retryPeriod", "range": {"from": "1s", "to": "3s", "step": "0s"}}]})") ==
+        "bad.json: $.vary[0].range.step: must not be zero");
+  CHECK(ParseError("{" + base + R"(, "vary": [{"param": "retryPeriod", "range": {"from": "1s", "to": "3", "step": "1s"}}]})") ==
+        "bad.json: $.vary[0].range.to: invalid duration \"3\": time: missing unit in duration \"3\"");
+  CHECK(ParseError("{" + base + R"(, "vary": [{"param": "faults[0].drift_ppm", "values": [1]}]})") ==
+        "bad.json: $.vary[0].param: the base scenario has no array at $.faults");
+  CHECK(ParseError("{" + base + R"(, "vary": [{"param": "x", "values": [1], "colour": 1}]})") ==
+        "bad.json: $.vary[0].colour: unknown key (known keys: param, paths, name, values, range)");
+  CHECK(ParseError(R"({"seeds": 2})") ==
+        "bad.json: $: missing required key \"base\" (a scenario file path or an inline scenario object)");
+  CHECK(ParseError(R"({"base": {"candidate_count": 2, "timings": {"leaseDuration": "5s"}}})") ==
+        "bad.json: $.base: invalid base scenario (with \"set\" applied): bad.json#base: $.defaults: leaseDuration must be "
+        "greater than renewDeadline");
+  CHECK(ParseError(R"({"base": {"candidates": [{"name": "a"}]}, "vary": [{"param": "candidates", "values": [2]}]})") ==
+        "bad.json: $.vary[0].param: \"candidates\" varies candidate_count: the base scenario must use "
+        "\"candidate_count\", not a \"candidates\" list");
+  CHECK(ParseError("{" + base + R"(, "vary": [{"param": "retryPeriod", "values": ["1s"]}], "heatmap": {"metric": "speed"}})")
+            .starts_with("bad.json: $.heatmap.metric: unknown metric \"speed\" (known: runs, failovers,"));
+  CHECK(ParseError(R"({"base": "no-such-base.json"})") == "bad.json: $.base: cannot read base scenario \"no-such-base.json\"");
+}
+
+TEST_CASE("scenario paths parse and set", "[sim][sweep]") {
+  std::string err;
+  auto p = ParseJsonPath("faults[1].delay", &err);
+  REQUIRE(p);
+  CHECK(*p == std::vector<JsonPathStep>{{"faults", -1}, {"", 1}, {"delay", -1}});
+  CHECK_FALSE(ParseJsonPath("a..b", &err));
+  CHECK_FALSE(ParseJsonPath("a[x]", &err));
+  nlohmann::json j = {{"faults", nlohmann::json::array({{{"kind", "crash"}}, {{"kind", "latency"}}})}};
+  REQUIRE(SetJsonPath(j, *p, "5ms", &err));
+  CHECK(j["faults"][1]["delay"] == "5ms");
+  REQUIRE(SetJsonPath(j, *ParseJsonPath("network.nodes.c0.response_delay", &err), "3s", &err));
+  CHECK(j["network"]["nodes"]["c0"]["response_delay"] == "3s");
+  CHECK_FALSE(SetJsonPath(j, *ParseJsonPath("faults[2].at", &err), "1s", &err));
+  CHECK(err == "the base scenario's $.faults has 2 element(s), no index 2");
+}
+
+TEST_CASE("points are row-major, invalid points are reported and never run", "[sim][sweep]") {
+  const SweepSpec spec = Spec(kTinySweep);
+  REQUIRE(spec.PointCount() == 4);
+  const std::vector<SweepPoint> points = ExpandPoints(spec);
+  REQUIRE(points.size() == 4);
+  CHECK(points[1].values == std::vector<nlohmann::json>{"10s", "2s"});
+  CHECK(points[2].values == std::vector<nlohmann::json>{"15s", "1s"});
+  for (int i : {0, 1}) {
+    CHECK_FALSE(points[i].scenario);
+    CHECK(points[i].error == fmt::format("tiny.json#point{}: $.defaults: leaseDuration must be greater than renewDeadline", i));
+  }
+  REQUIRE(points[2].scenario);
+  CHECK(points[2].scenario->candidates[0].config.retryPeriod == std::chrono::seconds(1));
+  CHECK(points[2].scenario->expect.empty());  // the base's expectations are not evaluated
+  CHECK(ShardRuns(spec, points, {0, 1}) == std::vector<int64_t>{6, 7, 8, 9, 10, 11});
+  const std::vector<RunRow> rows = RunSweep(spec, points, Jobs(2));
+  REQUIRE(rows.size() == 6);
+  for (const RunRow& r : rows) CHECK(r.point >= 2);
+  const SweepReport rep = BuildSweepReport(spec, points, rows);
+  CHECK_FALSE(rep.points[0].valid);
+  CHECK(rep.points[2].figures.runs == 3);
+  const auto files = SweepOutputFiles(rep, rows, {0, 1});
+  CHECK(files.at("summary.txt").find("skipped point 0 (leaseDuration=10s retryPeriod=1s): tiny.json#point0: $.defaults: "
+                                     "leaseDuration must be greater than renewDeadline") != std::string::npos);
+  CHECK(files.at("points.json").find("\"invalid_points\"") != std::string::npos);
+}
+
+TEST_CASE("seeds are common to all points and differ between seed indices", "[sim][sweep]") {
+  const SweepSpec spec = Spec(kTinySweep);
+  CHECK(SeedFor(spec, 0) != SeedFor(spec, 1));
+  SweepSpec other = spec;
+  other.seed = 2;
+  CHECK(SeedFor(other, 0) != SeedFor(spec, 0));
+  const std::vector<SweepPoint> points = ExpandPoints(spec);
+  const std::vector<RunRow> rows = RunSweep(spec, points, Jobs(1));
+  CHECK(rows[0].seed == rows[3].seed);  // point 2 and point 3, seed index 0
+  CHECK(rows[0].seed == SeedFor(spec, 0));
+}
+
+TEST_CASE("sweep output is identical for jobs=1 and jobs=3", "[sim][sweep]") {
+  const SweepSpec spec = Spec(kTinySweep);
+  const std::vector<SweepPoint> points = ExpandPoints(spec);
+  const std::vector<RunRow> one = RunSweep(spec, points, Jobs(1));
+  const std::vector<RunRow> three = RunSweep(spec, points, Jobs(3));
+  CHECK(one == three);
+  const SweepReport r1 = BuildSweepReport(spec, points, one), r3 = BuildSweepReport(spec, points, three);
+  CHECK(SweepOutputFiles(r1, one, {0, 1}) == SweepOutputFiles(r3, three, {0, 1}));
+}
+
+TEST_CASE("a bad --shard is bad input", "[sim][sweep]") {
+  std::string err;
+  CHECK_FALSE(ParseShard("3/3", &err));
+  CHECK(err == "--shard: expected \"i/N\" with 0 <= i < N, got \"3/3\"");
+  CHECK_FALSE(ParseShard("1", &err));
+  auto s = ParseShard("2/5", &err);
+  REQUIRE(s);
+  CHECK(s->index == 2);
+  CHECK(s->count == 5);
+}
+
+TEST_CASE("runs.csv reads back exactly", "[sim][sweep]") {
+  RunRow a;
+  a.run = 7;
+  a.point = 2;
+  a.seed_index = 1;
+  a.seed = 18446744073709551615ull;
+  a.duration_ns = 180'000'000'000;
+  a.split_brain_ns = 5;
+  a.no_leader_ns = 16'000'000'000;
+  a.transitions = 2;
+  a.api_get = 10;
+  a.api_create = 1;
+  a.api_update = 20;
+  a.api_total = 31;
+  a.failovers_ns = {15'000'000'001, std::nullopt};
+  a.trace_hash = "0123456789abcdef";
+  RunRow b = a;
+  b.run = 8;
+  b.failovers_ns.clear();
+  std::string err;
+  auto back = ParseRunsCsv(RunsCsv({a, b}), "runs.csv", &err);
+  REQUIRE(back);
+  CHECK(*back == std::vector<RunRow>{a, b});
+  CHECK_FALSE(ParseRunsCsv("run,point\n", "x/runs.csv", &err));
+  CHECK(err == "x/runs.csv: line 1: not a leasesim runs.csv (unexpected header)");
+}
+
+TEST_CASE("nearest-rank percentiles", "[sim][sweep]") {
+  CHECK_FALSE(PercentileNearestRank({}, 50));
+  const std::vector<int64_t> ten = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  CHECK(PercentileNearestRank(ten, 50) == 5);   // ceil(0.5*10) = 5th
+  CHECK(PercentileNearestRank(ten, 90) == 9);
+  CHECK(PercentileNearestRank(ten, 99) == 10);  // ceil(9.9) = 10th
+  CHECK(PercentileNearestRank(ten, 100) == 10);
+  CHECK(PercentileNearestRank({42}, 1) == 42);
+  std::vector<int64_t> hundred;
+  for (int i = 1; i <= 100; ++i) hundred.push_back(i * 10);
+  CHECK(PercentileNearestRank(hundred, 99) == 990);  // exactly the 99th, no rounding up
+  CHECK(PercentileNearestRank(hundred, 50) == 500);
+}
+
+TEST_CASE("aggregation: rates over total simulated time, percentiles over all seeds", "[sim][sweep]") {
+  RunRow a, b;
+  a.duration_ns = b.duration_ns = 3'600'000'000'000;
+  a.split_brain_ns = 2'000'000'000;
+  a.no_leader_ns = 20'000'000'000;
+  a.transitions = 3;
+  a.api_get = 3600;
+  a.api_update = 1800;
+  a.api_total = 5400;
+  a.failovers_ns = {10'000'000'000, 20'000'000'000};
+  b.run = 1;
+  b.transitions = 1;
+  b.api_update = 1800;
+  b.api_total = 1800;
+  b.failovers_ns = {30'000'000'000, std::nullopt};
+  const PointFigures f = AggregatePoint({&a, &b}, 3);
+  CHECK(f.runs == 2);
+  CHECK(f.failovers == 3);
+  CHECK(f.failovers_unrecovered == 1);
+  CHECK(f.failover_min_s == Approx(10));
+  CHECK(f.failover_p50_s == Approx(20));
+  CHECK(f.failover_max_s == Approx(30));
+  CHECK(f.split_brain_seed_share == Approx(0.5));
+  CHECK(f.split_brain_s_per_hour == Approx(1));
+  CHECK(f.no_leader_s_per_hour == Approx(10));
+  CHECK(f.transitions_per_hour == Approx(2));
+  CHECK(f.api_rps == Approx(1));
+  CHECK(f.api_get_rps == Approx(0.5));
+  CHECK(f.api_update_rps == Approx(0.5));
+  CHECK(f.api_rps_per_candidate == Approx(1.0 / 3));
+}
+
+TEST_CASE("Pareto front and recommendation on a hand-built set", "[sim][sweep]") {
+  // p99 (s), API req/s. 1 is dominated by 0; 4 ties 3 exactly; 5 has the same p99 as 0
+  // but a higher rate.
+  const std::vector<ParetoCandidate> c = {
+      {0, 20, 1.0}, {1, 21, 1.5}, {2, 15, 2.0}, {3, 30, 0.5}, {4, 30, 0.5}, {5, 20, 1.2}, {6, 14, 4.0},
+  };
+  const std::vector<int64_t> front = ParetoFront(c);
+  CHECK(front == std::vector<int64_t>{6, 2, 0, 3, 4});
+  CHECK(ParetoFront({}).empty());
+  // Scores: p99/14 + rate/0.5: 6 -> 1+8 = 9, 2 -> 1.071+4 = 5.07, 0 -> 1.43+2 = 3.43,
+  // 3 and 4 -> 2.14+1 = 3.14 (the tie goes to 3).
+  CHECK(Recommend(c, front, {}) == 3);
+  SweepRecommend limits;
+  limits.max_failover_p99 = std::chrono::seconds(25);
+  // Among 6, 2, 0 the bests are 14 s and 1.0 req/s: 0 -> 1.43+1 = 2.43 wins.
+  CHECK(Recommend(c, front, limits) == 0);
+  limits.max_api_requests_per_second = 0.9;
+  CHECK_FALSE(Recommend(c, front, limits));
+}
+
+TEST_CASE("closed forms at client-go's defaults 15s/10s/2s", "[sim][sweep]") {
+  std::string err;
+  auto s = ParseScenario(R"({"candidate_count": 3, "network": {"delay": "1ms"}, "apiserver": {"latency": "2ms"}})", "x.json", &err);
+  REQUIRE(s);
+  const ClosedForm c = ClosedFormFor(*s);
+  CHECK(c.safety_margin_s == Approx(3));
+  CHECK(c.tolerated_clock_rate_ratio == Approx(1.25));
+  CHECK(c.failover_best_s == Approx(13));
+  CHECK(c.failover_worst_s == Approx(15 + 8.8 + 0.004));
+  CHECK(c.api_rps == Approx(0.5 + 0.3125 * 2));
+  CHECK(c.clock_rate_ratio == Approx(1));
+  auto d = ParseScenario(R"({"candidates": [{"name": "a", "clock": {"drift_ppm": -200000}}, {"name": "b"}],
+                            "faults": [{"at": "1m", "kind": "clock_drift", "node": "b", "drift_ppm": 100000}]})",
+                         "y.json", &err);
+  REQUIRE(d);
+  CHECK(ClosedFormFor(*d).clock_rate_ratio == Approx(1.1 / 0.8));
+}
+
+TEST_CASE("the README sweep file parses", "[sim][sweep]") {
+  std::string err;
+  auto s = LoadSweepFile(fs::path(LEASESIM_SOURCE_DIR) / "docs/sweeps/readme.json", &err);
+  INFO(err);
+  REQUIRE(s);
+  CHECK(s->PointCount() == 9);
+  CHECK(s->base_file == "base-crash-rotation.json");
+}
