@@ -18,6 +18,26 @@ static bool IsIdentifier(std::string_view k) {
   if (k.empty() || std::isdigit(static_cast<unsigned char>(k[0]))) return false;
   return std::all_of(k.begin(), k.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
+std::string CamelCaseKey(std::string_view snake) {
+  std::string out;
+  size_t start = 0;
+  while (start <= snake.size()) {
+    size_t end = snake.find('_', start);
+    if (end == std::string_view::npos) end = snake.size();
+    const std::string_view seg = snake.substr(start, end - start);
+    if (out.empty()) {
+      out = seg;
+    } else if (seg == "s") {
+      out += "Seconds";  // the unit suffix: "failover_p99_s", "split_brain_s_per_hour"
+    } else if (!seg.empty()) {
+      out += static_cast<char>(seg[0] >= 'a' && seg[0] <= 'z' ? seg[0] - 'a' + 'A' : seg[0]);
+      out += seg.substr(1);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string Key(const std::string& path, std::string_view key) {
   return IsIdentifier(key) ? fmt::format("{}.{}", path, key) : fmt::format("{}[{}]", path, json(key).dump());
 }

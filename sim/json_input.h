@@ -38,12 +38,24 @@ std::string Key(const std::string& path, std::string_view key);
 std::string Idx(const std::string& path, size_t i);
 // TypeName describes a JSON value's type for messages ("a string", "an object", ...).
 std::string TypeName(const json& j);
+// CamelCaseKey spells a snake_case key the way leasesim's files do, Kubernetes' camelCase
+// (KubeControllerManagerConfiguration, KubeletConfiguration): "drift_ppm" -> "driftPpm",
+// a unit suffix "_s" -> "Seconds" ("failover_p99_s" -> "failoverP99Seconds"). A key
+// without '_' is returned as it is.
+std::string CamelCaseKey(std::string_view snake);
 // CheckKeys: `j` is an object whose keys are all in `known` (any range of string_views).
+// A snake_case key whose camelCase spelling is known gets "renamed: write \"newKey\"".
 template <typename Keys>
 void CheckKeys(const json& j, const std::string& path, const Keys& known, std::string_view what) {
   if (!j.is_object()) Fail(path, fmt::format("expected an object, got {}", TypeName(j)));
   for (const auto& [k, v] : j.items()) {
     if (std::find(known.begin(), known.end(), k) == known.end()) {
+      if (k.find('_') != std::string::npos) {
+        const std::string camel = CamelCaseKey(k);
+        if (std::find(known.begin(), known.end(), camel) != known.end()) {
+          Fail(Key(path, k), fmt::format("renamed: write \"{}\" (leasesim files use Kubernetes' camelCase keys)", camel));
+        }
+      }
       Fail(Key(path, k), fmt::format("unknown key{} (known keys: {})", what, fmt::join(known, ", ")));
     }
   }

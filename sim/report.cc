@@ -33,13 +33,13 @@ json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<Ex
                  const RunStats& stats) {
   json j;
   j["scenario"] = s.name;
-  j["scenario_file"] = s.file;
+  j["scenarioFile"] = s.file;
   j["seed"] = s.seed;
-  j["client_go"] = s.client_go;
-  j["sim_duration_s"] = S(r.end - r.start);
+  j["clientGo"] = s.client_go;
+  j["simDurationSeconds"] = S(r.end - r.start);
   j["events"] = stats.events;
-  j["wall_s"] = stats.wall_s;
-  j["trace_hash"] = stats.trace_hash;
+  j["wallSeconds"] = stats.wall_s;
+  j["traceHash"] = stats.trace_hash;
 
   json leaders = json::object();
   for (const NodeIntervals& n : r.nodes) {
@@ -53,21 +53,21 @@ json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<Ex
 
   json sb = json::array();
   for (const SplitBrainInterval& i : r.split_brain) {
-    sb.push_back({{"start_s", S(r, i.interval.start)},
-                  {"end_s", S(r, i.interval.end)},
+    sb.push_back({{"startSeconds", S(r, i.interval.start)},
+                  {"endSeconds", S(r, i.interval.end)},
                   {"nodes", i.nodes},
                   {"cause", i.cause},
-                  {"cause_kind", std::string(CauseName(i.cause_kind))}});
+                  {"causeKind", std::string(CauseName(i.cause_kind))}});
   }
-  j["split_brain"] = {{"total_s", S(r.split_brain_total)}, {"max_s", S(r.split_brain_max)}, {"intervals", sb}};
+  j["splitBrain"] = {{"totalSeconds", S(r.split_brain_total)}, {"maxSeconds", S(r.split_brain_max)}, {"intervals", sb}};
 
   json nl = json::array();
-  for (const Interval& i : r.no_leader) nl.push_back({{"start_s", S(r, i.start)}, {"end_s", S(r, i.end)}});
-  j["no_leader"] = {{"total_s", S(r.no_leader_total)}, {"max_gap_s", S(r.no_leader_max)}, {"intervals", nl}};
+  for (const Interval& i : r.no_leader) nl.push_back({{"startSeconds", S(r, i.start)}, {"endSeconds", S(r, i.end)}});
+  j["noLeader"] = {{"totalSeconds", S(r.no_leader_total)}, {"maxGapSeconds", S(r.no_leader_max)}, {"intervals", nl}};
 
   json changes = json::array();
-  for (const Transition& t : r.transitions) changes.push_back({{"at_s", S(r, t.at)}, {"from", t.from}, {"to", t.to}});
-  j["transitions"] = {{"count", r.transitions.size()}, {"per_hour", r.transitions_per_hour}, {"changes", changes}};
+  for (const Transition& t : r.transitions) changes.push_back({{"atSeconds", S(r, t.at)}, {"from", t.from}, {"to", t.to}});
+  j["transitions"] = {{"count", r.transitions.size()}, {"perHour", r.transitions_per_hour}, {"changes", changes}};
 
   json fo = json::array();
   for (const FailoverResult& f : r.failovers) {
@@ -76,11 +76,11 @@ json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<Ex
     fo.push_back({{"fault", f.fault.index},
                   {"id", spec ? spec->id : fmt::format("f{}-{}", f.fault.index, f.fault.kind)},
                   {"kind", f.fault.kind},
-                  {"at_s", S(r, f.fault.at)},
-                  {"previous_leader", opt_str(f.previous_leader)},
-                  {"new_leader", opt_str(f.new_leader)},
-                  {"new_leader_at_s", f.new_leader_at ? json(S(r, *f.new_leader_at)) : json(nullptr)},
-                  {"failover_s", f.Failover() ? json(S(*f.Failover())) : json(nullptr)},
+                  {"atSeconds", S(r, f.fault.at)},
+                  {"previousLeader", opt_str(f.previous_leader)},
+                  {"newLeader", opt_str(f.new_leader)},
+                  {"newLeaderAtSeconds", f.new_leader_at ? json(S(r, *f.new_leader_at)) : json(nullptr)},
+                  {"failoverSeconds", f.Failover() ? json(S(*f.Failover())) : json(nullptr)},
                   {"disrupted", f.disrupted}});
   }
   j["failovers"] = std::move(fo);
@@ -99,10 +99,10 @@ json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<Ex
   j["api"] = {{"requests", requests},
               {"responses", responses},
               {"total", r.api.TotalRequests()},
-              {"per_second", r.api_requests_per_second},
-              {"requests_by_node", by_node},
-              {"watch_events", watch},
-              {"watch_events_per_second", run_s > 0 ? static_cast<double>(watch_total) / run_s : 0.0}};
+              {"perSecond", r.api_requests_per_second},
+              {"requestsByNode", by_node},
+              {"watchEvents", watch},
+              {"watchEventsPerSecond", run_s > 0 ? static_cast<double>(watch_total) / run_s : 0.0}};
 
   json ex = json::array();
   for (const ExpectationResult& e : expect) {

@@ -3,27 +3,27 @@
 // Built from the scenario, the oracle results, the evaluated expectations and the run's
 // own statistics. Times are seconds of true time since scenario start (doubles);
 // durations are seconds. Object keys are sorted (nlohmann's default), so the same run
-// gives byte-identical reports. Wall time (`wall_s`) is the only field that differs
+// gives byte-identical reports. Wall time (`wallSeconds`) is the only field that differs
 // between identical runs; it is measured by main(), never here.
 //
 //   nlohmann::json j = sim::BuildReport(scenario, results, expectations, stats);
 //   std::cout << sim::SummaryText(scenario, results, expectations, stats);
 //
 // Shape (every field always present; absent optional values are null):
-//   {"scenario": str, "scenario_file": str, "seed": uint, "client_go": str,
-//    "sim_duration_s": num, "events": uint, "wall_s": num, "trace_hash": str,
-//    "leaders": {<node>: {"identity": str, "believed": [[start_s, end_s]...],
+//   {"scenario": str, "scenarioFile": str, "seed": uint, "clientGo": str,
+//    "simDurationSeconds": num, "events": uint, "wallSeconds": num, "traceHash": str,
+//    "leaders": {<node>: {"identity": str, "believed": [[startSeconds, endSeconds]...],
 //                         "acting": [[..]..], "paused": [[..]..], "unhealthy": [[..]..]}},
-//    "split_brain": {"total_s", "max_s", "intervals": [{"start_s", "end_s", "nodes": [str],
-//                    "cause": str, "cause_kind": str}]},
-//    "no_leader": {"total_s", "max_gap_s", "intervals": [{"start_s", "end_s"}]},
-//    "transitions": {"count": uint, "per_hour": num, "changes": [{"at_s", "from", "to"}]},
-//    "failovers": [{"fault": int, "id": str, "kind": str, "at_s": num,
-//                   "previous_leader": str|null, "new_leader": str|null,
-//                   "new_leader_at_s": num|null, "failover_s": num|null, "disrupted": bool}],
+//    "splitBrain": {"totalSeconds", "maxSeconds", "intervals": [{"startSeconds", "endSeconds", "nodes": [str],
+//                    "cause": str, "causeKind": str}]},
+//    "noLeader": {"totalSeconds", "maxGapSeconds", "intervals": [{"startSeconds", "endSeconds"}]},
+//    "transitions": {"count": uint, "perHour": num, "changes": [{"atSeconds", "from", "to"}]},
+//    "failovers": [{"fault": int, "id": str, "kind": str, "atSeconds": num,
+//                   "previousLeader": str|null, "newLeader": str|null,
+//                   "newLeaderAtSeconds": num|null, "failoverSeconds": num|null, "disrupted": bool}],
 //    "api": {"requests": {<verb>: uint}, "responses": {<code>: uint}, "total": uint,
-//            "per_second": num, "requests_by_node": {<node>: uint},
-//            "watch_events": {<resource>: uint}, "watch_events_per_second": num},
+//            "perSecond": num, "requestsByNode": {<node>: uint},
+//            "watchEvents": {<resource>: uint}, "watchEventsPerSecond": num},
 //    "expectations": [{"index": int, "kind": str, "expect": str, "held": bool, "actual": str}],
 //    "verdict": "pass" | "fail"}
 #pragma once

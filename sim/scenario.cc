@@ -63,7 +63,7 @@ void ApplyTimings(const json& j, const std::string& path, core::LeaderElectionCo
 }
 
 // CandidateDraft is a candidate being assembled: built-in defaults, then the top-level
-// client_go/lock/timings, then "defaults", then the candidate's own keys.
+// clientGo/lock/timings, then "defaults", then the candidate's own keys.
 struct CandidateDraft {
   std::optional<std::string> name;
   std::optional<std::string> identity;
@@ -78,7 +78,7 @@ struct CandidateDraft {
 };
 
 constexpr std::array<std::string_view, 14> kCandidateKeys = {
-    "name",          "identity",      "start",          "client_go",   "lock",        "leaseDuration",
+    "name",          "identity",      "start",          "clientGo",   "lock",        "leaseDuration",
     "renewDeadline", "retryPeriod",   "releaseOnCancel", "coordinated", "clientTimeout", "healthzTimeout",
     "workload",      "clock"};
 
@@ -91,7 +91,7 @@ void ApplyCandidate(const json& j, const std::string& path, CandidateDraft& d, b
   }
   if (const json* v = Find(j, "identity")) d.identity = Str(*v, Key(path, "identity"));
   if (const json* v = Find(j, "start")) d.start = NonNegDur(*v, Key(path, "start"));
-  if (const json* v = Find(j, "client_go")) d.profile = Profile(*v, Key(path, "client_go"), &d.client_go);
+  if (const json* v = Find(j, "clientGo")) d.profile = Profile(*v, Key(path, "clientGo"), &d.client_go);
   if (const json* v = Find(j, "lock")) ApplyLock(*v, Key(path, "lock"), d.config.lock);
   ApplyTimings(j, path, d.config);
   if (const json* v = Find(j, "releaseOnCancel")) d.config.releaseOnCancel = Bool(*v, Key(path, "releaseOnCancel"));
@@ -118,9 +118,9 @@ void ApplyCandidate(const json& j, const std::string& path, CandidateDraft& d, b
   }
   if (const json* v = Find(j, "clock")) {
     const std::string cp = Key(path, "clock");
-    CheckObject(*v, cp, {"offset", "drift_ppm"});
+    CheckObject(*v, cp, {"offset", "driftPpm"});
     if (const json* w = Find(*v, "offset")) d.clock.offset = Dur(*w, Key(cp, "offset"));
-    if (const json* w = Find(*v, "drift_ppm")) d.clock.drift_ppm = IntIn(*w, Key(cp, "drift_ppm"), -kMaxDriftPpm, kMaxDriftPpm);
+    if (const json* w = Find(*v, "driftPpm")) d.clock.drift_ppm = IntIn(*w, Key(cp, "driftPpm"), -kMaxDriftPpm, kMaxDriftPpm);
   }
 }
 
@@ -146,8 +146,8 @@ CandidateSpec Finish(CandidateDraft d, const std::string& path) {
 
 void ApplyPath(const json& j, const std::string& path, NetworkPathSpec& p) {
   if (const json* v = Find(j, "delay")) p.request_delay = p.response_delay = Dist(*v, Key(path, "delay"));
-  if (const json* v = Find(j, "request_delay")) p.request_delay = Dist(*v, Key(path, "request_delay"));
-  if (const json* v = Find(j, "response_delay")) p.response_delay = Dist(*v, Key(path, "response_delay"));
+  if (const json* v = Find(j, "requestDelay")) p.request_delay = Dist(*v, Key(path, "requestDelay"));
+  if (const json* v = Find(j, "responseDelay")) p.response_delay = Dist(*v, Key(path, "responseDelay"));
   if (const json* v = Find(j, "loss")) p.loss = Ratio(*v, Key(path, "loss"));
 }
 
@@ -181,12 +181,12 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
     case FaultKind::kLatency: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for", "delay"}, what); break;
     case FaultKind::kLoss: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for", "ratio"}, what); break;
     case FaultKind::kClockStep: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "by"}, what); break;
-    case FaultKind::kClockDrift: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for", "drift_ppm"}, what); break;
-    case FaultKind::kClockSlew: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "by", "rate_ppm"}, what); break;
+    case FaultKind::kClockDrift: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for", "driftPpm"}, what); break;
+    case FaultKind::kClockSlew: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "by", "ratePpm"}, what); break;
     case FaultKind::kApiServerOutage: CheckObject(j, path, {"kind", "at", "id", "for", "mode"}, what); break;
     case FaultKind::kApiServerErrors: CheckObject(j, path, {"kind", "at", "id", "for", "code", "ratio"}, what); break;
     case FaultKind::kApiServerLatency: CheckObject(j, path, {"kind", "at", "id", "for", "latency"}, what); break;
-    case FaultKind::kApiServerThrottle: CheckObject(j, path, {"kind", "at", "id", "for", "qps", "retry_after"}, what); break;
+    case FaultKind::kApiServerThrottle: CheckObject(j, path, {"kind", "at", "id", "for", "qps", "retryAfter"}, what); break;
   }
   f.at = NonNegDur(Require(j, path, "at"), Key(path, "at"));
   if (f.at > run) {
@@ -229,11 +229,11 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
     case FaultKind::kLoss: f.ratio = Ratio(req("ratio"), Key(path, "ratio")); break;
     case FaultKind::kClockStep: f.by = Dur(req("by"), Key(path, "by")); break;
     case FaultKind::kClockDrift:
-      f.drift_ppm = IntIn(req("drift_ppm"), Key(path, "drift_ppm"), -kMaxDriftPpm, kMaxDriftPpm);
+      f.drift_ppm = IntIn(req("driftPpm"), Key(path, "driftPpm"), -kMaxDriftPpm, kMaxDriftPpm);
       break;
     case FaultKind::kClockSlew:
       f.by = Dur(req("by"), Key(path, "by"));
-      f.rate_ppm = IntIn(req("rate_ppm"), Key(path, "rate_ppm"), 1, kMaxDriftPpm);
+      f.rate_ppm = IntIn(req("ratePpm"), Key(path, "ratePpm"), 1, kMaxDriftPpm);
       break;
     case FaultKind::kApiServerOutage:
       if (const json* v = Find(j, "mode")) {
@@ -254,7 +254,7 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
     case FaultKind::kApiServerThrottle: {
       f.qps = NonNegNumber(req("qps"), Key(path, "qps"));
       if (f.qps <= 0) Fail(Key(path, "qps"), "must be greater than 0");
-      if (const json* v = Find(j, "retry_after")) f.retry_after = NonNegDur(*v, Key(path, "retry_after"));
+      if (const json* v = Find(j, "retryAfter")) f.retry_after = NonNegDur(*v, Key(path, "retryAfter"));
       break;
     }
     case FaultKind::kCrash:
@@ -316,8 +316,8 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
       e.within = NonNegDur(req("within"), Key(path, "within"));
       break;
     case ExpectKind::kNoLeaderAtMost:
-      CheckObject(j, path, {"kind", "max_gap", "after"}, what);
-      e.max_gap = NonNegDur(req("max_gap"), Key(path, "max_gap"));
+      CheckObject(j, path, {"kind", "maxGap", "after"}, what);
+      e.max_gap = NonNegDur(req("maxGap"), Key(path, "maxGap"));
       if (const json* v = Find(j, "after")) e.after_time = NonNegDur(*v, Key(path, "after"));
       break;
     case ExpectKind::kTransitionsAtMost:
@@ -375,8 +375,8 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
 Scenario Parse(const json& root, std::string_view file) {
   const std::string $ = "$";
   CheckObject(root, $,
-              {"name", "description", "seed", "duration", "client_go", "lock", "timings", "defaults", "candidates",
-               "candidate_count", "start_spread", "network", "apiserver", "faults", "expect"});
+              {"name", "description", "seed", "duration", "clientGo", "lock", "timings", "defaults", "candidates",
+               "candidateCount", "startSpread", "network", "apiserver", "faults", "expect"});
   Scenario s;
   s.file = std::string(file);
   s.name = std::filesystem::path(s.file).stem().string();
@@ -388,10 +388,10 @@ Scenario Parse(const json& root, std::string_view file) {
   }
   if (const json* v = Find(root, "duration")) s.duration = PosDur(*v, "$.duration");
 
-  // The candidate template: built-in defaults, then top-level client_go, lock, timings,
+  // The candidate template: built-in defaults, then top-level clientGo, lock, timings,
   // then "defaults".
   CandidateDraft base;
-  if (const json* v = Find(root, "client_go")) base.profile = Profile(*v, "$.client_go", &base.client_go);
+  if (const json* v = Find(root, "clientGo")) base.profile = Profile(*v, "$.client_go", &base.client_go);
   else base.profile = *core::VersionProfile::Parse(base.client_go);
   s.client_go = base.client_go;
   base.config.lock = core::LockConfig{.kind = core::LockKind::kLeases, .namespace_ = "default", .name = "leasesim",
@@ -405,8 +405,8 @@ Scenario Parse(const json& root, std::string_view file) {
   if (const json* v = Find(root, "defaults")) ApplyCandidate(*v, "$.defaults", base, /*is_defaults=*/true);
 
   const json* cands = Find(root, "candidates");
-  const json* count = Find(root, "candidate_count");
-  const json* spread = Find(root, "start_spread");
+  const json* count = Find(root, "candidateCount");
+  const json* spread = Find(root, "startSpread");
   if (cands && count) Fail("$.candidate_count", "give either \"candidates\" or \"candidate_count\", not both");
   if (spread && !count) Fail("$.start_spread", "only meaningful with \"candidate_count\"");
   if (cands) {
@@ -428,7 +428,7 @@ Scenario Parse(const json& root, std::string_view file) {
     for (int64_t i = 0; i < n; ++i) {
       CandidateDraft d = base;
       d.name = fmt::format("c{}", i);
-      // Even spread over [start, start + start_spread): deterministic, no randomness.
+      // Even spread over [start, start + startSpread): deterministic, no randomness.
       d.start = base.start + Duration{static_cast<int64_t>(static_cast<__int128>(sp.count()) * i / n)};
       s.candidates.push_back(Finish(std::move(d), "$.defaults"));
     }
@@ -442,7 +442,7 @@ Scenario Parse(const json& root, std::string_view file) {
   }
 
   if (const json* v = Find(root, "network")) {
-    CheckObject(*v, "$.network", {"delay", "request_delay", "response_delay", "loss", "nodes"});
+    CheckObject(*v, "$.network", {"delay", "requestDelay", "responseDelay", "loss", "nodes"});
     ApplyPath(*v, "$.network", s.network.defaults);
     if (const json* nodes = Find(*v, "nodes")) {
       const std::string np = "$.network.nodes";
@@ -450,7 +450,7 @@ Scenario Parse(const json& root, std::string_view file) {
       for (const auto& [node, ov] : nodes->items()) {
         const std::string p = Key(np, node);
         if (!names.count(node)) Fail(p, fmt::format("unknown node \"{}\": no candidate has that name", node));
-        CheckObject(ov, p, {"delay", "request_delay", "response_delay", "loss"});
+        CheckObject(ov, p, {"delay", "requestDelay", "responseDelay", "loss"});
         NetworkPathSpec path = s.network.defaults;
         ApplyPath(ov, p, path);
         s.network.nodes[node] = path;
@@ -459,21 +459,21 @@ Scenario Parse(const json& root, std::string_view file) {
   }
   if (const json* v = Find(root, "apiserver")) {
     const std::string ap = "$.apiserver";
-    CheckObject(*v, ap, {"latency", "max_inflight", "qps", "retry_after", "error_ratio", "error_code", "watchers",
-                         "write_ack_latency", "write_ack_latency_per_inflight"});
+    CheckObject(*v, ap, {"latency", "maxInflight", "qps", "retryAfter", "errorRatio", "errorCode", "watchers",
+                         "writeAckLatency", "writeAckLatencyPerInflight"});
     ApiServerSpec& a = s.apiserver;
-    if (const json* w = Find(*v, "write_ack_latency")) a.write_ack_latency = Dist(*w, Key(ap, "write_ack_latency"));
-    if (const json* w = Find(*v, "write_ack_latency_per_inflight"))
-      a.write_ack_latency_per_inflight = NonNegDur(*w, Key(ap, "write_ack_latency_per_inflight"));
+    if (const json* w = Find(*v, "writeAckLatency")) a.write_ack_latency = Dist(*w, Key(ap, "writeAckLatency"));
+    if (const json* w = Find(*v, "writeAckLatencyPerInflight"))
+      a.write_ack_latency_per_inflight = NonNegDur(*w, Key(ap, "writeAckLatencyPerInflight"));
     if (const json* w = Find(*v, "latency")) a.latency = Dist(*w, Key(ap, "latency"));
-    if (const json* w = Find(*v, "max_inflight")) a.max_inflight = IntIn(*w, Key(ap, "max_inflight"), 0, INT64_MAX);
+    if (const json* w = Find(*v, "maxInflight")) a.max_inflight = IntIn(*w, Key(ap, "maxInflight"), 0, INT64_MAX);
     if (const json* w = Find(*v, "qps")) a.qps = NonNegNumber(*w, Key(ap, "qps"));
-    if (const json* w = Find(*v, "retry_after")) a.retry_after = NonNegDur(*w, Key(ap, "retry_after"));
-    if (const json* w = Find(*v, "error_ratio")) a.error_ratio = Ratio(*w, Key(ap, "error_ratio"));
-    if (const json* w = Find(*v, "error_code")) {
-      a.error_code = static_cast<int>(Int(*w, Key(ap, "error_code")));
+    if (const json* w = Find(*v, "retryAfter")) a.retry_after = NonNegDur(*w, Key(ap, "retryAfter"));
+    if (const json* w = Find(*v, "errorRatio")) a.error_ratio = Ratio(*w, Key(ap, "errorRatio"));
+    if (const json* w = Find(*v, "errorCode")) {
+      a.error_code = static_cast<int>(Int(*w, Key(ap, "errorCode")));
       if (a.error_code != 500 && a.error_code != 503 && a.error_code != 504) {
-        Fail(Key(ap, "error_code"), fmt::format("expected 500, 503 or 504, got {}", a.error_code));
+        Fail(Key(ap, "errorCode"), fmt::format("expected 500, 503 or 504, got {}", a.error_code));
       }
     }
     if (const json* w = Find(*v, "watchers")) {

@@ -52,7 +52,7 @@ struct WorkloadSpec {
 };
 
 // ClockSpec is a node's clock at boot: wall offset from true wall time (may be negative)
-// and rate error in ppm (|drift_ppm| <= kMaxDriftPpm). See sim/node_clock.h.
+// and rate error in ppm (|driftPpm| <= kMaxDriftPpm). See sim/node_clock.h.
 struct ClockSpec {
   Duration offset{0};
   int64_t drift_ppm = 0;
@@ -101,9 +101,9 @@ struct NetworkSpec {
   }
 };
 
-// ApiServerSpec is the fake API server's behaviour. 0 means unlimited for max_inflight
-// and qps. Throttled requests get 429 with Retry-After `retry_after`; a ratio
-// `error_ratio` of requests fail with `error_code` (500, 503 or 504). `watchers` counts
+// ApiServerSpec is the fake API server's behaviour. 0 means unlimited for maxInflight
+// and qps. Throttled requests get 429 with Retry-After `retryAfter`; a ratio
+// `errorRatio` of requests fail with `errorCode` (500, 503 or 504). `watchers` counts
 // watch clients per resource (for the API-load comparison of lock kinds).
 struct ApiServerSpec {
   Distribution latency = Distribution::Constant(std::chrono::milliseconds(2));  // default: 2ms per request
@@ -115,7 +115,7 @@ struct ApiServerSpec {
   std::map<std::string, int64_t> watchers{{"configmaps", 0}, {"endpoints", 0}, {"leases", 0}};
   // A successful write is acknowledged this long after it committed (readers see it at
   // once): etcd's "request timed out" on writes that did commit, slow response paths under
-  // load. write_ack_latency_per_inflight adds this much per request then in the server.
+  // load. writeAckLatencyPerInflight adds this much per request then in the server.
   Distribution write_ack_latency = Distribution::Constant(Duration{0});
   Duration write_ack_latency_per_inflight{0};
 };
@@ -130,12 +130,12 @@ enum class FaultKind : uint8_t {
   kLatency,            // path delay distribution `delay` (both directions)
   kLoss,               // path loss `ratio`
   kClockStep,          // wall clock jumps `by` (may be negative)
-  kClockDrift,         // clock rate becomes `drift_ppm`; with `for`: reverts after it
-  kClockSlew,          // wall clock slews `by` at `rate_ppm`
+  kClockDrift,         // clock rate becomes `driftPpm`; with `for`: reverts after it
+  kClockSlew,          // wall clock slews `by` at `ratePpm`
   kApiServerOutage,    // `mode` drop (no answer) | refuse (connection refused)
   kApiServerErrors,    // a `ratio` of requests fail with `code` 500|503|504
   kApiServerLatency,   // processing latency distribution `latency`
-  kApiServerThrottle,  // `qps` limit, 429 with `retry_after`
+  kApiServerThrottle,  // `qps` limit, 429 with `retryAfter`
 };
 std::string_view FaultKindName(FaultKind k);
 std::optional<FaultKind> ParseFaultKind(std::string_view name);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "harness/sweep/plot.h"
+#include "sim/json_input.h"
 
 namespace leasesim::sim {
 namespace {
@@ -91,8 +92,10 @@ json PointJson(const SweepReport& rep, const PointReport& p) {
   json measured = json::object(), expected = json::object();
   for (const PointColumn& c : PointColumns(p.figures, p.closed)) {
     std::string_view n = c.name;
-    if (n.starts_with("expected_")) expected[std::string(n.substr(9))] = FigureJson(c.value);
-    else measured[std::string(n)] = FigureJson(c.value);
+    // points.csv keeps the snake_case column names (pandas users select them as
+    // attributes); the JSON keys are camelCase like every other leasesim file.
+    if (n.starts_with("expected_")) expected[json_input::CamelCaseKey(n.substr(9))] = FigureJson(c.value);
+    else measured[json_input::CamelCaseKey(n)] = FigureJson(c.value);
   }
   j["measured"] = measured;
   j["expected"] = expected;
@@ -114,15 +117,15 @@ json PointsJson(const SweepReport& rep) {
   json params = json::array();
   for (const SweepParam& p : rep.spec->params) params.push_back({{"name", p.name}, {"paths", p.paths}, {"values", p.values}});
   return {{"format", kSweepFormat},
-          {"sweep_file", rep.spec->file},
-          {"base_file", rep.spec->base_file},
+          {"sweepFile", rep.spec->file},
+          {"baseFile", rep.spec->base_file},
           {"seeds", rep.spec->seeds},
           {"seed", rep.spec->seed},
           {"parameters", params},
           {"points", points},
-          {"invalid_points", invalid},
-          {"pareto_front", rep.front},
-          {"recommendation_rule",
+          {"invalidPoints", invalid},
+          {"paretoFront", rep.front},
+          {"recommendationRule",
            "on the Pareto front of (failover p99, API requests/s) among points with no split-brain in any seed, "
            "within the sweep's recommend limits: the lowest p99/best_p99 + rate/best_rate"},
           {"recommended", rec}};
@@ -284,10 +287,10 @@ SweepReport BuildSweepReport(const SweepSpec& spec, const std::vector<SweepPoint
 
 std::string ManifestJson(const SweepSpec& spec, Shard shard) {
   json j = {{"format", kSweepFormat},
-            {"sweep_file", spec.file},
+            {"sweepFile", spec.file},
             {"shard", shard.index},
             {"shards", shard.count},
-            {"runs_total", spec.RunCount()},
+            {"runsTotal", spec.RunCount()},
             {"sweep", CanonicalSweepJson(spec)}};
   return j.dump(2) + "\n";
 }

@@ -24,10 +24,10 @@ using namespace json_input;  // NOLINT: shared JSON-path getters (sim/json_input
 
 // Shorthand expands a parameter name to the scenario path it sets (see SweepParam).
 std::string Shorthand(const std::string& name) {
-  if (name == "leaseDuration" || name == "renewDeadline" || name == "retryPeriod" || name == "client_go") {
+  if (name == "leaseDuration" || name == "renewDeadline" || name == "retryPeriod" || name == "clientGo") {
     return "defaults." + name;
   }
-  if (name == "candidates") return "candidate_count";
+  if (name == "candidates") return "candidateCount";
   return name;
 }
 
@@ -99,7 +99,7 @@ int ParamIndex(const SweepSpec& s, const json& j, const std::string& path) {
 }
 
 SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::path& dir) {
-  CheckObject(root, "$", {"description", "base", "base_file", "seeds", "seed", "set", "vary", "heatmap", "recommend"});
+  CheckObject(root, "$", {"description", "base", "baseFile", "seeds", "seed", "set", "vary", "heatmap", "recommend"});
   SweepSpec s;
   s.file = std::string(file);
   const json* base = Find(root, "base");
@@ -118,7 +118,7 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
     }
   } else if (base->is_object()) {
     s.base = *base;
-    if (const json* bf = Find(root, "base_file")) s.base_file = Str(*bf, "$.base_file");
+    if (const json* bf = Find(root, "baseFile")) s.base_file = Str(*bf, "$.base_file");
   } else {
     Fail("$.base", fmt::format("expected a scenario file path or an inline scenario object, got {}", TypeName(*base)));
   }
@@ -194,7 +194,7 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
       } else {
         Fail(p, "missing required key \"values\" (or \"range\")");
       }
-      if (sp.paths.front() == "candidate_count" && !s.base.contains("candidate_count")) {
+      if (sp.paths.front() == "candidateCount" && !s.base.contains("candidateCount")) {
         Fail(p + ".param", "\"candidates\" varies candidate_count: the base scenario must use \"candidate_count\", not a \"candidates\" list");
       }
       for (size_t k = 0; k < sp.parsed_paths.size(); ++k) {
@@ -233,12 +233,12 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
   }
   if (s.params.empty()) s.heatmap.x = -1;
   if (const json* v = Find(root, "recommend")) {
-    CheckObject(*v, "$.recommend", {"max_api_requests_per_second", "max_failover_p99"});
-    if (const json* m = Find(*v, "max_api_requests_per_second")) {
+    CheckObject(*v, "$.recommend", {"maxApiRequestsPerSecond", "maxFailoverP99"});
+    if (const json* m = Find(*v, "maxApiRequestsPerSecond")) {
       if (!m->is_number() || !(m->get<double>() > 0)) Fail("$.recommend.max_api_requests_per_second", fmt::format("expected a number > 0, got {}", m->dump()));
       s.recommend.max_api_requests_per_second = m->get<double>();
     }
-    if (const json* m = Find(*v, "max_failover_p99")) s.recommend.max_failover_p99 = Dur(*m, "$.recommend.max_failover_p99");
+    if (const json* m = Find(*v, "maxFailoverP99")) s.recommend.max_failover_p99 = Dur(*m, "$.recommend.max_failover_p99");
   }
   return s;
 }
@@ -342,7 +342,7 @@ std::optional<SweepSpec> LoadSweepFile(const std::filesystem::path& path, std::s
 
 json CanonicalSweepJson(const SweepSpec& s) {
   json j = {{"base", s.base}, {"seeds", s.seeds}, {"seed", s.seed}};
-  if (!s.base_file.empty()) j["base_file"] = s.base_file;
+  if (!s.base_file.empty()) j["baseFile"] = s.base_file;
   json set = json::object();
   for (const SweepFixed& f : s.set) set[f.path] = f.value;
   j["set"] = set;
@@ -354,8 +354,8 @@ json CanonicalSweepJson(const SweepSpec& s) {
     if (s.heatmap.y >= 0) j["heatmap"]["y"] = s.params[s.heatmap.y].name;
   }
   json rec = json::object();
-  if (s.recommend.max_api_requests_per_second) rec["max_api_requests_per_second"] = *s.recommend.max_api_requests_per_second;
-  if (s.recommend.max_failover_p99) rec["max_failover_p99"] = FormatGoDuration(*s.recommend.max_failover_p99);
+  if (s.recommend.max_api_requests_per_second) rec["maxApiRequestsPerSecond"] = *s.recommend.max_api_requests_per_second;
+  if (s.recommend.max_failover_p99) rec["maxFailoverP99"] = FormatGoDuration(*s.recommend.max_failover_p99);
   j["recommend"] = rec;
   return j;
 }

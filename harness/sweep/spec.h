@@ -37,7 +37,7 @@ struct JsonPathStep {
   friend bool operator==(const JsonPathStep&, const JsonPathStep&) = default;
 };
 
-// ParseJsonPath parses "faults[0].drift_ppm" or "network.nodes.c0.response_delay"
+// ParseJsonPath parses "faults[0].driftPpm" or "network.nodes.c0.responseDelay"
 // (keys are identifiers or any text without '.', '[' and ']'). nullopt and `*err` on a
 // malformed path.
 std::optional<std::vector<JsonPathStep>> ParseJsonPath(std::string_view path, std::string* err);
@@ -48,10 +48,10 @@ bool SetJsonPath(nlohmann::json& root, const std::vector<JsonPathStep>& path, co
                  std::string* err);
 
 // SweepParam is one varied parameter: every path in `paths` is set to the same value.
-// `name` is its column name in the outputs ("leaseDuration", "faults[0].drift_ppm").
-// Shorthands: leaseDuration / renewDeadline / retryPeriod / client_go set
+// `name` is its column name in the outputs ("leaseDuration", "faults[0].driftPpm").
+// Shorthands: leaseDuration / renewDeadline / retryPeriod / clientGo set
 // `defaults.<name>` (so they override the base's `timings`; a candidate's own field still
-// wins), `candidates` sets `candidate_count` (the base must use candidate_count).
+// wins), `candidates` sets `candidateCount` (the base must use candidateCount).
 struct SweepParam {
   std::string name;
   std::vector<std::string> paths;  // as written (after shorthand expansion)

@@ -101,17 +101,17 @@ std::optional<MergedSweep> MergeShardDirs(const std::vector<std::string>& dirs, 
       return fail(fmt::format("{}: invalid JSON: {}", mp.string(), e.what()));
     }
     if (!m.is_object() || m.value("format", "") != kSweepFormat || !m.contains("sweep") || !m["shard"].is_number_integer() ||
-        !m["shards"].is_number_integer() || !m["sweep_file"].is_string()) {
+        !m["shards"].is_number_integer() || !m["sweepFile"].is_string()) {
       return fail(fmt::format("{}: not a {} manifest", mp.string(), kSweepFormat));
     }
     const int64_t i = m["shard"].get<int64_t>(), n = m["shards"].get<int64_t>();
     if (!sweep) {
       sweep = m["sweep"];
-      sweep_file = m["sweep_file"].get<std::string>();
+      sweep_file = m["sweepFile"].get<std::string>();
       count = n;
       if (n < 1 || n > 1'000'000) return fail(fmt::format("{}: $.shards: bad shard count {}", mp.string(), n));
       seen.assign(static_cast<size_t>(n), false);
-    } else if (m["sweep"] != *sweep || m["sweep_file"] != sweep_file) {
+    } else if (m["sweep"] != *sweep || m["sweepFile"] != sweep_file) {
       return fail(fmt::format("{}: a shard of a different sweep than {}", mp.string(), dirs.front()));
     }
     if (n != count) return fail(fmt::format("{}: $.shards: {} shards, but {} says {}", mp.string(), n, dirs.front(), count));

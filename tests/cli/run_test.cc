@@ -72,7 +72,7 @@ TEST_CASE("the trace file's footer hash equals the hash of a run without a trace
   }
   const auto footer = nlohmann::json::parse(last);
   CHECK(footer.at("type") == "footer");
-  CHECK(footer.at("trace_hash") == with.stats.trace_hash);
+  CHECK(footer.at("traceHash") == with.stats.trace_hash);
   CHECK(footer.at("events").get<uint64_t>() + 2 == lines);
   CHECK_FALSE(fs::exists(dir / "t.jsonl.tmp"));
   fs::remove_all(dir);
@@ -97,23 +97,23 @@ TEST_CASE("leasesim run --report writes the report schema", "[sim][run]") {
   CHECK(out.str().rfind("seed: 7\n", 0) == 0);  // the seed is printed first
   std::ifstream in(a.report);
   const nlohmann::json r = nlohmann::json::parse(in);
-  for (const char* k : {"scenario", "seed", "client_go", "sim_duration_s", "events", "wall_s", "trace_hash", "leaders",
-                        "split_brain", "no_leader", "transitions", "failovers", "api", "expectations", "verdict"}) {
+  for (const char* k : {"scenario", "seed", "clientGo", "simDurationSeconds", "events", "wallSeconds", "traceHash", "leaders",
+                        "splitBrain", "noLeader", "transitions", "failovers", "api", "expectations", "verdict"}) {
     CAPTURE(k);
     CHECK(r.contains(k));
   }
   CHECK(r["seed"] == 7);
-  CHECK(r["sim_duration_s"] == 600.0);
+  CHECK(r["simDurationSeconds"] == 600.0);
   CHECK(r["verdict"] == "pass");
   for (const char* k : {"believed", "acting"}) CHECK(r["leaders"]["a"][k].is_array());
   CHECK(r["leaders"]["a"]["believed"][0].size() == 2);
-  for (const char* k : {"total_s", "max_s", "intervals"}) CHECK(r["split_brain"].contains(k));
-  for (const char* k : {"total_s", "max_gap_s", "intervals"}) CHECK(r["no_leader"].contains(k));
+  for (const char* k : {"totalSeconds", "maxSeconds", "intervals"}) CHECK(r["splitBrain"].contains(k));
+  for (const char* k : {"totalSeconds", "maxGapSeconds", "intervals"}) CHECK(r["noLeader"].contains(k));
   REQUIRE(r["failovers"].size() == 1);
-  for (const char* k : {"fault", "at_s", "new_leader_at_s", "failover_s"}) CHECK(r["failovers"][0].contains(k));
-  CHECK(r["failovers"][0]["failover_s"].get<double>() > 10);
-  CHECK(r["failovers"][0]["failover_s"].get<double>() < 25);
-  for (const char* k : {"requests", "responses", "per_second"}) CHECK(r["api"].contains(k));
+  for (const char* k : {"fault", "atSeconds", "newLeaderAtSeconds", "failoverSeconds"}) CHECK(r["failovers"][0].contains(k));
+  CHECK(r["failovers"][0]["failoverSeconds"].get<double>() > 10);
+  CHECK(r["failovers"][0]["failoverSeconds"].get<double>() < 25);
+  for (const char* k : {"requests", "responses", "perSecond"}) CHECK(r["api"].contains(k));
   for (const auto& e : r["expectations"]) {
     CHECK(e.contains("expect"));
     CHECK(e["held"].is_boolean());
@@ -200,7 +200,7 @@ TEST_CASE("apiserver.write_ack_latency delays every write's acknowledgement afte
     REQUIRE(s);
     return RunScenario(*s, {});
   };
-  RunResult lag = run(R"({"write_ack_latency": "4s"})");
+  RunResult lag = run(R"({"writeAckLatency": "4s"})");
   RunResult none = run("{}");
   const RenewalWrite& last = lag.input.nodes[0].renewals.back();
   CHECK(last.received - last.applied >= 4s);

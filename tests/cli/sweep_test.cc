@@ -18,7 +18,7 @@ namespace {
 // A tiny sweep: 3 candidates, 3 simulated minutes, the leader (c0 starts first) crashes
 // at 1m for 30s. leaseDuration 10s with renewDeadline 10s is rejected by client-go.
 const char* kTinySweep = R"({
-  "base": {"duration": "3m", "candidate_count": 3, "start_spread": "1s",
+  "base": {"duration": "3m", "candidateCount": 3, "startSpread": "1s",
            "timings": {"leaseDuration": "15s", "renewDeadline": "10s", "retryPeriod": "2s"},
            "faults": [{"at": "1m", "kind": "crash", "node": "c0", "for": "30s"}],
            "expect": [{"kind": "no_split_brain"}]},

@@ -19,7 +19,7 @@ namespace {
 // A tiny sweep: 3 candidates, 3 simulated minutes, the leader (c0 starts first) crashes
 // at 1m for 30s. leaseDuration 10s with renewDeadline 10s is rejected by client-go.
 const char* kTinySweep = R"({
-  "base": {"duration": "3m", "candidate_count": 3, "start_spread": "1s",
+  "base": {"duration": "3m", "candidateCount": 3, "startSpread": "1s",
            "timings": {"leaseDuration": "15s", "renewDeadline": "10s", "retryPeriod": "2s"},
            "faults": [{"at": "1m", "kind": "crash", "node": "c0", "for": "30s"}],
            "expect": [{"kind": "no_split_brain"}]},
@@ -74,7 +74,7 @@ SweepRunOptions Jobs(int jobs) {
 }  // namespace
 
 TEST_CASE("sweep file errors name the file and the JSON path", "[sim][sweep]") {
-  const std::string base = R"("base": {"candidate_count": 2})";
+  const std::string base = R"("base": {"candidateCount": 2})";
   CHECK(ParseError("{" + base + R"(, "seeds": 0})") == "bad.json: $.seeds: expected an integer in [1, 1000000], got 0");
   CHECK(ParseError("{" + base + R"(, "vary": [{"param": "leaseDuration"}]})") ==
         "bad.json: $.vary[0]: missing required key \"values\" (or \"range\")");
@@ -88,7 +88,7 @@ TEST_CASE("sweep file errors name the file and the JSON path", "[sim][sweep]") {
         "bad.json: $.vary[0].colour: unknown key (known keys: param, paths, name, values, range)");
   CHECK(ParseError(R"({"seeds": 2})") ==
         "bad.json: $: missing required key \"base\" (a scenario file path or an inline scenario object)");
-  CHECK(ParseError(R"({"base": {"candidate_count": 2, "timings": {"leaseDuration": "5s"}}})") ==
+  CHECK(ParseError(R"({"base": {"candidateCount": 2, "timings": {"leaseDuration": "5s"}}})") ==
         "bad.json: $.base: invalid base scenario (with \"set\" applied): bad.json#base: $.defaults: leaseDuration must be "
         "greater than renewDeadline");
   CHECK(ParseError(R"({"base": {"candidates": [{"name": "a"}]}, "vary": [{"param": "candidates", "values": [2]}]})") ==
@@ -110,7 +110,7 @@ TEST_CASE("scenario paths parse and set", "[sim][sweep]") {
   REQUIRE(SetJsonPath(j, *p, "5ms", &err));
   CHECK(j["faults"][1]["delay"] == "5ms");
   REQUIRE(SetJsonPath(j, *ParseJsonPath("network.nodes.c0.response_delay", &err), "3s", &err));
-  CHECK(j["network"]["nodes"]["c0"]["response_delay"] == "3s");
+  CHECK(j["network"]["nodes"]["c0"]["responseDelay"] == "3s");
   CHECK_FALSE(SetJsonPath(j, *ParseJsonPath("faults[2].at", &err), "1s", &err));
   CHECK(err == "the base scenario's $.faults has 2 element(s), no index 2");
 }
@@ -270,7 +270,7 @@ TEST_CASE("Pareto front and recommendation on a hand-built set", "[sim][sweep]")
 
 TEST_CASE("closed forms at client-go's defaults 15s/10s/2s", "[sim][sweep]") {
   std::string err;
-  auto s = ParseScenario(R"({"candidate_count": 3, "network": {"delay": "1ms"}, "apiserver": {"latency": "2ms"}})", "x.json", &err);
+  auto s = ParseScenario(R"({"candidateCount": 3, "network": {"delay": "1ms"}, "apiserver": {"latency": "2ms"}})", "x.json", &err);
   REQUIRE(s);
   const ClosedForm c = ClosedFormFor(*s);
   CHECK(c.safety_margin_s == Approx(3));
@@ -279,8 +279,8 @@ TEST_CASE("closed forms at client-go's defaults 15s/10s/2s", "[sim][sweep]") {
   CHECK(c.failover_worst_s == Approx(15 + 8.8 + 0.004));
   CHECK(c.api_rps == Approx(0.5 + 0.3125 * 2));
   CHECK(c.clock_rate_ratio == Approx(1));
-  auto d = ParseScenario(R"({"candidates": [{"name": "a", "clock": {"drift_ppm": -200000}}, {"name": "b"}],
-                            "faults": [{"at": "1m", "kind": "clock_drift", "node": "b", "drift_ppm": 100000}]})",
+  auto d = ParseScenario(R"({"candidates": [{"name": "a", "clock": {"driftPpm": -200000}}, {"name": "b"}],
+                            "faults": [{"at": "1m", "kind": "clock_drift", "node": "b", "driftPpm": 100000}]})",
                          "y.json", &err);
   REQUIRE(d);
   CHECK(ClosedFormFor(*d).clock_rate_ratio == Approx(1.1 / 0.8));

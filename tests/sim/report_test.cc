@@ -68,14 +68,14 @@ TEST_CASE("report: JSON schema", "[sim][report]") {
   json j = BuildReport(f.scenario, f.results, f.expect, f.stats);
 
   CHECK(j.at("scenario") == "report-fixture");
-  CHECK(j.at("scenario_file").is_string());
+  CHECK(j.at("scenarioFile").is_string());
   CHECK(j.at("seed").is_number_unsigned());
   CHECK(j.at("seed") == 7);
-  CHECK(j.at("client_go") == "1.37");
-  CHECK(j.at("sim_duration_s").get<double>() == Approx(600.0));
+  CHECK(j.at("clientGo") == "1.37");
+  CHECK(j.at("simDurationSeconds").get<double>() == Approx(600.0));
   CHECK(j.at("events") == 12345);
-  CHECK(j.at("wall_s").is_number());
-  CHECK(j.at("trace_hash") == "9f3c2a0d1e5b7c44");
+  CHECK(j.at("wallSeconds").is_number());
+  CHECK(j.at("traceHash") == "9f3c2a0d1e5b7c44");
 
   const json& leaders = j.at("leaders");
   REQUIRE(leaders.is_object());
@@ -87,48 +87,48 @@ TEST_CASE("report: JSON schema", "[sim][report]") {
   }
   CHECK(leaders.at("a").at("believed") == json::parse("[[2.0, 100.0], [310.0, 600.0]]"));
 
-  const json& sb = j.at("split_brain");
-  CHECK(sb.at("total_s").get<double>() == Approx(10.0));  // b resumes 320..330 while a leads
-  CHECK(sb.at("max_s").is_number());
+  const json& sb = j.at("splitBrain");
+  CHECK(sb.at("totalSeconds").get<double>() == Approx(10.0));  // b resumes 320..330 while a leads
+  CHECK(sb.at("maxSeconds").is_number());
   REQUIRE(sb.at("intervals").size() == 1);
   const json& sbi = sb.at("intervals")[0];
-  CHECK(sbi.at("start_s").get<double>() == Approx(320.0));
-  CHECK(sbi.at("end_s").get<double>() == Approx(330.0));
+  CHECK(sbi.at("startSeconds").get<double>() == Approx(320.0));
+  CHECK(sbi.at("endSeconds").get<double>() == Approx(330.0));
   CHECK(sbi.at("nodes") == json::array({"a", "b"}));
   CHECK(sbi.at("cause") == "process pause of b for 20s");
-  CHECK(sbi.at("cause_kind") == "process_pause");
+  CHECK(sbi.at("causeKind") == "process_pause");
 
-  const json& nl = j.at("no_leader");
-  CHECK(nl.at("total_s").get<double>() == Approx(32.0));
-  CHECK(nl.at("max_gap_s").get<double>() == Approx(30.0));
+  const json& nl = j.at("noLeader");
+  CHECK(nl.at("totalSeconds").get<double>() == Approx(32.0));
+  CHECK(nl.at("maxGapSeconds").get<double>() == Approx(30.0));
   REQUIRE(nl.at("intervals").is_array());
   for (const json& g : nl.at("intervals")) {
-    CHECK(g.at("start_s").is_number());
-    CHECK(g.at("end_s").is_number());
+    CHECK(g.at("startSeconds").is_number());
+    CHECK(g.at("endSeconds").is_number());
   }
 
   const json& tr = j.at("transitions");
   CHECK(tr.at("count") == 2);
-  CHECK(tr.at("per_hour").get<double>() == Approx(12.0));
+  CHECK(tr.at("perHour").get<double>() == Approx(12.0));
   REQUIRE(tr.at("changes").size() == 2);
   CHECK(tr.at("changes")[0].at("from") == "a");
   CHECK(tr.at("changes")[0].at("to") == "b");
-  CHECK(tr.at("changes")[0].at("at_s").is_number());
+  CHECK(tr.at("changes")[0].at("atSeconds").is_number());
 
   const json& fo = j.at("failovers");
   REQUIRE(fo.size() == 2);
   CHECK(fo[0].at("fault") == 0);
   CHECK(fo[0].at("id") == "f0-crash");
   CHECK(fo[0].at("kind") == "crash");
-  CHECK(fo[0].at("at_s").get<double>() == Approx(100.0));
-  CHECK(fo[0].at("previous_leader") == "a");
-  CHECK(fo[0].at("new_leader") == "b");
-  CHECK(fo[0].at("new_leader_at_s").get<double>() == Approx(130.0));
-  CHECK(fo[0].at("failover_s").get<double>() == Approx(30.0));
+  CHECK(fo[0].at("atSeconds").get<double>() == Approx(100.0));
+  CHECK(fo[0].at("previousLeader") == "a");
+  CHECK(fo[0].at("newLeader") == "b");
+  CHECK(fo[0].at("newLeaderAtSeconds").get<double>() == Approx(130.0));
+  CHECK(fo[0].at("failoverSeconds").get<double>() == Approx(30.0));
   CHECK(fo[0].at("disrupted") == true);
   for (const json& x : fo) {
-    for (const char* k : {"previous_leader", "new_leader"}) CHECK((x.at(k).is_string() || x.at(k).is_null()));
-    for (const char* k : {"new_leader_at_s", "failover_s"}) CHECK((x.at(k).is_number() || x.at(k).is_null()));
+    for (const char* k : {"previousLeader", "newLeader"}) CHECK((x.at(k).is_string() || x.at(k).is_null()));
+    for (const char* k : {"newLeaderAtSeconds", "failoverSeconds"}) CHECK((x.at(k).is_number() || x.at(k).is_null()));
   }
 
   const json& api = j.at("api");
@@ -136,7 +136,7 @@ TEST_CASE("report: JSON schema", "[sim][report]") {
   CHECK(api.at("requests").at("update") == 290);
   CHECK(api.at("responses").at("409") == 10);
   CHECK(api.at("total") == 691);
-  CHECK(api.at("per_second").get<double>() == Approx(691.0 / 600.0));
+  CHECK(api.at("perSecond").get<double>() == Approx(691.0 / 600.0));
 
   const json& ex = j.at("expectations");
   REQUIRE(ex.size() == 2);

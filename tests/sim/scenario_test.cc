@@ -2,6 +2,7 @@
 // message `<file>: <json path>: <problem>`, and a good scenario parsed into the expected
 // struct. Data files live in tests/data/scenarios/.
 #include "sim/scenario.h"
+#include "sim/json_input.h"
 
 #include <catch2/catch.hpp>
 
@@ -50,10 +51,37 @@ TEST_CASE("scenario: unknown key at a nested path", "[sim][scenario]") {
         "$.faults[0].mode: unknown key for a crash fault (known keys: kind, at, id, node, nodes, for)");
 }
 
+TEST_CASE("scenario: an old snake_case key gets a one-line error naming its camelCase spelling (issue 9)",
+          "[sim][scenario]") {
+  const std::string tail = " (leasesim files use Kubernetes' camelCase keys)";
+  CHECK(ParseError(R"({"client_go": "1.30", "candidates": [{"name": "a"}]})") ==
+        "$.client_go: renamed: write \"clientGo\"" + tail);
+  CHECK(ParseError(R"({"candidate_count": 3})") == "$.candidate_count: renamed: write \"candidateCount\"" + tail);
+  CHECK(ParseError(R"({"candidates": [{"name": "a", "clock": {"drift_ppm": 100}}]})") ==
+        "$.candidates[0].clock.drift_ppm: renamed: write \"driftPpm\"" + tail);
+  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "apiserver": {"max_inflight": 3}})") ==
+        "$.apiserver.max_inflight: renamed: write \"maxInflight\"" + tail);
+  CHECK(ParseError(R"({"candidates": [{"name": "a"}],
+                       "faults": [{"at": "1s", "kind": "apiserver_throttle", "qps": 1, "retry_after": "2s"}]})") ==
+        "$.faults[0].retry_after: renamed: write \"retryAfter\"" + tail);
+  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "network": {"request_delay": "1ms"}})") ==
+        "$.network.request_delay: renamed: write \"requestDelay\"" + tail);
+  // A snake_case key with no camelCase twin is just unknown.
+  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "no_such_key": 1})").starts_with("$.no_such_key: unknown key"));
+}
+
+TEST_CASE("CamelCaseKey: Kubernetes' spelling, with the unit suffix _s as Seconds", "[sim][scenario]") {
+  CHECK(json_input::CamelCaseKey("drift_ppm") == "driftPpm");
+  CHECK(json_input::CamelCaseKey("write_ack_latency_per_inflight") == "writeAckLatencyPerInflight");
+  CHECK(json_input::CamelCaseKey("failover_p99_s") == "failoverP99Seconds");
+  CHECK(json_input::CamelCaseKey("split_brain_s_per_hour") == "splitBrainSecondsPerHour");
+  CHECK(json_input::CamelCaseKey("leaseDuration") == "leaseDuration");
+}
+
 TEST_CASE("scenario: wrong type", "[sim][scenario]") {
   CHECK(LoadError("wrong-type.json") == R"($.candidates[0].releaseOnCancel: expected true or false, got a string "yes")");
   CHECK(ParseError(R"({"seed": -1, "candidates": [{"name": "a"}]})") == "$.seed: expected an unsigned integer, got a number");
-  CHECK(ParseError(R"({"candidates": [{"name": "a", "clock": {"drift_ppm": 1.5}}]})") ==
+  CHECK(ParseError(R"({"candidates": [{"name": "a", "clock": {"driftPpm": 1.5}}]})") ==
         "$.candidates[0].clock.drift_ppm: expected an integer, got a number with a fraction");
   CHECK(ParseError(R"({"candidates": {"name": "a"}})") == "$.candidates: expected a non-empty array of candidates, got an object");
 }
@@ -71,7 +99,7 @@ TEST_CASE("scenario: a config client-go rejects gives client-go's message", "[si
   CHECK(ParseError(R"({"candidates": [{"name": "a", "renewDeadline": "2s"}]})") ==
         "$.candidates[0]: renewDeadline must be greater than retryPeriod*JitterFactor");
   // Generated candidates are judged at "defaults", where their config came from.
-  CHECK(ParseError(R"({"candidate_count": 3, "defaults": {"retryPeriod": "9s"}})") ==
+  CHECK(ParseError(R"({"candidateCount": 3, "defaults": {"retryPeriod": "9s"}})") ==
         "$.defaults: renewDeadline must be greater than retryPeriod*JitterFactor");
   // resourcelock.New on 1.37: the endpoints lock is gone.
   CHECK(ParseError(R"({"candidates": [{"name": "a", "lock": {"kind": "endpoints"}}]})") ==
@@ -94,7 +122,7 @@ TEST_CASE("scenario: fault outside the run", "[sim][scenario]") {
 
 TEST_CASE("scenario: bad ratio", "[sim][scenario]") {
   CHECK(LoadError("bad-ratio.json") == "$.network.nodes.a.loss: ratio must be in [0, 1], got 1.5");
-  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "apiserver": {"error_ratio": -0.1}})") ==
+  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "apiserver": {"errorRatio": -0.1}})") ==
         "$.apiserver.error_ratio: ratio must be in [0, 1], got -0.1");
 }
 
@@ -102,7 +130,7 @@ TEST_CASE("scenario: other structural errors", "[sim][scenario]") {
   CHECK(ParseError(R"({"candidates": [{"name": "a"}, {"name": "a"}]})") == R"($.candidates[1].name: duplicate node name "a")");
   CHECK(ParseError(R"({"candidates": [{"name": "a"}], "faults": [{"at": "1s", "kind": "pause", "node": "a"}]})") ==
         R"($.faults[0]: missing required key "for" for a pause fault (how long the process is paused))");
-  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "faults": [{"at": "1s", "kind": "clock_drift", "node": "a", "drift_ppm": 600000}]})") ==
+  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "faults": [{"at": "1s", "kind": "clock_drift", "node": "a", "driftPpm": 600000}]})") ==
         "$.faults[0].drift_ppm: must be in [-500000, 500000], got 600000");
   CHECK(ParseError(R"({"candidates": [{"name": "a"}], "expect": [{"kind": "leader_within", "after": "crash", "within": "1s"}]})") ==
         R"($.expect[0].after: no fault with id or kind "crash")");
@@ -210,7 +238,7 @@ TEST_CASE("scenario: a good scenario parses into the expected struct", "[sim][sc
 
 TEST_CASE("scenario: candidate_count generates candidates from defaults", "[sim][scenario]") {
   std::string err;
-  auto s = ParseScenario(R"({"candidate_count": 4, "start_spread": "4s",
+  auto s = ParseScenario(R"({"candidateCount": 4, "startSpread": "4s",
                              "defaults": {"start": "1s", "leaseDuration": "30s", "renewDeadline": "20s"}})",
                          "gen.json", &err);
   INFO(err);
