@@ -68,6 +68,7 @@ std::string_view ReasonName(Reason r) {
     case Reason::kContextCanceled: return "ContextCanceled";
     case Reason::kContextDeadlineExceeded: return "ContextDeadlineExceeded";
     case Reason::kNotInitialized: return "NotInitialized";
+    case Reason::kEmptyResourceName: return "EmptyResourceName";
   }
   return "Unknown";
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,7 @@ enum class Reason : uint8_t {
   kContextCanceled,           // the request's context was cancelled
   kContextDeadlineExceeded,   // the request's context deadline passed
   kNotInitialized,            // LeaseLock.Update before any Get/Create (no API call)
+  kEmptyResourceName,         // rest.Request.Name(""): update of an empty cached object (no API call)
 };
 std::string_view ReasonName(Reason r);
 
@@ -85,15 +87,20 @@ struct Status {
   static Status NotInitialized() {
     return {Reason::kNotInitialized, 0, "lease not initialized, call get or create first"};
   }
+  // EmptyResourceName is client-go rest.Request.Name's error for an empty name.
+  static Status EmptyResourceName() { return {Reason::kEmptyResourceName, 0, "resource name may not be empty"}; }
 };
 
 // ApiResponse answers the request with the same id. `body` is the stored object after a
-// successful get/create/update; retry_after is set with 429.
+// successful get/create/update. `retry_after` is the Retry-After header when the server
+// sent one (whole seconds): client-go's rest client retries a 429 or any 5xx that carries
+// it, up to 10 times (client-go rest/with_retry.go IsNextRetry / checkWait, v0.31.0;
+// rest/request.go checkWait, v0.20.0); a 5xx without it is returned to the caller.
 struct ApiResponse {
   RequestId id = 0;
   Status status;
   ObjectPtr body;
-  Duration retry_after{0};
+  std::optional<Duration> retry_after;
 };
 
 }  // namespace leasesim::core

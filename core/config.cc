@@ -39,13 +39,23 @@ std::optional<std::string> ValidateConfig(const LeaderElectionConfig& c, const V
   if (p.rejects_empty_identity && c.lock.identity.empty()) return "Lock identity is empty";
 
   // resourcelock.New: lock types removed over time. At HEAD (and since 1.28) only leases.
+  // The removed single locks point to the MultiLock pairs while those exist (v0.24.0–
+  // v0.27.0: "migrate to %s" with endpointsleases/configmapsleases), then to them "(using
+  // version v0.27.x)" (v0.28.0–v0.31.0, commit 27bbe7653), then to leases (v0.32.0+,
+  // commit 4d28b8364).
+  auto removed = [&p](std::string_view kind, std::string_view pair) {
+    std::string msg = std::string(kind) + " lock is removed, migrate to ";
+    if (p.multilock) return msg + std::string(pair);
+    if (p.removed_lock_error_cites_v027) return msg + std::string(pair) + " (using version v0.27.x)";
+    return msg + "leases";
+  };
   switch (c.lock.kind) {
     case LockKind::kLeases: break;
     case LockKind::kEndpoints:
-      if (!p.annotation_locks) return "endpoints lock is removed, migrate to leases";
+      if (!p.annotation_locks) return removed("endpoints", "endpointsleases");
       break;
     case LockKind::kConfigMaps:
-      if (!p.annotation_locks) return "configmaps lock is removed, migrate to leases";
+      if (!p.annotation_locks) return removed("configmaps", "configmapsleases");
       break;
     case LockKind::kEndpointsLeases:
       if (!p.multilock) return "endpointsleases lock is removed, migrate to leases";
@@ -56,6 +66,12 @@ std::optional<std::string> ValidateConfig(const LeaderElectionConfig& c, const V
   }
   if (c.coordinated && !p.coordinated_fields) {
     return "Coordinated leader election needs client-go 1.31 or newer (profile " + p.Name() + ")";
+  }
+  // LeaseLock.Labels / resourcelock.NewWithLabels exist from client-go 1.34 (commit
+  // 34f791d2b); before, a lock has no labels to set.
+  if (!c.lock.labels.empty() && !p.lease_lock_labels) {
+    return "lock labels (LeaseLock.Labels, resourcelock.NewWithLabels) need client-go 1.34 or newer (profile " +
+           p.Name() + ")";
   }
   return std::nullopt;
 }

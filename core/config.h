@@ -23,7 +23,7 @@ std::string_view LockKindName(LockKind k);
 std::optional<LockKind> ParseLockKind(std::string_view s);
 
 // LockConfig is what resourcelock.New takes: the lock type, the object's namespace and
-// name, ResourceLockConfig.Identity, and NewWithLabels' labels.
+// name, ResourceLockConfig.Identity, and NewWithLabels' labels (client-go 1.34+).
 struct LockConfig {
   LockKind kind = LockKind::kLeases;
   std::string namespace_ = "default";
@@ -55,8 +55,9 @@ inline constexpr double kJitterFactor = 1.2;
 // ValidateConfig runs NewLeaderElector's checks in client-go's order and returns the first
 // failing check's exact error string (e.g. "leaseDuration must be greater than
 // renewDeadline"), then resourcelock.New's lock-type errors for the profile (e.g.
-// "endpoints lock is removed, migrate to leases"), then Coordinated on a profile before
-// 1.31. nullopt when the config is valid.
+// "endpoints lock is removed, migrate to leases"; the text depends on the release), then
+// Coordinated on a profile before 1.31 and lock labels before 1.34. nullopt when the
+// config is valid.
 std::optional<std::string> ValidateConfig(const LeaderElectionConfig& c, const VersionProfile& p);
 
 }  // namespace leasesim::core

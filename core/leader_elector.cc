@@ -27,7 +27,7 @@ LeaderElector::LeaderElector(LeaderElectionConfig config, VersionProfile profile
     : config_(std::move(config)),
       profile_(profile),
       jitter_(jitter_seed),
-      lock_(config_.lock, profile_.coordinated_fields) {
+      lock_(config_.lock, profile_.coordinated_fields, profile_.get_error_keeps_cache) {
   assert(!ValidateConfig(config_, profile_).has_value() && "LeaderElector needs a validated config");
   out_.reserve(16);
 }
@@ -313,7 +313,8 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
           if (!st.IsNotFound()) {
             EmitLog(LogMsg::kReleaseErrorRetrieving, 0, true, st.message);
           } else {
-            EmitLog(LogMsg::kReleaseNotFound, 0, false, st.message);
+            // No err in any version (the printf form prints the lock's name).
+            EmitLog(LogMsg::kReleaseNotFound, 0, false);
           }
           FinishTry(false, now);
           return;
@@ -390,6 +391,10 @@ std::span<const Effect> LeaderElector::Start(LocalTime now) {
   out_.clear();
   assert(phase_ == Phase::kNotStarted);
   phase_ = Phase::kAcquiring;
+  // NewLeaderElector ends with le.metrics.leaderOff(le.config.Name) (client-go v0.20.0–
+  // v0.37): the gauge is 0 from construction. The constructor returns no effects, so
+  // the first input reports it, before Run's first line.
+  out_.emplace_back(Metric{MetricName::kMasterStatus, master_status_});
   // acquire(): logger.Info("Attempting to acquire leader lease...")
   EmitLog(LogMsg::kAttemptingToAcquire, 0, false);
   // JitterUntilWithContext(ctx, f, RetryPeriod, JitterFactor, sliding=true): f runs at once.
@@ -410,7 +415,8 @@ void LeaderElector::OnAcquireAttemptDone(bool ok, LocalTime now) {
     EmitLog(LogMsg::kFailedToAcquire, 4, false);
   } else {
     out_.emplace_back(RecordEvent{"became leader"});
-    out_.emplace_back(Metric{MetricName::kMasterStatus, 1});
+    master_status_ = 1;  // le.metrics.leaderOn
+    out_.emplace_back(Metric{MetricName::kMasterStatus, master_status_});
     EmitLog(LogMsg::kSuccessfullyAcquired, 0, false);
   }
   // BackoffUntil (sliding): t = backoff.Backoff() after every f — the jitter is drawn even
@@ -478,10 +484,24 @@ void LeaderElector::OnRenewAttemptDone(bool ok, LocalTime now) {
     EndRenewPoll(err, now);
     return;
   }
+  if (poll_next_tick_ < now.mono && !profile_.poll_until_context_timeout) {
+    // < 1.32: PollImmediateUntil's poller (apimachinery v0.31.0 pkg/util/wait/poll.go
+    // poller; v0.20.0 pkg/util/wait/wait.go) reads the ticker in its own goroutine and
+    // hands each tick over with a non-blocking send ("If the consumer isn't ready for
+    // this signal drop it"). The consumer (waitForWithContext / WaitFor) is not receiving
+    // while the condition runs, so every tick that fell during the attempt is dropped and
+    // the next attempt waits for the next tick. A tick at exactly `now` finds the
+    // consumer back in its select and is delivered (below).
+    const Duration period = config_.retryPeriod;
+    const int64_t dropped = (now.mono - poll_next_tick_ + period - Duration(1)) / period;  // ceil
+    poll_next_tick_ = poll_next_tick_ + period * dropped;
+  }
   if (poll_next_tick_ <= now.mono) {
-    // The ticker fired while the condition ran: one tick is buffered (Go's ticker channel
-    // holds one); later missed ticks were dropped. The next tick is the first multiple
-    // of RetryPeriod from the anchor after now.
+    // >= 1.32: the ticker fired while the condition ran: one tick is buffered (Go's
+    // ticker channel holds one, read directly by loopConditionUntilContext, apimachinery
+    // v0.32.0 pkg/util/wait/loop.go); later missed ticks were dropped. The next tick is
+    // the first multiple of RetryPeriod from the anchor after now. (Any profile: a tick
+    // at exactly `now` is taken at once.)
     const Duration period = config_.retryPeriod;
     const int64_t behind = (now.mono - poll_next_tick_) / period + 1;
     poll_next_tick_ = poll_next_tick_ + period * behind;
@@ -505,7 +525,8 @@ void LeaderElector::EndRenewPoll(Reason err, LocalTime now) {
     return;
   }
   if (!profile_.stopped_leading_event_always) out_.emplace_back(RecordEvent{"stopped leading"});
-  out_.emplace_back(Metric{MetricName::kMasterStatus, 0});
+  master_status_ = 0;  // le.metrics.leaderOff
+  out_.emplace_back(Metric{MetricName::kMasterStatus, master_status_});
   // PollUntilContextTimeout returns ctx.Err(); PollImmediateUntil returned ErrWaitTimeout
   // for both a timeout and a cancelled parent.
   std::string text = !profile_.poll_until_context_timeout ? "timed out waiting for the condition"

@@ -41,8 +41,9 @@ class LeaderElector {
   LeaderElector(LeaderElectionConfig config, VersionProfile profile, uint64_t jitter_seed);
 
   // --- Inputs -------------------------------------------------------------------------
-  // Start is Run(ctx): logs "Attempting to acquire leader lease..." and makes the first
-  // acquire attempt immediately.
+  // Start is Run(ctx): reports the master_status gauge NewLeaderElector set to 0, logs
+  // "Attempting to acquire leader lease..." and makes the first acquire attempt
+  // immediately.
   std::span<const Effect> Start(LocalTime now);
   // TimerFired delivers a timer armed with ArmTimer. Unknown or cancelled ids are ignored.
   std::span<const Effect> TimerFired(TimerId id, LocalTime now);
@@ -73,6 +74,10 @@ class LeaderElector {
   uint64_t observed_raw_changes() const { return observed_raw_changes_; }
   MonoTime observed_time() const { return observed_time_; }
   const std::string& reported_leader() const { return reported_leader_; }
+  // master_status is the leader_election_master_status gauge: 0 from construction
+  // (NewLeaderElector's leaderOff; Start reports it as its first effect), 1 from a
+  // successful acquire, 0 again when a renew poll fails.
+  double master_status() const { return master_status_; }
   std::optional<RequestId> inflight_request() const;
   // Lock description "<namespace>/<name>" (Lock.Describe()).
   std::string Describe() const;
@@ -143,6 +148,7 @@ class LeaderElector {
   MonoTime observed_time_{};
   std::string reported_leader_;
   double slowpath_total_ = 0;
+  double master_status_ = 0;
 
   // Run() state.
   Phase phase_ = Phase::kNotStarted;

@@ -9,8 +9,10 @@
 
 namespace leasesim::core {
 
-ResourceLock::ResourceLock(LockConfig config, bool coordinated_fields)
-    : config_(std::move(config)), coordinated_fields_(coordinated_fields) {}
+ResourceLock::ResourceLock(LockConfig config, bool coordinated_fields, bool get_error_keeps_cache)
+    : config_(std::move(config)),
+      coordinated_fields_(coordinated_fields),
+      get_error_keeps_cache_(get_error_keeps_cache) {}
 
 std::string ResourceLock::Describe() const { return config_.namespace_ + "/" + config_.name; }
 
@@ -89,11 +91,38 @@ LockStep ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) {
     Meta(updated).annotations[std::string(kLeaderAnnotationKey)] = MarshalRecord(r, coordinated_fields_);
   }
   cache_[sub] = std::make_shared<const Object>(std::move(updated));
+  // The typed client's Update builds Put().Name(obj.GetName()): on the empty object a
+  // failed Create (or, before 1.26, a failed Get) left in the cache, rest.Request.Name
+  // records "resource name may not be empty" and Do returns it without a request
+  // (client-go rest/request.go Name and request(), v0.20.0–v0.37).
+  if (Meta(*cache_[sub]).name.empty()) return Done(Status::EmptyResourceName());
   return Send(sub, Verb::kUpdate, cache_[sub]);
 }
 
+// EmptyObject is what client-go's typed client returns with an error: `result =
+// &v1.Lease{}` (v0.20–v0.30 typed/coordination/v1/lease.go; gentype.Client newObject()
+// since v0.31), Into(result) leaving it empty.
+static ObjectPtr EmptyObject(Resource res) {
+  switch (res) {
+    case Resource::kLeases: return MakeObject(Lease{});
+    case Resource::kConfigMaps: return MakeObject(ConfigMap{});
+    case Resource::kEndpoints: return MakeObject(Endpoints{});
+  }
+  return MakeObject(Lease{});
+}
+
 Status ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
-  if (!resp.status.ok()) return resp.status;  // the cache is untouched on error
+  if (!resp.status.ok()) {
+    // `ll.lease, err = ll.Client.Leases(ns).Create(ctx, ...)` (every version; likewise
+    // configMapLock/endpointsLock.Create up to v0.27) stores the typed client's empty
+    // result on error. Get did the same before client-go commit d04c2ced1 (v0.26.0:
+    // `lease, err := ...Get(...); if err != nil { return ... }; ll.lease = lease`).
+    // A failed Update leaves the cache alone (PR #95939).
+    if (pending_verb_ == Verb::kCreate || (pending_verb_ == Verb::kGet && !get_error_keeps_cache_)) {
+      cache_[sub] = EmptyObject(SubResource(sub));
+    }
+    return resp.status;
+  }
   if (!resp.body) return Status::InternalError("empty response body");
   cache_[sub] = resp.body;
   if (pending_verb_ != Verb::kGet) return resp.status;

@@ -12,7 +12,10 @@
 //
 // The lock keeps client-go's cache: LeaseLock.lease (the object of the last successful
 // Get/Create/Update; an Update carries its resourceVersion), and keeps the mutated spec
-// with the old resourceVersion when an Update fails (PR #95939).
+// with the old resourceVersion when an Update fails (PR #95939). A failed Create — and
+// before 1.26 a failed Get — replaces the cache with the empty object the typed client
+// returns with its error (`ll.lease, err = ...Create(...)`); an Update on that object
+// fails locally with "resource name may not be empty" (rest.Request.Name), no API call.
 #pragma once
 
 #include <optional>
@@ -34,7 +37,9 @@ struct LockStep {
 
 class ResourceLock {
  public:
-  ResourceLock(LockConfig config, bool coordinated_fields);
+  // coordinated_fields: the 7-key raw record (VersionProfile::coordinated_fields);
+  // get_error_keeps_cache: VersionProfile::get_error_keeps_cache (1.26+).
+  ResourceLock(LockConfig config, bool coordinated_fields, bool get_error_keeps_cache = true);
 
   // Get: on success got_record()/got_raw() hold the record and its raw bytes.
   LockStep BeginGet();
@@ -70,6 +75,7 @@ class ResourceLock {
 
   LockConfig config_;
   bool coordinated_fields_;
+  bool get_error_keeps_cache_;
   ObjectPtr cache_[2];
   // Memo of the last decoded Get body per sub-lock: objects are immutable, so the same
   // pointer always decodes to the same record and raw bytes.

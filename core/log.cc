@@ -23,10 +23,16 @@ Texts TextsFor(LogMsg m) {
     case LogMsg::kHeldNotExpired: return {"Lease is held by and has not yet expired", "lock is held by %H and has not yet expired"};
     case LogMsg::kFailedToUpdate: return {"Failed to update lease", "Failed to update lock: %E"};
     case LogMsg::kReleaseErrorRetrieving: return {"error retrieving resource lock", "error retrieving resource lock %L: %E"};
-    case LogMsg::kReleaseNotFound: return {"lease lock not found", "lease lock not found: %E"};
+    // release() (1.34+): the printf form prints the lock's name, not the error, and the
+    // structured form (1.35+) has no err key: `klog.Infof("lease lock not found: %v",
+    // le.config.Lock.Describe())` (v0.34.0), `logger.Info("lease lock not found", "lock",
+    // ...)` (v0.35.0–v0.37). The elector emits this line without err.
+    case LogMsg::kReleaseNotFound: return {"lease lock not found", "lease lock not found: %L"};
     case LogMsg::kReleaseConflictRetrying: return {"Conflict when releasing lease, retrying", "Conflict when releasing lease, retrying"};
     case LogMsg::kFailedToRelease: return {"Failed to release lease", "Failed to release lock: %E"};
-    case LogMsg::kCoordinatedNotFound: return {"Lease lock not found", "lease lock not found: %E"};
+    // tryCoordinatedRenew: `klog.Infof("lease lock not found: %v", le.config.Lock.Describe())`
+    // (v0.31.0–v0.34.0); 1.35+ logs "err" too.
+    case LogMsg::kCoordinatedNotFound: return {"Lease lock not found", "lease lock not found: %L"};
     case LogMsg::kCoordinatedExpired: return {"Lease has expired", "lock has expired: %L"};
     case LogMsg::kCoordinatedHeld: return {"Lease is held and has not yet expired", "lock is held by %H and has not yet expired: %L"};
     case LogMsg::kCoordinatedEndOfTerm: return {"Lease is marked as 'end of term'", "lock is marked as 'end of term': %L"};
@@ -47,18 +53,29 @@ void AppendQuoted(std::string& out, std::string_view s) {
 }  // namespace
 
 std::string RenderLog(const VersionProfile& p, const Log& log, std::string_view lock_desc) {
-  const Texts t = TextsFor(log.msg);
+  Texts t = TextsFor(log.msg);
+  // 1.30–1.31: `klog.Errorf("Failed to update lock optimitically: %v, falling back to slow
+  // path", err)` (client-go v0.30.0, v0.31.0; typo fixed by commit ae4352748, v0.32.0).
+  if (log.msg == LogMsg::kFastPathFailed && p.fast_path_log_typo) {
+    t.legacy = "Failed to update lock optimitically: %E, falling back to slow path";
+  }
   std::string out;
   if (p.structured_logging) {
-    // klog text output of logger.Info(msg, "lock", desc, ...): "msg" key="value" ...
+    // klog text output: logger.Info(msg, "lock", desc, ...) prints "msg" key="value" ...;
+    // logger.Error(err, msg, ...) prints the err key first (klog v2 printS:
+    // `KVListFormat(b, "err", err)` before the key-values).
     AppendQuoted(out, t.structured);
+    if (log.error && !log.err.empty()) {
+      out += " err=";
+      AppendQuoted(out, log.err);
+    }
     out += " lock=";
     AppendQuoted(out, lock_desc);
     if (!log.holder.empty()) {
       out += " holder=";
       AppendQuoted(out, log.holder);
     }
-    if (!log.err.empty()) {
+    if (!log.error && !log.err.empty()) {
       out += " err=";
       AppendQuoted(out, log.err);
     }

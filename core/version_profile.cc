@@ -1,6 +1,7 @@
 // version_profile.cc — client-go release → behaviour flags (reference §1.15).
 #include "core/version_profile.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace leasesim::core {
@@ -22,6 +23,11 @@ VersionProfile VersionProfile::ForMinor(int minor) {
   p.release_retries_conflict = minor >= 37;
   p.annotation_locks = minor < 24;
   p.multilock = minor < 28;
+  p.get_error_keeps_cache = minor >= 26;
+  p.lease_lock_labels = minor >= 34;
+  p.client_timeout_half_renew_deadline = minor >= 21;
+  p.fast_path_log_typo = minor >= 30 && minor <= 31;
+  p.removed_lock_error_cites_v027 = minor >= 28 && minor <= 31;
   return p;
 }
 
@@ -45,5 +51,13 @@ std::optional<VersionProfile> VersionProfile::Parse(std::string_view v) {
 }
 
 std::string VersionProfile::Name() const { return "1." + std::to_string(minor); }
+
+Duration VersionProfile::ClientTimeout(Duration renew_deadline) const {
+  // resourcelock.NewFromKubeconfig (client-go v0.20.0+): config.Timeout =
+  // max(time.Second, renewDeadline/2), used by the components from 1.21.
+  if (client_timeout_half_renew_deadline) return std::max<Duration>(std::chrono::seconds(1), renew_deadline / 2);
+  // 1.20: `restConfig.Timeout = timeout` with timeout = LeaderElection.RenewDeadline.
+  return renew_deadline;
+}
 
 }  // namespace leasesim::core

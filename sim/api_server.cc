@@ -109,7 +109,7 @@ ApiServer::ApiServer(ApiServerConfig config)
       latency_rng_(core::Prng::Stream(config_.seed, "apiserver/latency")),
       error_rng_(core::Prng::Stream(config_.seed, "apiserver/errors")),
       last_arrival_(kTrueEpoch) {
-  SetErrorInjection(config_.error_ratio, config_.error_code);
+  SetErrorInjection(config_.error_ratio, config_.error_code, config_.error_retry_after);
   SetQpsLimit(config_.qps, config_.burst, config_.retry_after);
   const int inflight = config_.max_inflight;
   config_.max_inflight = 0;
@@ -117,11 +117,13 @@ ApiServer::ApiServer(ApiServerConfig config)
   assert(std::all_of(config_.watchers.begin(), config_.watchers.end(), [](int w) { return w >= 0; }));
 }
 
-void ApiServer::SetErrorInjection(double ratio, int code) {
+void ApiServer::SetErrorInjection(double ratio, int code, std::optional<Duration> retry_after) {
   assert(ratio >= 0 && ratio <= 1);
   assert(code == 500 || code == 503 || code == 504);
+  assert(!retry_after || *retry_after > Duration{0});
   config_.error_ratio = ratio;
   config_.error_code = code;
+  config_.error_retry_after = retry_after;
 }
 
 void ApiServer::SetQpsLimit(int64_t qps, int64_t burst, Duration retry_after) {
@@ -178,7 +180,7 @@ bool ApiServer::TakeToken(TrueTime now) {
   return true;
 }
 
-ApiResponse ApiServer::Reject(const ApiRequest& r, Status status, Duration retry_after) {
+ApiResponse ApiServer::Reject(const ApiRequest& r, Status status, std::optional<Duration> retry_after) {
   CountResponse(r.verb, status.code);
   return ApiResponse{.id = r.id, .status = std::move(status), .body = nullptr, .retry_after = retry_after};
 }
@@ -199,7 +201,7 @@ Admission ApiServer::Arrive(const ApiRequest& r, TrueTime now) {
       return a;
     case OutageMode::kRefuse:
       a.kind = Admission::Kind::kRejected;
-      a.response = Reject(r, Status::ServiceUnavailable(), Duration{0});
+      a.response = Reject(r, Status::ServiceUnavailable(), std::nullopt);
       return a;
     case OutageMode::kNone:
       break;
@@ -215,8 +217,11 @@ Admission ApiServer::Arrive(const ApiRequest& r, TrueTime now) {
     Status s = config_.error_code == 503   ? Status::ServiceUnavailable()
                : config_.error_code == 504 ? Status::ServerTimeout()
                                            : Status::InternalError();
+    // Retry-After carries whole seconds: round up.
+    std::optional<Duration> retry_after;
+    if (config_.error_retry_after) retry_after = std::chrono::ceil<std::chrono::seconds>(*config_.error_retry_after);
     a.kind = Admission::Kind::kRejected;
-    a.response = Reject(r, std::move(s), Duration{0});
+    a.response = Reject(r, std::move(s), retry_after);
     return a;
   }
   a.kind = Admission::Kind::kProcessed;

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <queue>
 #include <string>
 #include <string_view>
@@ -63,9 +64,12 @@ struct ApiServerConfig {
   int64_t burst = 1;
   Duration retry_after = std::chrono::seconds(1);
   // Injected server errors: this ratio of admitted requests is answered at once with
-  // `error_code` (500, 503 or 504) instead of being processed.
+  // `error_code` (500, 503 or 504) instead of being processed, carrying a Retry-After of
+  // `error_retry_after` (rounded up to whole seconds) when set, as Kubernetes'
+  // errors.NewServerTimeout / NewTimeoutError do with retryAfterSeconds > 0.
   double error_ratio = 0;
   int error_code = 500;
+  std::optional<Duration> error_retry_after;
   OutageMode outage = OutageMode::kNone;
   // Watchers per resource kind (informers watching that kind): each applied write to an
   // object of the kind is one watch event per watcher. Indexed by core::Resource.
@@ -145,7 +149,7 @@ class ApiServer {
   // Setters: behaviour changes take effect for requests arriving from now on; requests
   // already admitted keep their completion time.
   void SetOutage(OutageMode mode) { config_.outage = mode; }
-  void SetErrorInjection(double ratio, int code);
+  void SetErrorInjection(double ratio, int code, std::optional<Duration> retry_after = std::nullopt);
   void SetLatency(const Distribution& d) { config_.latency = d; }
   // SetQpsLimit: qps 0 removes the limit; the bucket starts full.
   void SetQpsLimit(int64_t qps, int64_t burst, Duration retry_after);
@@ -189,7 +193,7 @@ class ApiServer {
   void RecordWrite(const core::ApiRequest& r, core::Verb verb, TrueTime now, core::ObjectPtr obj);
   void CountResponse(core::Verb verb, int code);
   bool TakeToken(TrueTime now);
-  core::ApiResponse Reject(const core::ApiRequest& r, core::Status status, Duration retry_after);
+  core::ApiResponse Reject(const core::ApiRequest& r, core::Status status, std::optional<Duration> retry_after);
 
   ApiServerConfig config_;
   ApiServerStats stats_;

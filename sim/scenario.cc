@@ -135,8 +135,9 @@ CandidateSpec Finish(CandidateDraft d, const std::string& path) {
   c.config = d.config;
   c.config.lock.identity = c.identity;
   c.config.name = c.name;
-  // resourcelock.NewFromKubeconfig: config.Timeout = max(time.Second, renewDeadline/2).
-  c.client_timeout = d.client_timeout.value_or(std::max<Duration>(std::chrono::seconds(1), c.config.renewDeadline / 2));
+  // The components' leader-election client timeout for the profile: max(1s,
+  // renewDeadline/2) (resourcelock.NewFromKubeconfig) since 1.21, renewDeadline in 1.20.
+  c.client_timeout = d.client_timeout.value_or(c.profile.ClientTimeout(c.config.renewDeadline));
   c.healthz_timeout = d.healthz_timeout;
   c.workload = d.workload;
   c.clock = d.clock;
@@ -184,7 +185,7 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
     case FaultKind::kClockDrift: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for", "driftPpm"}, what); break;
     case FaultKind::kClockSlew: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "by", "ratePpm"}, what); break;
     case FaultKind::kApiServerOutage: CheckObject(j, path, {"kind", "at", "id", "for", "mode"}, what); break;
-    case FaultKind::kApiServerErrors: CheckObject(j, path, {"kind", "at", "id", "for", "code", "ratio"}, what); break;
+    case FaultKind::kApiServerErrors: CheckObject(j, path, {"kind", "at", "id", "for", "code", "ratio", "retryAfter"}, what); break;
     case FaultKind::kApiServerLatency: CheckObject(j, path, {"kind", "at", "id", "for", "latency"}, what); break;
     case FaultKind::kApiServerThrottle: CheckObject(j, path, {"kind", "at", "id", "for", "qps", "retryAfter"}, what); break;
   }
@@ -249,6 +250,8 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
         f.code = static_cast<int>(Int(*v, Key(path, "code")));
         if (f.code != 500 && f.code != 503 && f.code != 504) Fail(Key(path, "code"), fmt::format("expected 500, 503 or 504, got {}", f.code));
       }
+      // Retry-After on the 5xx (client-go's rest client retries any 5xx carrying it).
+      if (const json* v = Find(j, "retryAfter")) f.error_retry_after = PosDur(*v, Key(path, "retryAfter"));
       break;
     case FaultKind::kApiServerLatency: f.delay = Dist(req("latency"), Key(path, "latency")); break;
     case FaultKind::kApiServerThrottle: {

@@ -71,8 +71,9 @@ struct CandidateSpec {
   std::string client_go = "1.37";
   core::VersionProfile profile;
   core::LeaderElectionConfig config;
-  // HTTP client timeout, default max(1s, RenewDeadline/2) as client-go's
-  // resourcelock.NewFromKubeconfig sets it; 0 = none (a rest.Config without Timeout).
+  // HTTP client timeout, default profile.ClientTimeout(RenewDeadline): max(1s,
+  // RenewDeadline/2) as client-go's resourcelock.NewFromKubeconfig sets it (the
+  // components since 1.21), RenewDeadline in 1.20; 0 = none (no rest.Config.Timeout).
   Duration client_timeout{0};
   // NewLeaderHealthzAdaptor(timeout): default 20s as kube-controller-manager uses.
   Duration healthz_timeout = std::chrono::seconds(20);
@@ -133,7 +134,7 @@ enum class FaultKind : uint8_t {
   kClockDrift,         // clock rate becomes `driftPpm`; with `for`: reverts after it
   kClockSlew,          // wall clock slews `by` at `ratePpm`
   kApiServerOutage,    // `mode` drop (no answer) | refuse (connection refused)
-  kApiServerErrors,    // a `ratio` of requests fail with `code` 500|503|504
+  kApiServerErrors,    // a `ratio` of requests fail with `code` 500|503|504 (+ `retryAfter`)
   kApiServerLatency,   // processing latency distribution `latency`
   kApiServerThrottle,  // `qps` limit, 429 with `retryAfter`
 };
@@ -168,6 +169,9 @@ struct FaultSpec {
   int64_t drift_ppm = 0;                 // clock_drift
   int64_t rate_ppm = 0;                  // clock_slew
   int code = 503;                        // apiserver_errors
+  // apiserver_errors `retryAfter`: the errors carry this Retry-After (whole seconds), so
+  // client-go's rest client retries them; nullopt = no header (not retried).
+  std::optional<Duration> error_retry_after;
   double qps = 0;                        // apiserver_throttle
   Duration retry_after = std::chrono::seconds(1);  // apiserver_throttle
 };

@@ -788,11 +788,14 @@ void World::NodeReceive(uint64_t msg_id) {
     Node::Pending* pit = nd.pending.find(m.request.id);
     if (pit == nullptr) return;  // cancelled or timed out meanwhile
     const core::ApiResponse& resp = m.response;
-    // client-go's rest client retries 429 (and 5xx with Retry-After) after the server's
-    // Retry-After, up to 10 times, within the request's context and timeout.
-    if (resp.status.reason == core::Reason::kTooManyRequests && pit->retries < 10) {
+    // client-go's rest client retries a 429 or any 5xx that carries Retry-After, after
+    // it, up to 10 times (maxRetries), within the request's context and timeout (client-go
+    // rest/with_retry.go IsNextRetry + checkWait, v0.31.0; rest/request.go, v0.20.0). A
+    // 5xx without Retry-After goes back to the caller.
+    const bool retryable = resp.status.code == 429 || resp.status.code >= 500;
+    if (retryable && resp.retry_after && pit->retries < 10) {
       pit->retries++;
-      const Duration wait = std::max(resp.retry_after, Duration{std::chrono::milliseconds(1)});
+      const Duration wait = std::max(*resp.retry_after, Duration{std::chrono::milliseconds(1)});
       const uint64_t msg = messages_->Add(Message{n, inc, std::move(m.request), {}, {}, pit->deadline, false});
       if (scheduler_.now() + wait >= pit->deadline) ExpectTimeout(messages_->at(msg));
       scheduler_.At(scheduler_.now() + wait, [this, msg] {
@@ -935,7 +938,7 @@ void World::BeginFault(const FaultSpec& f) {
   }
   switch (f.kind) {
     case FaultKind::kApiServerOutage: server_.SetOutage(f.outage_mode); break;
-    case FaultKind::kApiServerErrors: server_.SetErrorInjection(f.ratio, f.code); break;
+    case FaultKind::kApiServerErrors: server_.SetErrorInjection(f.ratio, f.code, f.error_retry_after); break;
     case FaultKind::kApiServerLatency: server_.SetLatency(f.delay); break;
     case FaultKind::kApiServerThrottle:
       server_.SetQpsLimit(static_cast<int64_t>(f.qps), std::max<int64_t>(1, static_cast<int64_t>(f.qps)), f.retry_after);

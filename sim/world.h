@@ -6,9 +6,9 @@
 // scheduled events: requests travel the node's network path to the API server (which
 // applies them at their completion instant) and back; timers fire when the node's
 // monotonic clock reaches them; the HTTP client timeout (rest.Config.Timeout, by default
-// max(1s, RenewDeadline/2) as client-go's NewFromKubeconfig sets it) answers requests that
-// get no response; 429 responses are retried after Retry-After as client-go's rest client
-// does. A paused node's events wait until it resumes (its clocks keep running). A crash
+// max(1s, RenewDeadline/2) as client-go's NewFromKubeconfig sets it; RenewDeadline in the
+// 1.20 profile) answers requests that get no response; 429 and 5xx responses carrying
+// Retry-After are retried after it as client-go's rest client does. A paused node's events wait until it resumes (its clocks keep running). A crash
 // drops the elector and everything of that incarnation; requests already on the wire still
 // reach the server.
 //

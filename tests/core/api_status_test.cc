@@ -100,4 +100,8 @@ TEST_CASE("VerbName and ReasonName", "[core][api]") {
   CHECK(ReasonName(Reason::kContextCanceled) == "ContextCanceled");
   CHECK(ReasonName(Reason::kContextDeadlineExceeded) == "ContextDeadlineExceeded");
   CHECK(ReasonName(Reason::kNotInitialized) == "NotInitialized");
+  CHECK(ReasonName(Reason::kEmptyResourceName) == "EmptyResourceName");
+  // client-go rest.Request.Name(""): no HTTP status, the rest client's own text.
+  CHECK(Status::EmptyResourceName().code == 0);
+  CHECK(Status::EmptyResourceName().message == "resource name may not be empty");
 }

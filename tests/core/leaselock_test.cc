@@ -252,3 +252,61 @@ TEST_CASE("testTryAcquireOrRenewMultiLock (v0.27) API call sequences", "[core][l
     CHECK(lock.got_record().holderIdentity == "test-identity");
   }
 }
+
+TEST_CASE("issue15 item 6: before 1.26 a failed Get leaves the empty object in the cache (client-go d04c2ced1)",
+          "[core][lock][profile]") {
+  // v0.25.0 LeaseLock.Get: `ll.lease, err = ll.Client.Leases(ns).Get(...)`; the typed client
+  // returns &v1.Lease{} with the error. configMapLock and endpointsLock did the same. An
+  // Update then builds Put().Name("") and fails locally: no API call.
+  for (LockKind k : {LockKind::kLeases, LockKind::kConfigMaps, LockKind::kEndpoints}) {
+    for (bool get_error_keeps_cache : {false, true}) {
+      CAPTURE(LockKindName(k), get_error_keeps_cache);
+      Tracker t;
+      ResourceLock lock(Cfg(k), /*coordinated_fields=*/false, get_error_keeps_cache);
+      REQUIRE(Run(lock, lock.BeginCreate(Rec("test-identity")), t).ok());
+      LockStep get = lock.BeginGet();
+      REQUIRE(get.send);
+      LockStep failed = lock.OnResponse(ApiResponse{get.request.id, Status::InternalError(), nullptr, {}});
+      REQUIRE_FALSE(failed.send);
+      CHECK(failed.status.code == 500);
+      t.actions.clear();
+      Status st = Run(lock, lock.BeginUpdate(Rec("test-identity")), t);
+      if (get_error_keeps_cache) {
+        CHECK(st.ok());
+        CHECK(t.actions.size() == 1);
+      } else {
+        CHECK(st.reason == Reason::kEmptyResourceName);
+        CHECK(st.message == "resource name may not be empty");
+        CHECK(t.actions.empty());
+        REQUIRE(lock.cached_object() != nullptr);
+        CHECK(Meta(*lock.cached_object()).name.empty());
+        CHECK(ResourceOf(*lock.cached_object()) == (k == LockKind::kLeases       ? Resource::kLeases
+                                                    : k == LockKind::kConfigMaps ? Resource::kConfigMaps
+                                                                                 : Resource::kEndpoints));
+      }
+    }
+  }
+}
+
+TEST_CASE("issue15 item 6: a failed Create stores the empty object in every version", "[core][lock]") {
+  // `ll.lease, err = ll.Client.Leases(ns).Create(ctx, lease, ...)` (v0.20.0–v0.37): after
+  // AlreadyExists the cache is an empty Lease, so an Update fails locally with the rest
+  // client's "resource name may not be empty" (not "lease not initialized").
+  for (bool get_error_keeps_cache : {false, true}) {
+    CAPTURE(get_error_keeps_cache);
+    Tracker t;
+    ResourceLock other(Cfg(), true);
+    REQUIRE(Run(other, other.BeginCreate(Rec("other")), t).ok());
+    ResourceLock lock(Cfg(), true, get_error_keeps_cache);
+    CHECK(Run(lock, lock.BeginCreate(Rec("test-identity")), t).IsAlreadyExists());
+    REQUIRE(lock.cached_object() != nullptr);
+    CHECK(Meta(*lock.cached_object()).name.empty());
+    t.actions.clear();
+    LockStep s = lock.BeginUpdate(Rec("test-identity"));
+    CHECK_FALSE(s.send);
+    CHECK(s.status.message == "resource name may not be empty");
+    // A Get restores a usable cache.
+    REQUIRE(Run(lock, lock.BeginGet(), t).ok());
+    CHECK(Run(lock, lock.BeginUpdate(Rec("test-identity")), t).ok());
+  }
+}

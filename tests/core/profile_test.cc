@@ -86,7 +86,10 @@ TEST_CASE("< 1.30: no fast path, every renew is a GET then a PUT", "[core][profi
     w.RunUntil(w.mono() + 3s);  // acquire + two renews (at 0 and 2s)
     if (minor == 29) {
       CHECK(w.actions == std::vector<std::string>{"get", "create", "get", "update", "get", "update"});
-      CHECK(w.All<Metric>().size() == 1);  // master_status only; no slowpath metric
+      // master_status only (0 from NewLeaderElector, 1 on acquire); no slowpath metric.
+      const auto metrics = w.All<Metric>();
+      REQUIRE(metrics.size() == 2);
+      for (const auto& m : metrics) CHECK(m.name == MetricName::kMasterStatus);
     } else {
       CHECK(w.actions == std::vector<std::string>{"get", "create", "update", "update"});
     }
@@ -241,4 +244,205 @@ TEST_CASE("RenderLog: structured (>= 1.35) and printf (<= 1.34) texts", "[core][
   Log held{LogMsg::kHeldNotExpired, 4, false, "", "node-a"};
   CHECK(RenderLog(VersionProfile::ForMinor(34), held, "ns/x") == "lock is held by node-a and has not yet expired");
   CHECK(LogLevelName(held) == "v4");
+}
+
+TEST_CASE("issue15 item 6: before 1.26 release() after a failed renewal Get fails locally with 'resource name may not be empty'",
+          "[core][profile]") {
+  // client-go v0.25.0: the failed Get stored the typed client's empty Lease in ll.lease;
+  // release() (no Get before 1.34) updates that object, and rest.Request.Name("") fails
+  // before any request is made. Fixed by client-go commit d04c2ced1 (v0.26.0).
+  for (int minor : {25, 26}) {
+    CAPTURE(minor);
+    LeaderElectionConfig cfg = TestConfig(15s, 10s, 2s);
+    cfg.releaseOnCancel = true;
+    LeaderElector le(cfg, VersionProfile::ForMinor(minor), 1);
+    World w(le);
+    Store store;
+    bool fail_gets = false;
+    w.reactors = store.Reactors();
+    ReactorFn get = w.reactors[0].fn;
+    w.reactors[0].fn = [&fail_gets, get](const ApiRequest& r) -> std::optional<ApiResponse> {
+      if (fail_gets) return Err(Status::InternalError());
+      return get(r);
+    };
+    w.Apply(le.Start(w.now()));
+    const MonoTime t0 = w.mono();
+    w.RunUntil(t0 + 1s);  // acquire (get 404, create) and the first renewal (get, update)
+    REQUIRE(w.actions == std::vector<std::string>{"get", "create", "get", "update"});
+    fail_gets = true;
+    w.RunUntil(t0 + 3s);  // the renewal at 2 s: its Get fails with 500
+    REQUIRE(w.actions.size() == 5);
+    w.Apply(le.Cancel(w.now()));  // graceful stop: renew ends, release() runs
+    w.RunUntilIdle();
+    std::vector<std::string> release_errors;
+    for (const auto& l : w.All<Log>())
+      if (l.msg == LogMsg::kFailedToRelease) release_errors.push_back(RenderLog(le.profile(), l, le.Describe()));
+    if (minor == 25) {
+      CHECK(w.actions.size() == 5);  // no update request
+      CHECK(release_errors == std::vector<std::string>{"Failed to release lock: resource name may not be empty"});
+    } else {
+      CHECK(w.actions.back() == "update");
+      CHECK(release_errors.empty());
+      REQUIRE(store.obj);
+      CHECK(std::get<Lease>(*store.obj).spec.holderIdentity == std::optional<std::string>(""));
+    }
+  }
+}
+
+TEST_CASE("issue15 item 6: a failed Create leaves the empty object, so the next fast path fails locally", "[core][profile]") {
+  // 1.37: the leader finds its Lease deleted (Get 404) and its Create fails (500); the
+  // cache is then the empty Lease the typed client returned, so the next renewal's
+  // optimistic Update fails with "resource name may not be empty" without a request and
+  // falls back to the slow path.
+  LeaderElector le(TestConfig(15s, 10s, 2s), VersionProfile{}, 1);
+  World w(le);
+  Store store;
+  w.reactors = store.Reactors();
+  bool fail_creates = false;
+  ReactorFn create = w.reactors[1].fn;
+  w.reactors[1].fn = [&fail_creates, create](const ApiRequest& r) -> std::optional<ApiResponse> {
+    if (fail_creates) return Err(Status::InternalError());
+    return create(r);
+  };
+  w.Apply(le.Start(w.now()));
+  const MonoTime t0 = w.mono();
+  w.RunUntil(t0 + 1s);  // get 404, create; renewal: fast update
+  REQUIRE(w.actions == std::vector<std::string>{"get", "create", "update"});
+  // Someone deletes the Lease; the next fast update gets 404, the slow path's Get 404 and
+  // its Create 500.
+  store.obj = nullptr;
+  ReactorFn update = w.reactors[2].fn;
+  w.reactors[2].fn = [&store, update](const ApiRequest& r) -> std::optional<ApiResponse> {
+    if (!store.obj) return NotFound();
+    return update(r);
+  };
+  fail_creates = true;
+  w.RunUntil(t0 + 3s);
+  REQUIRE(w.actions == std::vector<std::string>{"get", "create", "update", "update", "get", "create"});
+  w.RunUntil(t0 + 5s);  // the next tick (4 s): the fast path fails locally, then get, create
+  CHECK(w.actions == std::vector<std::string>{"get", "create", "update", "update", "get", "create", "get", "create"});
+  std::vector<std::string> fast_path_errors;
+  for (const auto& l : w.All<Log>())
+    if (l.msg == LogMsg::kFastPathFailed) fast_path_errors.push_back(l.err);
+  REQUIRE(fast_path_errors.size() == 2);
+  CHECK(fast_path_errors[1] == "resource name may not be empty");
+}
+
+TEST_CASE("issue15 item 7: in 1.20 the leader-election client timeout is RenewDeadline", "[core][profile]") {
+  // kube-controller-manager / kube-scheduler 1.20 set rest.Config.Timeout = RenewDeadline;
+  // 1.21 (kubernetes PRs #97958, #98059) switched to NewFromKubeconfig's max(1s, RD/2).
+  CHECK(VersionProfile::ForMinor(20).ClientTimeout(10s) == 10s);
+  CHECK(VersionProfile::ForMinor(20).ClientTimeout(1500ms) == 1500ms);
+  CHECK(VersionProfile::ForMinor(21).ClientTimeout(10s) == 5s);
+  CHECK(VersionProfile::ForMinor(37).ClientTimeout(10s) == 5s);
+  CHECK(VersionProfile::ForMinor(37).ClientTimeout(1500ms) == 1s);
+}
+
+TEST_CASE("issue15 item 8: 'lease lock not found' names the lock, and from 1.35 release's line has no err", "[core][profile]") {
+  auto release_not_found = [](int minor) {
+    LeaderElector le(TestConfig(), VersionProfile::ForMinor(minor), 1);
+    World w(le);
+    w.reactors = {{Verb::kGet, [](const ApiRequest&) -> std::optional<ApiResponse> { return NotFound(); }}};
+    w.Apply(le.BeginReleaseForTest(w.now()));
+    w.RunUntilIdle();
+    for (const auto& l : w.All<Log>())
+      if (l.msg == LogMsg::kReleaseNotFound) return RenderLog(le.profile(), l, le.Describe());
+    return std::string("(none)");
+  };
+  CHECK(release_not_found(34) == "lease lock not found: foo/bar");
+  CHECK(release_not_found(35) == R"("lease lock not found" lock="foo/bar")");
+  CHECK(release_not_found(37) == R"("lease lock not found" lock="foo/bar")");
+
+  auto coordinated_not_found = [](int minor) {
+    LeaderElectionConfig c = TestConfig();
+    c.coordinated = true;
+    LeaderElector le(c, VersionProfile::ForMinor(minor), 1);
+    World w(le);
+    w.reactors = {{Verb::kGet, [](const ApiRequest&) -> std::optional<ApiResponse> { return NotFound(); }}};
+    w.Apply(le.BeginTryAcquireOrRenewForTest(w.now()));
+    w.RunUntilIdle();
+    for (const auto& l : w.All<Log>())
+      if (l.msg == LogMsg::kCoordinatedNotFound) return RenderLog(le.profile(), l, le.Describe());
+    return std::string("(none)");
+  };
+  CHECK(coordinated_not_found(31) == "lease lock not found: foo/bar");
+  CHECK(coordinated_not_found(34) == "lease lock not found: foo/bar");
+  CHECK(coordinated_not_found(35) == R"("Lease lock not found" lock="foo/bar" err="leases.coordination.k8s.io \"bar\" not found")");
+}
+
+TEST_CASE("issue15 item 8: 1.30-1.31 print client-go's 'optimitically' typo", "[core][profile]") {
+  const Log l{LogMsg::kFastPathFailed, 0, true, "the object has been modified", ""};
+  CHECK(RenderLog(VersionProfile::ForMinor(30), l, "foo/bar") ==
+        "Failed to update lock optimitically: the object has been modified, falling back to slow path");
+  CHECK(RenderLog(VersionProfile::ForMinor(31), l, "foo/bar") ==
+        "Failed to update lock optimitically: the object has been modified, falling back to slow path");
+  CHECK(RenderLog(VersionProfile::ForMinor(32), l, "foo/bar") ==
+        "Failed to update lock optimistically: the object has been modified, falling back to slow path");
+  CHECK(RenderLog(VersionProfile::ForMinor(34), l, "foo/bar") ==
+        "Failed to update lock optimistically: the object has been modified, falling back to slow path");
+}
+
+TEST_CASE("issue15 item 8: structured Error lines print err before the lock (klog printS)", "[core][profile]") {
+  const Log get_err{LogMsg::kErrorRetrieving, 0, true, "etcdserver: request timed out", ""};
+  CHECK(RenderLog(VersionProfile::ForMinor(35), get_err, "foo/bar") ==
+        R"("Error retrieving lease lock" err="etcdserver: request timed out" lock="foo/bar")");
+  // 1.35's fast-path line is an Error (err first); 1.36+ an Info at V(2) (lock, err).
+  const Log fast35{LogMsg::kFastPathFailed, 0, true, "conflict", ""};
+  CHECK(RenderLog(VersionProfile::ForMinor(35), fast35, "foo/bar") ==
+        R"("Failed to update lease optimistically, falling back to slow path" err="conflict" lock="foo/bar")");
+  const Log fast36{LogMsg::kFastPathFailed, 2, false, "conflict", ""};
+  CHECK(RenderLog(VersionProfile::ForMinor(36), fast36, "foo/bar") ==
+        R"("Failed to update lease optimistically, falling back to slow path" lock="foo/bar" err="conflict")");
+}
+
+TEST_CASE("issue15 item 8: removed-lock errors by version", "[core][profile]") {
+  auto err = [](LockKind k, int minor) {
+    LeaderElectionConfig c = TestConfig();
+    c.lock.kind = k;
+    return ValidateConfig(c, VersionProfile::ForMinor(minor)).value_or("(valid)");
+  };
+  CHECK(err(LockKind::kEndpoints, 23) == "(valid)");
+  for (int minor : {24, 27}) {
+    CAPTURE(minor);
+    CHECK(err(LockKind::kEndpoints, minor) == "endpoints lock is removed, migrate to endpointsleases");
+    CHECK(err(LockKind::kConfigMaps, minor) == "configmaps lock is removed, migrate to configmapsleases");
+  }
+  for (int minor : {28, 31}) {
+    CAPTURE(minor);
+    CHECK(err(LockKind::kEndpoints, minor) == "endpoints lock is removed, migrate to endpointsleases (using version v0.27.x)");
+    CHECK(err(LockKind::kConfigMaps, minor) == "configmaps lock is removed, migrate to configmapsleases (using version v0.27.x)");
+    CHECK(err(LockKind::kEndpointsLeases, minor) == "endpointsleases lock is removed, migrate to leases");
+    CHECK(err(LockKind::kConfigMapsLeases, minor) == "configmapsleases lock is removed, migrated to leases");
+  }
+  for (int minor : {32, 37}) {
+    CAPTURE(minor);
+    CHECK(err(LockKind::kEndpoints, minor) == "endpoints lock is removed, migrate to leases");
+    CHECK(err(LockKind::kConfigMaps, minor) == "configmaps lock is removed, migrate to leases");
+  }
+}
+
+TEST_CASE("issue15 item 8: leader_election_master_status is 0 from NewLeaderElector on", "[core][profile]") {
+  LeaderElector le(TestConfig(), VersionProfile{}, 1);
+  CHECK(le.master_status() == 0);
+  World w(le);
+  w.reactors = {GetReturns(Holder("other", 15))};  // held by another: never leads
+  w.Apply(le.Start(w.now()));
+  REQUIRE(!w.effects.empty());
+  const auto* first = std::get_if<Metric>(&w.effects.front());
+  REQUIRE(first != nullptr);
+  CHECK(first->name == MetricName::kMasterStatus);
+  CHECK(first->value == 0);
+  w.RunUntil(w.mono() + 10s);
+  CHECK(w.All<Metric>().size() == 1);  // a follower's gauge stays 0
+  CHECK(le.master_status() == 0);
+}
+
+TEST_CASE("issue15 item 8: LeaseLock.Labels exist only from 1.34", "[core][profile]") {
+  LeaderElectionConfig c = TestConfig();
+  c.lock.labels = {{"app", "kcm"}};
+  CHECK(ValidateConfig(c, VersionProfile::ForMinor(33)) ==
+        std::optional<std::string>("lock labels (LeaseLock.Labels, resourcelock.NewWithLabels) need client-go 1.34 or newer (profile 1.33)"));
+  CHECK_FALSE(ValidateConfig(c, VersionProfile::ForMinor(34)).has_value());
+  c.lock.labels.clear();
+  CHECK_FALSE(ValidateConfig(c, VersionProfile::ForMinor(33)).has_value());
 }

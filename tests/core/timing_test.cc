@@ -166,6 +166,64 @@ TEST_CASE("renew: before 1.32 the ticker starts after the immediate attempt", "[
   CHECK(err31 == "timed out waiting for the condition");
 }
 
+TEST_CASE("issue15 item 5: before 1.32 a tick during a slow attempt is dropped (PollImmediateUntil)", "[core][timing][profile]") {
+  // Each failing attempt takes 3 s (fast-path update 1.5 s + get 1.5 s), RetryPeriod 2 s,
+  // RenewDeadline 10 s.
+  // 1.31 (apimachinery v0.31.0 poller: non-blocking send of each tick): the immediate
+  // attempt runs 0–3 s, the ticker starts at 3 s (ticks 5, 7, 9, ...); the attempt on the
+  // 5 s tick runs to 8 s, so the 7 s tick is dropped and the next attempt waits for 9 s.
+  // 1.32+ (loopConditionUntilContext reads the ticker, one tick buffered): the 2 s tick
+  // waits in the channel, so attempts run back to back at 0, 3, 6, 9 s.
+  auto run = [](int minor) {
+    LeaderElector le(TestConfig(15s, 10s, 2s), VersionProfile::ForMinor(minor), 7);
+    World w(le);
+    Store store;
+    store.fail_after_create = &w;
+    store.fail_latency = 1500ms;
+    w.reactors = store.Reactors();
+    w.Apply(le.Start(w.now()));
+    while (le.phase() != Phase::kRenewing && w.Step()) {
+    }
+    const MonoTime t0 = w.mono();
+    w.RunUntilIdle();
+    auto updates = w.TimesOf<SendApiRequest>([](const SendApiRequest& s) { return s.request.verb == Verb::kUpdate; });
+    auto gave_up = w.TimesOf<Log>([](const Log& l) { return l.msg == LogMsg::kFailedToRenew; });
+    return std::make_pair(SecondsSince(updates, t0), SecondsSince(gave_up, t0));
+  };
+  auto [starts31, end31] = run(31);
+  CHECK(starts31 == std::vector<double>{0, 5, 9});
+  CHECK(end31 == std::vector<double>{10});
+  auto [starts32, end32] = run(32);
+  CHECK(starts32 == std::vector<double>{0, 3, 6, 9});
+  CHECK(end32 == std::vector<double>{10});
+}
+
+TEST_CASE("renew: a tick falling exactly when an attempt returns is taken at once in every profile", "[core][timing][profile]") {
+  // Attempts of exactly 2 s (fast update 1 s + get 1 s), RetryPeriod 2 s: in 1.31 the
+  // ticker starts at 2 s, the attempt on the 4 s tick returns at 6 s, when the next tick
+  // falls: the consumer is back in its select, so the tick is taken at once.
+  for (int minor : {31, 37}) {
+    CAPTURE(minor);
+    LeaderElector le(TestConfig(15s, 10s, 2s), VersionProfile::ForMinor(minor), 7);
+    World w(le);
+    Store store;
+    store.fail_after_create = &w;
+    store.fail_latency = 1s;
+    w.reactors = store.Reactors();
+    w.Apply(le.Start(w.now()));
+    while (le.phase() != Phase::kRenewing && w.Step()) {
+    }
+    const MonoTime t0 = w.mono();
+    w.RunUntilIdle();
+    auto updates = w.TimesOf<SendApiRequest>([](const SendApiRequest& s) { return s.request.verb == Verb::kUpdate; });
+    if (minor == 31) {
+      CHECK(SecondsSince(updates, t0) == std::vector<double>{0, 4, 6, 8});
+    } else {
+      CHECK(SecondsSince(updates, t0) == std::vector<double>{0, 2, 4, 6, 8});
+    }
+  }
+}
+
 TEST_CASE("renew: the leader gives up RetryPeriod + RenewDeadline after its last successful renewal", "[core][timing]") {
   LeaderElector le(TestConfig(15s, 10s, 2s), VersionProfile{}, 3);
   World w(le);

@@ -451,3 +451,20 @@ TEST_CASE("same seed gives the same decisions and another seed other decisions",
   CHECK(a != run(8));
   CHECK(std::count_if(a.begin(), a.end(), [](const Decision& d) { return d.code == 429; }) > 0);
 }
+
+TEST_CASE("issue15 item 9: injected 5xx carry Retry-After when configured, in whole seconds", "[sim][apiserver]") {
+  ApiServer s;
+  s.SetErrorInjection(1, 503);
+  const Admission plain = s.Arrive(Req(1, Verb::kGet), kTrueEpoch + 1s);
+  REQUIRE(plain.kind == Admission::Kind::kRejected);
+  CHECK_FALSE(plain.response.retry_after.has_value());  // no header: client-go does not retry
+  s.SetErrorInjection(1, 500, 1500ms);
+  const Admission with = s.Arrive(Req(2, Verb::kGet), kTrueEpoch + 2s);
+  REQUIRE(with.kind == Admission::Kind::kRejected);
+  CHECK(with.response.status.code == 500);
+  CHECK(with.response.retry_after == std::optional<core::Duration>(2s));  // rounded up
+  // The outage's refusal carries none.
+  s.SetErrorInjection(0, 500);
+  s.SetOutage(sim::OutageMode::kRefuse);
+  CHECK_FALSE(s.Arrive(Req(3, Verb::kGet), kTrueEpoch + 3s).response.retry_after.has_value());
+}

@@ -253,3 +253,31 @@ TEST_CASE("scenario: candidate_count generates candidates from defaults", "[sim]
     CHECK(s->candidates[i].client_timeout == 10s);
   }
 }
+
+TEST_CASE("issue15 item 7: the default client timeout follows the profile (RenewDeadline in 1.20)", "[sim][scenario]") {
+  auto timeout = [](const std::string& version) {
+    std::string err;
+    auto s = ParseScenario(R"({"client_go": ")" + version +
+                               R"(", "timings": {"leaseDuration": "15s", "renewDeadline": "10s", "retryPeriod": "2s"},
+                                "candidates": [{"name": "a"}, {"name": "b", "clientTimeout": "3s"}]})",
+                           "inline.json", &err);
+    REQUIRE(s.has_value());
+    return std::make_pair(s->candidates[0].client_timeout, s->candidates[1].client_timeout);
+  };
+  CHECK(timeout("1.20") == std::make_pair(Duration(10s), Duration(3s)));  // kcm/scheduler 1.20: RenewDeadline
+  CHECK(timeout("1.21") == std::make_pair(Duration(5s), Duration(3s)));   // NewFromKubeconfig: max(1s, RD/2)
+  CHECK(timeout("1.37") == std::make_pair(Duration(5s), Duration(3s)));
+}
+
+TEST_CASE("issue15 item 9: apiserver_errors takes retryAfter, a positive duration", "[sim][scenario]") {
+  std::string err;
+  auto s = ParseScenario(R"({"candidates": [{"name": "a"}],
+                             "faults": [{"kind": "apiserver_errors", "at": "1s", "ratio": 1, "code": 500, "retryAfter": "2s"},
+                                        {"kind": "apiserver_errors", "at": "5s", "ratio": 0.5}]})",
+                         "inline.json", &err);
+  REQUIRE(s.has_value());
+  CHECK(s->faults[0].error_retry_after == std::optional<Duration>(2s));
+  CHECK_FALSE(s->faults[1].error_retry_after.has_value());
+  CHECK_THAT(ParseError(R"({"candidates": [{"name": "a"}], "faults": [{"kind": "apiserver_errors", "at": "1s", "ratio": 1, "retryAfter": "0s"}]})"),
+             Catch::StartsWith("$.faults[0].retryAfter: "));
+}
