@@ -54,25 +54,25 @@ TEST_CASE("scenario: unknown key at a nested path", "[sim][scenario]") {
 TEST_CASE("scenario: an old snake_case key gets a one-line error naming its camelCase spelling (issue 9)",
           "[sim][scenario]") {
   const std::string tail = " (leasesim files use Kubernetes' camelCase keys)";
-  CHECK(ParseError(R"({"clientGo": "1.30", "candidates": [{"name": "a"}]})") ==
+  CHECK(ParseError(R"({"client_go": "1.30", "candidates": [{"name": "a"}]})") ==
         "$.client_go: renamed: write \"clientGo\"" + tail);
-  CHECK(ParseError(R"({"candidateCount": 3})") == "$.candidate_count: renamed: write \"candidateCount\"" + tail);
-  CHECK(ParseError(R"({"candidates": [{"name": "a", "clock": {"driftPpm": 100}}]})") ==
+  CHECK(ParseError(R"({"candidate_count": 3})") == "$.candidate_count: renamed: write \"candidateCount\"" + tail);
+  CHECK(ParseError(R"({"candidates": [{"name": "a", "clock": {"drift_ppm": 100}}]})") ==
         "$.candidates[0].clock.drift_ppm: renamed: write \"driftPpm\"" + tail);
-  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "apiserver": {"maxInflight": 3}})") ==
+  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "apiserver": {"max_inflight": 3}})") ==
         "$.apiserver.max_inflight: renamed: write \"maxInflight\"" + tail);
   CHECK(ParseError(R"({"candidates": [{"name": "a"}],
-                       "faults": [{"at": "1s", "kind": "apiserver_throttle", "qps": 1, "retryAfter": "2s"}]})") ==
+                       "faults": [{"at": "1s", "kind": "apiserver_throttle", "qps": 1, "retry_after": "2s"}]})") ==
         "$.faults[0].retry_after: renamed: write \"retryAfter\"" + tail);
-  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "network": {"requestDelay": "1ms"}})") ==
+  CHECK(ParseError(R"({"candidates": [{"name": "a"}], "network": {"request_delay": "1ms"}})") ==
         "$.network.request_delay: renamed: write \"requestDelay\"" + tail);
   // A snake_case key with no camelCase twin is just unknown.
   CHECK(ParseError(R"({"candidates": [{"name": "a"}], "no_such_key": 1})").starts_with("$.no_such_key: unknown key"));
 }
 
 TEST_CASE("CamelCaseKey: Kubernetes' spelling, with the unit suffix _s as Seconds", "[sim][scenario]") {
-  CHECK(json_input::CamelCaseKey("driftPpm") == "driftPpm");
-  CHECK(json_input::CamelCaseKey("writeAckLatencyPerInflight") == "writeAckLatencyPerInflight");
+  CHECK(json_input::CamelCaseKey("drift_ppm") == "driftPpm");
+  CHECK(json_input::CamelCaseKey("write_ack_latency_per_inflight") == "writeAckLatencyPerInflight");
   CHECK(json_input::CamelCaseKey("failover_p99_s") == "failoverP99Seconds");
   CHECK(json_input::CamelCaseKey("split_brain_s_per_hour") == "splitBrainSecondsPerHour");
   CHECK(json_input::CamelCaseKey("leaseDuration") == "leaseDuration");
