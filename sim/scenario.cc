@@ -394,7 +394,7 @@ Scenario Parse(const json& root, std::string_view file) {
   // The candidate template: built-in defaults, then top-level clientGo, lock, timings,
   // then "defaults".
   CandidateDraft base;
-  if (const json* v = Find(root, "clientGo")) base.profile = Profile(*v, "$.client_go", &base.client_go);
+  if (const json* v = Find(root, "clientGo")) base.profile = Profile(*v, "$.clientGo", &base.client_go);
   else base.profile = *core::VersionProfile::Parse(base.client_go);
   s.client_go = base.client_go;
   base.config.lock = core::LockConfig{.kind = core::LockKind::kLeases, .namespace_ = "default", .name = "leasesim",
@@ -410,8 +410,8 @@ Scenario Parse(const json& root, std::string_view file) {
   const json* cands = Find(root, "candidates");
   const json* count = Find(root, "candidateCount");
   const json* spread = Find(root, "startSpread");
-  if (cands && count) Fail("$.candidate_count", "give either \"candidates\" or \"candidate_count\", not both");
-  if (spread && !count) Fail("$.start_spread", "only meaningful with \"candidate_count\"");
+  if (cands && count) Fail("$.candidateCount", "give either \"candidates\" or \"candidateCount\", not both");
+  if (spread && !count) Fail("$.startSpread", "only meaningful with \"candidateCount\"");
   if (cands) {
     if (!cands->is_array() || cands->empty()) {
       Fail("$.candidates", fmt::format("expected a non-empty array of candidates, got {}", TypeName(*cands)));
@@ -426,8 +426,8 @@ Scenario Parse(const json& root, std::string_view file) {
       s.candidates.push_back(Finish(std::move(d), p));
     }
   } else if (count) {
-    const int64_t n = IntIn(*count, "$.candidate_count", 1, 100'000);
-    const Duration sp = spread ? NonNegDur(*spread, "$.start_spread") : Duration{0};
+    const int64_t n = IntIn(*count, "$.candidateCount", 1, 100'000);
+    const Duration sp = spread ? NonNegDur(*spread, "$.startSpread") : Duration{0};
     for (int64_t i = 0; i < n; ++i) {
       CandidateDraft d = base;
       d.name = fmt::format("c{}", i);
@@ -436,7 +436,7 @@ Scenario Parse(const json& root, std::string_view file) {
       s.candidates.push_back(Finish(std::move(d), "$.defaults"));
     }
   } else {
-    Fail($, "missing required key \"candidates\" (or \"candidate_count\")");
+    Fail($, "missing required key \"candidates\" (or \"candidateCount\")");
   }
   std::set<std::string> names, identities;
   for (const CandidateSpec& c : s.candidates) {

@@ -118,7 +118,7 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
     }
   } else if (base->is_object()) {
     s.base = *base;
-    if (const json* bf = Find(root, "baseFile")) s.base_file = Str(*bf, "$.base_file");
+    if (const json* bf = Find(root, "baseFile")) s.base_file = Str(*bf, "$.baseFile");
   } else {
     Fail("$.base", fmt::format("expected a scenario file path or an inline scenario object, got {}", TypeName(*base)));
   }
@@ -195,7 +195,7 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
         Fail(p, "missing required key \"values\" (or \"range\")");
       }
       if (sp.paths.front() == "candidateCount" && !s.base.contains("candidateCount")) {
-        Fail(p + ".param", "\"candidates\" varies candidate_count: the base scenario must use \"candidate_count\", not a \"candidates\" list");
+        Fail(p + ".param", "\"candidates\" varies candidateCount: the base scenario must use \"candidateCount\", not a \"candidates\" list");
       }
       for (size_t k = 0; k < sp.parsed_paths.size(); ++k) {
         std::string err;
@@ -235,10 +235,10 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
   if (const json* v = Find(root, "recommend")) {
     CheckObject(*v, "$.recommend", {"maxApiRequestsPerSecond", "maxFailoverP99"});
     if (const json* m = Find(*v, "maxApiRequestsPerSecond")) {
-      if (!m->is_number() || !(m->get<double>() > 0)) Fail("$.recommend.max_api_requests_per_second", fmt::format("expected a number > 0, got {}", m->dump()));
+      if (!m->is_number() || !(m->get<double>() > 0)) Fail("$.recommend.maxApiRequestsPerSecond", fmt::format("expected a number > 0, got {}", m->dump()));
       s.recommend.max_api_requests_per_second = m->get<double>();
     }
-    if (const json* m = Find(*v, "maxFailoverP99")) s.recommend.max_failover_p99 = Dur(*m, "$.recommend.max_failover_p99");
+    if (const json* m = Find(*v, "maxFailoverP99")) s.recommend.max_failover_p99 = Dur(*m, "$.recommend.maxFailoverP99");
   }
   return s;
 }

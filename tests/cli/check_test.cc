@@ -447,7 +447,7 @@ TEST_CASE("CompareTraces: the first line whose running hash differs, or the end 
   auto ev = [](int seq, int64_t t, const char* node, const char* kind, const char* h) {
     return fmt::format(R"({{"seq":{},"t":{},"ev":"{}","node":"{}","h":"{}"}})", seq, t, kind, node, h);
   };
-  const std::string footer = R"({"type":"footer","events":2,"traceHash":"00000000000000bb"})";
+  const std::string footer = R"({"type":"footer","events":2,"trace_hash":"00000000000000bb"})";
   auto write = [&](const std::string& name, const std::vector<std::string>& ls) {
     std::ofstream f(dir + "/" + name);
     for (const std::string& l : ls) f << l << "\n";

@@ -72,7 +72,7 @@ TEST_CASE("the trace file's footer hash equals the hash of a run without a trace
   }
   const auto footer = nlohmann::json::parse(last);
   CHECK(footer.at("type") == "footer");
-  CHECK(footer.at("traceHash") == with.stats.trace_hash);
+  CHECK(footer.at("trace_hash") == with.stats.trace_hash);  // the trace format keeps its keys
   CHECK(footer.at("events").get<uint64_t>() + 2 == lines);
   CHECK_FALSE(fs::exists(dir / "t.jsonl.tmp"));
   fs::remove_all(dir);
@@ -151,7 +151,7 @@ TEST_CASE("leasesim run: bad input exits 2 with file, JSON path and reason, and 
       {"bad-client-go-config.json", "$.candidates[0]: leaseDuration must be greater than renewDeadline"},
       {"bad-fault-node.json", "$.faults[0].node"},
       {"bad-fault-time.json", "$.faults[0].at"},
-      {"bad-version.json", "$.client_go"},
+      {"bad-version.json", "$.clientGo"},
   };
   const fs::path dir = TempDir("bad");
   for (const Case& c : cases) {
@@ -181,7 +181,7 @@ TEST_CASE("leasesim run: bad input exits 2 with file, JSON path and reason, and 
   fs::remove_all(dir);
 }
 
-TEST_CASE("apiserver.write_ack_latency delays every write's acknowledgement after its commit", "[sim][run]") {
+TEST_CASE("apiserver.writeAckLatency delays every write's acknowledgement after its commit", "[sim][run]") {
   // Writes are acknowledged 4s after they commit (readers see them at once). The old
   // leader's last renewal is acknowledged late, which stretches its belief; but the new
   // leader's takeover Update is acknowledged just as late, so the handover shifts by the

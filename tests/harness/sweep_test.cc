@@ -92,8 +92,8 @@ TEST_CASE("sweep file errors name the file and the JSON path", "[sim][sweep]") {
         "bad.json: $.base: invalid base scenario (with \"set\" applied): bad.json#base: $.defaults: leaseDuration must be "
         "greater than renewDeadline");
   CHECK(ParseError(R"({"base": {"candidates": [{"name": "a"}]}, "vary": [{"param": "candidates", "values": [2]}]})") ==
-        "bad.json: $.vary[0].param: \"candidates\" varies candidate_count: the base scenario must use "
-        "\"candidate_count\", not a \"candidates\" list");
+        "bad.json: $.vary[0].param: \"candidates\" varies candidateCount: the base scenario must use "
+        "\"candidateCount\", not a \"candidates\" list");
   CHECK(ParseError("{" + base + R"(, "vary": [{"param": "retryPeriod", "values": ["1s"]}], "heatmap": {"metric": "speed"}})")
             .starts_with("bad.json: $.heatmap.metric: unknown metric \"speed\" (known: runs, failovers,"));
   CHECK(ParseError(R"({"base": "no-such-base.json"})") == "bad.json: $.base: cannot read base scenario \"no-such-base.json\"");
@@ -109,7 +109,7 @@ TEST_CASE("scenario paths parse and set", "[sim][sweep]") {
   nlohmann::json j = {{"faults", nlohmann::json::array({{{"kind", "crash"}}, {{"kind", "latency"}}})}};
   REQUIRE(SetJsonPath(j, *p, "5ms", &err));
   CHECK(j["faults"][1]["delay"] == "5ms");
-  REQUIRE(SetJsonPath(j, *ParseJsonPath("network.nodes.c0.response_delay", &err), "3s", &err));
+  REQUIRE(SetJsonPath(j, *ParseJsonPath("network.nodes.c0.responseDelay", &err), "3s", &err));
   CHECK(j["network"]["nodes"]["c0"]["responseDelay"] == "3s");
   CHECK_FALSE(SetJsonPath(j, *ParseJsonPath("faults[2].at", &err), "1s", &err));
   CHECK(err == "the base scenario's $.faults has 2 element(s), no index 2");
@@ -139,7 +139,7 @@ TEST_CASE("points are row-major, invalid points are reported and never run", "[s
   const auto files = SweepOutputFiles(rep, rows, {0, 1});
   CHECK(files.at("summary.txt").find("skipped point 0 (leaseDuration=10s retryPeriod=1s): tiny.json#point0: $.defaults: "
                                      "leaseDuration must be greater than renewDeadline") != std::string::npos);
-  CHECK(files.at("points.json").find("\"invalid_points\"") != std::string::npos);
+  CHECK(files.at("points.json").find("\"invalidPoints\"") != std::string::npos);
 }
 
 TEST_CASE("seeds are common to all points and differ between seed indices", "[sim][sweep]") {
