@@ -122,8 +122,16 @@ inline void Trace::HashBytes(std::string_view s) {
     std::memcpy(&w, s.data() + i, 8);
     h = TraceMix(h, w);
   }
+  // The last 0-7 bytes as a little-endian word, zero-padded. For a string of 8 bytes or
+  // more, load its last 8 bytes and shift the ones already mixed out (same value, no loop).
   uint64_t tail = 0;
-  for (size_t k = 0; i + k < s.size(); ++k) tail |= static_cast<uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+  const size_t rest = s.size() - i;
+  if (rest != 0 && s.size() >= 8) {
+    std::memcpy(&tail, s.data() + s.size() - 8, 8);
+    tail >>= 8 * (8 - rest);
+  } else {
+    for (size_t k = 0; k < rest; ++k) tail |= static_cast<uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+  }
   h = TraceMix(h, tail);
   hash_ = TraceMix(h, s.size());
 }

@@ -697,7 +697,7 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
       .Int("id", static_cast<int64_t>(r.id))
       .Enum("verb", static_cast<int>(r.verb), core::VerbName(r.verb))
       .Enum("resource", static_cast<int>(r.resource), core::ResourceName(r.resource))
-      .Str("rv", r.body ? core::Meta(*r.body).resourceVersion : std::string());
+      .Str("rv", r.body ? std::string_view(core::Meta(*r.body).resourceVersion) : std::string_view());
   requests_by_verb_[static_cast<size_t>(r.verb)]++;
   node.requests_sent++;
   Node::Pending p;
@@ -767,7 +767,7 @@ void World::ServerComplete(uint64_t msg_id) {
         .Enum("verb", static_cast<int>(m.request.verb), core::VerbName(m.request.verb))
         .Int("code", resp.status.code)
         .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
-        .Str("rv", resp.body ? core::Meta(*resp.body).resourceVersion : std::string());
+        .Str("rv", resp.body ? std::string_view(core::Meta(*resp.body).resourceVersion) : std::string_view());
     if (resp.body && m.request.verb != core::Verb::kGet && resp.status.ok()) {
       ev.Str("holder", HolderOf(*resp.body).value_or(""));
       if (trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
