@@ -133,8 +133,37 @@ class World::MessageTable {
     }
     Slot& s = slots_[slot];
     s.live = true;
-    s.msg = std::move(m);
+    // Member-wise, so that the slot's request strings keep their buffers (AddCopy).
+    s.msg.node = m.node;
+    s.msg.incarnation = m.incarnation;
+    s.msg.request.id = m.request.id;
+    s.msg.request.verb = m.request.verb;
+    s.msg.request.resource = m.request.resource;
+    s.msg.request.namespace_.assign(m.request.namespace_);
+    s.msg.request.name.assign(m.request.name);
+    s.msg.request.body = std::move(m.request.body);
+    s.msg.applied = m.applied;
+    s.msg.response = std::move(m.response);
+    s.msg.deadline = m.deadline;
+    s.msg.timeout_scheduled = m.timeout_scheduled;
     return (static_cast<uint64_t>(s.generation) << 32) | slot;
+  }
+  // AddCopy is Add(Message{node, incarnation, request, {}, {}, deadline, false}) that
+  // copies the request's strings into the slot's existing buffers: no allocation per
+  // request once the slots are warm.
+  uint64_t AddCopy(int node, uint32_t incarnation, const core::ApiRequest& r, TrueTime deadline) {
+    const uint64_t id = Add(Message{});
+    Message& m = at(id);
+    m.node = node;
+    m.incarnation = incarnation;
+    m.request.id = r.id;
+    m.request.verb = r.verb;
+    m.request.resource = r.resource;
+    m.request.namespace_.assign(r.namespace_);
+    m.request.name.assign(r.name);
+    m.request.body = r.body;
+    m.deadline = deadline;
+    return id;
   }
   Message& at(uint64_t id) {
     Slot& s = slots_[static_cast<uint32_t>(id)];
@@ -147,7 +176,8 @@ class World::MessageTable {
     assert(s.live && s.generation == static_cast<uint32_t>(id >> 32));
     s.live = false;
     s.generation++;
-    s.msg.response = core::ApiResponse{};  // drop the object reference now
+    s.msg.response = core::ApiResponse{};  // drop the object references now
+    s.msg.request.body.reset();
     free_.push_back(slot);
   }
 
@@ -707,7 +737,7 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
   if (timeout > Duration{0}) p.deadline = std::max(now, node.clock.TrueAtMono(l.mono + timeout));
   const TrueTime deadline = p.deadline;
   node.pending.add(r.id, std::move(p));
-  Transmit(messages_->Add(Message{n, node.incarnation, r, {}, {}, deadline, false}));
+  Transmit(messages_->AddCopy(n, node.incarnation, r, deadline));
 }
 
 void World::Transmit(uint64_t msg_id) {
@@ -815,19 +845,26 @@ void World::NodeReceive(uint64_t msg_id) {
     return;
   }
   Deliver(n, [this, n, inc, msg_id] {
-    Message m = std::move(messages_->at(msg_id));
+    // Take what is needed out of the slot and free it (its request buffers stay for the
+    // next request); the request itself is copied only for a retry.
+    Message& slot = messages_->at(msg_id);
+    const core::RequestId request_id = slot.request.id;
+    const core::Verb request_verb = slot.request.verb;
+    const TrueTime applied = slot.applied;
+    const core::ApiResponse resp = std::move(slot.response);
+    std::optional<core::ApiRequest> retry_request;
+    if (resp.status.reason == core::Reason::kTooManyRequests) retry_request = slot.request;
     messages_->erase(msg_id);
     Node& nd = *nodes_[n];
     if (nd.incarnation != inc || !nd.le) return;
-    Node::Pending* pit = nd.pending.find(m.request.id);
+    Node::Pending* pit = nd.pending.find(request_id);
     if (pit == nullptr) return;  // cancelled or timed out meanwhile
-    const core::ApiResponse& resp = m.response;
     // client-go's rest client retries 429 (and 5xx with Retry-After) after the server's
     // Retry-After, up to 10 times, within the request's context and timeout.
     if (resp.status.reason == core::Reason::kTooManyRequests && pit->retries < 10) {
       pit->retries++;
       const Duration wait = std::max(resp.retry_after, Duration{std::chrono::milliseconds(1)});
-      const uint64_t msg = messages_->Add(Message{n, inc, std::move(m.request), {}, {}, pit->deadline, false});
+      const uint64_t msg = messages_->Add(Message{n, inc, std::move(*retry_request), {}, {}, pit->deadline, false});
       if (scheduler_.now() + wait >= pit->deadline) ExpectTimeout(messages_->at(msg));
       scheduler_.At(scheduler_.now() + wait, [this, msg] {
         Message& mm = messages_->at(msg);
@@ -840,10 +877,10 @@ void World::NodeReceive(uint64_t msg_id) {
       return;
     }
     // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
-    if (resp.status.ok() && m.request.verb == core::Verb::kUpdate && nd.believed) {
-      nd.obs.renewals.push_back({pit->sent, m.applied, scheduler_.now()});
+    if (resp.status.ok() && request_verb == core::Verb::kUpdate && nd.believed) {
+      nd.obs.renewals.push_back({pit->sent, applied, scheduler_.now()});
     }
-    FinishRequest(n, m.request.id, resp);
+    FinishRequest(n, request_id, resp);
   });
 }
 
