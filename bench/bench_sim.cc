@@ -22,7 +22,7 @@ Scenario Steady(int nodes, const char* duration) {
   const std::string text = fmt::format(
       R"({{"name": "bench/steady-{0}", "seed": 1, "duration": "{1}",
           "lock": {{"kind": "leases", "namespace": "kube-system", "name": "kube-controller-manager"}},
-          "candidate_count": {0}, "defaults": {{}} }})",
+          "candidateCount": {0}, "defaults": {{}} }})",
       nodes, duration);
   std::string err;
   auto s = ParseScenario(text, "bench", &err);

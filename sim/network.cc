@@ -84,7 +84,11 @@ PathConfig Network::Effective(std::size_t node) const {
 }
 
 std::optional<Duration> Network::Deliver(std::size_t node, bool requests, TrueTime now) {
-  const PathConfig eff = Effective(node);  // a few small values: cheap to copy
+  // Without a fault in force the path is its base: read it in place (no copy).
+  const Path& path = paths_[node];
+  std::optional<PathConfig> with_faults;
+  if (!path.overrides.empty()) with_faults = Effective(node);
+  const PathConfig& eff = with_faults ? *with_faults : path.base;
   Direction& dir = requests ? paths_[node].request : paths_[node].response;
   const Partition cut_bit = requests ? Partition::kRequests : Partition::kResponses;
   // Always one loss draw and one delay draw per message (see the file comment).

@@ -26,6 +26,8 @@ Scheduler::~Scheduler() {
     }
   }
   heap_.clear();
+  far_.clear();
+  far_min_ = INT64_MAX;
   for (void* p : op_pool_) ::operator delete(p);
   op_pool_.clear();
   // execution_context's destructor then shuts down and destroys its services.
@@ -99,16 +101,58 @@ void Scheduler::PopHeap() {
   heap_[i] = last;
 }
 
+void Scheduler::Schedule(HeapEntry e) {
+  if (e.at_ns - now_.since_origin.count() >= kFarNs) {
+    far_.push_back(e);
+    far_min_ = std::min(far_min_, e.at_ns);
+    return;
+  }
+  PushHeap(e);
+}
+
+void Scheduler::Migrate() {
+  const int64_t limit = far_min_ > INT64_MAX - kFarNs ? INT64_MAX : far_min_ + kFarNs;
+  int64_t next_min = INT64_MAX;
+  std::size_t kept = 0;
+  for (const HeapEntry& e : far_) {
+    if (slots_[e.slot].seq != e.seq) continue;  // cancelled meanwhile
+    if (e.at_ns < limit || e.at_ns == far_min_) {
+      PushHeap(e);
+    } else {
+      far_[kept++] = e;
+      next_min = std::min(next_min, e.at_ns);
+    }
+  }
+  far_.resize(kept);
+  far_min_ = next_min;
+}
+
+// DropDeadTop establishes the invariant: the heap's top is live and due strictly before
+// every far entry (migrating far entries in when time approaches them).
 void Scheduler::DropDeadTop() {
-  while (!heap_.empty() && slots_[heap_.front().slot].seq != heap_.front().seq) PopHeap();
+  for (;;) {
+    while (!heap_.empty() && slots_[heap_.front().slot].seq != heap_.front().seq) PopHeap();
+    if (far_.empty()) return;
+    if (!heap_.empty() && heap_.front().at_ns < far_min_) return;
+    Migrate();
+  }
 }
 
 void Scheduler::MaybeCompactHeap() {
-  // Lazy deletion leaves dead entries behind; rebuild when they dominate so memory and
-  // the heap's depth stay proportional to the live events. A sorted array is a heap.
-  if (heap_.size() < 4096 || heap_.size() < 4 * live_timed_) return;
-  std::erase_if(heap_, [this](const HeapEntry& e) { return slots_[e.slot].seq != e.seq; });
+  // Lazy deletion leaves dead entries behind; rebuild when they outnumber the live ones
+  // so memory and the heap's depth stay proportional to the live events (a simulated
+  // node cancels and re-arms timers on nearly every request: with a fixed floor of
+  // thousands, a 3-node world popped through a heap of dead entries). Amortised O(log n)
+  // per cancel: a rebuild of n entries follows at least n/2 cancellations. A sorted
+  // array is a heap, and (time, seq) order is total, so the order of events is unchanged.
+  const std::size_t total = heap_.size() + far_.size();
+  if (total < 64 || total < 2 * live_timed_ + 32) return;
+  auto dead = [this](const HeapEntry& e) { return slots_[e.slot].seq != e.seq; };
+  std::erase_if(heap_, dead);
   std::sort(heap_.begin(), heap_.end(), &Before);
+  std::erase_if(far_, dead);
+  far_min_ = INT64_MAX;
+  for (const HeapEntry& e : far_) far_min_ = std::min(far_min_, e.at_ns);
 }
 
 bool Scheduler::Cancel(EventId id) {

@@ -91,7 +91,7 @@ class Scheduler : public boost::asio::execution_context {
       throw;
     }
     s.seq = ++last_seq_;
-    PushHeap({std::max(t, now_).since_origin.count(), s.seq, slot});
+    Schedule({std::max(t, now_).since_origin.count(), s.seq, slot});
     return {s.seq, slot};
   }
   // After schedules `fn` at now() + d (d < 0 means now).
@@ -154,6 +154,10 @@ class Scheduler : public boost::asio::execution_context {
   uint64_t events_processed() const { return events_processed_; }
   // pending counts timed events not yet run or cancelled, plus the ready queue.
   std::size_t pending() const { return live_timed_ + ready_count_; }
+  // NothingDueBy is true when the ready queue is empty and no timed event due at or
+  // before `t` is pending: an event scheduled now at `t` (>= now()) would run next, so the
+  // caller may run it in place instead — same instant, same order, one event fewer.
+  bool NothingDueBy(TrueTime t) { return ready_count_ == 0 && next_time() > t; }
   // next_time is the time of the earliest pending timed event, or TrueTime::Max().
   // (The ready queue, if not empty, runs at now().)
   TrueTime next_time();
@@ -191,7 +195,13 @@ class Scheduler : public boost::asio::execution_context {
   bool IsPending(EventId id) const {
     return id.seq != 0 && id.slot < slots_.size() && slots_[id.slot].seq == id.seq;
   }
+  // Schedule files a new entry: in the heap if due within kFarNs of now, else among the
+  // far entries (a scenario's fault schedule, long timers) that stay out of the heap's
+  // way until time approaches them.
+  void Schedule(HeapEntry e);
   void PushHeap(HeapEntry e);
+  // Migrate moves the far entries due before far_min_ + kFarNs into the heap.
+  void Migrate();
   void PopHeap();
   void DropDeadTop();
   void MaybeCompactHeap();
@@ -207,6 +217,12 @@ class Scheduler : public boost::asio::execution_context {
   int run_depth_ = 0;
 
   std::vector<HeapEntry> heap_;  // 4-ary min-heap on Before; may hold dead entries
+  // Far entries: unordered, may hold dead entries; far_min_ <= every far entry's at_ns
+  // (INT64_MAX when none). Invariant after DropDeadTop: the heap's top, if any, is due
+  // strictly before every far entry, so it is the earliest pending event.
+  std::vector<HeapEntry> far_;
+  int64_t far_min_ = INT64_MAX;
+  static constexpr int64_t kFarNs = 60'000'000'000;  // 60 s of true time
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   std::size_t live_timed_ = 0;

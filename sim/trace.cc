@@ -25,20 +25,6 @@ std::string Trace::HashHex() const { return fmt::format("{:016x}", hash_); }
 
 
 
-void Trace::HashBytes(std::string_view s) {
-  uint64_t h = hash_;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    h = TraceMix(h, w);
-  }
-  uint64_t tail = 0;
-  for (size_t k = 0; i + k < s.size(); ++k) tail |= static_cast<uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
-  h = TraceMix(h, tail);
-  hash_ = TraceMix(h, s.size());
-}
-
 void Trace::Header(const nlohmann::json& header) {
   const std::string s = header.dump();
   // The file path is as the user typed it: written, not hashed, so that the hash depends
@@ -118,11 +104,6 @@ Trace::Event& Trace::Event::Extra(std::string_view key, const nlohmann::json& v)
   t_.line_ += "\":";
   t_.line_ += v.dump();
   return *this;
-}
-
-Trace::Event& Trace::Event::ExtraStr(std::string_view key, std::string_view v) {
-  if (t_.file_ == nullptr) return *this;
-  return Extra(key, nlohmann::json(v));
 }
 
 void Trace::AppendInt(int64_t v) { fmt::format_to(std::back_inserter(line_), "{}", v); }

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -111,6 +112,34 @@ inline void Trace::Event::Key(std::string_view key) {
   t_.line_ += ",\"";
   t_.line_ += key;
   t_.line_ += "\":";
+}
+
+inline void Trace::HashBytes(std::string_view s) {
+  uint64_t h = hash_;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = TraceMix(h, w);
+  }
+  // The last 0-7 bytes as a little-endian word, zero-padded. For a string of 8 bytes or
+  // more, load its last 8 bytes and shift the ones already mixed out (same value, no loop).
+  uint64_t tail = 0;
+  const size_t rest = s.size() - i;
+  if (rest != 0 && s.size() >= 8) {
+    std::memcpy(&tail, s.data() + s.size() - 8, 8);
+    tail >>= 8 * (8 - rest);
+  } else {
+    for (size_t k = 0; k < rest; ++k) tail |= static_cast<uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+  }
+  h = TraceMix(h, tail);
+  hash_ = TraceMix(h, s.size());
+}
+
+// ExtraStr costs nothing without a trace file (the common case on the request path).
+inline Trace::Event& Trace::Event::ExtraStr(std::string_view key, std::string_view v) {
+  if (t_.file_ == nullptr) return *this;
+  return Extra(key, nlohmann::json(v));
 }
 
 inline Trace::Event& Trace::Event::Int(std::string_view key, int64_t v) {

@@ -52,7 +52,35 @@ struct World::Node {
     void clear() { items.clear(); }
     void add(core::RequestId id, Pending p) { items.emplace_back(id, std::move(p)); }
   } pending;
-  std::map<core::TimerId, std::pair<EventId, core::MonoTime>> timers;
+  // Armed timers by id, in id order like the std::map it replaces (RescheduleClockEvents
+  // re-arms them in that order): a sorted small vector, so arming a timer allocates
+  // nothing (a node has a handful at most).
+  struct TimerTable {
+    using Entry = std::pair<core::TimerId, std::pair<EventId, core::MonoTime>>;
+    std::vector<Entry> items;
+    auto begin() { return items.begin(); }
+    auto end() { return items.end(); }
+    std::vector<Entry>::iterator find(core::TimerId id) {
+      auto it = LowerBound(id);
+      return it != items.end() && it->first == id ? it : items.end();
+    }
+    std::pair<EventId, core::MonoTime>& operator[](core::TimerId id) {
+      auto it = LowerBound(id);
+      if (it == items.end() || it->first != id) it = items.insert(it, Entry{id, {}});
+      return it->second;
+    }
+    void erase(std::vector<Entry>::iterator it) { items.erase(it); }
+    void erase(core::TimerId id) {
+      auto it = find(id);
+      if (it != items.end()) items.erase(it);
+    }
+    void clear() { items.clear(); }
+
+   private:
+    std::vector<Entry>::iterator LowerBound(core::TimerId id) {
+      return std::lower_bound(items.begin(), items.end(), id, [](const Entry& e, core::TimerId k) { return e.first < k; });
+    }
+  } timers;
 
   bool believed = false;
   TrueTime believed_since{};
@@ -105,8 +133,37 @@ class World::MessageTable {
     }
     Slot& s = slots_[slot];
     s.live = true;
-    s.msg = std::move(m);
+    // Member-wise, so that the slot's request strings keep their buffers (AddCopy).
+    s.msg.node = m.node;
+    s.msg.incarnation = m.incarnation;
+    s.msg.request.id = m.request.id;
+    s.msg.request.verb = m.request.verb;
+    s.msg.request.resource = m.request.resource;
+    s.msg.request.namespace_.assign(m.request.namespace_);
+    s.msg.request.name.assign(m.request.name);
+    s.msg.request.body = std::move(m.request.body);
+    s.msg.applied = m.applied;
+    s.msg.response = std::move(m.response);
+    s.msg.deadline = m.deadline;
+    s.msg.timeout_scheduled = m.timeout_scheduled;
     return (static_cast<uint64_t>(s.generation) << 32) | slot;
+  }
+  // AddCopy is Add(Message{node, incarnation, request, {}, {}, deadline, false}) that
+  // copies the request's strings into the slot's existing buffers: no allocation per
+  // request once the slots are warm.
+  uint64_t AddCopy(int node, uint32_t incarnation, const core::ApiRequest& r, TrueTime deadline) {
+    const uint64_t id = Add(Message{});
+    Message& m = at(id);
+    m.node = node;
+    m.incarnation = incarnation;
+    m.request.id = r.id;
+    m.request.verb = r.verb;
+    m.request.resource = r.resource;
+    m.request.namespace_.assign(r.namespace_);
+    m.request.name.assign(r.name);
+    m.request.body = r.body;
+    m.deadline = deadline;
+    return id;
   }
   Message& at(uint64_t id) {
     Slot& s = slots_[static_cast<uint32_t>(id)];
@@ -119,7 +176,8 @@ class World::MessageTable {
     assert(s.live && s.generation == static_cast<uint32_t>(id >> 32));
     s.live = false;
     s.generation++;
-    s.msg.response = core::ApiResponse{};  // drop the object reference now
+    s.msg.response = core::ApiResponse{};  // drop the object references now
+    s.msg.request.body.reset();
     free_.push_back(slot);
   }
 
@@ -669,8 +727,8 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
       .Int("id", static_cast<int64_t>(r.id))
       .Enum("verb", static_cast<int>(r.verb), core::VerbName(r.verb))
       .Enum("resource", static_cast<int>(r.resource), core::ResourceName(r.resource))
-      .Str("rv", r.body ? core::Meta(*r.body).resourceVersion : std::string());
-  record_.api.requests[std::string(core::VerbName(r.verb))]++;
+      .Str("rv", r.body ? std::string_view(core::Meta(*r.body).resourceVersion) : std::string_view());
+  requests_by_verb_[static_cast<size_t>(r.verb)]++;
   node.requests_sent++;
   Node::Pending p;
   p.sent = now;
@@ -679,7 +737,7 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
   if (timeout > Duration{0}) p.deadline = std::max(now, node.clock.TrueAtMono(l.mono + timeout));
   const TrueTime deadline = p.deadline;
   node.pending.add(r.id, std::move(p));
-  Transmit(messages_->Add(Message{n, node.incarnation, r, {}, {}, deadline, false}));
+  Transmit(messages_->AddCopy(n, node.incarnation, r, deadline));
 }
 
 void World::Transmit(uint64_t msg_id) {
@@ -703,6 +761,12 @@ void World::ServerArrive(uint64_t msg_id) {
     case Admission::Kind::kProcessed:
       ++server_inflight_;
       if (a.complete_at >= m.deadline) ExpectTimeout(m);
+      // A request processed at once (no latency) with nothing else due meanwhile completes
+      // here: the event it would schedule would run next, at this instant.
+      if (a.complete_at == scheduler_.now() && scheduler_.NothingDueBy(a.complete_at)) {
+        ServerComplete(msg_id);
+        break;
+      }
       scheduler_.At(a.complete_at, [this, msg_id] { ServerComplete(msg_id); });
       break;
     case Admission::Kind::kRejected: {
@@ -733,7 +797,7 @@ void World::ServerComplete(uint64_t msg_id) {
         .Enum("verb", static_cast<int>(m.request.verb), core::VerbName(m.request.verb))
         .Int("code", resp.status.code)
         .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
-        .Str("rv", resp.body ? core::Meta(*resp.body).resourceVersion : std::string());
+        .Str("rv", resp.body ? std::string_view(core::Meta(*resp.body).resourceVersion) : std::string_view());
     if (resp.body && m.request.verb != core::Verb::kGet && resp.status.ok()) {
       ev.Str("holder", HolderOf(*resp.body).value_or(""));
       if (trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
@@ -781,13 +845,20 @@ void World::NodeReceive(uint64_t msg_id) {
     return;
   }
   Deliver(n, [this, n, inc, msg_id] {
-    Message m = std::move(messages_->at(msg_id));
+    // Take what is needed out of the slot and free it (its request buffers stay for the
+    // next request); the request itself is copied only for a retry.
+    Message& slot = messages_->at(msg_id);
+    const core::RequestId request_id = slot.request.id;
+    const core::Verb request_verb = slot.request.verb;
+    const TrueTime applied = slot.applied;
+    const core::ApiResponse resp = std::move(slot.response);
+    std::optional<core::ApiRequest> retry_request;
+    if ((resp.status.code == 429 || resp.status.code >= 500) && resp.retry_after) retry_request = slot.request;
     messages_->erase(msg_id);
     Node& nd = *nodes_[n];
     if (nd.incarnation != inc || !nd.le) return;
-    Node::Pending* pit = nd.pending.find(m.request.id);
+    Node::Pending* pit = nd.pending.find(request_id);
     if (pit == nullptr) return;  // cancelled or timed out meanwhile
-    const core::ApiResponse& resp = m.response;
     // client-go's rest client retries a 429 or any 5xx that carries Retry-After, after
     // it, up to 10 times (maxRetries), within the request's context and timeout (client-go
     // rest/with_retry.go IsNextRetry + checkWait, v0.31.0; rest/request.go, v0.20.0). A
@@ -796,7 +867,7 @@ void World::NodeReceive(uint64_t msg_id) {
     if (retryable && resp.retry_after && pit->retries < 10) {
       pit->retries++;
       const Duration wait = std::max(*resp.retry_after, Duration{std::chrono::milliseconds(1)});
-      const uint64_t msg = messages_->Add(Message{n, inc, std::move(m.request), {}, {}, pit->deadline, false});
+      const uint64_t msg = messages_->Add(Message{n, inc, std::move(*retry_request), {}, {}, pit->deadline, false});
       if (scheduler_.now() + wait >= pit->deadline) ExpectTimeout(messages_->at(msg));
       scheduler_.At(scheduler_.now() + wait, [this, msg] {
         Message& mm = messages_->at(msg);
@@ -809,10 +880,10 @@ void World::NodeReceive(uint64_t msg_id) {
       return;
     }
     // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
-    if (resp.status.ok() && m.request.verb == core::Verb::kUpdate && nd.believed) {
-      nd.obs.renewals.push_back({pit->sent, m.applied, scheduler_.now()});
+    if (resp.status.ok() && request_verb == core::Verb::kUpdate && nd.believed) {
+      nd.obs.renewals.push_back({pit->sent, applied, scheduler_.now()});
     }
-    FinishRequest(n, m.request.id, resp);
+    FinishRequest(n, request_id, resp);
   });
 }
 
@@ -1001,6 +1072,10 @@ OracleInput World::TakeOracleInput() {
     record_.api.requests_by_node[node.spec->name] = node.requests_sent;
     record_.nodes.push_back(std::move(node.obs));
   }
+  for (size_t v = 0; v < requests_by_verb_.size(); ++v) {
+    if (requests_by_verb_[v] > 0) record_.api.requests[std::string(core::VerbName(static_cast<core::Verb>(v)))] += requests_by_verb_[v];
+  }
+  requests_by_verb_ = {};
   const ApiServerStats& st = server_.stats();
   for (auto& [code, count] : st.responses_by_code) record_.api.responses[code] += count;
   for (core::Resource res : {core::Resource::kLeases, core::Resource::kConfigMaps, core::Resource::kEndpoints}) {

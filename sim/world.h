@@ -18,6 +18,7 @@
 //   sim::OracleInput in = w.TakeOracleInput();
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -116,6 +117,7 @@ class World {
   Network network_;
   core::Prng ack_rng_;
   int64_t server_inflight_ = 0;  // requests admitted and not yet completed
+  std::array<uint64_t, 4> requests_by_verb_{};  // requests sent, by core::Verb (record_.api.requests at the end)
   std::vector<std::unique_ptr<Node>> nodes_;
   // Messages on the wire, in a slab (ids = generation << 32 | slot, checked on access).
   class MessageTable;

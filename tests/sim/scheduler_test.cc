@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
+#include <functional>
 #include <exception>
 #include <memory>
 #include <stdexcept>
@@ -445,4 +447,56 @@ TEST_CASE("destroying a scheduler with suspended coroutines frees them", "[sim][
     CHECK(alive.use_count() == 3);
   }
   CHECK(alive.use_count() == 1);
+}
+
+// Events scheduled far ahead (a scenario's fault schedule) wait outside the heap until
+// time approaches them; the order must still be exactly (time, scheduling sequence),
+// including far and near events due at the same instant, events scheduled by handlers,
+// and cancellations of far events.
+TEST_CASE("far-future events interleave with near ones in (time, seq) order", "[sim][scheduler]") {
+  Scheduler s;
+  struct Want {
+    int64_t at_ns;
+    int id;
+  };
+  std::vector<Want> want;  // (time, id) where id is the scheduling order
+  std::vector<std::pair<int64_t, int>> fired;
+  int next_id = 0;
+  uint64_t x = 88172645463325252ULL;  // xorshift: a fixed, portable sequence
+  auto rnd = [&x](uint64_t n) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x % n;
+  };
+  std::vector<std::pair<EventId, int>> cancellable;
+  std::function<void(int64_t)> add = [&](int64_t at_ns) {
+    const int id = next_id++;
+    const EventId e = s.At(kTrueEpoch + Duration{at_ns}, [&, id, at_ns] {
+      fired.push_back({at_ns, id});
+      // Handlers schedule more: near (same instant, ms ahead) and far (minutes ahead).
+      if (next_id < 3000) {
+        const int64_t now_ns = (s.now() - kTrueEpoch).count();
+        add(now_ns + static_cast<int64_t>(rnd(3)) * 1'000'000);
+        add(now_ns + static_cast<int64_t>(1 + rnd(10)) * 60'000'000'000LL);
+      }
+    });
+    want.push_back({at_ns, id});
+    cancellable.push_back({e, id});
+  };
+  for (int i = 0; i < 200; ++i) add(static_cast<int64_t>(rnd(20)) * 60'000'000'000LL);  // minutes apart, many equal
+  std::vector<int> cancelled;
+  for (int i = 0; i < 40; ++i) {
+    const auto& [e, id] = cancellable[rnd(cancellable.size())];
+    if (s.Cancel(e)) cancelled.push_back(id);
+  }
+  s.Run();
+  std::erase_if(want, [&](const Want& w) { return std::find(cancelled.begin(), cancelled.end(), w.id) != cancelled.end(); });
+  std::stable_sort(want.begin(), want.end(), [](const Want& a, const Want& b) { return a.at_ns < b.at_ns; });
+  REQUIRE(fired.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(fired[i].first == want[i].at_ns);
+    REQUIRE(fired[i].second == want[i].id);
+  }
 }
