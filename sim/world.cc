@@ -135,12 +135,12 @@ class World::MessageTable {
 
 namespace {
 
-std::array<int, 3> Watchers(const ApiServerSpec& s) {
+std::array<int, core::kNumResources> Watchers(const ApiServerSpec& s) {
   auto get = [&](const char* k) -> int {
     auto it = s.watchers.find(k);
     return it == s.watchers.end() ? 0 : static_cast<int>(it->second);
   };
-  return {get("leases"), get("configmaps"), get("endpoints")};
+  return {get("leases"), get("configmaps"), get("endpoints"), get("leasecandidates")};
 }
 
 ApiServerConfig ServerConfig(const Scenario& s, uint64_t seed) {
