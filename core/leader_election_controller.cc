@@ -265,8 +265,8 @@ void LeaderElectionController::ContinuePings(LocalTime now) {
     if (!c.spec.pingTime || (*c.spec.pingTime + kElectionDuration < t && *c.spec.pingTime < renew)) {
       LeaseCandidate clone = c;
       clone.spec.pingTime = t;
-      inflight_ = Send(Verb::kUpdate, Resource::kLeaseCandidates, clone.metadata.namespace_, clone.metadata.name,
-                       MakeObject(std::move(clone)));
+      const std::string ns = clone.metadata.namespace_, name = clone.metadata.name;
+      inflight_ = Send(Verb::kUpdate, Resource::kLeaseCandidates, ns, name, MakeObject(std::move(clone)));
       can_vote_yet_ = false;
       return;  // resumes in OnApiResponse
     }
