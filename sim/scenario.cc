@@ -517,6 +517,10 @@ Scenario Parse(const json& root, std::string_view file) {
       if (!ids.insert(s.faults.back().id).second) Fail(Key(p, "id"), fmt::format("duplicate fault id \"{}\"", s.faults.back().id));
     }
   }
+  // A restart may give a node a new identity: expectations may name it too.
+  for (const FaultSpec& f : s.faults) {
+    if (f.identity) identities.insert(*f.identity);
+  }
   if (const json* v = Find(root, "expect")) {
     if (!v->is_array()) Fail("$.expect", fmt::format("expected an array, got {}", TypeName(*v)));
     for (size_t i = 0; i < v->size(); ++i) {
