@@ -321,8 +321,8 @@ void World::Run() {
       TraceClock(n);
     }
   }
+  if (coord_) coord_->Start();  // API server instances boot before any fault at 0s
   ScheduleFaults();
-  if (coord_) coord_->Start();
   scheduler_.RunUntil(end_);
 }
 
