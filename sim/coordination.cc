@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/objects_json.h"
 #include "core/prng.h"
 #include "sim/world.h"
 
@@ -73,10 +74,12 @@ core::LocalTime Coordination::ServerLocal() const {
   return {core::MonoTime{now - kTrueEpoch + std::chrono::hours(1)}, kEpochWall + (now - kTrueEpoch)};
 }
 
-void Coordination::TraceLog(std::string_view who, const core::CoordLog& l) {
-  w_.trace_.Begin(w_.scheduler_.now(), "coordination_log", who)
-      .Int("level", l.error ? -1 : l.verbosity)
-      .ExtraStr("text", l.text);
+// Candidate lines carry the node; API server lines carry no node (not a candidate lane)
+// but an "apiserver" field.
+void Coordination::TraceLog(std::string_view who, const core::CoordLog& l, bool apiserver) {
+  auto ev = w_.trace_.Begin(w_.scheduler_.now(), "coordination_log", apiserver ? std::string_view{} : who);
+  if (apiserver) ev.Str("apiserver", who);
+  ev.Int("level", l.error ? -1 : l.verbosity).ExtraStr("text", l.text);
 }
 
 // --- candidates (client-go LeaseCandidate) ----------------------------------------------------
@@ -256,7 +259,7 @@ void Coordination::StartInstance(int a) {
   const uint64_t seed = core::Prng::Stream(w_.seed_, "apiserver/" + inst.name + "/jitter/" +
                                                          std::to_string(inst.incarnation)).Next();
   inst.le = std::make_unique<core::LeaderElector>(cfg, core::VersionProfile{}, seed);
-  w_.trace_.Begin(w_.scheduler_.now(), "apiserver_instance", inst.name).Str("state", "up").Str("identity", cfg.lock.identity);
+  w_.trace_.Begin(w_.scheduler_.now(), "apiserver_instance").Str("apiserver", inst.name).Str("state", "up").Str("identity", cfg.lock.identity);
   ApplyElector(a, inst.le->Start(ServerLocal()));
 }
 
@@ -272,7 +275,7 @@ void Coordination::StopInstance(int a, std::string_view why) {
   inst.le_cancelled.clear();
   inst.le.reset();
   inst.ctl.reset();
-  w_.trace_.Begin(w_.scheduler_.now(), "apiserver_instance", inst.name).Str("state", why);
+  w_.trace_.Begin(w_.scheduler_.now(), "apiserver_instance").Str("apiserver", inst.name).Str("state", why);
 }
 
 void Coordination::StartController(int a) {
@@ -287,7 +290,7 @@ void Coordination::StartController(int a) {
   for (const auto& [_, l] : leases_) (void)inst.ctl->OnLeaseEvent(core::InformerEvent::kAdd, l, now);
   for (const auto& [_, c] : lease_candidates_) (void)inst.ctl->OnLeaseCandidateEvent(core::InformerEvent::kAdd, c, now);
   record_.controller_starts++;
-  w_.trace_.Begin(w_.scheduler_.now(), "controller", inst.name).Str("state", "started");
+  w_.trace_.Begin(w_.scheduler_.now(), "controller").Str("apiserver", inst.name).Str("state", "started");
   ApplyController(a, inst.ctl->Start(now));
 }
 
@@ -326,13 +329,13 @@ void Coordination::ApplyElector(int a, std::span<const core::Effect> effects) {
       } else if (cb->callback == core::Callback::kOnStoppedLeading) {
         if (inst.ctl) {
           ApplyController(a, inst.ctl->Stop());
-          w_.trace_.Begin(w_.scheduler_.now(), "controller", inst.name).Str("state", "stopped");
+          w_.trace_.Begin(w_.scheduler_.now(), "controller").Str("apiserver", inst.name).Str("state", "stopped");
         }
       }
     } else if (std::holds_alternative<core::RunExited>(e)) {
       // RunWithLeaderElection returns: this instance runs no controller until it restarts.
       inst.run_returned = true;
-      w_.trace_.Begin(w_.scheduler_.now(), "apiserver_instance", inst.name).Str("state", "election-returned");
+      w_.trace_.Begin(w_.scheduler_.now(), "apiserver_instance").Str("apiserver", inst.name).Str("state", "election-returned");
     }
   }
 }
@@ -356,7 +359,7 @@ void Coordination::ApplyController(int a, std::span<const core::CoordEffect> eff
         ApplyController(a, in.ctl->TimerFired(id, ServerLocal()));
       });
     } else if (const auto* l = std::get_if<core::CoordLog>(&e)) {
-      if (l->verbosity <= 2) TraceLog(inst.name, *l);
+      if (l->verbosity <= 2) TraceLog(inst.name, *l, /*apiserver=*/true);
     }
   }
 }
@@ -384,9 +387,11 @@ void Coordination::Loopback(int a, bool elector, const core::ApiRequest& req) {
     case Admission::Kind::kProcessed: {
       if (ad.complete_at - now >= kLoopbackTimeout) break;  // answered by the timeout below
       core::ApiRequest r = req;
-      w_.scheduler_.At(ad.complete_at, [this, r, deliver] {
+      const bool traced = !elector;
+      w_.scheduler_.At(ad.complete_at, [this, r, deliver, traced] {
         core::ApiResponse resp = w_.server_.Complete(r, w_.scheduler_.now());
         resp.id = r.id;
+        if (traced) TraceServed(r, resp);
         deliver(std::move(resp));
       });
       return;
@@ -411,6 +416,24 @@ void Coordination::Loopback(int a, bool elector, const core::ApiRequest& req) {
     resp.status = core::Status::ClientTimeout();
     deliver(std::move(resp));
   });
+}
+
+// TraceServed writes the controller's successful writes of the scenario's Lease as
+// node-less api_served events (ids tagged with kControllerTag), so trace readers see
+// every holder change of the Lease.
+void Coordination::TraceServed(const core::ApiRequest& r, const core::ApiResponse& resp) {
+  if (!resp.status.ok() || !resp.body || r.verb == core::Verb::kGet) return;
+  const auto* lease = std::get_if<core::Lease>(resp.body.get());
+  const core::LockConfig& lock = w_.scenario_.lock;
+  if (!lease || lease->metadata.name != lock.name || lease->metadata.namespace_ != lock.namespace_) return;
+  auto ev = w_.trace_.Begin(w_.scheduler_.now(), "api_served");
+  ev.Int("id", static_cast<int64_t>(r.id | kControllerTag))
+      .Enum("verb", static_cast<int>(r.verb), core::VerbName(r.verb))
+      .Int("code", resp.status.code)
+      .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
+      .Str("rv", lease->metadata.resourceVersion)
+      .Str("holder", lease->spec.holderIdentity.value_or(""));
+  if (w_.trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
 }
 
 // --- faults -------------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ class Coordination {
  public:
   // kRequestTag marks a LeaseCandidate client's request ids among a node's requests.
   static constexpr core::RequestId kRequestTag = core::RequestId{1} << 62;
+  // kControllerTag marks the election controller's requests in the trace.
+  static constexpr core::RequestId kControllerTag = core::RequestId{1} << 61;
 
   explicit Coordination(World& w);
   ~Coordination();
@@ -67,7 +69,8 @@ class Coordination {
   void Loopback(int a, bool elector, const core::ApiRequest& req);
   core::LocalTime ServerLocal() const;
   void StartController(int a);
-  void TraceLog(std::string_view who, const core::CoordLog& l);
+  void TraceLog(std::string_view who, const core::CoordLog& l, bool apiserver = false);
+  void TraceServed(const core::ApiRequest& r, const core::ApiResponse& resp);
 
   World& w_;
   const CoordinationSpec& spec_;

@@ -741,7 +741,8 @@ void World::ServerComplete(uint64_t msg_id) {
         .Int("code", resp.status.code)
         .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
         .Str("rv", resp.body ? core::Meta(*resp.body).resourceVersion : std::string());
-    if (resp.body && m.request.verb != core::Verb::kGet && resp.status.ok()) {
+    if (resp.body && m.request.verb != core::Verb::kGet && resp.status.ok() &&
+        m.request.resource != core::Resource::kLeaseCandidates) {
       ev.Str("holder", HolderOf(*resp.body).value_or(""));
       if (trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
     }
@@ -813,7 +814,7 @@ void World::NodeReceive(uint64_t msg_id) {
       return;
     }
     // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
-    if (resp.status.ok() && m.request.verb == core::Verb::kUpdate && nd.believed) {
+    if (resp.status.ok() && m.request.verb == core::Verb::kUpdate && nd.believed && !Coordination::Owns(m.request.id)) {
       nd.obs.renewals.push_back({pit->sent, m.applied, scheduler_.now()});
     }
     FinishRequest(n, m.request.id, resp);
