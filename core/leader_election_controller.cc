@@ -309,7 +309,7 @@ void LeaderElectionController::AfterPings(LocalTime now) {
   leader.metadata.name = name_;
   leader.spec.strategy = strategy_;
   leader.spec.leaseDurationSeconds = kDefaultLeaseDurationSeconds;
-  leader.spec.renewTime = t;
+  leader.spec.renewTime = now.wall;  // c.clock.Now() when the Lease is built
   if (strategy_ == kOldestEmulationVersion) {
     const LeaseCandidate* electee = PickBestLeaderOldestEmulationVersion(acked);
     if (electee == nullptr) {
@@ -388,7 +388,8 @@ std::span<const CoordEffect> LeaderElectionController::OnApiResponse(const ApiRe
       }
       const Lease& orig = *got;
       Lease existing = orig;
-      const WallTime t = now_.wall;
+      // isLeaseExpired(c.clock, existing) and time.Now() are read after the Get returned.
+      const WallTime t = now.wall;
       const bool is_expired = IsLeaseExpired(t, existing);
       const std::string existing_holder = existing.spec.holderIdentity.value_or("");
       const bool no_holder_identity = (electee_ && !existing.spec.holderIdentity) || existing_holder.empty();

@@ -83,7 +83,7 @@ TEST_CASE("run: without the controller's API server a coordinated candidate neve
   CHECK(r.input.holder_changes.empty());
 }
 
-TEST_CASE("run: the oldest emulation version leads; a newer leader beside an older candidate is measured",
+TEST_CASE("run: the oldest emulation version leads, a newer leader beside an older candidate is measured",
           "[sim][coordinated]") {
   const std::string cands = R"("candidates": [
       {"name": "new", "binaryVersion": "1.34.0"},
