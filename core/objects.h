@@ -13,6 +13,7 @@
 // JSON in the real Kubernetes shape is in objects_json.h.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,20 +21,23 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "core/time.h"
 
 namespace leasesim::core {
 
 // Resource is the API resource (plural, lower case, as in a REST path).
-enum class Resource : uint8_t { kLeases, kConfigMaps, kEndpoints };
+enum class Resource : uint8_t { kLeases, kConfigMaps, kEndpoints, kLeaseCandidates };
+// kNumResources is the number of Resource values (for arrays indexed by Resource).
+inline constexpr size_t kNumResources = 4;
 
-// ResourceName returns "leases", "configmaps" or "endpoints".
+// ResourceName returns "leases", "configmaps", "endpoints" or "leasecandidates".
 std::string_view ResourceName(Resource r);
 // GroupResource returns the qualified name used in API error messages:
-// "leases.coordination.k8s.io", "configmaps", "endpoints".
+// "leases.coordination.k8s.io", "configmaps", "endpoints", "leasecandidates.coordination.k8s.io".
 std::string_view GroupResource(Resource r);
-// KindName returns the object kind: "Lease", "ConfigMap", "Endpoints".
+// KindName returns the object kind: "Lease", "ConfigMap", "Endpoints", "LeaseCandidate".
 std::string_view KindName(Resource r);
 
 // ObjectMeta carries the metav1.ObjectMeta fields leasesim models. Maps are ordered so
@@ -74,8 +78,37 @@ struct Endpoints {
   ObjectMeta metadata;
 };
 
+// LeaseCandidateApi is the served version of coordination.k8s.io LeaseCandidate
+// (KEP-4355): v1alpha1 in 1.31 (spec.preferredStrategies, a list), v1alpha2 in 1.32 and
+// v1beta1 from 1.33 (spec.strategy, one value; binaryVersion required).
+enum class LeaseCandidateApi : uint8_t { kV1alpha1, kV1alpha2, kV1beta1 };
+
+// LeaseCandidateApiVersion returns "coordination.k8s.io/v1alpha1", ".../v1alpha2" or
+// ".../v1beta1".
+std::string_view LeaseCandidateApiVersion(LeaseCandidateApi api);
+
+// LeaseCandidateSpec is coordination.k8s.io LeaseCandidateSpec. leaseName, binaryVersion
+// and emulationVersion are plain strings in Go; the times are *MicroTime (nullopt = nil).
+struct LeaseCandidateSpec {
+  std::string leaseName;
+  std::optional<WallTime> pingTime;
+  std::optional<WallTime> renewTime;
+  std::string binaryVersion;
+  std::string emulationVersion;
+  std::string strategy;                          // v1alpha2, v1beta1
+  std::vector<std::string> preferredStrategies;  // v1alpha1
+};
+
+// LeaseCandidate is one candidate for a Lease under coordinated leader election; `api`
+// is the version it is served as (its JSON apiVersion and spec shape).
+struct LeaseCandidate {
+  ObjectMeta metadata;
+  LeaseCandidateSpec spec;
+  LeaseCandidateApi api = LeaseCandidateApi::kV1beta1;
+};
+
 // Object is one stored API object; ObjectPtr an immutable shared snapshot of one.
-using Object = std::variant<Lease, ConfigMap, Endpoints>;
+using Object = std::variant<Lease, ConfigMap, Endpoints, LeaseCandidate>;
 using ObjectPtr = std::shared_ptr<const Object>;
 
 template <class T>

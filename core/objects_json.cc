@@ -70,6 +70,26 @@ json LeaseSpecJson(const LeaseSpec& s) {
   return j;
 }
 
+// LeaseCandidateSpecJson: coordination.k8s.io LeaseCandidateSpec. leaseName and
+// binaryVersion have no omitempty; emulationVersion, strategy and preferredStrategies do.
+json LeaseCandidateSpecJson(const LeaseCandidate& c) {
+  const LeaseCandidateSpec& s = c.spec;
+  json j = json::object();
+  j["leaseName"] = s.leaseName;
+  if (s.pingTime) j["pingTime"] = TimeJson(*s.pingTime, /*micros=*/true);
+  if (s.renewTime) j["renewTime"] = TimeJson(*s.renewTime, /*micros=*/true);
+  if (c.api == LeaseCandidateApi::kV1alpha1) {
+    if (!s.binaryVersion.empty()) j["binaryVersion"] = s.binaryVersion;  // omitempty in v1alpha1
+    if (!s.emulationVersion.empty()) j["emulationVersion"] = s.emulationVersion;
+    if (!s.preferredStrategies.empty()) j["preferredStrategies"] = s.preferredStrategies;
+  } else {
+    j["binaryVersion"] = s.binaryVersion;
+    if (!s.emulationVersion.empty()) j["emulationVersion"] = s.emulationVersion;
+    j["strategy"] = s.strategy;
+  }
+  return j;
+}
+
 // --- parsing ---------------------------------------------------------------------------
 
 std::string Got(const json& v) { return v.dump(); }
@@ -153,6 +173,34 @@ std::string ParseMeta(const json& v, ObjectMeta& m) {
   return {};
 }
 
+std::string ParseLeaseCandidateSpec(const json& v, LeaseCandidateSpec& s) {
+  const std::string path = "spec";
+  if (!v.is_object()) return path + ": expected an object, got " + Got(v);
+  for (const auto& [k, x] : v.items()) {
+    if (x.is_null()) continue;
+    const std::string p = Join(path, k);
+    std::string err;
+    if (k == "leaseName") err = ParseString(x, p, s.leaseName);
+    else if (k == "pingTime") err = ParseTime(x, p, s.pingTime.emplace());
+    else if (k == "renewTime") err = ParseTime(x, p, s.renewTime.emplace());
+    else if (k == "binaryVersion") err = ParseString(x, p, s.binaryVersion);
+    else if (k == "emulationVersion") err = ParseString(x, p, s.emulationVersion);
+    else if (k == "strategy") err = ParseString(x, p, s.strategy);
+    else if (k == "preferredStrategies") {
+      if (!x.is_array()) return p + ": expected an array of strings, got " + Got(x);
+      s.preferredStrategies.clear();
+      for (size_t i = 0; i < x.size(); ++i) {
+        if (err = ParseString(x[i], p + "[" + std::to_string(i) + "]", s.preferredStrategies.emplace_back());
+            !err.empty()) {
+          return err;
+        }
+      }
+    }
+    if (!err.empty()) return err;
+  }
+  return {};
+}
+
 std::string ParseLeaseSpec(const json& v, LeaseSpec& s) {
   const std::string path = "spec";
   if (!v.is_object()) return path + ": expected an object, got " + Got(v);
@@ -178,12 +226,15 @@ json ToJson(const Object& o) {
   json j = json::object();
   const Resource r = ResourceOf(o);
   j["apiVersion"] = r == Resource::kLeases ? "coordination.k8s.io/v1" : "v1";
+  if (const auto* lc = std::get_if<LeaseCandidate>(&o)) j["apiVersion"] = std::string(LeaseCandidateApiVersion(lc->api));
   j["kind"] = std::string(KindName(r));
   j["metadata"] = MetaJson(Meta(o));
   if (const auto* lease = std::get_if<Lease>(&o)) {
     j["spec"] = LeaseSpecJson(lease->spec);
   } else if (const auto* cm = std::get_if<ConfigMap>(&o)) {
     if (!cm->data.empty()) j["data"] = cm->data;
+  } else if (const auto* lc = std::get_if<LeaseCandidate>(&o)) {
+    j["spec"] = LeaseCandidateSpecJson(*lc);
   }
   return j;
 }
@@ -192,7 +243,7 @@ std::string FromJson(const json& j, Object& out) {
   if (!j.is_object()) return "(root): expected an object, got " + Got(j);
   const auto kind_it = j.find("kind");
   if (kind_it == j.end() || !kind_it->is_string()) {
-    return R"(kind: expected "Lease", "ConfigMap" or "Endpoints")";
+    return R"(kind: expected "Lease", "ConfigMap", "Endpoints" or "LeaseCandidate")";
   }
   const std::string& kind = kind_it->get_ref<const std::string&>();
   std::string_view api_version;
@@ -205,8 +256,18 @@ std::string FromJson(const json& j, Object& out) {
   } else if (kind == "Endpoints") {
     out = Endpoints{};
     api_version = "v1";
+  } else if (kind == "LeaseCandidate") {
+    // The apiVersion selects the shape; absent, the newest (v1beta1).
+    LeaseCandidate lc;
+    if (const auto it = j.find("apiVersion"); it != j.end() && it->is_string()) {
+      const std::string& v = it->get_ref<const std::string&>();
+      if (v == LeaseCandidateApiVersion(LeaseCandidateApi::kV1alpha1)) lc.api = LeaseCandidateApi::kV1alpha1;
+      else if (v == LeaseCandidateApiVersion(LeaseCandidateApi::kV1alpha2)) lc.api = LeaseCandidateApi::kV1alpha2;
+    }
+    api_version = LeaseCandidateApiVersion(lc.api);
+    out = std::move(lc);
   } else {
-    return R"(kind: expected "Lease", "ConfigMap" or "Endpoints", got )" + Got(*kind_it);
+    return R"(kind: expected "Lease", "ConfigMap", "Endpoints" or "LeaseCandidate", got )" + Got(*kind_it);
   }
   if (const auto it = j.find("apiVersion"); it != j.end()) {
     if (!it->is_string() || it->get_ref<const std::string&>() != api_version) {
@@ -224,6 +285,10 @@ std::string FromJson(const json& j, Object& out) {
   } else if (auto* cm = std::get_if<ConfigMap>(&out)) {
     if (const auto it = j.find("data"); it != j.end() && !it->is_null()) {
       if (std::string err = ParseStringMap(*it, "data", cm->data); !err.empty()) return err;
+    }
+  } else if (auto* lc = std::get_if<LeaseCandidate>(&out)) {
+    if (const auto it = j.find("spec"); it != j.end() && !it->is_null()) {
+      if (std::string err = ParseLeaseCandidateSpec(*it, lc->spec); !err.empty()) return err;
     }
   }
   return {};

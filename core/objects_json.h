@@ -8,7 +8,10 @@
 //     RFC 3339 UTC at second precision, `null` when zero; labels/annotations when non-empty;
 //   - Lease spec: only the fields that are set (Go pointers with omitempty); MicroTime as
 //     "2006-01-02T15:04:05.000000Z" (metav1.RFC3339Micro), a present zero time as `null`;
-//   - ConfigMap data when non-empty.
+//   - ConfigMap data when non-empty;
+//   - LeaseCandidate (coordination.k8s.io v1alpha1 / v1alpha2 / v1beta1 by its `api`):
+//     spec.leaseName and (v1alpha2+) binaryVersion and strategy always, pingTime and
+//     renewTime when set, emulationVersion when non-empty, v1alpha1 preferredStrategies.
 // Object keys come out sorted (nlohmann::json's ordering), which changes no JSON value.
 //
 //   nlohmann::json j = core::ToJson(*lease_ptr);
@@ -28,8 +31,8 @@ namespace leasesim::core {
 nlohmann::json ToJson(const Object& o);
 
 // FromJson parses Kubernetes JSON into `out`, as json.Unmarshal into the typed object:
-// `kind` ("Lease", "ConfigMap", "Endpoints") selects the type, `apiVersion` must match it
-// when present, `null` leaves a field unset, unknown fields are ignored. Times accept any
+// `kind` ("Lease", "ConfigMap", "Endpoints", "LeaseCandidate") selects the type,
+// `apiVersion` must match it when present (a LeaseCandidate's selects its version), `null` leaves a field unset, unknown fields are ignored. Times accept any
 // RFC 3339 form (fraction and offset optional); creationTimestamp keeps whole seconds.
 // Returns "" on success, otherwise one message naming the JSON path and the problem, e.g.
 // `spec.leaseDurationSeconds: expected an integer in int32 range, got "15"` (`out` is then

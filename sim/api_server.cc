@@ -1,6 +1,8 @@
 // api_server.cc — the fake kube-apiserver's store, validation, admission and accounting.
 #include "sim/api_server.h"
 
+#include "sim/lease_candidate_validation.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cstdio>
@@ -85,6 +87,13 @@ bool SameContent(const Object& a, const Object& b) {
   if (a.index() != b.index() || !SameMeta(core::Meta(a), core::Meta(b))) return false;
   if (const auto* la = std::get_if<core::Lease>(&a)) return SameLeaseSpec(la->spec, std::get<core::Lease>(b).spec);
   if (const auto* ca = std::get_if<core::ConfigMap>(&a)) return ca->data == std::get<core::ConfigMap>(b).data;
+  if (const auto* ca = std::get_if<core::LeaseCandidate>(&a)) {
+    const auto& x = ca->spec;
+    const auto& y = std::get<core::LeaseCandidate>(b).spec;
+    return x.leaseName == y.leaseName && x.pingTime == y.pingTime && x.renewTime == y.renewTime &&
+           x.binaryVersion == y.binaryVersion && x.emulationVersion == y.emulationVersion &&
+           x.strategy == y.strategy && x.preferredStrategies == y.preferredStrategies;
+  }
   return true;
 }
 
@@ -273,6 +282,9 @@ Object ApiServer::Receive(const ApiRequest& r) const {
   if (auto* lease = std::get_if<core::Lease>(&obj)) {
     if (lease->spec.acquireTime) lease->spec.acquireTime = core::TruncateToMicros(*lease->spec.acquireTime);
     if (lease->spec.renewTime) lease->spec.renewTime = core::TruncateToMicros(*lease->spec.renewTime);
+  } else if (auto* lc = std::get_if<core::LeaseCandidate>(&obj)) {
+    if (lc->spec.pingTime) lc->spec.pingTime = core::TruncateToMicros(*lc->spec.pingTime);
+    if (lc->spec.renewTime) lc->spec.renewTime = core::TruncateToMicros(*lc->spec.renewTime);
   }
   return obj;
 }
@@ -307,6 +319,11 @@ ApiResponse ApiServer::Create(const ApiRequest& r, TrueTime now) {
       return Failed(Status::Invalid(r.resource, r.name, errs));
     }
   }
+  if (const auto* lc = std::get_if<core::LeaseCandidate>(&obj)) {
+    if (std::string errs = ValidateLeaseCandidate(*lc, nullptr); !errs.empty()) {
+      return Failed(Status::Invalid(r.resource, r.name, errs));
+    }
+  }
   core::ObjectMeta& m = core::Meta(obj);
   // The server owns these (rest.FillObjectMetaSystemFields; the storage versioner).
   m.resourceVersion = NextResourceVersion();
@@ -327,11 +344,11 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
   // Port of the optimistic-concurrency check in the generic registry's Store.Update
   // (k8s.io/apiserver pkg/registry/generic/registry/store.go).
   if (m.resourceVersion.empty()) {
-    if (r.resource == Resource::kLeases) {
-      // leaseStrategy.AllowUnconditionalUpdate() is false. The Invalid error is built
+    if (r.resource == Resource::kLeases || r.resource == Resource::kLeaseCandidates) {
+      // leaseStrategy (and LeaseCandidateStrategy).AllowUnconditionalUpdate() is false. The Invalid error is built
       // from the group and *resource* (not kind), and the uint64 0 prints as 0x0.
       return Failed({core::Reason::kInvalid, 422,
-                     "leases.coordination.k8s.io \"" + r.name +
+                     std::string(core::GroupResource(r.resource)) + " \"" + r.name +
                          "\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be "
                          "specified for an update"});
     }
@@ -341,6 +358,12 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
   }
   if (const auto* lease = std::get_if<core::Lease>(&obj)) {
     if (std::string errs = ValidateLeaseSpec(lease->spec); !errs.empty()) {
+      return Failed(Status::Invalid(r.resource, r.name, errs));
+    }
+  }
+  if (const auto* lc = std::get_if<core::LeaseCandidate>(&obj)) {
+    const auto* old_lc = std::get_if<core::LeaseCandidate>(it->second.get());
+    if (std::string errs = ValidateLeaseCandidate(*lc, old_lc); !errs.empty()) {
       return Failed(Status::Invalid(r.resource, r.name, errs));
     }
   }

@@ -73,7 +73,7 @@ struct ApiServerConfig {
   OutageMode outage = OutageMode::kNone;
   // Watchers per resource kind (informers watching that kind): each applied write to an
   // object of the kind is one watch event per watcher. Indexed by core::Resource.
-  std::array<int, 3> watchers{0, 0, 0};
+  std::array<int, core::kNumResources> watchers{};
 };
 
 // Admission is what Arrive decided for one request.
@@ -110,7 +110,7 @@ struct ApiServerStats {
   std::vector<std::array<uint64_t, 4>> requests_per_second;
   uint64_t dropped = 0;        // requests never answered (outage kDrop)
   uint64_t writes = 0;         // applied writes (each bumped the resourceVersion)
-  std::array<uint64_t, 3> watch_events{};  // by core::Resource: writes x watchers
+  std::array<uint64_t, core::kNumResources> watch_events{};  // by core::Resource: writes x watchers
   Duration max_queue_delay{0};
 };
 

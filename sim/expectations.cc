@@ -11,12 +11,13 @@
 namespace leasesim::sim {
 namespace {
 
-constexpr std::array<std::string_view, 16> kNames = {
+constexpr std::array<std::string_view, 19> kNames = {
     "no_split_brain",     "split_brain_at_least",  "split_brain_at_most",   "leader_within",
     "failover_at_most",   "no_leader_at_most",     "no_leader_at_least",    "transitions_at_most",
     "transitions_at_least", "leader_at_end",       "log_contains",          "healthz_unhealthy_within",
     "api_requests_per_second_at_most", "api_requests_per_second_at_least", "watch_events_per_second_at_most",
-    "watch_events_per_second_at_least",
+    "watch_events_per_second_at_least", "oldest_emulation_violation_at_most", "oldest_emulation_violation_at_least",
+    "handover_at_most",
 };
 
 // D prints a duration rounded to milliseconds, Go style ("17.2s", "1m40s").
@@ -146,6 +147,39 @@ ExpectationResult Evaluate(const Expectation& e, const OracleInput& in, const Or
       out.held = r.no_leader_total >= e.total;
       out.actual = fmt::format("no leader for {} in total, longest gap {}", D(r.no_leader_total), D(r.no_leader_max));
       break;
+    case ExpectKind::kOldestEmulationViolationAtMost:
+    case ExpectKind::kOldestEmulationViolationAtLeast: {
+      const bool at_most = e.kind == ExpectKind::kOldestEmulationViolationAtMost;
+      const CoordinationRecord& c = in.coordination;
+      out.expect = fmt::format("at {} {} with a leader newer than the oldest emulation version present",
+                               at_most ? "most" : "least", D(e.total));
+      const Duration t = c.oldest_emulation_violation_total;
+      out.held = at_most ? t <= e.total : t >= e.total;
+      out.actual = c.oldest_emulation_violations.empty()
+                       ? std::string("never")
+                       : fmt::format("{} in {} stretch(es), first at {}", D(t), c.oldest_emulation_violations.size(),
+                                     At(in, c.oldest_emulation_violations.front().start));
+      break;
+    }
+    case ExpectKind::kHandoverAtMost: {
+      const CoordinationRecord& c = in.coordination;
+      out.expect = fmt::format("every preferredHolder handover within {}", D(e.within));
+      out.held = true;
+      std::vector<std::string> parts;
+      for (const auto& h : c.handovers) {
+        if (!h.holder_at) {
+          out.held = false;
+          parts.push_back(fmt::format("{} -> {} at {}: not handed over", h.from, h.to, At(in, h.preferred_at)));
+          continue;
+        }
+        const Duration d = *h.holder_at - h.preferred_at;
+        if (d > e.within) out.held = false;
+        parts.push_back(fmt::format("{} -> {} at {}: {} (holder {})", h.from, h.to, At(in, h.preferred_at), D(d),
+                                    h.new_holder.empty() ? "none" : h.new_holder));
+      }
+      out.actual = parts.empty() ? std::string("no handover") : fmt::format("{}", fmt::join(parts, "; "));
+      break;
+    }
     case ExpectKind::kTransitionsAtMost:
     case ExpectKind::kTransitionsAtLeast: {
       const bool at_most = e.kind == ExpectKind::kTransitionsAtMost;

@@ -37,6 +37,10 @@ enum class ExpectKind : uint8_t {
   kApiRequestsPerSecondAtLeast, // {verb?, rate}: mean API requests/s (of that verb) >= rate
   kWatchEventsPerSecondAtMost,  // {resource?, rate}: mean watch events/s fanned out (of that resource) <= rate
   kWatchEventsPerSecondAtLeast, // {resource?, rate}: ... >= rate
+  // Coordinated leader election (sim/coordination_record.h):
+  kOldestEmulationViolationAtMost,   // {total}: time a leader ran beside an older emulation version <= total
+  kOldestEmulationViolationAtLeast,  // {total}: ... >= total (uncoordinated upgrades)
+  kHandoverAtMost,                   // {within}: every preferredHolder handover completed within `within`
 };
 
 // ExpectKindName is the scenario-file name of `k` ("no_split_brain", ...).

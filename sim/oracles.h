@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/coordination_record.h"
 #include "sim/true_time.h"
 
 namespace leasesim::sim {
@@ -140,6 +141,7 @@ struct OracleInput {
   std::vector<FaultMark> faults;             // sorted by `at`, then index
   ApiAccounting api;
   std::vector<LogLine> logs;
+  CoordinationRecord coordination;  // coordinated leader election (KEP-4355), when enabled
 };
 
 // SplitBrainCause is the rule that explained a split-brain interval (first match wins, in

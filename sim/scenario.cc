@@ -75,12 +75,13 @@ struct CandidateDraft {
   Duration healthz_timeout = std::chrono::seconds(20);
   WorkloadSpec workload;
   ClockSpec clock;
+  std::string binary_version, emulation_version;
 };
 
-constexpr std::array<std::string_view, 14> kCandidateKeys = {
+constexpr std::array<std::string_view, 16> kCandidateKeys = {
     "name",          "identity",      "start",          "clientGo",   "lock",        "leaseDuration",
     "renewDeadline", "retryPeriod",   "releaseOnCancel", "coordinated", "clientTimeout", "healthzTimeout",
-    "workload",      "clock"};
+    "workload",      "clock",         "binaryVersion",  "emulationVersion"};
 
 void ApplyCandidate(const json& j, const std::string& path, CandidateDraft& d, bool is_defaults) {
   CheckKeys(j, path, kCandidateKeys, "");
@@ -96,6 +97,8 @@ void ApplyCandidate(const json& j, const std::string& path, CandidateDraft& d, b
   ApplyTimings(j, path, d.config);
   if (const json* v = Find(j, "releaseOnCancel")) d.config.releaseOnCancel = Bool(*v, Key(path, "releaseOnCancel"));
   if (const json* v = Find(j, "coordinated")) d.config.coordinated = Bool(*v, Key(path, "coordinated"));
+  if (const json* v = Find(j, "binaryVersion")) d.binary_version = ParseVersionKey(*v, Key(path, "binaryVersion"));
+  if (const json* v = Find(j, "emulationVersion")) d.emulation_version = ParseVersionKey(*v, Key(path, "emulationVersion"));
   if (const json* v = Find(j, "clientTimeout")) d.client_timeout = NonNegDur(*v, Key(path, "clientTimeout"));  // "0s": no timeout (rest.Config.Timeout 0)
   if (const json* v = Find(j, "healthzTimeout")) d.healthz_timeout = NonNegDur(*v, Key(path, "healthzTimeout"));
   if (const json* v = Find(j, "workload")) {
@@ -141,6 +144,10 @@ CandidateSpec Finish(CandidateDraft d, const std::string& path) {
   c.healthz_timeout = d.healthz_timeout;
   c.workload = d.workload;
   c.clock = d.clock;
+  c.binary_version = d.binary_version;
+  c.emulation_version = d.emulation_version;
+  if (c.config.coordinated && c.binary_version.empty()) c.binary_version = c.client_go + ".0";
+  if (!c.binary_version.empty() && c.emulation_version.empty()) c.emulation_version = c.binary_version;
   if (auto err = core::ValidateConfig(c.config, c.profile)) Fail(path, *err);
   return c;
 }
@@ -175,7 +182,9 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
   const std::string what = fmt::format(" for a {} fault", kind_s);
   switch (f.kind) {
     case FaultKind::kCrash: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for"}, what); break;
-    case FaultKind::kRestart: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "identity"}, what); break;
+    case FaultKind::kRestart:
+      CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "identity", "binaryVersion", "emulationVersion"}, what);
+      break;
     case FaultKind::kPause: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for"}, what); break;
     case FaultKind::kStop: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for"}, what); break;
     case FaultKind::kPartition: CheckObject(j, path, {"kind", "at", "id", "node", "nodes", "for", "mode"}, what); break;
@@ -213,6 +222,8 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
   switch (f.kind) {
     case FaultKind::kRestart:
       if (const json* v = Find(j, "identity")) f.identity = Str(*v, Key(path, "identity"));
+      if (const json* v = Find(j, "binaryVersion")) f.binary_version = ParseVersionKey(*v, Key(path, "binaryVersion"));
+      if (const json* v = Find(j, "emulationVersion")) f.emulation_version = ParseVersionKey(*v, Key(path, "emulationVersion"));
       break;
     case FaultKind::kPause:
       if (!f.for_) Fail(path, "missing required key \"for\" for a pause fault (how long the process is paused)");
@@ -306,6 +317,8 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
     case ExpectKind::kSplitBrainAtLeast:
     case ExpectKind::kSplitBrainAtMost:
     case ExpectKind::kNoLeaderAtLeast:
+    case ExpectKind::kOldestEmulationViolationAtMost:
+    case ExpectKind::kOldestEmulationViolationAtLeast:
       CheckObject(j, path, {"kind", "total"}, what);
       e.total = NonNegDur(req("total"), Key(path, "total"));
       break;
@@ -315,6 +328,7 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
       e.within = NonNegDur(req("within"), Key(path, "within"));
       break;
     case ExpectKind::kFailoverAtMost:
+    case ExpectKind::kHandoverAtMost:
       CheckObject(j, path, {"kind", "within"}, what);
       e.within = NonNegDur(req("within"), Key(path, "within"));
       break;
@@ -379,7 +393,7 @@ Scenario Parse(const json& root, std::string_view file) {
   const std::string $ = "$";
   CheckObject(root, $,
               {"name", "description", "seed", "duration", "clientGo", "lock", "timings", "defaults", "candidates",
-               "candidateCount", "startSpread", "network", "apiserver", "faults", "expect"});
+               "candidateCount", "startSpread", "network", "apiserver", "faults", "expect", "coordination"});
   Scenario s;
   s.file = std::string(file);
   s.name = std::filesystem::path(s.file).stem().string();
@@ -485,14 +499,30 @@ Scenario Parse(const json& root, std::string_view file) {
       for (const auto& [k, val] : w->items()) a.watchers[k] = IntIn(val, Key(wp, k), 0, INT64_MAX);
     }
   }
+  // Coordinated leader election: API server instances may be named by node faults.
+  std::set<std::string> fault_names = names;
+  if (const json* v = Find(root, "coordination")) s.coordination = ParseCoordinationSpec(*v, "$.coordination");
+  for (const CandidateSpec& c : s.candidates) {
+    if (!s.coordination && (c.config.coordinated || !c.binary_version.empty())) s.coordination = CoordinationSpec{{"kube-apiserver-0"}, {}, std::chrono::milliseconds(1)};
+  }
+  if (s.coordination) {
+    for (const std::string& a : s.coordination->apiservers) {
+      if (names.count(a)) Fail("$.coordination.apiservers", fmt::format("\"{}\" is also a candidate name", a));
+      fault_names.insert(a);
+    }
+  }
   if (const json* v = Find(root, "faults")) {
     if (!v->is_array()) Fail("$.faults", fmt::format("expected an array, got {}", TypeName(*v)));
     std::set<std::string> ids;
     for (size_t i = 0; i < v->size(); ++i) {
       const std::string p = Idx("$.faults", i);
-      s.faults.push_back(ParseFault((*v)[i], p, static_cast<int>(i), s.duration, names));
+      s.faults.push_back(ParseFault((*v)[i], p, static_cast<int>(i), s.duration, fault_names));
       if (!ids.insert(s.faults.back().id).second) Fail(Key(p, "id"), fmt::format("duplicate fault id \"{}\"", s.faults.back().id));
     }
+  }
+  // A restart may give a node a new identity: expectations may name it too.
+  for (const FaultSpec& f : s.faults) {
+    if (f.identity) identities.insert(*f.identity);
   }
   if (const json* v = Find(root, "expect")) {
     if (!v->is_array()) Fail("$.expect", fmt::format("expected an array, got {}", TypeName(*v)));

@@ -30,6 +30,7 @@
 #include "core/config.h"
 #include "core/version_profile.h"
 #include "sim/api_server.h"
+#include "sim/coordination_spec.h"
 #include "sim/distributions.h"
 #include "sim/expectations.h"
 #include "sim/oracles.h"
@@ -79,6 +80,10 @@ struct CandidateSpec {
   Duration healthz_timeout = std::chrono::seconds(20);
   WorkloadSpec workload;
   ClockSpec clock;
+  // Coordinated leader election (KEP-4355): the LeaseCandidate's versions ("" = not a
+  // versioned candidate). Default for a coordinated candidate: "<client_go>.0".
+  std::string binary_version;
+  std::string emulation_version;
 };
 
 // NetworkPathSpec is one node<->API-server path: one-way delays and loss ratio (each
@@ -161,6 +166,8 @@ struct FaultSpec {
   std::optional<Duration> for_;
   std::vector<std::string> nodes;        // node faults: one or more candidate names
   std::optional<std::string> identity;   // restart
+  std::optional<std::string> binary_version;     // restart: the upgraded binary's versions
+  std::optional<std::string> emulation_version;  // restart
   PartitionMode partition_mode = PartitionMode::kSymmetric;
   OutageMode outage_mode = OutageMode::kDrop;
   Distribution delay;                    // latency, apiserver_latency
@@ -190,6 +197,8 @@ struct Scenario {
   ApiServerSpec apiserver;
   std::vector<FaultSpec> faults;    // in file order; index == position
   std::vector<Expectation> expect;  // in file order; index == position
+  // Present when a candidate is coordinated or versioned, or the file has "coordination".
+  std::optional<CoordinationSpec> coordination;
 };
 
 // ParseScenario parses scenario JSON `text`; `file` names it in error messages.

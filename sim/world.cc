@@ -1,6 +1,8 @@
 // world.cc — node drivers, request flow, faults and the oracles' record (see world.h).
 #include "sim/world.h"
 
+#include "sim/coordination.h"
+
 #include <algorithm>
 #include <cassert>
 #include <map>
@@ -193,12 +195,12 @@ class World::MessageTable {
 
 namespace {
 
-std::array<int, 3> Watchers(const ApiServerSpec& s) {
+std::array<int, core::kNumResources> Watchers(const ApiServerSpec& s) {
   auto get = [&](const char* k) -> int {
     auto it = s.watchers.find(k);
     return it == s.watchers.end() ? 0 : static_cast<int>(it->second);
   };
-  return {get("leases"), get("configmaps"), get("endpoints")};
+  return {get("leases"), get("configmaps"), get("endpoints"), get("leasecandidates")};
 }
 
 ApiServerConfig ServerConfig(const Scenario& s, uint64_t seed) {
@@ -328,6 +330,7 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
   }
   server_.SetWriteObserver([this](const AppliedWrite& w) {
     if (!w.object) return;
+    if (coord_) coord_->OnWrite(w);
     const core::ObjectMeta& m = core::Meta(*w.object);
     if (m.name != scenario_.lock.name || m.namespace_ != scenario_.lock.namespace_) return;
     std::optional<std::string> holder = HolderOf(*w.object);
@@ -345,6 +348,7 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     last_holder_ = *holder;
     record_.holder_changes.push_back({w.at, *holder});
   });
+  if (scenario.coordination) coord_ = std::make_unique<Coordination>(*this);
 }
 
 World::~World() = default;
@@ -375,6 +379,7 @@ void World::Run() {
       TraceClock(n);
     }
   }
+  if (coord_) coord_->Start();  // API server instances boot before any fault at 0s
   ScheduleFaults();
   scheduler_.RunUntil(end_);
 }
@@ -475,11 +480,13 @@ void World::StartProcess(int n, TrueTime now) {
   node.obs.identity = node.identity;
   SetState(n, "acquiring");
   Apply(n, node.le->Start(Local(n)));
+  if (coord_ && node.process_up && nodes_[n]->incarnation == node.incarnation) coord_->ProcessStarted(n);
 }
 
 void World::Crash(int n, TrueTime now, std::string_view why) {
   Node& node = *nodes_[n];
   if (!node.process_up) return;
+  if (coord_) coord_->ProcessStopped(n);
   node.process_up = false;
   node.incarnation++;  // everything scheduled for the old incarnation is void
   for (auto& [id, t] : node.timers) scheduler_.Cancel(t.first);
@@ -798,7 +805,8 @@ void World::ServerComplete(uint64_t msg_id) {
         .Int("code", resp.status.code)
         .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
         .Str("rv", resp.body ? std::string_view(core::Meta(*resp.body).resourceVersion) : std::string_view());
-    if (resp.body && m.request.verb != core::Verb::kGet && resp.status.ok()) {
+    if (resp.body && m.request.verb != core::Verb::kGet && resp.status.ok() &&
+        m.request.resource != core::Resource::kLeaseCandidates) {
       ev.Str("holder", HolderOf(*resp.body).value_or(""));
       if (trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
     }
@@ -880,7 +888,7 @@ void World::NodeReceive(uint64_t msg_id) {
       return;
     }
     // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
-    if (resp.status.ok() && request_verb == core::Verb::kUpdate && nd.believed) {
+    if (resp.status.ok() && request_verb == core::Verb::kUpdate && nd.believed && !Coordination::Owns(request_id)) {
       nd.obs.renewals.push_back({pit->sent, applied, scheduler_.now()});
     }
     FinishRequest(n, request_id, resp);
@@ -923,6 +931,10 @@ void World::FinishRequest(int n, core::RequestId id, const core::ApiResponse& re
       .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
       .ExtraStr("message", resp.status.message);
   if (resp.status.code == 0) record_.api.responses[0]++;
+  if (coord_ && Coordination::Owns(id)) {
+    coord_->NodeResponse(n, resp);
+    return;
+  }
   Apply(n, node.le->OnApiResponse(resp, l));
 }
 
@@ -951,6 +963,7 @@ std::vector<int> NodeIndexes(const Scenario& s, const FaultSpec& f) {
 void World::BeginFault(const FaultSpec& f) {
   const TrueTime now = scheduler_.now();
   TraceFault(f, f.for_ ? "begin" : "at");
+  if (coord_) coord_->BeginFault(f);
   const uint64_t fault_id = static_cast<uint64_t>(f.index) + 1;
   for (int n : NodeIndexes(scenario_, f)) {
     Node& node = *nodes_[n];
@@ -1034,6 +1047,7 @@ void World::ResetApiServerFault(FaultKind kind) {
 void World::EndFault(const FaultSpec& f) {
   const TrueTime now = scheduler_.now();
   TraceFault(f, "end");
+  if (coord_) coord_->EndFault(f);
   const uint64_t fault_id = static_cast<uint64_t>(f.index) + 1;
   for (int n : NodeIndexes(scenario_, f)) {
     Node& node = *nodes_[n];
@@ -1081,7 +1095,21 @@ OracleInput World::TakeOracleInput() {
   for (core::Resource res : {core::Resource::kLeases, core::Resource::kConfigMaps, core::Resource::kEndpoints}) {
     record_.api.watch_events[std::string(core::ResourceName(res))] = st.watch_events[static_cast<size_t>(res)];
   }
+  if (coord_) coord_->Finish(record_);
   return std::move(record_);
 }
+
+// --- coordinated leader election's access to nodes (sim/coordination.cc) ---------------------------
+
+void World::RunOnNode(int n, uint32_t incarnation, SmallFn fn) {
+  if (nodes_[n]->incarnation != incarnation) return;
+  Deliver(n, [this, n, incarnation, fn = std::move(fn)]() mutable {
+    if (nodes_[n]->incarnation == incarnation && nodes_[n]->process_up) fn();
+  });
+}
+uint32_t World::NodeIncarnation(int n) const { return nodes_[n]->incarnation; }
+const std::string& World::NodeIdentity(int n) const { return nodes_[n]->identity; }
+TrueTime World::NodeTrueAtMono(int n, core::MonoTime m) const { return nodes_[n]->clock.TrueAtMono(m); }
+void World::ForgetRequest(int n, core::RequestId id) { nodes_[n]->pending.erase(id); }
 
 }  // namespace leasesim::sim

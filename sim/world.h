@@ -36,6 +36,8 @@
 
 namespace leasesim::sim {
 
+class Coordination;
+
 // WorldOptions are run-time switches that are not part of the scenario.
 struct WorldOptions {
   // record_logs keeps every rendered client-go log line for the oracles (log_contains);
@@ -127,6 +129,16 @@ class World {
   std::string last_holder_;
   bool have_holder_ = false;
   TrueTime content_changed_at_{};
+
+  // Coordinated leader election (sim/coordination.h); null unless the scenario has it.
+  // Declared last: destroyed first.
+  friend class Coordination;
+  void RunOnNode(int n, uint32_t incarnation, SmallFn fn);
+  uint32_t NodeIncarnation(int n) const;
+  const std::string& NodeIdentity(int n) const;
+  TrueTime NodeTrueAtMono(int n, core::MonoTime m) const;
+  void ForgetRequest(int n, core::RequestId id);
+  std::unique_ptr<Coordination> coord_;
 };
 
 }  // namespace leasesim::sim

@@ -194,7 +194,7 @@ TEST_CASE("FromJson names the JSON path of bad input", "[core][json]") {
   CHECK(FromJson(json::parse(R"({"kind":"ConfigMap","metadata":{"name":7}})"), o) ==
         "metadata.name: expected a string, got 7");
   CHECK(FromJson(json::parse(R"({"kind":"Pod"})"), o) ==
-        R"(kind: expected "Lease", "ConfigMap" or "Endpoints", got "Pod")");
+        R"(kind: expected "Lease", "ConfigMap", "Endpoints" or "LeaseCandidate", got "Pod")");
   CHECK(FromJson(json::parse(R"({"apiVersion":"v1","kind":"Lease"})"), o) ==
         R"(apiVersion: expected "coordination.k8s.io/v1" for kind Lease, got "v1")");
   CHECK(FromJson(json::parse(R"([1])"), o) == "(root): expected an object, got [1]");
