@@ -87,6 +87,7 @@ struct World::Message {
   // once the world knows the answer cannot arrive before it (lost, dropped or late).
   TrueTime deadline = TrueTime::Max();
   bool timeout_scheduled = false;
+  TrueTime written{};  // when the server applied the request (ServerComplete)
 };
 
 // MessageTable holds the messages on the wire without an allocation per message: slots
@@ -148,8 +149,8 @@ ApiServerConfig ServerConfig(const Scenario& s, uint64_t seed) {
   c.seed = seed;
   c.latency = s.apiserver.latency;
   c.max_inflight = static_cast<int>(s.apiserver.max_inflight);
-  c.qps = static_cast<int64_t>(s.apiserver.qps);
-  c.burst = std::max<int64_t>(1, static_cast<int64_t>(s.apiserver.qps));
+  c.qps = s.apiserver.qps;
+  c.burst = s.apiserver.burst;
   c.retry_after = s.apiserver.retry_after;
   c.error_ratio = s.apiserver.error_ratio;
   c.error_code = s.apiserver.error_code;
@@ -308,7 +309,7 @@ core::LocalTime World::Local(int n) const {
 
 // --- the run ----------------------------------------------------------------------------------
 
-void World::Run() {
+bool World::Run() {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     const int n = static_cast<int>(i);
     const TrueTime at = kTrueEpoch + scenario_.candidates[i].start;
@@ -318,7 +319,9 @@ void World::Run() {
     }
   }
   ScheduleFaults();
+  if (options_.cancel != nullptr) return scheduler_.RunUntil(end_, *options_.cancel);
   scheduler_.RunUntil(end_);
+  return true;
 }
 
 template <class F>
@@ -727,6 +730,7 @@ void World::ServerComplete(uint64_t msg_id) {
   // For the oracles' slow-write rule: when observers last saw the record change (for a
   // write that changed it, now).
   m.applied = content_changed_at_ > kTrueEpoch - std::chrono::hours(1) ? std::min(now, content_changed_at_) : now;
+  m.written = now;
   {
     auto ev = trace_.Begin(now, "api_served", nodes_[m.node]->spec->name);
     ev.Int("id", static_cast<int64_t>(m.request.id))
@@ -807,7 +811,7 @@ void World::NodeReceive(uint64_t msg_id) {
     }
     // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
     if (resp.status.ok() && m.request.verb == core::Verb::kUpdate && nd.believed) {
-      nd.obs.renewals.push_back({pit->sent, m.applied, scheduler_.now()});
+      nd.obs.renewals.push_back({pit->sent, m.applied, scheduler_.now(), m.written});
     }
     FinishRequest(n, m.request.id, resp);
   });
@@ -938,7 +942,7 @@ void World::BeginFault(const FaultSpec& f) {
     case FaultKind::kApiServerErrors: server_.SetErrorInjection(f.ratio, f.code); break;
     case FaultKind::kApiServerLatency: server_.SetLatency(f.delay); break;
     case FaultKind::kApiServerThrottle:
-      server_.SetQpsLimit(static_cast<int64_t>(f.qps), std::max<int64_t>(1, static_cast<int64_t>(f.qps)), f.retry_after);
+      server_.SetQpsLimit(f.qps, f.burst, f.retry_after);
       break;
     default: break;
   }
@@ -951,7 +955,7 @@ void World::ResetApiServerFault(FaultKind kind) {
     case FaultKind::kApiServerErrors: server_.SetErrorInjection(a.error_ratio, a.error_code); break;
     case FaultKind::kApiServerLatency: server_.SetLatency(a.latency); break;
     case FaultKind::kApiServerThrottle:
-      server_.SetQpsLimit(static_cast<int64_t>(a.qps), std::max<int64_t>(1, static_cast<int64_t>(a.qps)), a.retry_after);
+      server_.SetQpsLimit(a.qps, a.burst, a.retry_after);
       break;
     default: break;
   }
