@@ -190,8 +190,9 @@ void Scheduler::RunUntil(TrueTime t) {
 
 bool Scheduler::RunUntil(TrueTime t, const std::atomic<bool>& stop) {
   assert(t >= now_ && "RunUntil: time runs forward only");
-  for (uint64_t n = 1; RunOne(t); ++n) {
+  for (uint64_t n = 0;; ++n) {
     if (n % kStopCheckEvents == 0 && stop.load(std::memory_order_relaxed)) return false;
+    if (!RunOne(t)) break;
   }
   now_ = std::max(now_, t);
   return true;

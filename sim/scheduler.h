@@ -124,8 +124,9 @@ class Scheduler : public boost::asio::execution_context {
   // Precondition: t >= now().
   void RunUntil(TrueTime t);
   // RunUntil(t, stop) is RunUntil(t) that can be interrupted from another thread or a
-  // signal handler: it reads `stop` every kStopCheckEvents events and returns false as soon
-  // as it is set, leaving now() at the last event run; true when it reached `t`.
+  // signal handler: it reads `stop` before the first event and then every kStopCheckEvents
+  // events, and returns false as soon as it is set, leaving now() at the last event run;
+  // true when it reached `t`.
   static constexpr uint64_t kStopCheckEvents = 4096;
   bool RunUntil(TrueTime t, const std::atomic<bool>& stop);
   // RunFor is RunUntil(now() + d). Precondition: d >= 0.

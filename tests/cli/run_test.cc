@@ -73,7 +73,7 @@ TEST_CASE("the trace file's footer hash equals the hash of a run without a trace
   }
   const auto footer = nlohmann::json::parse(last);
   CHECK(footer.at("type") == "footer");
-  CHECK(footer.at("traceHash") == with.stats.trace_hash);
+  CHECK(footer.at("trace_hash") == with.stats.trace_hash);  // the trace format keeps its spelling
   CHECK(footer.at("events").get<uint64_t>() + 2 == lines);
   CHECK_FALSE(fs::exists(dir / "t.jsonl.tmp"));
   fs::remove_all(dir);

@@ -225,3 +225,23 @@ TEST_CASE("issue15 item 13: an interrupted sweep keeps its finished runs and --r
     CHECK(DirFiles(b.out_dir) == expected);
   }
 }
+
+TEST_CASE("issue15 item 3: sweep --min-safety-margin takes a Go duration and lowering the floor widens the front",
+          "[sim][sweep]") {
+  const fs::path root = TempDir("floor-flags");
+  SweepArgs a = TinyArgs(root, kTinySweep, "out");
+  a.min_safety_margin = "15";  // no unit
+  std::ostringstream out, err;
+  CHECK(SweepCommand(a, kNoClock, out, err) == kExitBadInput);
+  CHECK(err.str() == "leasesim: --min-safety-margin: time: missing unit in duration \"15\"\n");
+  CHECK(out.str().empty());
+  CHECK_FALSE(fs::exists(a.out_dir));
+  // kTinySweep's valid points are 15s/10s/1s (margin 4s, ratio 1.36) and 15s/10s/2s (3s, 1.25).
+  a.min_safety_margin = "3500ms";
+  std::ostringstream o2, e2;
+  REQUIRE(SweepCommand(a, kNoClock, o2, e2) == kExitPass);
+  CHECK_THAT(o2.str(), Catch::Contains("  constraint: no split-brain in any seed, safety margin LD-RD-RP >= 3.5s, "
+                                       "tolerated clock-rate ratio LD/(RD+RP) >= 1.25\n"));
+  const auto points = nlohmann::json::parse(Slurp(fs::path(a.out_dir) / "points.json"));
+  for (const auto& p : points.at("paretoFront")) CHECK(p == 2);  // point 3 (margin 3s) is below the floor
+}
