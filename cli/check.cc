@@ -32,6 +32,11 @@ int CheckCommand(const CheckArgs& a, const WallClock& wall, std::ostream& out, s
     return kExitBadInput;
   }
 
+  // The JUnit destination is checked before any scenario runs.
+  if (std::string error; !PrepareOutputFile(a.junit, &error)) {
+    err << "leasesim: " << error << "\n";
+    return kExitBadInput;
+  }
   const std::vector<SuiteCase> cases = LoadSuite(sel.files, a.jobs);
   const std::vector<SuiteCaseResult> results =
       RunSuite(cases, {.jobs = a.jobs, .reverse = false, .perturb_order = a.test_perturb_order, .wall = wall});

@@ -4,6 +4,7 @@
 // passes a WallClock so that commands can report wall time without reading a clock.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -23,10 +24,15 @@ struct RunArgs {
   std::string report;
   bool stats = false;
   bool quiet = false;
+  // cancel: set by main()'s SIGINT/SIGTERM handler; the run stops and RunCommand throws
+  // RunCancelled (sim/runner.h) after removing every file it started.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // RunCommand is `leasesim run`: prints the seed first, then the human summary; writes the
-// trace and report files (complete or not at all).
+// trace and report files (complete or not at all). Both destinations are checked before
+// the run (exit 2 naming the file, nothing written); if the report cannot be written at
+// the end, the trace is removed too.
 int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
 
 // CheckArgs is `leasesim check [PATH...] [--junit FILE] [--jobs N] [--determinism] [--filter GLOB]`.
@@ -49,14 +55,27 @@ struct SweepArgs {
   std::string out_dir = "sweep-out";
   std::string shard;      // "i/N", empty = all
   bool progress = true;   // progress bar on stderr when it is a terminal
+  // The safety floor of the Pareto front and the recommendation (harness/sweep/pareto.h
+  // SafetyFloor; defaults: client-go's 15s/10s/2s figures).
+  std::string min_safety_margin = "3s";  // Go duration, may be negative
+  double min_clock_rate_ratio = 1.25;
+  // resume: reuse the finished runs of an interrupted sweep into the same --out
+  // (harness/sweep/journal.h); without it a stale staging directory is started over.
+  bool resume = false;
+  const std::atomic<bool>* cancel = nullptr;  // as RunArgs::cancel
 };
-// SweepCommand runs a timing-parameter sweep (sweep.cc).
+// SweepCommand runs a timing-parameter sweep (sweep.cc). The output directory is built in
+// `<out>.partial` and renamed into place when complete, replacing an older sweep output
+// whole (never mixing files of two sweeps); an interrupted sweep leaves only
+// `<out>.partial`, which --resume continues.
 int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
 
 // MergeArgs is `leasesim merge SHARD_DIR... --out DIR`.
 struct MergeArgs {
   std::vector<std::string> inputs;
   std::string out_dir = "sweep-out";
+  std::string min_safety_margin = "3s";  // as SweepArgs: give merge the sweep's floor
+  double min_clock_rate_ratio = 1.25;
 };
 // MergeCommand joins shard outputs into exactly what one unsharded sweep writes.
 int MergeCommand(const MergeArgs& a, std::ostream& out, std::ostream& err);

@@ -1,5 +1,10 @@
-// main.cc — the `leasesim` command line. The only place that reads the real clock.
+// main.cc — the `leasesim` command line. The only place that reads the real clock and the
+// only place that handles signals: SIGINT/SIGTERM during `run` or `sweep` set a flag the
+// simulation polls; the command then removes what it started (a trace's .tmp; a sweep
+// keeps its journal of finished runs for --resume) and exits 128 + the signal (130, 143).
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <vector>
@@ -16,6 +21,27 @@ namespace {
 double WallSeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
+
+// The cancellation flag and the signal that set it (lock-free atomics: async-signal-safe).
+std::atomic<bool> g_cancel{false};
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+
+extern "C" void OnTerminatingSignal(int sig) {
+  g_signal.store(sig);
+  g_cancel.store(true);
+}
+
+// CatchTerminatingSignals routes SIGINT and SIGTERM to the flag; a second one of either
+// takes the default action (SA_RESETHAND), so a stuck cleanup can still be interrupted.
+void CatchTerminatingSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = OnTerminatingSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -23,7 +49,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "leasesim — deterministic simulation of Kubernetes lease leader election (client-go's "
       "LeaderElector) under clock skew, latency, partitions, crashes and API-server trouble.\n"
-      "Exit codes: 0 pass, 1 an expectation failed, 2 bad input, 3 internal error, 4 nondeterminism."};
+      "Exit codes: 0 pass, 1 an expectation failed, 2 bad input or usage, 3 internal error, 4 nondeterminism, "
+      "130/143 interrupted by SIGINT/SIGTERM."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "leasesim 0.1.0");
 
@@ -57,11 +84,27 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--out", sweep.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
   sweep_cmd->add_option("--shard", sweep.shard, "Run only slice i of N (\"i/N\", 0-based), for leasesim merge");
   sweep_cmd->add_flag("!--no-progress", sweep.progress, "No progress bar");
+  sweep_cmd->add_flag("--resume", sweep.resume,
+                      "Reuse the finished runs of an interrupted sweep into the same --out (kept in DIR.partial/)");
+  // The safety floor of the Pareto front and the recommendation (docs/sweep.md).
+  const auto add_floor = [](CLI::App* cmd, std::string& margin, double& ratio) {
+    cmd->add_option("--min-safety-margin", margin,
+                    "Only points with LeaseDuration - RenewDeadline - RetryPeriod >= this Go duration are eligible for "
+                    "the Pareto front and the recommendation (default 3s: client-go's 15s/10s/2s)")
+        ->option_text("DURATION");
+    cmd->add_option("--min-clock-rate-ratio", ratio,
+                    "Only points with LeaseDuration / (RenewDeadline + RetryPeriod) >= this ratio are eligible "
+                    "(default 1.25: client-go's 15s/10s/2s)")
+        ->check(CLI::NonNegativeNumber)
+        ->option_text("RATIO");
+  };
+  add_floor(sweep_cmd, sweep.min_safety_margin, sweep.min_clock_rate_ratio);
 
   MergeArgs merge;
   CLI::App* merge_cmd = app.add_subcommand("merge", "Join sharded sweep outputs into what one unsharded run writes");
   merge_cmd->add_option("inputs", merge.inputs, "Shard output directories")->required()->option_text("DIR...");
   merge_cmd->add_option("--out", merge.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
+  add_floor(merge_cmd, merge.min_safety_margin, merge.min_clock_rate_ratio);
 
   struct ViewArgs {
     std::string input;
@@ -90,6 +133,9 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   try {
+    if (*run_cmd || *sweep_cmd) CatchTerminatingSignals();
+    run.cancel = &g_cancel;
+    sweep.cancel = &g_cancel;
     if (*run_cmd) return RunCommand(run, WallSeconds, std::cout, std::cerr);
     if (*check_cmd) return CheckCommand(check, WallSeconds, std::cout, std::cerr);
     if (*sweep_cmd) return SweepCommand(sweep, WallSeconds, std::cout, std::cerr);
@@ -135,6 +181,10 @@ int main(int argc, char** argv) {
       return kExitBadInput;
 #endif
     }
+  } catch (const RunCancelled&) {
+    const int sig = g_signal.load();
+    std::cerr << "leasesim: interrupted by " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << "\n";
+    return 128 + (sig != 0 ? sig : SIGINT);
   } catch (const std::exception& e) {
     std::cerr << "leasesim: internal error: " << e.what() << "\n";
     return kExitInternal;

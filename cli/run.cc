@@ -18,11 +18,20 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
     err << "leasesim: " << error << "\n";
     return kExitBadInput;
   }
+  // Every output destination is checked before the run, so that a long run never ends in
+  // "cannot write" (stale temporary files of these targets are removed on the way).
+  for (const std::string* path : {&a.trace, &a.report}) {
+    if (!PrepareOutputFile(*path, &error)) {
+      err << "leasesim: " << error << "\n";
+      return kExitBadInput;
+    }
+  }
   const uint64_t seed = a.seed.value_or(s->seed);
   out << "seed: " << seed << "\n" << std::flush;
   RunOptions o;
   o.seed = seed;
   o.trace_path = a.trace;
+  o.cancel = a.cancel;
   const double t0 = wall();
   RunResult r;
   try {
@@ -47,6 +56,7 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
     const nlohmann::json report = BuildReport(*s, r.results, r.expectations, r.stats);
     if (!WriteFileAtomically(a.report, report.dump(2) + "\n", &error)) {
       err << "leasesim: " << error << "\n";
+      if (!a.trace.empty()) std::remove(a.trace.c_str());  // all outputs or none
       return kExitBadInput;
     }
   }

@@ -16,9 +16,26 @@
 #include "cli/commands.h"
 #include "harness/output_files.h"
 #include "harness/progress.h"
+#include "harness/sweep/journal.h"
 #include "harness/sweep/sweep.h"
+#include "sim/go_duration.h"
+#include "sim/runner.h"
 
 namespace leasesim::sim {
+namespace {
+
+// Floor reads the safety-floor flags; nullopt after a one-line error on `err`.
+std::optional<SafetyFloor> Floor(const std::string& margin, double ratio, std::ostream& err) {
+  std::string e;
+  const std::optional<Duration> m = ParseGoDuration(margin, &e);
+  if (!m) {
+    err << "leasesim: --min-safety-margin: " << e << "\n";
+    return std::nullopt;
+  }
+  return SafetyFloor{.min_safety_margin = *m, .min_tolerated_clock_rate_ratio = ratio};
+}
+
+}  // namespace
 
 int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err) {
   Shard shard;
@@ -31,6 +48,8 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
     }
     shard = *s;
   }
+  const std::optional<SafetyFloor> floor = Floor(a.min_safety_margin, a.min_clock_rate_ratio, err);
+  if (!floor) return kExitBadInput;
   std::string e;
   auto spec = LoadSweepFile(a.sweep, &e);
   if (!spec) {
@@ -42,15 +61,52 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
   for (const SweepPoint& p : points) {
     if (!p.scenario) err << fmt::format("skipping invalid point {}: {}\n", p.index, p.error);
   }
+  // The output goes to a staging directory, checked and created before any run; the
+  // finished runs are journaled there as they complete (harness/sweep/journal.h).
+  if (!PrepareStagingDir(a.out_dir, "manifest.json", a.resume, &e)) {
+    err << "leasesim: " << e << "\n";
+    return kExitBadInput;
+  }
+  const std::string staging = StagingDir(a.out_dir);
+  std::optional<SweepJournal> journal = SweepJournal::Open(staging, *spec, points, shard, a.resume, &e);
+  if (!journal) {
+    err << "leasesim: " << e << "\n";
+    return kExitBadInput;
+  }
+  if (!journal->finished().empty()) {
+    out << fmt::format("resuming: {} finished run(s) reused from {}/\n", journal->finished().size(), staging);
+  }
   SweepRunOptions o;
   o.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   o.shard = shard;
+  o.reuse = &journal->finished();
+  o.cancel = a.cancel;
+  bool journal_ok = true;
+  o.on_row = [&](const RunRow& r) { journal_ok &= journal->Append(r); };
   ProgressBar bar(err, wall);
   if (a.progress && isatty(STDERR_FILENO)) o.progress = [&bar](int64_t done, int64_t total) { bar(done, total); };
-  const std::vector<RunRow> rows = RunSweep(*spec, points, o);
+  std::vector<RunRow> rows;
+  try {
+    rows = RunSweep(*spec, points, o);
+  } catch (const RunCancelled&) {
+    // The journal stays: `--resume` continues from the runs finished so far.
+    err << fmt::format("leasesim: sweep interrupted; {} is unchanged, the finished runs are kept in {}/ (rerun with "
+                       "--resume)\n", a.out_dir, staging);
+    throw;
+  }
   const double seconds = wall() - t0;
-  const SweepReport rep = BuildSweepReport(*spec, points, rows);
-  if (!WriteDir(a.out_dir, SweepOutputFiles(rep, rows, shard), err)) return kExitInternal;
+  if (!journal_ok) err << fmt::format("leasesim: warning: {}/{}: could not save every finished run\n", staging, SweepJournal::kFile);
+  const SweepReport rep = BuildSweepReport(*spec, points, rows, *floor);
+  if (!WriteDir(staging, SweepOutputFiles(rep, rows, shard), err)) {
+    err << fmt::format("leasesim: {} is unchanged; the finished runs are kept in {}/ (rerun with --resume)\n", a.out_dir,
+                       staging);
+    return kExitInternal;
+  }
+  journal->Finish();
+  if (!CommitStagingDir(a.out_dir, &e)) {
+    err << "leasesim: " << e << "\n";
+    return kExitInternal;
+  }
   if (shard.count > 1) {
     out << fmt::format("shard {}/{}: {} run(s) written to {}/runs.csv; join the shards with `leasesim merge`\n",
                        shard.index, shard.count, rows.size(), a.out_dir);
@@ -63,14 +119,26 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
 }
 
 int MergeCommand(const MergeArgs& a, std::ostream& out, std::ostream& err) {
+  const std::optional<SafetyFloor> floor = Floor(a.min_safety_margin, a.min_clock_rate_ratio, err);
+  if (!floor) return kExitBadInput;
   std::string e;
+  if (!PrepareStagingDir(a.out_dir, "manifest.json", false, &e)) {
+    err << "leasesim: " << e << "\n";
+    return kExitBadInput;
+  }
   auto merged = MergeShardDirs(a.inputs, &e);
   if (!merged) {
+    std::error_code ec;
+    std::filesystem::remove_all(StagingDir(a.out_dir), ec);
     err << e << "\n";
     return kExitBadInput;
   }
-  const SweepReport rep = BuildSweepReport(merged->spec, merged->points, merged->rows);
-  if (!WriteDir(a.out_dir, SweepOutputFiles(rep, merged->rows, Shard{0, 1}), err)) return kExitInternal;
+  const SweepReport rep = BuildSweepReport(merged->spec, merged->points, merged->rows, *floor);
+  if (!WriteDir(StagingDir(a.out_dir), SweepOutputFiles(rep, merged->rows, Shard{0, 1}), err)) return kExitInternal;
+  if (!CommitStagingDir(a.out_dir, &e)) {
+    err << "leasesim: " << e << "\n";
+    return kExitInternal;
+  }
   out << SummaryText(rep);
   out << fmt::format("merged {} shard(s), {} run(s); outputs in {}/\n", a.inputs.size(), merged->rows.size(), a.out_dir);
   return kExitPass;

@@ -10,6 +10,8 @@
 
 namespace leasesim::sim {
 
+namespace fs = std::filesystem;
+
 bool WriteFileAtomically(const std::string& path, const std::string& content, std::string* err) {
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
@@ -27,20 +29,107 @@ bool WriteFileAtomically(const std::string& path, const std::string& content, st
   return true;
 }
 
+bool PrepareOutputFile(const std::string& path, std::string* err) {
+  if (path.empty()) return true;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    *err = fmt::format("{}: cannot write: is a directory", path);
+    return false;
+  }
+  const std::string tmp = path + ".tmp";
+  fs::remove(tmp, ec);  // a stale temporary file of an interrupted run on this target
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) {
+    *err = fmt::format("{}: cannot write: {}", path, std::strerror(errno));
+    return false;
+  }
+  std::fclose(f);
+  std::remove(tmp.c_str());
+  return true;
+}
+
 bool WriteDir(const std::string& dir, const std::map<std::string, std::string>& files, std::ostream& err) {
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+  fs::create_directories(dir, ec);
   if (ec) {
     err << fmt::format("{}: cannot create directory: {}\n", dir, ec.message());
     return false;
   }
   for (const auto& [name, content] : files) {
     std::string e;
-    if (!WriteFileAtomically((std::filesystem::path(dir) / name).string(), content, &e)) {
+    if (!WriteFileAtomically((fs::path(dir) / name).string(), content, &e)) {
       err << e << "\n";
       return false;
     }
   }
+  return true;
+}
+
+namespace {
+std::string Trimmed(const std::string& dir) {
+  std::string d = dir;
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  return d;
+}
+}  // namespace
+
+std::string StagingDir(const std::string& dir) { return Trimmed(dir) + ".partial"; }
+
+bool PrepareStagingDir(const std::string& dir, std::string_view marker, bool keep, std::string* err) {
+  const fs::path target = Trimmed(dir);
+  std::error_code ec;
+  const fs::file_status st = fs::status(target, ec);
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st)) {
+      *err = fmt::format("{}: exists and is not a directory", target.string());
+      return false;
+    }
+    const bool empty = fs::is_empty(target, ec);
+    if (!empty && !fs::exists(target / marker, ec)) {
+      *err = fmt::format("{}: not empty and not an output of this command (no {}): refusing to replace it", target.string(),
+                         marker);
+      return false;
+    }
+  }
+  const fs::path staging = StagingDir(dir);
+  if (!keep) fs::remove_all(staging, ec);
+  fs::create_directories(staging, ec);
+  if (ec || !fs::is_directory(staging)) {
+    *err = fmt::format("{}: cannot create directory: {}", staging.string(), ec ? ec.message() : "not a directory");
+    return false;
+  }
+  // Probe that files can be created in it.
+  const fs::path probe = staging / ".probe.tmp";
+  std::FILE* f = std::fopen(probe.c_str(), "wb");
+  if (f == nullptr) {
+    *err = fmt::format("{}: cannot write: {}", staging.string(), std::strerror(errno));
+    fs::remove_all(staging, ec);
+    return false;
+  }
+  std::fclose(f);
+  fs::remove(probe, ec);
+  return true;
+}
+
+bool CommitStagingDir(const std::string& dir, std::string* err) {
+  const fs::path target = Trimmed(dir);
+  const fs::path staging = StagingDir(dir);
+  const fs::path old = Trimmed(dir) + ".old";
+  std::error_code ec;
+  fs::remove_all(old, ec);
+  if (fs::exists(target, ec)) {
+    fs::rename(target, old, ec);
+    if (ec) {
+      *err = fmt::format("{}: cannot move the previous output aside: {}", target.string(), ec.message());
+      return false;
+    }
+  }
+  fs::rename(staging, target, ec);
+  if (ec) {
+    *err = fmt::format("{}: cannot move {} into place: {}", target.string(), staging.string(), ec.message());
+    return false;
+  }
+  fs::remove_all(old, ec);
   return true;
 }
 

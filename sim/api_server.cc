@@ -17,7 +17,6 @@ using core::Resource;
 using core::Status;
 using core::Verb;
 
-constexpr int64_t kNanoTokensPerToken = 1'000'000'000;
 
 size_t Index(Verb v) { return static_cast<size_t>(v); }
 size_t Index(Resource r) { return static_cast<size_t>(r); }
@@ -135,15 +134,15 @@ void ApiServer::SetErrorInjection(double ratio, int code, std::optional<Duration
   config_.error_retry_after = retry_after;
 }
 
-void ApiServer::SetQpsLimit(int64_t qps, int64_t burst, Duration retry_after) {
+void ApiServer::SetQpsLimit(double qps, int64_t burst, Duration retry_after) {
   assert(qps >= 0);
   assert(qps == 0 || burst >= 1);
   assert(retry_after >= Duration{0});
   config_.qps = qps;
   config_.burst = burst;
   config_.retry_after = retry_after;
-  bucket_nanotokens_ = burst * kNanoTokensPerToken;
-  bucket_updated_ = last_arrival_;
+  bucket_.reset();
+  if (qps > 0) bucket_.emplace(qps, burst, last_arrival_);
 }
 
 void ApiServer::SetMaxInflight(int max_inflight) {
@@ -172,22 +171,7 @@ core::ObjectPtr ApiServer::Lookup(Resource resource, std::string_view namespace_
   return it == store_.end() ? nullptr : it->second;
 }
 
-bool ApiServer::TakeToken(TrueTime now) {
-  if (config_.qps == 0) return true;
-  const int64_t cap = config_.burst * kNanoTokensPerToken;
-  const int64_t elapsed_ns = (now - bucket_updated_).count();
-  // Refill at qps nano-tokens per ns; a gap long enough to fill the bucket is clamped
-  // before multiplying, so the product never overflows.
-  if (elapsed_ns >= cap / config_.qps) {
-    bucket_nanotokens_ = cap;
-  } else {
-    bucket_nanotokens_ = std::min(cap, bucket_nanotokens_ + elapsed_ns * config_.qps);
-  }
-  bucket_updated_ = now;
-  if (bucket_nanotokens_ < kNanoTokensPerToken) return false;
-  bucket_nanotokens_ -= kNanoTokensPerToken;
-  return true;
-}
+bool ApiServer::TakeToken(TrueTime now) { return !bucket_ || bucket_->Allow(now); }
 
 ApiResponse ApiServer::Reject(const ApiRequest& r, Status status, std::optional<Duration> retry_after) {
   CountResponse(r.verb, status.code);

@@ -40,6 +40,7 @@
 #include "core/objects.h"
 #include "core/prng.h"
 #include "sim/distributions.h"
+#include "sim/token_bucket.h"
 #include "sim/true_time.h"
 
 namespace leasesim::sim {
@@ -58,9 +59,10 @@ struct ApiServerConfig {
   // Concurrent request slots (kube-apiserver --max-requests-inflight); 0 = unlimited.
   // When all are busy, requests wait in FIFO order.
   int max_inflight = 0;
-  // Token-bucket QPS limit: `qps` tokens per second up to `burst`; 0 = no limit. A
-  // request finding no token gets 429 with `retry_after` (whole seconds on the wire).
-  int64_t qps = 0;
+  // Token-bucket QPS limit (sim/token_bucket.h, client-go's flowcontrol): `qps` tokens
+  // per second (fractional allowed) up to `burst` (>= 1); qps 0 = no limit. A request
+  // finding no token gets 429 with `retry_after` (whole seconds on the wire).
+  double qps = 0;
   int64_t burst = 1;
   Duration retry_after = std::chrono::seconds(1);
   // Injected server errors: this ratio of admitted requests is answered at once with
@@ -151,8 +153,9 @@ class ApiServer {
   void SetOutage(OutageMode mode) { config_.outage = mode; }
   void SetErrorInjection(double ratio, int code, std::optional<Duration> retry_after = std::nullopt);
   void SetLatency(const Distribution& d) { config_.latency = d; }
-  // SetQpsLimit: qps 0 removes the limit; the bucket starts full.
-  void SetQpsLimit(int64_t qps, int64_t burst, Duration retry_after);
+  // SetQpsLimit: `qps` tokens per second (>= 0, fractional allowed; 0 removes the limit)
+  // up to `burst` (>= 1); the bucket starts full.
+  void SetQpsLimit(double qps, int64_t burst, Duration retry_after);
   // SetMaxInflight: 0 = unlimited. Shrinking keeps the busiest slots.
   void SetMaxInflight(int max_inflight);
   void SetWatchers(core::Resource resource, int watchers);
@@ -201,9 +204,8 @@ class ApiServer {
   uint64_t resource_version_ = 1000;
   core::Prng latency_rng_;
   core::Prng error_rng_;
-  // Token bucket in nano-tokens (1 token = 1e9), refilled at qps per ns.
-  int64_t bucket_nanotokens_ = 0;
-  TrueTime bucket_updated_{};
+  // The QPS limit's bucket; empty when qps is 0 (no limit).
+  std::optional<TokenBucket> bucket_;
   // The instants each slot becomes free (min-heap); size == max_inflight when limited.
   std::priority_queue<TrueTime, std::vector<TrueTime>, std::greater<>> slot_free_at_;
   std::function<void(const AppliedWrite&)> observer_;

@@ -69,6 +69,13 @@ TrueTime LeadershipStart(const NodeObservations& n, const Interval& x) {
   return x.start;
 }
 
+// ExpiryLeaseDuration is the LeaseDuration `new_n` expires `old_n`'s lease on: the
+// record's leaseDurationSeconds (written by old_n) from 1.27 on, its own before
+// (kubernetes#47671, fixed by kubernetes#114872).
+Duration ExpiryLeaseDuration(const NodeObservations& old_n, const NodeObservations& new_n) {
+  return new_n.client_go_minor >= 27 ? RecordLeaseDuration(old_n.lease_duration) : new_n.lease_duration;
+}
+
 // Explain applies the cause rules, first match wins (see SplitBrainCause).
 void Explain(const OracleInput& in, const std::vector<size_t>& idx, SplitBrainInterval& sb) {
   const Interval& x = sb.interval;
@@ -107,7 +114,21 @@ void Explain(const OracleInput& in, const std::vector<size_t>& idx, SplitBrainIn
       }
     }
   }
-  // 0b. A workload still acting while its elector runs release(): Run cancels the leader
+  // 0b. Two leaders with the same identity: each reads a record whose holderIdentity is
+  // its own, so IsLeader() holds for both and each renews "its" lease (tryAcquireOrRenew
+  // has no way to tell two processes with one identity apart; reference §1.6).
+  for (size_t i = 0; i < order.size(); ++i) {
+    for (size_t j = i + 1; j < order.size(); ++j) {
+      const NodeObservations& a = in.nodes[order[i]];
+      const NodeObservations& b = in.nodes[order[j]];
+      if (a.identity == b.identity) {
+        return set(SplitBrainCause::kDuplicateIdentity,
+                   fmt::format("{} and {} share the identity \"{}\": each takes the other's record for its own",
+                               a.node, b.node, a.identity));
+      }
+    }
+  }
+  // 0c. A workload still acting while its elector runs release(): Run cancels the leader
   // context only after release returns, which before 1.31 had no timeout (kubernetes#124588).
   for (size_t i : order) {
     const NodeObservations& n = in.nodes[i];
@@ -149,13 +170,28 @@ void Explain(const OracleInput& in, const std::vector<size_t>& idx, SplitBrainIn
       }
     }
   }
-  // 3. Clock rates: the new leader's clock runs fast relative to the old leader's by more
+  // 3. Before 1.27 a follower expires the lease on its own LeaseDuration, not the record's
+  // leaseDurationSeconds (kubernetes#47671): a later leader with a shorter one takes over
+  // from an earlier one early, however safe the earlier one's own timings are.
+  for (size_t j = 0; j < order.size(); ++j) {
+    const NodeObservations& m = in.nodes[order[j]];
+    for (size_t i = j + 1; i < order.size(); ++i) {
+      const NodeObservations& n = in.nodes[order[i]];
+      if (n.client_go_minor < 27 && n.lease_duration < m.lease_duration) {
+        return set(SplitBrainCause::kShortLeaseDurationPre127,
+                   fmt::format("{} on client-go 1.{} expires {}'s lease on its own leaseDuration {} < {} "
+                               "(kubernetes#47671)", n.node, n.client_go_minor, m.node,
+                               FormatGoDuration(n.lease_duration), FormatGoDuration(m.lease_duration)));
+      }
+    }
+  }
+  // 4. Clock rates: the new leader's clock runs fast relative to the old leader's by more
   // than LeaseDuration/(RenewDeadline+RetryPeriod) tolerates (reference §1.16). Checked at
   // the overlap start and at every drift change in the preceding lease window.
   if (&old_n != &new_n) {
     // The new leader expires the lease on the record's leaseDurationSeconds (written by the
     // old leader) from 1.27 on, on its own LeaseDuration before (kubernetes#47671).
-    const Duration ld = new_n.client_go_minor >= 27 ? old_n.lease_duration : new_n.lease_duration;
+    const Duration ld = ExpiryLeaseDuration(old_n, new_n);
     const double tolerated = std::chrono::duration<double>(ld).count() /
                              std::chrono::duration<double>(old_n.renew_deadline + old_n.retry_period).count();
     const TrueTime window = x.start - (ld + old_n.renew_deadline + old_n.retry_period);
@@ -167,28 +203,61 @@ void Explain(const OracleInput& in, const std::vector<size_t>& idx, SplitBrainIn
     }
     double worst = 0;
     for (TrueTime t : probes) worst = std::max(worst, Rate(DriftAt(new_n, t)) / Rate(DriftAt(old_n, t)));
-    // Only a real rate difference is blamed; equal rates with bad timings go to rules 5-6.
+    // Only a real rate difference is blamed; equal rates with bad timings go to rules 5-7.
     if (worst > 1.0 && worst > tolerated) {
       return set(SplitBrainCause::kClockRate,
                  fmt::format("clock rate ratio {:.2f} > tolerated {:.2f} ({} fast relative to {})", worst,
                              tolerated, new_n.node, old_n.node));
     }
   }
-  // 4. The old leader's last successful renewal before the overlap: its response latency
+  // The old leader's last successful renewal before the overlap.
+  const RenewalWrite* last = nullptr;
+  for (const RenewalWrite& w : old_n.renewals) {
+    if (w.received <= x.start) last = &w;
+  }
+  const Duration margin = old_n.lease_duration - old_n.renew_deadline - old_n.retry_period;
+  // 5. Record precision: followers see less than the leader's timings promise. The record
+  // carries leaseDurationSeconds in whole seconds (1.5s is written as 1; what followers
+  // expire on from 1.27), and the raw record they compare has renewTime in whole seconds,
+  // so a renewal within the same second as the last change rewrites identical bytes and
+  // is invisible (observedTime is not refreshed). The rule: the margin as followers see it
+  // was eaten (received - applied >= recorded LD - RD - RP), while the real delay of the
+  // last renewal (received - written) was within the configured margin, and precision
+  // hid something (an invisible renewal or a truncated leaseDuration).
+  {
+    const bool follower_reads_record = &old_n != &new_n && new_n.client_go_minor >= 27;
+    const Duration truncated =
+        follower_reads_record ? old_n.lease_duration - RecordLeaseDuration(old_n.lease_duration) : Duration{0};
+    const Duration seen_margin = margin - truncated;
+    const Duration invisible = last ? last->written - last->applied : Duration{0};
+    const Duration seen_lag = last ? last->received - last->applied : Duration{0};
+    const Duration real_lag = last ? last->received - last->written : Duration{0};
+    if ((truncated > Duration{0} || invisible > Duration{0}) && seen_lag >= seen_margin && real_lag < margin) {
+      std::string hidden;
+      if (truncated > Duration{0}) {
+        hidden = fmt::format("leaseDuration {} is written as leaseDurationSeconds {}", FormatGoDuration(old_n.lease_duration),
+                             RecordLeaseDuration(old_n.lease_duration).count() / 1'000'000'000);
+      }
+      if (invisible > Duration{0}) {
+        hidden += fmt::format("{}renewTime has whole-second precision: {}'s last renewal rewrote identical bytes, "
+                              "unseen by followers for {}", hidden.empty() ? "" : "; ", old_n.node, Secs(invisible));
+      }
+      return set(SplitBrainCause::kRecordPrecision,
+                 fmt::format("record precision: {}; nothing was slow ({}'s last renewal was answered {} after its "
+                             "write, within the configured {} margin)", hidden, old_n.node, Secs(real_lag),
+                             Secs(margin)));
+    }
+  }
+  // 6. The old leader's last successful renewal before the overlap: its response latency
   // (applied -> received) against the margin LeaseDuration - RenewDeadline - RetryPeriod.
   {
-    const RenewalWrite* last = nullptr;
-    for (const RenewalWrite& w : old_n.renewals) {
-      if (w.received <= x.start) last = &w;
-    }
-    const Duration margin = old_n.lease_duration - old_n.renew_deadline - old_n.retry_period;
     if (last && margin > Duration{0} && last->received - last->applied >= margin) {
       return set(SplitBrainCause::kSlowWrite,
                  fmt::format("slow or ambiguous renewal: {1} learned of its last renewal {0} after the record last changed, eating the {2} margin", Secs(last->received - last->applied),
                              old_n.node, Secs(margin)));
     }
   }
-  // 5. Timings that allow overlap even with perfect clocks and instant writes.
+  // 7. Timings that allow overlap even with perfect clocks and instant writes.
   for (size_t i : order) {
     const NodeObservations& n = in.nodes[i];
     if (n.lease_duration <= n.renew_deadline + n.retry_period) {
@@ -196,20 +265,6 @@ void Explain(const OracleInput& in, const std::vector<size_t>& idx, SplitBrainIn
                  fmt::format("timings allow overlap: {} leaseDuration {} <= renewDeadline {} + retryPeriod {}",
                              n.node, FormatGoDuration(n.lease_duration), FormatGoDuration(n.renew_deadline),
                              FormatGoDuration(n.retry_period)));
-    }
-  }
-  // 6. Before 1.27 expiry used the local LeaseDuration, not the record's (kubernetes#47671).
-  for (size_t i : order) {
-    const NodeObservations& n = in.nodes[i];
-    if (n.client_go_minor >= 27) continue;
-    for (size_t j : order) {
-      const NodeObservations& m = in.nodes[j];
-      if (n.lease_duration < m.lease_duration) {
-        return set(SplitBrainCause::kShortLeaseDurationPre127,
-                   fmt::format("{} on client-go 1.{} expires {}'s lease on its own leaseDuration {} < {} "
-                               "(kubernetes#47671)", n.node, n.client_go_minor, m.node,
-                               FormatGoDuration(n.lease_duration), FormatGoDuration(m.lease_duration)));
-      }
     }
   }
   set(SplitBrainCause::kUnexplained, "unexplained");
@@ -257,6 +312,10 @@ std::vector<std::pair<Interval, std::set<size_t>>> Sweep(const OracleInput& in, 
 
 }  // namespace
 
+Duration RecordLeaseDuration(Duration lease_duration) {
+  return std::chrono::seconds(static_cast<int32_t>(lease_duration / std::chrono::seconds(1)));
+}
+
 uint64_t ApiAccounting::TotalRequests() const {
   uint64_t n = 0;
   for (const auto& [verb, count] : requests) n += count;
@@ -266,6 +325,8 @@ uint64_t ApiAccounting::TotalRequests() const {
 std::string_view CauseName(SplitBrainCause c) {
   switch (c) {
     case SplitBrainCause::kDisjointLockObjects: return "disjoint_lock_objects";
+    case SplitBrainCause::kDuplicateIdentity: return "duplicate_identity";
+    case SplitBrainCause::kRecordPrecision: return "record_precision";
     case SplitBrainCause::kReleaseInProgress: return "release_in_progress";
     case SplitBrainCause::kWorkloadIgnoresCancellation: return "workload_ignores_cancellation";
     case SplitBrainCause::kWorkloadStopLag: return "workload_stop_lag";

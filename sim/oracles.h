@@ -47,6 +47,10 @@ struct RenewalWrite {
   TrueTime sent;
   TrueTime applied;
   TrueTime received;
+  // written: when the API server applied this write. `written - applied` > 0 means the
+  // renewal rewrote bytes followers could not tell apart (renewTime compares at
+  // whole-second precision in the raw record): record precision, not slowness.
+  TrueTime written;
 };
 
 // DriftChange says that from `at` on, the node's clock runs at (1 + drift_ppm/1e6) times
@@ -145,19 +149,28 @@ struct OracleInput {
 };
 
 // SplitBrainCause is the rule that explained a split-brain interval (first match wins, in
-// this order).
+// this order; docs/split-brain-causes.md gives each rule).
 enum class SplitBrainCause : uint8_t {
   kDisjointLockObjects,          // leaders on lock kinds that share no object (a skipped MultiLock step)
+  kDuplicateIdentity,            // two leaders with the same identity: each takes the record for its own
   kReleaseInProgress,            // acting while release() runs (hangs without a timeout < 1.31, kubernetes#124588)
   kWorkloadIgnoresCancellation,  // acting while not believing, keep_acting (kubernetes#23731)
   kWorkloadStopLag,              // acting while not believing, within the workload's stopLag
   kProcessPause,                 // a node's pause during its current leadership
+  kShortLeaseDurationPre127,     // the new leader's shorter local LeaseDuration on client-go < 1.27 (kubernetes#47671)
   kClockRate,                    // clock-rate ratio beyond LeaseDuration/(RenewDeadline+RetryPeriod)
+  kRecordPrecision,              // whole-second leaseDurationSeconds / renewTime hid part of the margin
   kSlowWrite,                    // the old leader's last renewal response latency ate the margin
   kTimingsAllowOverlap,          // LeaseDuration <= RenewDeadline + RetryPeriod
-  kShortLeaseDurationPre127,     // a shorter local LeaseDuration on client-go < 1.27 (kubernetes#47671)
   kUnexplained,
 };
+
+// kSplitBrainCauseCount is the number of SplitBrainCause values (kUnexplained last).
+inline constexpr int kSplitBrainCauseCount = static_cast<int>(SplitBrainCause::kUnexplained) + 1;
+
+// RecordLeaseDuration is the LeaseDuration a record carries: leaseDurationSeconds is
+// int32(LeaseDuration / time.Second) (client-go tryAcquireOrRenew), so 1.5s is written as 1.
+Duration RecordLeaseDuration(Duration lease_duration);
 
 // SplitBrainInterval is a maximal stretch when two or more nodes act as leader at once.
 // `nodes` lists every node acting during it (scenario order); `cause` is a human text

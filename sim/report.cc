@@ -34,7 +34,7 @@ json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<Ex
   json j;
   j["scenario"] = s.name;
   j["scenarioFile"] = s.file;
-  j["seed"] = s.seed;
+  j["seed"] = stats.seed;
   j["clientGo"] = s.client_go;
   j["simDurationSeconds"] = S(r.end - r.start);
   j["events"] = stats.events;
@@ -124,7 +124,7 @@ std::string SummaryText(const Scenario& s, const OracleResults& r, const std::ve
     out += text;
     out += '\n';
   };
-  line(fmt::format("scenario {} (seed {}, client-go {}): {} simulated, {} events, trace {}", s.name, s.seed, s.client_go,
+  line(fmt::format("scenario {} (seed {}, client-go {}): {} simulated, {} events, trace {}", s.name, stats.seed, s.client_go,
                    D(r.end - r.start), stats.events, stats.trace_hash.empty() ? "-" : stats.trace_hash));
   line("leaders:");
   bool anyone = false;

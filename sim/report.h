@@ -41,12 +41,14 @@
 namespace leasesim::sim {
 
 // RunStats is what the runner measured about itself: events processed, real seconds the
-// run took (read by main() only), and the trace's rolling hash (16 hex digits,
-// docs/trace-format.md).
+// run took (read by main() only), the trace's rolling hash (16 hex digits,
+// docs/trace-format.md), and the seed the run actually used (the scenario's, or the
+// caller's override): the report and the summary print this one, never the file's.
 struct RunStats {
   uint64_t events = 0;
   double wall_s = 0;
   std::string trace_hash;
+  uint64_t seed = 0;
 };
 
 // BuildReport assembles the report JSON described above. `verdict` is "pass" when every

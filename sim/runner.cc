@@ -46,10 +46,11 @@ RunResult RunScenario(const Scenario& s, const RunOptions& o) {
   WorldOptions wo;
   wo.record_logs = NeedsLogs(s);
   wo.perturb_order = o.perturb_order;
+  wo.cancel = o.cancel;
   uint64_t events = 0;
   {
     World world(s, r.seed, trace, wo);
-    world.Run();
+    if (!world.Run()) throw RunCancelled();  // ~Trace removes the temporary file
     events = world.events();
     r.input = world.TakeOracleInput();
   }
@@ -76,6 +77,7 @@ RunResult RunScenario(const Scenario& s, const RunOptions& o) {
   std::string err;
   if (!trace.Commit(&err)) throw std::runtime_error(err);
   r.stats.events = events;
+  r.stats.seed = r.seed;
   r.stats.trace_hash = trace.HashHex();
   return r;
 }

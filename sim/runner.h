@@ -5,10 +5,12 @@
 //   r.passed, r.results.split_brain_total, r.stats.trace_hash ...
 //
 // Errors: a trace file that cannot be written throws std::runtime_error naming the file
-// (nothing is left behind). Same scenario + seed => same trace hash.
+// (nothing is left behind); a cancelled run throws RunCancelled (nothing left behind). Same scenario + seed => same trace hash.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +28,16 @@ struct RunOptions {
   std::optional<uint64_t> seed;  // overrides the scenario's seed
   std::string trace_path;        // empty: no trace file (the hash is computed anyway)
   uint64_t perturb_order = 0;    // test only: see WorldOptions::perturb_order
+  // cancel: when non-null and set while the run is going (main()'s SIGINT/SIGTERM
+  // handler), RunScenario stops within a few thousand events and throws RunCancelled;
+  // the trace's temporary file is removed, nothing is left behind.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// RunCancelled is thrown by RunScenario when RunOptions::cancel stopped the run. Not a
+// std::runtime_error, so that callers treating those as bad input let it through.
+struct RunCancelled : std::exception {
+  const char* what() const noexcept override { return "run cancelled"; }
 };
 
 struct RunResult {

@@ -35,6 +35,13 @@ core::VersionProfile Profile(const json& j, const std::string& path, std::string
   return *p;
 }
 
+// Burst is a throttle's bucket size: the `burst` key when given (an integer >= 1, as
+// client-go's flowcontrol takes), else max(1, floor(qps)) (one second's worth of tokens).
+int64_t Burst(const json* v, double qps, const std::string& path) {
+  if (v != nullptr) return IntIn(*v, path, 1, kMaxBurst);
+  return qps >= static_cast<double>(kMaxBurst) ? kMaxBurst : std::max<int64_t>(1, static_cast<int64_t>(qps));
+}
+
 void ApplyLock(const json& j, const std::string& path, core::LockConfig& lock) {
   CheckObject(j, path, {"kind", "namespace", "name", "labels"});
   if (const json* v = Find(j, "kind")) {
@@ -196,7 +203,7 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
     case FaultKind::kApiServerOutage: CheckObject(j, path, {"kind", "at", "id", "for", "mode"}, what); break;
     case FaultKind::kApiServerErrors: CheckObject(j, path, {"kind", "at", "id", "for", "code", "ratio", "retryAfter"}, what); break;
     case FaultKind::kApiServerLatency: CheckObject(j, path, {"kind", "at", "id", "for", "latency"}, what); break;
-    case FaultKind::kApiServerThrottle: CheckObject(j, path, {"kind", "at", "id", "for", "qps", "retryAfter"}, what); break;
+    case FaultKind::kApiServerThrottle: CheckObject(j, path, {"kind", "at", "id", "for", "qps", "burst", "retryAfter"}, what); break;
   }
   f.at = NonNegDur(Require(j, path, "at"), Key(path, "at"));
   if (f.at > run) {
@@ -268,6 +275,7 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
     case FaultKind::kApiServerThrottle: {
       f.qps = NonNegNumber(req("qps"), Key(path, "qps"));
       if (f.qps <= 0) Fail(Key(path, "qps"), "must be greater than 0");
+      f.burst = Burst(Find(j, "burst"), f.qps, Key(path, "burst"));
       if (const json* v = Find(j, "retryAfter")) f.retry_after = NonNegDur(*v, Key(path, "retryAfter"));
       break;
     }
@@ -476,7 +484,7 @@ Scenario Parse(const json& root, std::string_view file) {
   }
   if (const json* v = Find(root, "apiserver")) {
     const std::string ap = "$.apiserver";
-    CheckObject(*v, ap, {"latency", "maxInflight", "qps", "retryAfter", "errorRatio", "errorCode", "watchers",
+    CheckObject(*v, ap, {"latency", "maxInflight", "qps", "burst", "retryAfter", "errorRatio", "errorCode", "watchers",
                          "writeAckLatency", "writeAckLatencyPerInflight"});
     ApiServerSpec& a = s.apiserver;
     if (const json* w = Find(*v, "writeAckLatency")) a.write_ack_latency = Dist(*w, Key(ap, "writeAckLatency"));
@@ -485,6 +493,7 @@ Scenario Parse(const json& root, std::string_view file) {
     if (const json* w = Find(*v, "latency")) a.latency = Dist(*w, Key(ap, "latency"));
     if (const json* w = Find(*v, "maxInflight")) a.max_inflight = IntIn(*w, Key(ap, "maxInflight"), 0, INT64_MAX);
     if (const json* w = Find(*v, "qps")) a.qps = NonNegNumber(*w, Key(ap, "qps"));
+    a.burst = Burst(Find(*v, "burst"), a.qps, Key(ap, "burst"));
     if (const json* w = Find(*v, "retryAfter")) a.retry_after = NonNegDur(*w, Key(ap, "retryAfter"));
     if (const json* w = Find(*v, "errorRatio")) a.error_ratio = Ratio(*w, Key(ap, "errorRatio"));
     if (const json* w = Find(*v, "errorCode")) {

@@ -61,6 +61,8 @@ struct ClockSpec {
 
 // kMaxDriftPpm bounds clock drift to ±50%: beyond it "a clock" stops being meaningful.
 inline constexpr int64_t kMaxDriftPpm = 500'000;
+// kMaxBurst bounds an API-server throttle's `burst` (tokens).
+inline constexpr int64_t kMaxBurst = 1'000'000'000;
 
 // CandidateSpec is one node running a LeaderElector. `config` is complete and valid
 // for `profile` (config.lock.identity = identity, config.name = name); node names are
@@ -114,7 +116,8 @@ struct NetworkSpec {
 struct ApiServerSpec {
   Distribution latency = Distribution::Constant(std::chrono::milliseconds(2));  // default: 2ms per request
   int64_t max_inflight = 0;
-  double qps = 0;
+  double qps = 0;      // tokens per second, fractional allowed (sim/token_bucket.h)
+  int64_t burst = 1;   // bucket size; default max(1, floor(qps))
   Duration retry_after = std::chrono::seconds(1);
   double error_ratio = 0;
   int error_code = 503;
@@ -180,6 +183,7 @@ struct FaultSpec {
   // client-go's rest client retries them; nullopt = no header (not retried).
   std::optional<Duration> error_retry_after;
   double qps = 0;                        // apiserver_throttle
+  int64_t burst = 1;                     // apiserver_throttle; default max(1, floor(qps))
   Duration retry_after = std::chrono::seconds(1);  // apiserver_throttle
 };
 

@@ -232,6 +232,16 @@ void Scheduler::RunUntil(TrueTime t) {
   now_ = std::max(now_, t);  // never rewind, even if the precondition was broken
 }
 
+bool Scheduler::RunUntil(TrueTime t, const std::atomic<bool>& stop) {
+  assert(t >= now_ && "RunUntil: time runs forward only");
+  for (uint64_t n = 0;; ++n) {
+    if (n % kStopCheckEvents == 0 && stop.load(std::memory_order_relaxed)) return false;
+    if (!RunOne(t)) break;
+  }
+  now_ = std::max(now_, t);
+  return true;
+}
+
 TrueTime Scheduler::next_time() {
   DropDeadTop();
   return heap_.empty() ? TrueTime::Max() : TrueTime{Duration{heap_.front().at_ns}};

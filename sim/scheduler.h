@@ -28,6 +28,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <concepts>
 #include <cstddef>
@@ -122,6 +123,12 @@ class Scheduler : public boost::asio::execution_context {
   // RunUntil runs every event due at or before `t`, then sets now() = t exactly.
   // Precondition: t >= now().
   void RunUntil(TrueTime t);
+  // RunUntil(t, stop) is RunUntil(t) that can be interrupted from another thread or a
+  // signal handler: it reads `stop` before the first event and then every kStopCheckEvents
+  // events, and returns false as soon as it is set, leaving now() at the last event run;
+  // true when it reached `t`.
+  static constexpr uint64_t kStopCheckEvents = 4096;
+  bool RunUntil(TrueTime t, const std::atomic<bool>& stop);
   // RunFor is RunUntil(now() + d). Precondition: d >= 0.
   void RunFor(Duration d) { RunUntil(now_ + d); }
   // RunUntil(done) runs events until done() is true (checked before each event) or

@@ -117,6 +117,7 @@ struct World::Message {
   // once the world knows the answer cannot arrive before it (lost, dropped or late).
   TrueTime deadline = TrueTime::Max();
   bool timeout_scheduled = false;
+  TrueTime written{};  // when the server applied the request (ServerComplete)
 };
 
 // MessageTable holds the messages on the wire without an allocation per message: slots
@@ -208,8 +209,8 @@ ApiServerConfig ServerConfig(const Scenario& s, uint64_t seed) {
   c.seed = seed;
   c.latency = s.apiserver.latency;
   c.max_inflight = static_cast<int>(s.apiserver.max_inflight);
-  c.qps = static_cast<int64_t>(s.apiserver.qps);
-  c.burst = std::max<int64_t>(1, static_cast<int64_t>(s.apiserver.qps));
+  c.qps = s.apiserver.qps;
+  c.burst = s.apiserver.burst;
   c.retry_after = s.apiserver.retry_after;
   c.error_ratio = s.apiserver.error_ratio;
   c.error_code = s.apiserver.error_code;
@@ -370,7 +371,7 @@ core::LocalTime World::Local(int n) const {
 
 // --- the run ----------------------------------------------------------------------------------
 
-void World::Run() {
+bool World::Run() {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     const int n = static_cast<int>(i);
     const TrueTime at = kTrueEpoch + scenario_.candidates[i].start;
@@ -381,7 +382,9 @@ void World::Run() {
   }
   if (coord_) coord_->Start();  // API server instances boot before any fault at 0s
   ScheduleFaults();
+  if (options_.cancel != nullptr) return scheduler_.RunUntil(end_, *options_.cancel);
   scheduler_.RunUntil(end_);
+  return true;
 }
 
 template <class F>
@@ -798,6 +801,7 @@ void World::ServerComplete(uint64_t msg_id) {
   // For the oracles' slow-write rule: when observers last saw the record change (for a
   // write that changed it, now).
   m.applied = content_changed_at_ > kTrueEpoch - std::chrono::hours(1) ? std::min(now, content_changed_at_) : now;
+  m.written = now;
   {
     auto ev = trace_.Begin(now, "api_served", nodes_[m.node]->spec->name);
     ev.Int("id", static_cast<int64_t>(m.request.id))
@@ -859,6 +863,7 @@ void World::NodeReceive(uint64_t msg_id) {
     const core::RequestId request_id = slot.request.id;
     const core::Verb request_verb = slot.request.verb;
     const TrueTime applied = slot.applied;
+    const TrueTime written = slot.written;
     const core::ApiResponse resp = std::move(slot.response);
     std::optional<core::ApiRequest> retry_request;
     if ((resp.status.code == 429 || resp.status.code >= 500) && resp.retry_after) retry_request = slot.request;
@@ -889,7 +894,7 @@ void World::NodeReceive(uint64_t msg_id) {
     }
     // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
     if (resp.status.ok() && request_verb == core::Verb::kUpdate && nd.believed && !Coordination::Owns(request_id)) {
-      nd.obs.renewals.push_back({pit->sent, applied, scheduler_.now()});
+      nd.obs.renewals.push_back({pit->sent, applied, scheduler_.now(), written});
     }
     FinishRequest(n, request_id, resp);
   });
@@ -1025,7 +1030,7 @@ void World::BeginFault(const FaultSpec& f) {
     case FaultKind::kApiServerErrors: server_.SetErrorInjection(f.ratio, f.code, f.error_retry_after); break;
     case FaultKind::kApiServerLatency: server_.SetLatency(f.delay); break;
     case FaultKind::kApiServerThrottle:
-      server_.SetQpsLimit(static_cast<int64_t>(f.qps), std::max<int64_t>(1, static_cast<int64_t>(f.qps)), f.retry_after);
+      server_.SetQpsLimit(f.qps, f.burst, f.retry_after);
       break;
     default: break;
   }
@@ -1038,7 +1043,7 @@ void World::ResetApiServerFault(FaultKind kind) {
     case FaultKind::kApiServerErrors: server_.SetErrorInjection(a.error_ratio, a.error_code); break;
     case FaultKind::kApiServerLatency: server_.SetLatency(a.latency); break;
     case FaultKind::kApiServerThrottle:
-      server_.SetQpsLimit(static_cast<int64_t>(a.qps), std::max<int64_t>(1, static_cast<int64_t>(a.qps)), a.retry_after);
+      server_.SetQpsLimit(a.qps, a.burst, a.retry_after);
       break;
     default: break;
   }

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -47,6 +48,9 @@ struct WorldOptions {
   // different nodes are offset by a few ns chosen from this value, so that a run's event
   // order differs — used to show that --determinism catches nondeterminism.
   uint64_t perturb_order = 0;
+  // cancel: when non-null, Run() checks it every few thousand events and stops early
+  // (returning false) once it is set (e.g. by main()'s SIGINT handler).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 class World {
@@ -56,8 +60,9 @@ class World {
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
-  // Run simulates from scenario time 0 to its duration.
-  void Run();
+  // Run simulates from scenario time 0 to its duration; false when stopped early by
+  // WorldOptions::cancel (the world is then unfinished and must not be evaluated).
+  bool Run();
 
   // TakeOracleInput closes every open interval at the run's end and returns the record.
   OracleInput TakeOracleInput();

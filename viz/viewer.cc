@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -442,8 +443,18 @@ int RunViewer(const ViewerOptions& options) {
   std::snprintf(s.open_path.data(), s.open_path.size(), "%s", options.trace_path.c_str());
 
   if (!glfwInit()) {
-    std::fprintf(stderr, "cannot initialise GLFW (no display? run under xvfb-run)\n");
-    return kViewerFailure;
+    // Without a display GLFW cannot start: a usage problem, not a failed expectation.
+    const char* display = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    if ((display == nullptr || *display == '\0') && (wayland == nullptr || *wayland == '\0')) {
+      std::fprintf(stderr,
+                   "leasesim view: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set); run it "
+                   "on a desktop, or headless with --screenshot under xvfb-run -a\n");
+    } else {
+      std::fprintf(stderr, "leasesim view: cannot open display \"%s\" (GLFW initialisation failed); check DISPLAY, "
+                   "or run headless with --screenshot under xvfb-run -a\n", display != nullptr ? display : wayland);
+    }
+    return kViewerBadInput;
   }
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
@@ -451,9 +462,10 @@ int RunViewer(const ViewerOptions& options) {
   const std::string title = fmt::format("leasesim viewer - {}", options.trace_path);
   GLFWwindow* window = glfwCreateWindow(options.width, options.height, title.c_str(), nullptr, nullptr);
   if (!window) {
-    std::fprintf(stderr, "cannot create a %dx%d OpenGL 3.0 window\n", options.width, options.height);
+    std::fprintf(stderr, "leasesim view: internal error: cannot create a %dx%d OpenGL 3.0 window on this display\n",
+                 options.width, options.height);
     glfwTerminate();
-    return kViewerFailure;
+    return kViewerInternal;
   }
   glfwMakeContextCurrent(window);
   glfwSwapInterval(options.screenshot_path.empty() ? 1 : 0);
@@ -483,7 +495,7 @@ int RunViewer(const ViewerOptions& options) {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     if (!options.screenshot_path.empty() && ++frame >= std::max(2, options.screenshot_frames)) {
-      if (!WritePng(options.screenshot_path, fb_w, fb_h)) rc = kViewerFailure;
+      if (!WritePng(options.screenshot_path, fb_w, fb_h)) rc = kViewerBadInput;
       break;
     }
     glfwSwapBuffers(window);

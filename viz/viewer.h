@@ -50,10 +50,13 @@ struct ViewerOptions {
   ScenarioRunner run_scenario;
 };
 
-// Exit codes of RunViewer.
+// Exit codes of RunViewer: the `leasesim` codes (harness/exit_codes.h); 1 ("an
+// expectation failed") is never returned.
 inline constexpr int kViewerOk = 0;
-inline constexpr int kViewerFailure = 1;   // no display / GL, PNG not written
-inline constexpr int kViewerBadInput = 2;  // unreadable trace, report or scenario
+inline constexpr int kViewerBadInput = 2;  // unreadable trace, report or scenario; no display
+                                           // to open a window on (bad usage: run under
+                                           // xvfb-run or on a desktop); PNG not written
+inline constexpr int kViewerInternal = 3;  // a display, but no OpenGL 3.0 window from it
 
 // RunViewer runs the viewer; errors are printed to stderr. Returns an exit code above.
 int RunViewer(const ViewerOptions& options);

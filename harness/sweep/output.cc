@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -126,8 +127,12 @@ json PointsJson(const SweepReport& rep) {
           {"invalidPoints", invalid},
           {"paretoFront", rep.front},
           {"recommendationRule",
-           "on the Pareto front of (failover p99, API requests/s) among points with no split-brain in any seed, "
-           "within the sweep's recommend limits: the lowest p99/best_p99 + rate/best_rate"},
+           "on the Pareto front of (failover p99, API requests/s) among points with no split-brain in any seed and "
+           "timings meeting the safety floor, within the sweep's recommend limits: the lowest p99/best_p99 + "
+           "rate/best_rate"},
+          {"safetyFloor",
+           {{"minSafetyMarginSeconds", std::chrono::duration<double>(rep.floor.min_safety_margin).count()},
+            {"minToleratedClockRateRatio", rep.floor.min_tolerated_clock_rate_ratio}}},
           {"recommended", rec}};
 }
 
@@ -260,9 +265,11 @@ std::optional<std::vector<RunRow>> ParseRunsCsv(std::string_view text, std::stri
   return rows;
 }
 
-SweepReport BuildSweepReport(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<RunRow>& rows) {
+SweepReport BuildSweepReport(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<RunRow>& rows,
+                             const SafetyFloor& floor) {
   SweepReport rep;
   rep.spec = &spec;
+  rep.floor = floor;
   std::vector<std::vector<const RunRow*>> by_point(points.size());
   for (const RunRow& r : rows) by_point.at(static_cast<size_t>(r.point)).push_back(&r);
   for (const SweepPoint& pt : points) {
@@ -274,7 +281,9 @@ SweepReport BuildSweepReport(const SweepSpec& spec, const std::vector<SweepPoint
     if (p.valid) {
       p.figures = AggregatePoint(by_point[static_cast<size_t>(pt.index)], static_cast<int64_t>(pt.scenario->candidates.size()));
       p.closed = ClosedFormFor(*pt.scenario);
-      if (p.figures.runs > 0 && p.figures.split_brain_seed_share == 0 && p.figures.failover_p99_s) {
+      const core::LeaderElectionConfig& t = pt.scenario->candidates.front().config;
+      if (p.figures.runs > 0 && p.figures.split_brain_seed_share == 0 && p.figures.failover_p99_s &&
+          MeetsSafetyFloor(t.leaseDuration, t.renewDeadline, t.retryPeriod, floor)) {
         rep.eligible.push_back({p.index, *p.figures.failover_p99_s, p.figures.api_rps});
       }
     }
@@ -345,15 +354,17 @@ std::string SummaryText(const SweepReport& rep) {
                        FormatFigure(p.figures.failover_p99_s), FormatFigure(p.figures.failover_max_s),
                        FormatFigure(p.figures.api_rps), p.figures.split_brain_seed_share * 100);
   };
+  const std::string constraint = "no split-brain in any seed, " + rep.floor.Describe();
   if (rep.front.empty()) {
-    s += "pareto front: empty (no point without split-brain and with a measured failover)\n";
+    s += fmt::format("pareto front: empty (no point with {} and a measured failover)\n", constraint);
   } else {
     std::vector<std::string> pts;
     for (int64_t i : rep.front) pts.push_back(std::to_string(i));
-    s += fmt::format("pareto front (failover p99 vs API requests/s, no split-brain): points {}\n", fmt::join(pts, ", "));
+    s += fmt::format("pareto front (failover p99 vs API requests/s): points {}\n", fmt::join(pts, ", "));
   }
   if (rep.recommended) s += "recommended: " + line(*Find(rep, *rep.recommended));
   else s += "recommended: none (no Pareto point within the recommend limits)\n";
+  s += fmt::format("  constraint: {}\n", constraint);
   return s;
 }
 

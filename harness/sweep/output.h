@@ -67,14 +67,17 @@ struct PointReport {
 struct SweepReport {
   const SweepSpec* spec = nullptr;
   std::vector<PointReport> points;
-  std::vector<ParetoCandidate> eligible;  // no split-brain and a measured p99
+  SafetyFloor floor;                      // the timings' safety floor of eligibility
+  std::vector<ParetoCandidate> eligible;  // no split-brain, timings meeting `floor`, a measured p99
   std::vector<int64_t> front;
   std::optional<int64_t> recommended;
 };
 
-// BuildSweepReport aggregates `rows` (all runs of every valid point, any order) per point.
+// BuildSweepReport aggregates `rows` (all runs of every valid point, any order) per point;
+// the Pareto front and the recommendation take only points with no measured split-brain
+// whose timings meet `floor` (pareto.h).
 SweepReport BuildSweepReport(const SweepSpec& spec, const std::vector<SweepPoint>& points,
-                             const std::vector<RunRow>& rows);
+                             const std::vector<RunRow>& rows, const SafetyFloor& floor = {});
 
 // ManifestJson is manifest.json's content.
 std::string ManifestJson(const SweepSpec& spec, Shard shard);

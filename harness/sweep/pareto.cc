@@ -5,7 +5,22 @@
 #include <limits>
 #include <map>
 
+#include <fmt/format.h>
+
+#include "sim/go_duration.h"
+
 namespace leasesim::sim {
+
+std::string SafetyFloor::Describe() const {
+  return fmt::format("safety margin LD-RD-RP >= {}, tolerated clock-rate ratio LD/(RD+RP) >= {}",
+                     FormatGoDuration(min_safety_margin), min_tolerated_clock_rate_ratio);
+}
+
+bool MeetsSafetyFloor(std::chrono::nanoseconds ld, std::chrono::nanoseconds rd, std::chrono::nanoseconds rp,
+                      const SafetyFloor& floor) {
+  if (ld - rd - rp < floor.min_safety_margin) return false;
+  return static_cast<double>(ld.count()) >= floor.min_tolerated_clock_rate_ratio * static_cast<double>((rd + rp).count());
+}
 
 std::vector<int64_t> ParetoFront(const std::vector<ParetoCandidate>& c) {
   std::vector<ParetoCandidate> sorted = c;

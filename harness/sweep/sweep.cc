@@ -51,23 +51,30 @@ std::vector<RunRow> RunSweep(const SweepSpec& spec, const std::vector<SweepPoint
       const size_t slot = next.fetch_add(1);
       if (slot >= runs.size() || stop.load()) return;
       const int64_t r = runs[slot];
+      const auto reused = o.reuse != nullptr ? o.reuse->find(r) : std::map<int64_t, RunRow>::const_iterator{};
+      const bool reuse = o.reuse != nullptr && reused != o.reuse->end();
       try {
-        const int64_t point = r / spec.seeds, k = r % spec.seeds;
-        const Scenario& s = *points[static_cast<size_t>(point)].scenario;
-        RunOptions ro;
-        ro.seed = SeedFor(spec, k);
-        RunResult res = RunScenario(s, ro);
-        rows[slot] = MakeRunRow(r, point, k, *ro.seed, s, res);
+        if (o.cancel != nullptr && o.cancel->load()) throw RunCancelled();
+        if (reuse) {
+          rows[slot] = reused->second;
+        } else {
+          const int64_t point = r / spec.seeds, k = r % spec.seeds;
+          const Scenario& s = *points[static_cast<size_t>(point)].scenario;
+          RunOptions ro;
+          ro.seed = SeedFor(spec, k);
+          ro.cancel = o.cancel;
+          RunResult res = RunScenario(s, ro);
+          rows[slot] = MakeRunRow(r, point, k, *ro.seed, s, res);
+        }
       } catch (...) {
         std::lock_guard lock(mu);
         if (!first_error) first_error = std::current_exception();
         stop = true;
         return;
       }
-      if (o.progress) {
-        std::lock_guard lock(mu);
-        o.progress(++done, static_cast<int64_t>(runs.size()));
-      }
+      std::lock_guard lock(mu);
+      if (o.on_row && !reuse) o.on_row(rows[slot]);
+      if (o.progress) o.progress(++done, static_cast<int64_t>(runs.size()));
     }
   };
   const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(std::max<size_t>(1, runs.size()))));

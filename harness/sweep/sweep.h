@@ -12,6 +12,7 @@
 // shard i/N runs r with r % N == i (invalid points are never run).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -27,10 +28,18 @@ namespace leasesim::sim {
 
 // SweepRunOptions: `jobs` worker threads (>= 1); `shard` the slice to run; `progress`, if
 // set, is called (from one thread at a time) after each finished run with (done, total).
+// `reuse` holds rows of runs finished earlier (an interrupted sweep resumed): those runs
+// are not run again, their rows are taken as they are. `on_row`, if set, is called (from
+// one thread at a time, in completion order) with each newly finished run's row, e.g. to
+// save it at once. `cancel`, if set, stops the sweep: running runs stop within a few
+// thousand events, no new run starts, and RunSweep throws RunCancelled.
 struct SweepRunOptions {
   int jobs = 1;
   Shard shard;
   std::function<void(int64_t done, int64_t total)> progress;
+  const std::map<int64_t, RunRow>* reuse = nullptr;
+  std::function<void(const RunRow&)> on_row;
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // ShardRuns lists the run indices of `shard` over the valid points, ascending.

@@ -515,3 +515,15 @@ TEST_CASE("ParallelFor: every index once on any number of workers, and an except
                                 }),
                     "item 4");
 }
+
+TEST_CASE("issue15 item 12: check --junit into a missing directory fails before any scenario runs", "[sim][check]") {
+  const std::string dir = ScratchDir("junit-missing-dir");
+  CheckArgs a;
+  a.paths = {Fixture("suite/crash-failover.json")};
+  a.junit = dir + "/no-such-dir/junit.xml";
+  const CheckRun r = Check(a);
+  CHECK(r.code == kExitBadInput);
+  CHECK(r.err == "leasesim: " + a.junit + ": cannot write: No such file or directory\n");
+  CHECK(r.out.empty());  // no table: nothing ran
+  CHECK(fs::is_empty(dir));
+}

@@ -2,6 +2,7 @@
 // report's schema, and bad input (exit 2, the JSON path named, no file left behind).
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -211,4 +212,79 @@ TEST_CASE("apiserver.writeAckLatency delays every write's acknowledgement after 
   REQUIRE(lag.results.failovers[0].new_leader_at.has_value());
   REQUIRE(none.results.failovers[0].new_leader_at.has_value());
   CHECK(*lag.results.failovers[0].new_leader_at - *none.results.failovers[0].new_leader_at > 3s);
+}
+
+TEST_CASE("issue15 item 1: --seed overrides the file's seed in the summary, the report and the trace header", "[sim][run]") {
+  const fs::path dir = TempDir("seed-override");
+  RunArgs a;
+  a.scenario = (fs::path(LEASESIM_SOURCE_DIR) / "scenarios/basics/crash-failover.json").string();
+  a.seed = 5;  // the file says 7
+  a.report = (dir / "r.json").string();
+  a.trace = (dir / "t.jsonl").string();
+  std::ostringstream out, err;
+  REQUIRE(RunCommand(a, FakeWall, out, err) == kExitPass);
+  CHECK(out.str().rfind("seed: 5\n", 0) == 0);
+  CHECK(out.str().find("(seed 5,") != std::string::npos);
+  CHECK(out.str().find("(seed 7,") == std::string::npos);
+  std::ifstream in(a.report);
+  const nlohmann::json r = nlohmann::json::parse(in);
+  CHECK(r["seed"] == 5);
+  std::ifstream tin(a.trace);
+  std::string header;
+  REQUIRE(std::getline(tin, header));
+  CHECK(nlohmann::json::parse(header).at("seed") == 5);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("issue15 item 12: --report into a missing directory fails before the run and leaves no trace", "[sim][run]") {
+  const fs::path dir = TempDir("report-missing-dir");
+  RunArgs a;
+  a.scenario = (fs::path(LEASESIM_SOURCE_DIR) / "scenarios/basics/crash-failover.json").string();
+  a.trace = (dir / "t.jsonl").string();
+  a.report = (dir / "no-such-dir" / "r.json").string();
+  std::ostringstream out, err;
+  CHECK(RunCommand(a, FakeWall, out, err) == kExitBadInput);
+  CHECK(err.str() == "leasesim: " + a.report + ": cannot write: No such file or directory\n");
+  CHECK(out.str().empty());  // nothing ran: not even the seed line
+  CHECK(fs::is_empty(dir));  // no trace, no temporary file
+
+  SECTION("a report path that is a directory") {
+    fs::create_directories(dir / "r.json");
+    a.report = (dir / "r.json").string();
+    std::ostringstream o2, e2;
+    CHECK(RunCommand(a, FakeWall, o2, e2) == kExitBadInput);
+    CHECK(e2.str() == "leasesim: " + a.report + ": cannot write: is a directory\n");
+    CHECK_FALSE(fs::exists(dir / "t.jsonl"));
+    CHECK_FALSE(fs::exists(dir / "t.jsonl.tmp"));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("issue15 item 13: a cancelled run removes its trace's temporary file and leaves nothing", "[sim][run]") {
+  const fs::path dir = TempDir("cancelled");
+  // A stale temporary file of the same target from an earlier, killed run.
+  { std::ofstream(dir / "t.jsonl.tmp") << "{\"type\":\"header\"...cut mid-line"; }
+  RunArgs a;
+  a.scenario = (fs::path(LEASESIM_SOURCE_DIR) / "scenarios/basics/crash-failover.json").string();
+  a.trace = (dir / "t.jsonl").string();
+  a.report = (dir / "r.json").string();
+  std::atomic<bool> cancel{true};  // as main()'s SIGINT handler leaves it
+  a.cancel = &cancel;
+  std::ostringstream out, err;
+  CHECK_THROWS_AS(RunCommand(a, FakeWall, out, err), RunCancelled);
+  CHECK(fs::is_empty(dir));  // the stale .tmp is gone, and the run's own too
+
+  SECTION("the run itself stops early: RunScenario throws RunCancelled") {
+    std::string e;
+    auto s = LoadScenarioFile(a.scenario, &e);
+    REQUIRE(s);
+    RunOptions o;
+    o.trace_path = a.trace;
+    o.cancel = &cancel;
+    CHECK_THROWS_AS(RunScenario(*s, o), RunCancelled);
+    CHECK(fs::is_empty(dir));
+    cancel = false;
+    CHECK(RunScenario(*s, o).stats.trace_hash == RunScenario(*s, {}).stats.trace_hash);  // an unset flag changes nothing
+  }
+  fs::remove_all(dir);
 }

@@ -294,3 +294,54 @@ TEST_CASE("the README sweep file parses", "[sim][sweep]") {
   CHECK(s->PointCount() == 9);
   CHECK(s->base_file == "base-crash-rotation.json");
 }
+
+TEST_CASE("issue15 item 3: the Pareto front and the recommendation take only points meeting the safety floor",
+          "[sim][sweep]") {
+  // LD 11s with RD 10s, RP 2s: margin -1s, ratio 11/12 < 1; crash failovers only, so no
+  // split-brain is measured, and it fails over faster than LD 15s (margin 3s, ratio 1.25:
+  // client-go's defaults, which must pass the default floor).
+  const SweepSpec spec = Spec(R"({
+    "base": {"duration": "3m", "candidateCount": 3, "startSpread": "1s",
+             "timings": {"leaseDuration": "15s", "renewDeadline": "10s", "retryPeriod": "2s"},
+             "faults": [{"at": "1m", "kind": "crash", "node": "c0", "for": "30s"}]},
+    "seeds": 2,
+    "vary": [{"param": "leaseDuration", "values": ["11s", "15s"]}]
+  })");
+  const std::vector<SweepPoint> points = ExpandPoints(spec);
+  const std::vector<RunRow> rows = RunSweep(spec, points, Jobs(2));
+  // Unsafe point 0 is the faster one and measured no split-brain.
+  {
+    const SweepReport loose = BuildSweepReport(spec, points, rows, SafetyFloor{.min_safety_margin = -std::chrono::seconds(2),
+                                                                               .min_tolerated_clock_rate_ratio = 0.9});
+    REQUIRE(loose.points[0].figures.failover_p99_s);
+    CHECK(loose.points[0].figures.split_brain_seed_share == 0);
+    CHECK(*loose.points[0].figures.failover_p99_s < *loose.points[1].figures.failover_p99_s);
+    CHECK(std::find(loose.front.begin(), loose.front.end(), 0) != loose.front.end());
+  }
+  const SweepReport rep = BuildSweepReport(spec, points, rows);  // the default floor: 3s, 1.25
+  CHECK(rep.front == std::vector<int64_t>{1});
+  CHECK(rep.recommended == 1);
+  const auto files = SweepOutputFiles(rep, rows, {0, 1});
+  CHECK_THAT(files.at("summary.txt"),
+             Catch::Contains("recommended: point 1 (leaseDuration=15s)") &&
+                 Catch::Contains("  constraint: no split-brain in any seed, safety margin LD-RD-RP >= 3s, tolerated "
+                                 "clock-rate ratio LD/(RD+RP) >= 1.25\n"));
+  const auto pj = nlohmann::json::parse(files.at("points.json"));
+  CHECK(pj.at("safetyFloor").at("minSafetyMarginSeconds") == 3.0);
+  CHECK(pj.at("safetyFloor").at("minToleratedClockRateRatio") == 1.25);
+  // The ratio alone excludes too: margin floor 0s, ratio floor 1 still rejects 11/12.
+  const SweepReport bare = BuildSweepReport(spec, points, rows, SafetyFloor{.min_safety_margin = std::chrono::seconds(-5),
+                                                                            .min_tolerated_clock_rate_ratio = 1.0});
+  CHECK(bare.front == std::vector<int64_t>{1});
+}
+
+TEST_CASE("issue15 item 3: MeetsSafetyFloor is exact at client-go's defaults and tests each bound", "[sim][sweep]") {
+  using std::chrono::seconds;
+  const SafetyFloor def;
+  CHECK(MeetsSafetyFloor(seconds(15), seconds(10), seconds(2), def));  // 3s, 1.25: on the floor
+  CHECK_FALSE(MeetsSafetyFloor(seconds(15), seconds(10), seconds(3), def));  // 2s
+  CHECK_FALSE(MeetsSafetyFloor(seconds(60), seconds(50), seconds(5), def));  // 5s but ratio 1.09
+  CHECK(MeetsSafetyFloor(std::chrono::milliseconds(1100), std::chrono::milliseconds(500), std::chrono::milliseconds(200),
+                         SafetyFloor{.min_safety_margin = std::chrono::milliseconds(400), .min_tolerated_clock_rate_ratio = 1.5}));
+  CHECK(def.Describe() == "safety margin LD-RD-RP >= 3s, tolerated clock-rate ratio LD/(RD+RP) >= 1.25");
+}

@@ -468,3 +468,47 @@ TEST_CASE("issue15 item 9: injected 5xx carry Retry-After when configured, in wh
   s.SetOutage(sim::OutageMode::kRefuse);
   CHECK_FALSE(s.Arrive(Req(3, Verb::kGet), kTrueEpoch + 3s).response.retry_after.has_value());
 }
+
+TEST_CASE("issue15 item 2: a fractional qps throttles: qps 0.5 admits one request per 2s", "[sim][apiserver]") {
+  ApiServerConfig cfg;
+  cfg.qps = 0.5;
+  cfg.burst = 1;
+  ApiServer s(cfg);
+  const TrueTime t0 = kTrueEpoch + 10s;
+  CHECK(s.Arrive(Req(1, Verb::kGet), t0).kind == Admission::Kind::kProcessed);  // the bucket starts full
+  CHECK(s.Arrive(Req(2, Verb::kGet), t0).kind == Admission::Kind::kRejected);
+  // A rejected request takes nothing: the token is back 1/qps = 2s after the first take.
+  CHECK(s.Arrive(Req(3, Verb::kGet), t0 + 1999ms).kind == Admission::Kind::kRejected);
+  CHECK(s.Arrive(Req(4, Verb::kGet), t0 + 2s).kind == Admission::Kind::kProcessed);
+  CHECK(s.Arrive(Req(5, Verb::kGet), t0 + 3s).kind == Admission::Kind::kRejected);
+  CHECK(s.stats().responses_by_code.at(429) == 3);
+}
+
+TEST_CASE("issue15 item 2: a burst above qps admits that many at once, then refills at the float rate", "[sim][apiserver]") {
+  ApiServerConfig cfg;
+  cfg.qps = 0.9;
+  cfg.burst = 3;
+  ApiServer s(cfg);
+  const TrueTime t0 = kTrueEpoch + 10s;
+  for (int i = 1; i <= 3; ++i) CHECK(s.Arrive(Req(i, Verb::kGet), t0).kind == Admission::Kind::kProcessed);
+  CHECK(s.Arrive(Req(4, Verb::kGet), t0).kind == Admission::Kind::kRejected);
+  // 1/0.9 s = 1.111...s per token.
+  CHECK(s.Arrive(Req(5, Verb::kGet), t0 + 1111ms).kind == Admission::Kind::kRejected);
+  CHECK(s.Arrive(Req(6, Verb::kGet), t0 + 1112ms).kind == Admission::Kind::kProcessed);
+}
+
+TEST_CASE("TokenBucket: port of x/time/rate Allow: full at start, capped at burst, a refusal changes nothing",
+          "[sim][apiserver]") {
+  const TrueTime t0 = kTrueEpoch;
+  sim::TokenBucket b(2.5, 2, t0);
+  CHECK(b.tokens() == 2);
+  CHECK(b.Allow(t0));
+  CHECK(b.Allow(t0));
+  CHECK_FALSE(b.Allow(t0));
+  CHECK(b.tokens() == 0);
+  CHECK_FALSE(b.Allow(t0 + 399ms));  // 0.9975 tokens
+  CHECK(b.tokens() == 0);            // unchanged by the refusal
+  CHECK(b.Allow(t0 + 400ms));        // exactly 1 token
+  CHECK(b.Allow(t0 + 1h));           // refill capped at burst: 2, then 1 left
+  CHECK(b.tokens() == 1);
+}

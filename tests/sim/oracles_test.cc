@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "tests/sim/oracle_fixtures.h"
 
 using namespace leasesim::sim;
@@ -127,7 +129,8 @@ TEST_CASE("oracles: split-brain cause: clock rate ratio beyond LD/(RD+RP)", "[si
 TEST_CASE("oracles: split-brain cause: slow renewal response ate the margin", "[sim][oracles]") {
   OracleInput in = Run(10min);
   NodeObservations a = Node("a", {I(0s, 100s)});
-  a.renewals = {{T(70s), T(70s) + 10ms, T(70s) + 20ms}, {T(80s), T(80s) + 10ms, T(84s)}};  // 3.99s latency
+  a.renewals = {{T(70s), T(70s) + 10ms, T(70s) + 20ms, T(70s) + 10ms},
+                {T(80s), T(80s) + 10ms, T(84s), T(80s) + 10ms}};  // 3.99s latency
   in.nodes = {a, Node("b", {I(95s, 10min)})};
   auto sb = ComputeSplitBrain(in);
   REQUIRE(sb.size() == 1);
@@ -267,4 +270,78 @@ TEST_CASE("oracles: split-brain cause: acting while release() runs (kubernetes#1
         "release() of a ran 1m40s with no timeout (client-go 1.30 < 1.31, kubernetes#124588) while its workload kept acting");
   in.nodes[0].client_go_minor = 31;
   CHECK(ComputeSplitBrain(in)[0].cause == "release() of a ran 1m40s while its workload kept acting");
+}
+
+TEST_CASE("issue15 item 4: split-brain cause: a later pre-1.27 leader's shorter leaseDuration, even when the old "
+          "leader's own timings sit on the overlap boundary", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations a = Node("a", {I(0s, 100s)});
+  a.lease_duration = 60s;  // 60s <= 35s + 25s: the boundary of rule "timings allow overlap"
+  a.renew_deadline = 35s;
+  a.retry_period = 25s;
+  a.client_go_minor = 26;
+  NodeObservations b = Node("b", {I(60s, 10min)});
+  b.client_go_minor = 26;  // 15s/10s/2s
+  in.nodes = {a, b};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].cause_kind == SplitBrainCause::kShortLeaseDurationPre127);
+  CHECK(sb[0].cause == "b on client-go 1.26 expires a's lease on its own leaseDuration 15s < 1m0s (kubernetes#47671)");
+
+  SECTION("the earlier leader's shorter leaseDuration is not the mechanism") {
+    std::swap(in.nodes[0].believed, in.nodes[1].believed);  // b leads first, a takes over
+    std::swap(in.nodes[0].acting, in.nodes[1].acting);
+    CHECK(ComputeSplitBrain(in)[0].cause_kind == SplitBrainCause::kTimingsAllowOverlap);
+  }
+}
+
+TEST_CASE("issue15 item 4: split-brain cause: record precision, not a slow renewal", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations a = Node("a", {I(0s, 100s)});
+  a.lease_duration = 1500ms;  // leaseDurationSeconds 1
+  a.renew_deadline = 1s;
+  a.retry_period = 400ms;     // configured margin 100ms
+  // The last renewal before the overlap took 2ms, but it rewrote the record of 99.2s
+  // (same wall second): followers last saw a change 600ms before it was written.
+  a.renewals = {{T(99800ms), T(99200ms), T(99802ms), T(99801ms)}};
+  NodeObservations b = Node("b", {I(99900ms, 10min)});
+  b.lease_duration = 1500ms;
+  b.renew_deadline = 1s;
+  b.retry_period = 400ms;
+  in.nodes = {a, b};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].cause_kind == SplitBrainCause::kRecordPrecision);
+  CHECK(sb[0].cause ==
+        "record precision: leaseDuration 1.5s is written as leaseDurationSeconds 1; renewTime has whole-second "
+        "precision: a's last renewal rewrote identical bytes, unseen by followers for 601ms; nothing was slow (a's "
+        "last renewal was answered 1ms after its write, within the configured 100ms margin)");
+  CHECK(CauseName(sb[0].cause_kind) == "record_precision");
+
+  SECTION("a truly slow last renewal stays a slow write") {
+    in.nodes[0].lease_duration = 15s;
+    in.nodes[0].renew_deadline = 10s;
+    in.nodes[0].retry_period = 2s;
+    in.nodes[1].lease_duration = 15s;
+    in.nodes[0].renewals = {{T(90s), T(90s), T(94s), T(90s)}};
+    CHECK(ComputeSplitBrain(in)[0].cause_kind == SplitBrainCause::kSlowWrite);
+  }
+}
+
+TEST_CASE("issue15 item 4: split-brain cause: two leaders with the same identity", "[sim][oracles]") {
+  OracleInput in = Run(10min);
+  NodeObservations b = Node("b", {I(95s, 10min)});
+  b.identity = "a";
+  in.nodes = {Node("a", {I(0s, 200s)}), b};
+  auto sb = ComputeSplitBrain(in);
+  REQUIRE(sb.size() == 1);
+  CHECK(sb[0].cause_kind == SplitBrainCause::kDuplicateIdentity);
+  CHECK(sb[0].cause == "a and b share the identity \"a\": each takes the other's record for its own");
+}
+
+TEST_CASE("issue15 item 4: every split-brain cause has a distinct stable name", "[sim][oracles]") {
+  std::set<std::string_view> names;
+  for (int c = 0; c < kSplitBrainCauseCount; ++c) names.insert(CauseName(static_cast<SplitBrainCause>(c)));
+  CHECK(names.size() == static_cast<size_t>(kSplitBrainCauseCount));
+  CHECK(CauseName(SplitBrainCause::kUnexplained) == "unexplained");
 }

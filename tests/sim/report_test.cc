@@ -18,7 +18,7 @@ struct Fixture {
   OracleInput in;
   OracleResults results;
   std::vector<ExpectationResult> expect;
-  RunStats stats{12345, 0.25, "9f3c2a0d1e5b7c44"};
+  RunStats stats{12345, 0.25, "9f3c2a0d1e5b7c44", 7};
 
   Fixture() {
     std::string err;

@@ -500,3 +500,18 @@ TEST_CASE("far-future events interleave with near ones in (time, seq) order", "[
     REQUIRE(fired[i].second == want[i].id);
   }
 }
+
+TEST_CASE("issue15 item 13: RunUntil(t, stop) stops before the first event when stop is set, and every few thousand "
+          "events after", "[sim][scheduler]") {
+  using namespace leasesim::sim;
+  Scheduler s;
+  int ran = 0;
+  for (int i = 0; i < 10000; ++i) s.At(kTrueEpoch + std::chrono::milliseconds(i), [&ran] { ++ran; });
+  std::atomic<bool> stop{true};
+  CHECK_FALSE(s.RunUntil(kTrueEpoch + std::chrono::seconds(20), stop));
+  CHECK(ran == 0);
+  stop = false;
+  CHECK(s.RunUntil(kTrueEpoch + std::chrono::seconds(20), stop));
+  CHECK(ran == 10000);
+  CHECK(s.now() == kTrueEpoch + std::chrono::seconds(20));
+}
