@@ -58,18 +58,24 @@ std::string_view ElectorEventName(ElectorEvent::Kind k) {
 }
 
 std::vector<InvariantBreach> CheckLeaseHistory(const std::vector<LockWrite>& writes, TrueTime start) {
-  std::vector<InvariantBreach> out;
+  LeaseHistoryChecker c(start);
+  for (const LockWrite& w : writes) c.Observe(w);
+  return c.Take();
+}
+
+void LeaseHistoryChecker::Observe(const LockWrite& w) {
+  const TrueTime start = start_;
   auto breach = [&](std::string_view name, const LockWrite& w, std::string message) {
-    out.push_back({std::string(name), w.at, w.node, std::move(message), {DescribeWrite(w, start)}});
+    breaches_.push_back({std::string(name), w.at, w.node, std::move(message), {DescribeWrite(w, start)}});
   };
-  for (const LockWrite& w : writes) {
-    if (w.verb != core::Verb::kUpdate) continue;
+  {
+    if (w.verb != core::Verb::kUpdate) return;
     if (w.previous_resource_version && w.sent_resource_version != *w.previous_resource_version) {
       breach("lease_resource_version", w,
              fmt::format("update of {} applied with resourceVersion \"{}\" but the stored object had \"{}\"", w.object,
                          w.sent_resource_version, *w.previous_resource_version));
     }
-    if (!w.previous || w.multi_lock) continue;
+    if (!w.previous || w.multi_lock) return;
     const core::LeaderElectionRecord& old = *w.previous;
     const core::LeaderElectionRecord& now = w.record;
     const bool takeover = !now.holderIdentity.empty() && now.holderIdentity != old.holderIdentity;
@@ -91,7 +97,6 @@ std::vector<InvariantBreach> CheckLeaseHistory(const std::vector<LockWrite>& wri
                          Holder(old.holderIdentity), Holder(now.holderIdentity)));
     }
   }
-  return out;
 }
 
 std::vector<InvariantBreach> CheckElectorLife(const ElectorHistory& h, TrueTime start, TrueTime end) {
@@ -197,6 +202,7 @@ std::vector<InvariantBreach> CheckTrueTime(const std::vector<TimeStep>& steps, T
 
 std::vector<InvariantBreach> CheckInvariants(const InvariantInput& in) {
   std::vector<InvariantBreach> out = CheckLeaseHistory(in.lock_writes, in.start);
+  out.insert(out.end(), in.lease_history_breaches.begin(), in.lease_history_breaches.end());
   for (const ElectorHistory& h : in.electors) {
     std::vector<InvariantBreach> b = CheckElectorLife(h, in.start, in.end);
     out.insert(out.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));

@@ -322,25 +322,31 @@ bool IsMultiLock(core::LockKind k) {
 }  // namespace
 
 // RecordLockWrite keeps an applied create/update of a lock object for CheckLeaseHistory.
+// (checked as applied, not kept: see InvariantInput; the scratch LockWrite reuses its
+// strings' capacity from write to write).
 void World::RecordLockWrite(const AppliedWrite& w) {
   if (w.verb != core::Verb::kCreate && w.verb != core::Verb::kUpdate) return;
   const core::ObjectMeta& m = core::Meta(*w.object);
-  LockWrite lw;
+  LockWrite& lw = lock_write_;
   lw.at = w.at;
-  lw.object = std::string(core::ResourceName(w.resource)) + "/" + m.namespace_ + "/" + m.name;
+  lw.object.assign(core::ResourceName(w.resource)).append("/").append(m.namespace_).append("/").append(m.name);
   lw.verb = w.verb;
+  lw.node.clear();
+  lw.multi_lock = false;
   if (completing_node_ >= 0) {
     const Node& node = *nodes_[completing_node_];
-    lw.node = node.spec->name;
+    lw.node.assign(node.spec->name);
     lw.multi_lock = IsMultiLock(node.spec->config.lock.kind);
   }
-  lw.sent_resource_version = w.sent_resource_version;
+  lw.sent_resource_version.assign(w.sent_resource_version);
+  lw.previous_resource_version.reset();
+  lw.previous.reset();
   if (w.previous) {
     lw.previous_resource_version = core::Meta(*w.previous).resourceVersion;
     lw.previous = RecordOf(*w.previous);
   }
   lw.record = RecordOf(*w.object).value_or(core::LeaderElectionRecord{});
-  invariants_.lock_writes.push_back(std::move(lw));
+  lease_checker_.Observe(lw);
 }
 
 Duration World::Perturb(int n) {
@@ -1140,6 +1146,7 @@ void World::EndFault(const FaultSpec& f) {
 // --- the record ---------------------------------------------------------------------------------------
 
 InvariantInput World::TakeInvariantInput() {
+  invariants_.lease_history_breaches = lease_checker_.Take();
   for (const TimeRegression& r : scheduler_.time_regressions()) invariants_.time_steps.push_back({r.from, r.to, r.event});
   return std::move(invariants_);
 }

@@ -156,6 +156,8 @@ class World {
   // its start); nullopt for a fault skipped because a role had no node.
   std::vector<std::optional<std::vector<int>>> fault_targets_;
   InvariantInput invariants_;
+  LeaseHistoryChecker lease_checker_;
+  LockWrite lock_write_;  // scratch for RecordLockWrite
   int completing_node_ = -1;  // the node whose request the API server is completing
 };
 
