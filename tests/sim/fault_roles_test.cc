@@ -46,7 +46,10 @@ struct Traced {
   std::vector<json> states;  // state events
 };
 Traced Run(const Scenario& s, std::optional<uint64_t> seed = std::nullopt) {
-  const std::string path = std::string(LEASESIM_BINARY_DIR) + "/fault_roles_test.jsonl";
+  // One file per test case: ctest runs test cases in parallel processes.
+  const std::string path = std::string(LEASESIM_BINARY_DIR) + "/fault_roles_test-" +
+                           std::to_string(std::hash<std::string>{}(Catch::getResultCapture().getCurrentTestName())) +
+                           ".jsonl";
   RunOptions o;
   o.seed = seed;
   o.trace_path = path;
@@ -72,7 +75,7 @@ std::vector<std::string> MarkNodes(const RunResult& r, int index) {
 
 }  // namespace
 
-TEST_CASE("fault roles: a role is accepted in node and nodes; an unknown one is an error", "[sim][roles]") {
+TEST_CASE("fault roles: a role is accepted in node and nodes, an unknown one is an error", "[sim][roles]") {
   Scenario s = Parse(Cluster(R"([{"at": "1m", "kind": "crash", "node": "@leader"},
                                  {"at": "2m", "kind": "pause", "nodes": ["@follower", "b"], "for": "1s"}])"));
   CHECK(s.faults[0].nodes == std::vector<std::string>{"@leader"});
