@@ -27,6 +27,7 @@ struct RunArgs {
   // cancel: set by main()'s SIGINT/SIGTERM handler; the run stops and RunCommand throws
   // RunCancelled (sim/runner.h) after removing every file it started.
   const std::atomic<bool>* cancel = nullptr;
+  std::string test_break_invariant;  // hidden, test only: WorldOptions::TestBreak by name
 };
 
 // RunCommand is `leasesim run`: prints the seed first, then the human summary; writes the

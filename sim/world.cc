@@ -24,6 +24,7 @@ struct World::Node {
   NodeClock clock;
   std::unique_ptr<core::LeaderElector> le;
   uint32_t incarnation = 0;
+  uint32_t run = 0;  // the incarnation whose Run is (or was last) running
   bool process_up = false;
   bool stop_requested = false;  // a graceful stop fault: no supervisor restart
   bool paused = false;
@@ -297,6 +298,8 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
       end_(kTrueEpoch + scenario.duration) {
   record_.start = kTrueEpoch;
   record_.end = end_;
+  invariants_.start = kTrueEpoch;
+  invariants_.end = end_;
   record_.faults = FaultMarksOf(scenario);
   for (size_t i = 0; i < scenario.candidates.size(); ++i) {
     const CandidateSpec& c = scenario.candidates[i];
@@ -328,12 +331,15 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     }
     network_.SetBase(i, PathOf(scenario.network.PathFor(c.name)));
     nodes_.push_back(std::move(node));
+    invariants_.electors.push_back(
+        {c.name, c.workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kExit, c.workload.stop_lag, {}});
   }
   server_.SetWriteObserver([this](const AppliedWrite& w) {
     if (!w.object) return;
     if (coord_) coord_->OnWrite(w);
     const core::ObjectMeta& m = core::Meta(*w.object);
     if (m.name != scenario_.lock.name || m.namespace_ != scenario_.lock.namespace_) return;
+    RecordLockWrite(w);
     std::optional<std::string> holder = HolderOf(*w.object);
     if (!holder) return;
     // What observers compare is the record's content: note when it last changed. A write
@@ -353,6 +359,58 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
 }
 
 World::~World() = default;
+
+std::optional<WorldOptions::TestBreak> ParseTestBreak(std::string_view name) {
+  if (name == "lease_transitions") return WorldOptions::TestBreak::kLeaseTransitions;
+  return std::nullopt;
+}
+
+void World::Life(int n, ElectorEvent::Kind kind, int64_t request_id) {
+  invariants_.electors[static_cast<size_t>(n)].events.push_back({scheduler_.now(), nodes_[n]->run, kind, request_id});
+}
+
+namespace {
+// RecordOf is the leader election record an object carries (full stored precision).
+std::optional<core::LeaderElectionRecord> RecordOf(const core::Object& o) {
+  if (const auto* l = std::get_if<core::Lease>(&o)) return core::LeaseSpecToLeaderElectionRecord(l->spec);
+  const auto& ann = core::Meta(o).annotations;
+  auto it = ann.find(std::string(core::kLeaderAnnotationKey));
+  core::LeaderElectionRecord r;
+  if (it == ann.end() || !core::UnmarshalRecord(it->second, r)) return std::nullopt;
+  return r;
+}
+bool IsMultiLock(core::LockKind k) {
+  return k == core::LockKind::kConfigMapsLeases || k == core::LockKind::kEndpointsLeases;
+}
+}  // namespace
+
+// RecordLockWrite keeps an applied create/update of a lock object for CheckLeaseHistory.
+// (checked as applied, not kept: see InvariantInput; the scratch LockWrite reuses its
+// strings' capacity from write to write).
+void World::RecordLockWrite(const AppliedWrite& w) {
+  if (w.verb != core::Verb::kCreate && w.verb != core::Verb::kUpdate) return;
+  const core::ObjectMeta& m = core::Meta(*w.object);
+  LockWrite& lw = lock_write_;
+  lw.at = w.at;
+  lw.object.assign(core::ResourceName(w.resource)).append("/").append(m.namespace_).append("/").append(m.name);
+  lw.verb = w.verb;
+  lw.node.clear();
+  lw.multi_lock = false;
+  if (completing_node_ >= 0) {
+    const Node& node = *nodes_[completing_node_];
+    lw.node.assign(node.spec->name);
+    lw.multi_lock = IsMultiLock(node.spec->config.lock.kind);
+  }
+  lw.sent_resource_version.assign(w.sent_resource_version);
+  lw.previous_resource_version.reset();
+  lw.previous.reset();
+  if (w.previous) {
+    lw.previous_resource_version = core::Meta(*w.previous).resourceVersion;
+    lw.previous = RecordOf(*w.previous);
+  }
+  lw.record = RecordOf(*w.object).value_or(core::LeaderElectionRecord{});
+  lease_checker_.Observe(lw);
+}
 
 Duration World::Perturb(int n) {
   if (options_.perturb_order == 0) return Duration{0};
@@ -382,6 +440,7 @@ bool World::Run() {
   }
   if (coord_) coord_->Start();  // API server instances boot before any fault at 0s
   ScheduleFaults();
+  scheduler_.set_max_events_per_instant(kMaxEventsPerInstant);
   if (options_.cancel != nullptr) return scheduler_.RunUntil(end_, *options_.cancel);
   scheduler_.RunUntil(end_);
   return true;
@@ -430,6 +489,7 @@ void World::SetBelieved(int n, bool believed, TrueTime now) {
   if (node.believed == believed) return;
   node.believed = believed;
   if (believed) {
+    Life(n, ElectorEvent::Kind::kBelieved);
     node.believed_since = now;
   } else {
     node.obs.believed.push_back({node.believed_since, now});
@@ -452,6 +512,7 @@ void World::StartActing(int n, TrueTime now) {
   if (node.workload_running) return;
   node.workload_running = true;
   node.acting_since = now;
+  Life(n, ElectorEvent::Kind::kActing);
   core::LocalTime l = Local(n);
   trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", true);
 }
@@ -460,6 +521,7 @@ void World::StopActing(int n, TrueTime now) {
   Node& node = *nodes_[n];
   if (!node.workload_running) return;
   node.workload_running = false;
+  Life(n, ElectorEvent::Kind::kActingStopped);
   if (!node.paused && now > node.acting_since) node.obs.acting.push_back({node.acting_since, now});
   core::LocalTime l = Local(n);
   trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", false);
@@ -471,6 +533,7 @@ void World::StartProcess(int n, TrueTime now) {
   Node& node = *nodes_[n];
   if (node.process_up) return;
   node.incarnation++;
+  node.run = node.incarnation;
   node.process_up = true;
   node.stop_requested = false;
   node.pending.clear();
@@ -482,6 +545,7 @@ void World::StartProcess(int n, TrueTime now) {
   node.le = std::make_unique<core::LeaderElector>(cfg, node.spec->profile, core::Prng::Stream(seed_, stream).Next());
   node.obs.identity = node.identity;
   SetState(n, "acquiring");
+  Life(n, ElectorEvent::Kind::kRunStarted);
   Apply(n, node.le->Start(Local(n)));
   if (coord_ && node.process_up && nodes_[n]->incarnation == node.incarnation) coord_->ProcessStarted(n);
 }
@@ -490,6 +554,7 @@ void World::Crash(int n, TrueTime now, std::string_view why) {
   Node& node = *nodes_[n];
   if (!node.process_up) return;
   if (coord_) coord_->ProcessStopped(n);
+  if (why == "crash") Life(n, ElectorEvent::Kind::kKilled);
   node.process_up = false;
   node.incarnation++;  // everything scheduled for the old incarnation is void
   for (auto& [id, t] : node.timers) scheduler_.Cancel(t.first);
@@ -561,6 +626,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
       trace_.Begin(now, "callback", name, &l).Enum("callback", static_cast<int>(cb->callback), core::CallbackName(cb->callback)).Str("identity", cb->identity);
       switch (cb->callback) {
         case core::Callback::kOnStartedLeading: {
+          Life(n, ElectorEvent::Kind::kStartedLeading);
           SetBelieved(n, true, now);
           SetState(n, "leading");
           // `go OnStartedLeading(ctx)`: the work starts after the current step.
@@ -571,6 +637,9 @@ void World::Apply(int n, std::span<const Effect> effects) {
           break;
         }
         case core::Callback::kOnStoppedLeading: {
+          // release() (if running) returned just before Run's deferred OnStoppedLeading.
+          if (node.releasing) Life(n, ElectorEvent::Kind::kReleaseReturned);
+          Life(n, ElectorEvent::Kind::kStoppedLeading);
           SetBelieved(n, false, now);
           if (node.spec->workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kExit) {
             const Duration lag = node.spec->workload.stop_lag;
@@ -610,6 +679,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
     } else if (std::holds_alternative<core::RunExited>(e)) {
       // Run returned. A Kubernetes component exits (after its workload stopped); a
       // workload that ignores cancellation keeps the process up (kubernetes#23731).
+      Life(n, ElectorEvent::Kind::kRunReturned);
       SetState(n, "stopped");
       if (node.spec->workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kExit &&
           node.spec->workload.stop_lag == Duration{0}) {
@@ -705,14 +775,15 @@ void World::TraceClock(int n) {
       .Int("drift_ppm", node.clock.drift_ppm(now));
 }
 
-void World::TraceFault(const FaultSpec& f, std::string_view phase) {
+// TraceFault writes a fault event; a fault with role targets also carries `targets` (the
+// resolved node names) and, when skipped, `reason` (docs/trace-format.md).
+void World::TraceFault(const FaultSpec& f, std::string_view phase, const nlohmann::json* targets,
+                       std::string_view reason) {
   nlohmann::json nodes = f.nodes;
-  trace_.Begin(scheduler_.now(), "fault")
-      .Str("fault", FaultKindName(f.kind))
-      .Str("id", f.id)
-      .Int("index", f.index)
-      .Str("phase", phase)
-      .Json("nodes", nodes);
+  auto ev = trace_.Begin(scheduler_.now(), "fault");
+  ev.Str("fault", FaultKindName(f.kind)).Str("id", f.id).Int("index", f.index).Str("phase", phase).Json("nodes", nodes);
+  if (targets) ev.Json("targets", *targets);
+  if (!reason.empty()) ev.Str("reason", reason);
 }
 
 void World::RescheduleClockEvents(int n) {
@@ -740,6 +811,9 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
       .Str("rv", r.body ? std::string_view(core::Meta(*r.body).resourceVersion) : std::string_view());
   requests_by_verb_[static_cast<size_t>(r.verb)]++;
   node.requests_sent++;
+  if (r.verb == core::Verb::kCreate || r.verb == core::Verb::kUpdate) {
+    Life(n, ElectorEvent::Kind::kLockWrite, static_cast<int64_t>(r.id));
+  }
   Node::Pending p;
   p.sent = now;
   p.verb = r.verb;
@@ -747,6 +821,15 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
   if (timeout > Duration{0}) p.deadline = std::max(now, node.clock.TrueAtMono(l.mono + timeout));
   const TrueTime deadline = p.deadline;
   node.pending.add(r.id, std::move(p));
+  if (options_.test_break == WorldOptions::TestBreak::kLeaseTransitions && r.body &&
+      std::holds_alternative<core::Lease>(*r.body)) {
+    Message msg{n, node.incarnation, r, {}, {}, deadline, false};
+    core::Object broken = *r.body;
+    std::get<core::Lease>(broken).spec.leaseTransitions = 0;
+    msg.request.body = core::MakeObject(std::move(broken));
+    Transmit(messages_->Add(std::move(msg)));
+    return;
+  }
   Transmit(messages_->AddCopy(n, node.incarnation, r, deadline));
 }
 
@@ -796,7 +879,9 @@ void World::ServerArrive(uint64_t msg_id) {
 void World::ServerComplete(uint64_t msg_id) {
   Message& m = messages_->at(msg_id);
   const TrueTime now = scheduler_.now();
+  completing_node_ = m.node;
   core::ApiResponse resp = server_.Complete(m.request, now);
+  completing_node_ = -1;
   resp.id = m.request.id;
   // For the oracles' slow-write rule: when observers last saw the record change (for a
   // write that changed it, now).
@@ -965,12 +1050,81 @@ std::vector<int> NodeIndexes(const Scenario& s, const FaultSpec& f) {
 }
 }  // namespace
 
+// ResolveTargets turns the fault's node list into node indexes, resolving roles
+// (FaultRole, sim/scenario.h) in true time now. nullopt when a role has no node.
+std::optional<std::vector<int>> World::ResolveTargets(const FaultSpec& f, std::string* why) {
+  std::vector<int> out;
+  bool has_role = false;
+  for (const std::string& name : f.nodes) has_role |= ParseFaultRole(name).has_value();
+  if (!has_role) return NodeIndexes(scenario_, f);
+  core::Prng rng = core::Prng::Stream(seed_, "fault/" + std::to_string(f.index) + "/roles");
+  auto taken = [&](int n) { return std::find(out.begin(), out.end(), n) != out.end(); };
+  for (const std::string& name : f.nodes) {
+    const std::optional<FaultRole> role = ParseFaultRole(name);
+    if (!role) {
+      for (size_t i = 0; i < scenario_.candidates.size(); ++i)
+        if (scenario_.candidates[i].name == name && !taken(static_cast<int>(i))) out.push_back(static_cast<int>(i));
+      continue;
+    }
+    std::vector<int> pool;
+    if (*role == FaultRole::kLeader) {
+      for (size_t i = 0; i < nodes_.size(); ++i) {
+        const int n = static_cast<int>(i);
+        if (!nodes_[i]->believed || taken(n)) continue;
+        // Several believe (split-brain): the one the stored lock names wins.
+        if (pool.empty() || (have_holder_ && nodes_[i]->identity == last_holder_ &&
+                             nodes_[pool.front()]->identity != last_holder_)) {
+          pool.assign(1, n);
+        }
+      }
+      if (pool.empty()) {
+        *why = "no node believes it leads";
+        return std::nullopt;
+      }
+      out.push_back(pool.front());
+      continue;
+    }
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const int n = static_cast<int>(i);
+      if (taken(n) || (*role == FaultRole::kFollower && nodes_[i]->believed)) continue;
+      pool.push_back(n);
+    }
+    if (pool.empty()) {
+      *why = *role == FaultRole::kFollower ? "no node is a follower" : "no node is left";
+      return std::nullopt;
+    }
+    out.push_back(pool[rng.Uniform(pool.size())]);
+  }
+  return out;
+}
+
 void World::BeginFault(const FaultSpec& f) {
   const TrueTime now = scheduler_.now();
-  TraceFault(f, f.for_ ? "begin" : "at");
-  if (coord_) coord_->BeginFault(f);
   const uint64_t fault_id = static_cast<uint64_t>(f.index) + 1;
-  for (int n : NodeIndexes(scenario_, f)) {
+  std::string why;
+  std::optional<std::vector<int>> resolved = ResolveTargets(f, &why);
+  const bool roles = std::any_of(f.nodes.begin(), f.nodes.end(),
+                                 [](const std::string& n) { return ParseFaultRole(n).has_value(); });
+  if (fault_targets_.size() < scenario_.faults.size()) fault_targets_.resize(scenario_.faults.size());
+  fault_targets_[static_cast<size_t>(f.index)] = resolved;
+  if (roles) {
+    // The oracles' fault marks name the nodes the roles resolved to (none when skipped).
+    std::vector<std::string> names;
+    if (resolved)
+      for (int n : *resolved) names.push_back(nodes_[n]->spec->name);
+    for (FaultMark& m : record_.faults)
+      if (m.index == f.index) m.nodes = names;
+    nlohmann::json targets = names;
+    if (!resolved) {
+      TraceFault(f, "skipped", &targets, why);
+      return;
+    }
+    TraceFault(f, f.for_ ? "begin" : "at", &targets);
+  } else {
+    TraceFault(f, f.for_ ? "begin" : "at");
+  }
+  if (coord_) coord_->BeginFault(f);
+  for (int n : *resolved) {
     Node& node = *nodes_[n];
     switch (f.kind) {
       case FaultKind::kCrash: Crash(n, now, "crash"); break;
@@ -1051,10 +1205,15 @@ void World::ResetApiServerFault(FaultKind kind) {
 
 void World::EndFault(const FaultSpec& f) {
   const TrueTime now = scheduler_.now();
+  // The end applies to the nodes the fault's start resolved (roles included); a skipped
+  // fault has nothing to end.
+  if (static_cast<size_t>(f.index) >= fault_targets_.size()) return;
+  const std::optional<std::vector<int>> targets = fault_targets_[static_cast<size_t>(f.index)];
+  if (!targets) return;
   TraceFault(f, "end");
   if (coord_) coord_->EndFault(f);
   const uint64_t fault_id = static_cast<uint64_t>(f.index) + 1;
-  for (int n : NodeIndexes(scenario_, f)) {
+  for (int n : *targets) {
     Node& node = *nodes_[n];
     switch (f.kind) {
       case FaultKind::kCrash:
@@ -1080,6 +1239,12 @@ void World::EndFault(const FaultSpec& f) {
 }
 
 // --- the record ---------------------------------------------------------------------------------------
+
+InvariantInput World::TakeInvariantInput() {
+  invariants_.lease_history_breaches = lease_checker_.Take();
+  for (const TimeRegression& r : scheduler_.time_regressions()) invariants_.time_steps.push_back({r.from, r.to, r.event});
+  return std::move(invariants_);
+}
 
 OracleInput World::TakeOracleInput() {
   for (auto& np : nodes_) {

@@ -79,6 +79,7 @@ SuiteCaseResult RunCase(const SuiteCase& c, const SuiteRunOptions& o) {
   out.seed = r.seed;
   out.passed = r.passed;
   out.expectations = std::move(r.expectations);
+  out.invariant_breaches = std::move(r.invariant_breaches);
   out.split_brain_total = r.results.split_brain_total;
   out.no_leader_max = r.results.no_leader_max;
   out.transitions = r.results.transitions.size();

@@ -18,6 +18,7 @@
 
 #include "harness/exit_codes.h"
 #include "sim/expectations.h"
+#include "sim/invariants.h"
 #include "sim/scenario.h"
 #include "sim/true_time.h"
 
@@ -67,6 +68,8 @@ struct SuiteCaseResult {
   uint64_t seed = 0;
   bool passed = false;
   std::vector<ExpectationResult> expectations;
+  // invariant_breaches: the run's breached invariants (sim/invariants.h); any fails it.
+  std::vector<InvariantBreach> invariant_breaches;
   Duration split_brain_total{0};
   Duration no_leader_max{0};  // longest gap without a believed leader (initial election included)
   size_t transitions = 0;     // lease-holder transitions (leaderTransitions)

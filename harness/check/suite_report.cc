@@ -94,6 +94,13 @@ std::string SuiteSummary(const std::vector<SuiteCaseResult>& results, const std:
   return s;
 }
 
+// BreachLine is one invariant breach: "invariant lease_transitions breached at 317.240s on b: ...".
+static std::string BreachLine(const InvariantBreach& b) {
+  return fmt::format("invariant {} breached at {:.3f}s{}: {}", b.invariant,
+                     std::chrono::duration<double>(b.at - kTrueEpoch).count(), b.node.empty() ? "" : " on " + b.node,
+                     b.message);
+}
+
 std::string SuiteFailures(const std::vector<SuiteCaseResult>& results, const std::vector<DeterminismResult>& det,
                           const SuiteReportContext& ctx) {
   std::string out;
@@ -106,6 +113,7 @@ std::string SuiteFailures(const std::vector<SuiteCaseResult>& results, const std
     if (!r.passed) {
       out += fmt::format("FAIL {} (seed {})\n", r.path, r.seed);
       for (const ExpectationResult* e : Failed(r)) out += fmt::format("  {}\n", FailedExpectationLine(*e));
+      for (const InvariantBreach& b : r.invariant_breaches) out += fmt::format("  {}\n", BreachLine(b));
       out += fmt::format("  reproduce: {}\n", ReproduceCommand(r.path, r.seed));
     }
     if (Mismatch(det, i)) {
@@ -150,6 +158,10 @@ JunitSuite SuiteJunit(const std::vector<SuiteCaseResult>& results, const std::ve
       for (const ExpectationResult* e : failed) {
         msg += fmt::format(" {};", FailedExpectationLine(*e));
         c.text += fmt::format("{}\n", FailedExpectationLine(*e));
+      }
+      for (const InvariantBreach& b : r.invariant_breaches) {
+        msg += fmt::format(" {};", BreachLine(b));
+        c.text += fmt::format("{}\n", BreachLine(b));
       }
       const std::string cmd = ReproduceCommand(r.path, r.seed);
       msg += fmt::format(" reproduce: {}", cmd);

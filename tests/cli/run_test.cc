@@ -286,5 +286,35 @@ TEST_CASE("issue15 item 13: a cancelled run removes its trace's temporary file a
     cancel = false;
     CHECK(RunScenario(*s, o).stats.trace_hash == RunScenario(*s, {}).stats.trace_hash);  // an unset flag changes nothing
   }
+}
+
+TEST_CASE("run: an invariant breach fails the run (exit 1) and is listed in the summary and the report",
+          "[cli][run][invariants]") {
+  const fs::path dir = TempDir("invariant-breach");
+  RunArgs a;
+  a.scenario = (fs::path(LEASESIM_SOURCE_DIR) / "scenarios/basics/crash-failover.json").string();
+  a.report = (dir / "report.json").string();
+  {
+    std::ostringstream out, err;
+    CHECK(RunCommand(a, FakeWall, out, err) == kExitPass);
+    std::ifstream in(a.report);
+    CHECK(nlohmann::json::parse(in).at("invariantBreaches") == nlohmann::json::array());
+  }
+  a.test_break_invariant = "lease_transitions";  // the world resets leaseTransitions on its way
+  std::ostringstream out, err;
+  CHECK(RunCommand(a, FakeWall, out, err) == kExitExpectationFailed);
+  CHECK_THAT(out.str(), Catch::Contains("[BREACHED] lease_transitions at 5m17.24s on b: holder changed a -> b but "
+                                        "leaderTransitions went 0 -> 0 (expected 1)"));
+  CHECK_THAT(out.str(), Catch::EndsWith("FAIL\n"));
+  CHECK_THAT(err.str(), Catch::Contains("1 invariant breach(es), first lease_transitions at 5m17.24s (seed 7)"));
+  std::ifstream in(a.report);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  CHECK(j.at("verdict") == "fail");
+  REQUIRE(j.at("invariantBreaches").size() == 1);
+  CHECK(j.at("invariantBreaches")[0].at("invariant") == "lease_transitions");
+  CHECK(j.at("invariantBreaches")[0].at("node") == "b");
+  a.test_break_invariant = "nonsense";
+  std::ostringstream out2, err2;
+  CHECK(RunCommand(a, FakeWall, out2, err2) == kExitBadInput);
   fs::remove_all(dir);
 }

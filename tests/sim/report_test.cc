@@ -151,9 +151,31 @@ TEST_CASE("report: JSON schema", "[sim][report]") {
   CHECK(ex[0].at("held") == false);
   CHECK(ex[1].at("held") == true);
   CHECK(j.at("verdict") == "fail");
+  CHECK(j.at("invariantBreaches") == json::array());
 
   // Nothing else: the schema is closed, so consumers can rely on it.
-  CHECK(j.size() == 16);
+  CHECK(j.size() == 17);
+}
+
+TEST_CASE("report: an invariant breach is listed and fails the verdict", "[sim][report][invariants]") {
+  Fixture f;
+  f.expect.erase(f.expect.begin());  // every expectation holds
+  const std::vector<InvariantBreach> breaches{{"lease_transitions", f.results.start + std::chrono::seconds(317), "b",
+                                               "holder changed a -> b but leaderTransitions went 0 -> 0 (expected 1)",
+                                               {"update of leases/kube-system/lock by b applied at 317.000s"}}};
+  json j = BuildReport(f.scenario, f.results, f.expect, f.stats, breaches);
+  CHECK(j.at("verdict") == "fail");
+  REQUIRE(j.at("invariantBreaches").size() == 1);
+  const json& b = j.at("invariantBreaches")[0];
+  CHECK(b.at("invariant") == "lease_transitions");
+  CHECK(b.at("atSeconds").get<double>() == Approx(317.0));
+  CHECK(b.at("node") == "b");
+  CHECK(b.at("events") == json::array({"update of leases/kube-system/lock by b applied at 317.000s"}));
+  const std::string text = SummaryText(f.scenario, f.results, f.expect, f.stats, breaches);
+  CHECK_THAT(text, Catch::Contains("invariants: 1 breach(es):\n  [BREACHED] lease_transitions at 5m17s on b: holder "
+                                   "changed a -> b but leaderTransitions went 0 -> 0 (expected 1)\n      update of"));
+  CHECK_THAT(text, Catch::EndsWith("FAIL\n"));
+  CHECK_THAT(SummaryText(f.scenario, f.results, f.expect, f.stats), Catch::EndsWith("PASS\n"));
 }
 
 TEST_CASE("report: verdict pass when every expectation held", "[sim][report]") {
