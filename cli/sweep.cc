@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "harness/output_files.h"
 #include "harness/progress.h"
+#include "harness/chaos/chaos.h"
 #include "harness/sweep/sweep.h"
 
 namespace leasesim::sim {
@@ -62,7 +63,13 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
   return kExitPass;
 }
 
-int MergeCommand(const MergeArgs& a, std::ostream& out, std::ostream& err) {
+int MergeCommand(const MergeArgs& args, std::ostream& out, std::ostream& err) {
+  MergeArgs a = args;
+  if (!a.inputs.empty() && IsChaosShardDir(a.inputs.front())) {
+    if (a.out_dir.empty()) a.out_dir = "chaos-out";
+    return ChaosMergeCommand(a, out, err);
+  }
+  if (a.out_dir.empty()) a.out_dir = "sweep-out";
   std::string e;
   auto merged = MergeShardDirs(a.inputs, &e);
   if (!merged) {

@@ -44,4 +44,50 @@ bool WriteDir(const std::string& dir, const std::map<std::string, std::string>& 
   return true;
 }
 
+bool WriteDirAtomically(const std::string& dir, const std::map<std::string, std::string>& files, std::ostream& err) {
+  namespace fs = std::filesystem;
+  std::string d = dir;
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  const fs::path target(d), tmp(d + ".partial"), old(d + ".old");
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  auto cleanup = [&] { fs::remove_all(tmp, ec); };
+  for (const auto& [name, content] : files) {
+    const fs::path p = tmp / name;
+    fs::create_directories(p.parent_path(), ec);
+    if (ec) {
+      err << fmt::format("{}: cannot create directory: {}\n", p.parent_path().string(), ec.message());
+      cleanup();
+      return false;
+    }
+    std::string e;
+    if (!WriteFileAtomically(p.string(), content, &e)) {
+      err << e << "\n";
+      cleanup();
+      return false;
+    }
+  }
+  if (files.empty()) fs::create_directories(tmp, ec);
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  fs::remove_all(old, ec);
+  const bool had = fs::exists(target, ec);
+  if (had) {
+    fs::rename(target, old, ec);
+    if (ec) {
+      err << fmt::format("{}: cannot replace: {}\n", target.string(), ec.message());
+      cleanup();
+      return false;
+    }
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    err << fmt::format("{}: cannot write: {}\n", target.string(), ec.message());
+    if (had) fs::rename(old, target, ec);
+    cleanup();
+    return false;
+  }
+  fs::remove_all(old, ec);
+  return true;
+}
+
 }  // namespace leasesim::sim

@@ -15,4 +15,10 @@ bool WriteFileAtomically(const std::string& path, const std::string& content, st
 // WriteFileAtomically; false after printing a one-line error naming the path to `err`.
 bool WriteDir(const std::string& dir, const std::map<std::string, std::string>& files, std::ostream& err);
 
+// WriteDirAtomically replaces `dir` with a directory holding exactly `files` (relative
+// names, subdirectories allowed): everything is written into a sibling `dir.partial`
+// first, then renamed into place, so a reader never sees a half-written directory.
+// false after printing a one-line error naming the path to `err` (nothing is left behind).
+bool WriteDirAtomically(const std::string& dir, const std::map<std::string, std::string>& files, std::ostream& err);
+
 }  // namespace leasesim::sim
