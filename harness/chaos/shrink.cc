@@ -221,7 +221,7 @@ class Shrinker {
     }
     if (best_.contains("candidates")) {
       for (size_t i = best_["candidates"].size(); i-- > 0 && !exhausted_;) {
-        if (best_["candidates"].size() <= 1) break;
+        if (best_["candidates"].size() <= 2) break;  // a handover needs two
         const std::string name = best_["candidates"][i].value("name", "");
         if (named.count(name) || name.starts_with("@")) continue;
         json c = best_;
@@ -232,7 +232,7 @@ class Shrinker {
     } else if (best_.contains("candidateCount")) {
       while (!exhausted_) {
         const int64_t n = best_["candidateCount"].get<int64_t>();
-        if (n <= 1 || named.count(fmt::format("c{}", n - 1))) break;
+        if (n <= 2 || named.count(fmt::format("c{}", n - 1))) break;
         json c = best_;
         c["candidateCount"] = n - 1;
         if (c.contains("network") && c["network"].contains("nodes")) c["network"]["nodes"].erase(fmt::format("c{}", n - 1));
