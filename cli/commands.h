@@ -23,6 +23,7 @@ struct RunArgs {
   std::string report;
   bool stats = false;
   bool quiet = false;
+  std::string test_break_invariant;  // hidden, test only: WorldOptions::TestBreak by name
 };
 
 // RunCommand is `leasesim run`: prints the seed first, then the human summary; writes the

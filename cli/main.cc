@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--report", run.report, "Write the JSON report to FILE")->option_text("FILE");
   run_cmd->add_flag("--stats", run.stats, "Print events, wall time and the speedup");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print only the seed and the verdict line");
+  run_cmd->add_option("--test-break-invariant", run.test_break_invariant, "Test only: make the world break an invariant")
+      ->group("");
 
   CheckArgs check;
   CLI::App* check_cmd = app.add_subcommand(

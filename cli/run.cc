@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "sim/go_duration.h"
 #include "sim/runner.h"
 
 namespace leasesim::sim {
@@ -22,6 +23,14 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   out << "seed: " << seed << "\n" << std::flush;
   RunOptions o;
   o.seed = seed;
+  if (!a.test_break_invariant.empty()) {
+    const auto b = ParseTestBreak(a.test_break_invariant);
+    if (!b) {
+      err << "leasesim: --test-break-invariant: unknown value \"" << a.test_break_invariant << "\"\n";
+      return kExitBadInput;
+    }
+    o.test_break = *b;
+  }
   o.trace_path = a.trace;
   const double t0 = wall();
   RunResult r;
@@ -33,7 +42,7 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   }
   r.stats.wall_s = wall() - t0;
   if (!a.quiet) {
-    out << SummaryText(*s, r.results, r.expectations, r.stats);
+    out << SummaryText(*s, r.results, r.expectations, r.stats, r.invariant_breaches);
   } else {
     out << (r.passed ? "PASS" : "FAIL") << " " << a.scenario << "\n";
   }
@@ -44,13 +53,22 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
                        r.stats.wall_s > 0 ? sim_s / r.stats.wall_s : 0.0);
   }
   if (!a.report.empty()) {
-    const nlohmann::json report = BuildReport(*s, r.results, r.expectations, r.stats);
+    const nlohmann::json report = BuildReport(*s, r.results, r.expectations, r.stats, r.invariant_breaches);
     if (!WriteFileAtomically(a.report, report.dump(2) + "\n", &error)) {
       err << "leasesim: " << error << "\n";
       return kExitBadInput;
     }
   }
-  if (!r.passed) err << fmt::format("leasesim: {}: expectations failed (seed {})\n", a.scenario, seed);
+  if (!r.passed) {
+    if (!r.invariant_breaches.empty()) {
+      err << fmt::format("leasesim: {}: {} invariant breach(es), first {} at {} (seed {})\n", a.scenario,
+                         r.invariant_breaches.size(), r.invariant_breaches.front().invariant,
+                         FormatGoDuration(std::chrono::round<std::chrono::milliseconds>(
+                             r.invariant_breaches.front().at - kTrueEpoch)),
+                         seed);
+    }
+    if (!AllHeld(r.expectations)) err << fmt::format("leasesim: {}: expectations failed (seed {})\n", a.scenario, seed);
+  }
   return r.passed ? kExitPass : kExitExpectationFailed;
 }
 

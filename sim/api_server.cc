@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdio>
+#include <utility>
 
 namespace leasesim::sim {
 namespace {
@@ -274,7 +275,7 @@ Object ApiServer::Receive(const ApiRequest& r) const {
 
 std::string ApiServer::NextResourceVersion() { return std::to_string(++resource_version_); }
 
-void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, core::ObjectPtr obj) {
+void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, core::ObjectPtr obj, core::ObjectPtr previous) {
   ++stats_.writes;
   stats_.watch_events[Index(r.resource)] += static_cast<uint64_t>(config_.watchers[Index(r.resource)]);
   if (observer_) {
@@ -283,7 +284,9 @@ void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, core::
                            .verb = verb,
                            .resource = r.resource,
                            .resourceVersion = core::Meta(*obj).resourceVersion,
-                           .object = std::move(obj)});
+                           .object = std::move(obj),
+                           .sent_resource_version = r.body ? core::Meta(*r.body).resourceVersion : std::string(),
+                           .previous = std::move(previous)});
   }
 }
 
@@ -347,8 +350,8 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
   }
   m.resourceVersion = NextResourceVersion();
   core::ObjectPtr stored = core::MakeObject(std::move(obj));
-  it->second = stored;
-  RecordWrite(r, Verb::kUpdate, now, stored);
+  core::ObjectPtr previous = std::exchange(it->second, stored);
+  RecordWrite(r, Verb::kUpdate, now, stored, std::move(previous));
   return {.status = Status::OK(200), .body = std::move(stored)};
 }
 

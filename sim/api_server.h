@@ -95,6 +95,10 @@ struct AppliedWrite {
   core::Resource resource = core::Resource::kLeases;
   std::string resourceVersion;
   core::ObjectPtr object;
+  // For the invariant checkers (sim/invariants.h): the resourceVersion the request carried
+  // ("" for none) and the stored object the write replaced (null for a create).
+  std::string sent_resource_version;
+  core::ObjectPtr previous;
 };
 
 // ApiServerStats counts what the server saw. Maps are ordered (deterministic output).
@@ -186,7 +190,8 @@ class ApiServer {
   // the request path, MicroTimes truncated to microseconds.
   core::Object Receive(const core::ApiRequest& r) const;
   std::string NextResourceVersion();
-  void RecordWrite(const core::ApiRequest& r, core::Verb verb, TrueTime now, core::ObjectPtr obj);
+  void RecordWrite(const core::ApiRequest& r, core::Verb verb, TrueTime now, core::ObjectPtr obj,
+                   core::ObjectPtr previous = nullptr);
   void CountResponse(core::Verb verb, int code);
   bool TakeToken(TrueTime now);
   core::ApiResponse Reject(const core::ApiRequest& r, core::Status status, Duration retry_after);

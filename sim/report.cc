@@ -30,7 +30,7 @@ const FaultSpec* FaultByIndex(const Scenario& s, int index) {
 }  // namespace
 
 json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<ExpectationResult>& expect,
-                 const RunStats& stats) {
+                 const RunStats& stats, const std::vector<InvariantBreach>& breaches) {
   json j;
   j["scenario"] = s.name;
   j["scenarioFile"] = s.file;
@@ -113,12 +113,21 @@ json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<Ex
                   {"actual", e.actual}});
   }
   j["expectations"] = std::move(ex);
-  j["verdict"] = AllHeld(expect) ? "pass" : "fail";
+  json ib = json::array();
+  for (const InvariantBreach& b : breaches) {
+    ib.push_back({{"invariant", b.invariant},
+                  {"atSeconds", S(r, b.at)},
+                  {"node", b.node},
+                  {"message", b.message},
+                  {"events", b.events}});
+  }
+  j["invariantBreaches"] = std::move(ib);
+  j["verdict"] = AllHeld(expect) && breaches.empty() ? "pass" : "fail";
   return j;
 }
 
 std::string SummaryText(const Scenario& s, const OracleResults& r, const std::vector<ExpectationResult>& expect,
-                        const RunStats& stats) {
+                        const RunStats& stats, const std::vector<InvariantBreach>& breaches) {
   std::string out;
   auto line = [&out](std::string text) {
     out += text;
@@ -182,7 +191,13 @@ std::string SummaryText(const Scenario& s, const OracleResults& r, const std::ve
   for (const ExpectationResult& e : expect) {
     line(fmt::format("  [{}] {}: {}", e.held ? "ok" : "FAILED", e.expect, e.actual));
   }
-  line(AllHeld(expect) ? "PASS" : "FAIL");
+  if (!breaches.empty()) line(fmt::format("invariants: {} breach(es):", breaches.size()));
+  for (const InvariantBreach& b : breaches) {
+    line(fmt::format("  [BREACHED] {} at {}{}: {}", b.invariant, At(r, b.at), b.node.empty() ? "" : " on " + b.node,
+                     b.message));
+    for (const std::string& e : b.events) line(fmt::format("      {}", e));
+  }
+  line(AllHeld(expect) && breaches.empty() ? "PASS" : "FAIL");
   return out;
 }
 

@@ -25,6 +25,8 @@
 //            "perSecond": num, "requestsByNode": {<node>: uint},
 //            "watchEvents": {<resource>: uint}, "watchEventsPerSecond": num},
 //    "expectations": [{"index": int, "kind": str, "expect": str, "held": bool, "actual": str}],
+//    "invariantBreaches": [{"invariant": str, "atSeconds": num, "node": str, "message": str,
+//                           "events": [str]}],          (sim/invariants.h; [] when all held)
 //    "verdict": "pass" | "fail"}
 #pragma once
 
@@ -35,6 +37,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/expectations.h"
+#include "sim/invariants.h"
 #include "sim/oracles.h"
 #include "sim/scenario.h"
 
@@ -50,14 +53,16 @@ struct RunStats {
 };
 
 // BuildReport assembles the report JSON described above. `verdict` is "pass" when every
-// expectation held.
+// expectation held and no invariant was breached.
 nlohmann::json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<ExpectationResult>& expect,
-                           const RunStats& stats);
+                           const RunStats& stats, const std::vector<InvariantBreach>& breaches = {});
 
 // SummaryText is the human form: who led when, split-brain and no-leader intervals with
 // causes, failovers, transitions, API load, each expectation and its verdict, and the
-// overall verdict on the last line ("PASS" / "FAIL").
+// overall verdict on the last line ("PASS" / "FAIL"). Invariant breaches, if any, are
+// listed before it ("  [BREACHED] lease_transitions at 5m12.004s on b: ...", then the
+// events involved).
 std::string SummaryText(const Scenario& s, const OracleResults& r, const std::vector<ExpectationResult>& expect,
-                        const RunStats& stats);
+                        const RunStats& stats, const std::vector<InvariantBreach>& breaches = {});
 
 }  // namespace leasesim::sim

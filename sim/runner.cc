@@ -1,6 +1,9 @@
 // runner.cc — RunScenario.
 #include "sim/runner.h"
 
+#include <fmt/format.h>
+
+#include "sim/go_duration.h"
 #include "sim/trace.h"
 #include "sim/world.h"
 
@@ -46,16 +49,28 @@ RunResult RunScenario(const Scenario& s, const RunOptions& o) {
   WorldOptions wo;
   wo.record_logs = NeedsLogs(s);
   wo.perturb_order = o.perturb_order;
+  wo.test_break = o.test_break;
   uint64_t events = 0;
+  InvariantInput inv;
   {
     World world(s, r.seed, trace, wo);
-    world.Run();
+    try {
+      world.Run();
+    } catch (const TimeStuckError& e) {
+      throw TimeStuckError(fmt::format("{}: seed {}: true time stuck at {} (scenario time): more than {} events at "
+                                       "one instant, time stopped advancing; last event: {}",
+                                       s.file.empty() ? s.name : s.file, r.seed,
+                                       FormatGoDuration(e.at() - kTrueEpoch), kMaxEventsPerInstant, e.event()),
+                           e.at(), e.event());
+    }
     events = world.events();
     r.input = world.TakeOracleInput();
+    inv = world.TakeInvariantInput();
   }
   r.results = RunOracles(r.input);
   r.expectations = EvaluateExpectations(s.expect, r.input, r.results);
-  r.passed = AllHeld(r.expectations);
+  r.invariant_breaches = CheckInvariants(inv);
+  r.passed = AllHeld(r.expectations) && r.invariant_breaches.empty();
   // Findings close the trace, so the viewer can mark them without re-running oracles.
   for (const SplitBrainInterval& sb : r.results.split_brain) {
     nlohmann::json nodes = sb.nodes;
@@ -65,6 +80,14 @@ RunResult RunScenario(const Scenario& s, const RunOptions& o) {
         .Int("end", (sb.interval.end - kTrueEpoch).count())
         .Json("nodes", nodes)
         .Str("cause", sb.cause);
+  }
+  for (const InvariantBreach& b : r.invariant_breaches) {
+    trace.Begin(kTrueEpoch + s.duration, "finding")
+        .Str("finding", "invariant_breach")
+        .Str("invariant", b.invariant)
+        .Int("at", (b.at - kTrueEpoch).count())
+        .Str("node", b.node)
+        .Str("message", b.message);
   }
   for (const Interval& gap : r.results.no_leader) {
     trace.Begin(kTrueEpoch + s.duration, "finding")

@@ -16,9 +16,11 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/expectations.h"
+#include "sim/invariants.h"
 #include "sim/oracles.h"
 #include "sim/report.h"
 #include "sim/scenario.h"
+#include "sim/world.h"
 
 namespace leasesim::sim {
 
@@ -26,6 +28,8 @@ struct RunOptions {
   std::optional<uint64_t> seed;  // overrides the scenario's seed
   std::string trace_path;        // empty: no trace file (the hash is computed anyway)
   uint64_t perturb_order = 0;    // test only: see WorldOptions::perturb_order
+  // test only: make the world break an invariant on purpose (WorldOptions::test_break).
+  WorldOptions::TestBreak test_break = WorldOptions::TestBreak::kNone;
 };
 
 struct RunResult {
@@ -33,11 +37,17 @@ struct RunResult {
   OracleInput input;
   OracleResults results;
   std::vector<ExpectationResult> expectations;
+  // invariant_breaches: every invariant the run broke (sim/invariants.h), sorted by time;
+  // any breach fails the run whatever its expectations say.
+  std::vector<InvariantBreach> invariant_breaches;
   RunStats stats;  // wall_s is filled in by the caller (main reads the clock)
+  // passed: every expectation held and no invariant was breached.
   bool passed = false;
 };
 
-// RunScenario simulates `s` from 0 to its duration and evaluates it.
+// RunScenario simulates `s` from 0 to its duration and evaluates it: oracles,
+// expectations and invariants. Throws TimeStuckError (a std::logic_error: an internal
+// error, exit 3) naming the scenario, seed, instant and event when time stops advancing.
 RunResult RunScenario(const Scenario& s, const RunOptions& o);
 
 // TraceHeader is line 1 of the trace (docs/trace-format.md).

@@ -157,6 +157,20 @@ std::string NodeRef(const json& j, const std::string& path, const std::set<std::
   return n;
 }
 
+// FaultNodeRef is a fault target: a candidate name or a role ("@leader", "@follower",
+// "@any") the world resolves at the fault's start.
+std::string FaultNodeRef(const json& j, const std::string& path, const std::set<std::string>& names) {
+  std::string n = Str(j, path);
+  if (!n.empty() && n.front() == '@') {
+    if (!ParseFaultRole(n)) {
+      Fail(path, fmt::format("unknown role \"{}\" (known: @leader, @follower, @any)", n));
+    }
+    return n;
+  }
+  if (!names.count(n)) Fail(path, fmt::format("unknown node \"{}\": no candidate has that name", n));
+  return n;
+}
+
 constexpr std::array<std::string_view, 14> kFaultNames = {
     "crash",     "restart",     "pause",       "stop",           "partition",        "latency",           "loss",
     "clock_step", "clock_drift", "clock_slew", "apiserver_outage", "apiserver_errors", "apiserver_latency",
@@ -201,11 +215,11 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
     const json* many = Find(j, "nodes");
     if (one && many) Fail(path, "give either \"node\" or \"nodes\", not both");
     if (!one && !many) Fail(path, fmt::format("missing required key \"node\" (or \"nodes\"){}", what));
-    if (one) f.nodes.push_back(NodeRef(*one, Key(path, "node"), names));
+    if (one) f.nodes.push_back(FaultNodeRef(*one, Key(path, "node"), names));
     if (many) {
       const std::string np = Key(path, "nodes");
       if (!many->is_array() || many->empty()) Fail(np, fmt::format("expected a non-empty array of node names, got {}", TypeName(*many)));
-      for (size_t i = 0; i < many->size(); ++i) f.nodes.push_back(NodeRef((*many)[i], Idx(np, i), names));
+      for (size_t i = 0; i < many->size(); ++i) f.nodes.push_back(FaultNodeRef((*many)[i], Idx(np, i), names));
     }
   }
   auto req = [&](std::string_view k) -> const json& { return Require(j, path, k); };
@@ -519,6 +533,13 @@ std::optional<FaultKind> ParseFaultKind(std::string_view name) {
   for (size_t i = 0; i < kFaultNames.size(); ++i) {
     if (kFaultNames[i] == name) return static_cast<FaultKind>(i);
   }
+  return std::nullopt;
+}
+
+std::optional<FaultRole> ParseFaultRole(std::string_view name) {
+  if (name == "@leader") return FaultRole::kLeader;
+  if (name == "@follower") return FaultRole::kFollower;
+  if (name == "@any") return FaultRole::kAny;
   return std::nullopt;
 }
 

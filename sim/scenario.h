@@ -142,6 +142,22 @@ std::optional<FaultKind> ParseFaultKind(std::string_view name);
 // IsNodeFault is true for kinds that name node(s).
 bool IsNodeFault(FaultKind k);
 
+// FaultRole is a fault target named by role instead of by node ("node": "@leader"),
+// resolved by the world at the fault's start, in true time (sim/world.h):
+//   kLeader   "@leader":   the node that believes it leads (OnStartedLeading ran and its
+//                          renew loop has not exited); when several do (split-brain), the
+//                          one the stored lock names as holder, else the first in candidate
+//                          order. None: the whole fault is skipped (trace phase "skipped").
+//   kFollower "@follower": one candidate that does not believe it leads, drawn from the
+//                          PRNG stream "fault/<index>/roles" (no other stream is touched).
+//   kAny      "@any":      any candidate, drawn from the same stream.
+// A role never resolves to a node the same fault already targets; when no node is left,
+// the fault is skipped. The fault's end (heal, restart, revert) applies to the resolved
+// nodes. Roles are accepted wherever a node fault names nodes ("node" and "nodes").
+enum class FaultRole : uint8_t { kLeader, kFollower, kAny };
+// ParseFaultRole maps "@leader", "@follower", "@any" to a role; nullopt for anything else.
+std::optional<FaultRole> ParseFaultRole(std::string_view name);
+
 // PartitionMode: symmetric (both ways lost), requests (node -> server lost), responses
 // (server -> node lost: writes happen but the client times out, an ambiguous outcome).
 enum class PartitionMode : uint8_t { kSymmetric, kRequests, kResponses };
@@ -158,7 +174,7 @@ struct FaultSpec {
   FaultKind kind = FaultKind::kCrash;
   Duration at{0};
   std::optional<Duration> for_;
-  std::vector<std::string> nodes;        // node faults: one or more candidate names
+  std::vector<std::string> nodes;        // node faults: candidate names or roles ("@leader", FaultRole)
   std::optional<std::string> identity;   // restart
   PartitionMode partition_mode = PartitionMode::kSymmetric;
   OutageMode outage_mode = OutageMode::kDrop;
@@ -196,7 +212,8 @@ std::optional<Scenario> ParseScenario(std::string_view text, std::string_view fi
 std::optional<Scenario> LoadScenarioFile(const std::filesystem::path& path, std::string* err);
 
 // FaultMarksOf is the scenario's faults as the oracles take them (scenario time 0 =
-// kTrueEpoch), sorted by time then index.
+// kTrueEpoch), sorted by time then index. Role targets ("@leader") are kept as written;
+// the world replaces them with the resolved node names when the fault begins.
 std::vector<FaultMark> FaultMarksOf(const Scenario& s);
 
 }  // namespace leasesim::sim

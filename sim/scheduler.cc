@@ -2,6 +2,10 @@
 #include "sim/scheduler.h"
 
 #include <cstdlib>
+#include <cxxabi.h>
+#include <memory>
+
+#include <fmt/format.h>
 
 namespace leasesim::sim {
 
@@ -147,7 +151,25 @@ SmallFn Scheduler::ReadyPop() {
   return fn;
 }
 
+std::string EventName(const SmallFn& fn) {
+  const char* mangled = fn.target_type().name();
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> d(abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
+  return status == 0 && d ? std::string(d.get()) : std::string(mangled);
+}
+
 void Scheduler::Invoke(SmallFn& fn) {
+  if (now_ != instant_) {
+    instant_ = now_;
+    events_at_instant_ = 0;
+  }
+  if (++events_at_instant_ > max_events_per_instant_) [[unlikely]] {
+    const std::string name = EventName(fn);
+    throw TimeStuckError(fmt::format("true time stuck at {}ns since the epoch: more than {} events at one instant; "
+                                     "last: {}",
+                                     (now_ - kTrueEpoch).count(), max_events_per_instant_, name),
+                         now_, name);
+  }
   struct DepthGuard {
     int& depth;
     explicit DepthGuard(int& d) : depth(d) { ++depth; }
@@ -168,6 +190,9 @@ bool Scheduler::RunOne(TrueTime limit) {
   const HeapEntry top = heap_.front();
   if (top.at_ns > limit.since_origin.count()) return false;
   PopHeap();
+  if (top.at_ns < now_.since_origin.count()) [[unlikely]] {
+    time_regressions_.push_back({now_, TrueTime{Duration{top.at_ns}}, EventName(slots_[top.slot].fn)});
+  }
   now_ = TrueTime{Duration{top.at_ns}};
   SmallFn fn = ReleaseSlot(top.slot);
   Invoke(fn);

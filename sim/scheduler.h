@@ -33,6 +33,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -60,6 +61,36 @@ struct EventId {
   constexpr bool valid() const { return seq != 0; }
   friend constexpr bool operator==(EventId, EventId) = default;
 };
+
+// TimeStuckError is thrown out of Run*/Step when more than max_events_per_instant()
+// events run at one true instant: time has stopped advancing (an event that re-arms
+// itself at the same instant for ever). It is a programming or modelling error of the
+// simulator, not bad input: `leasesim` exits 3 (internal error) with its message, which
+// names the instant, the count and the event (the scheduling function, from the
+// callable's type), e.g. "true time stuck at 300.000s: more than 1000000 events at one
+// instant; last: leasesim::sim::World::UpdateHealthz(int)::{lambda()#1}".
+class TimeStuckError : public std::logic_error {
+ public:
+  TimeStuckError(const std::string& what, TrueTime at, std::string event)
+      : std::logic_error(what), at_(at), event_(std::move(event)) {}
+  TrueTime at() const { return at_; }
+  const std::string& event() const { return event_; }
+
+ private:
+  TrueTime at_;
+  std::string event_;
+};
+
+// TimeRegression is a timed event that ran before now() (never, if At() keeps its
+// contract): the invariant checker true_time_monotonic reports each (sim/invariants.h).
+struct TimeRegression {
+  TrueTime from;
+  TrueTime to;
+  std::string event;
+};
+
+// EventName is the demangled type of a scheduled callable (for messages).
+std::string EventName(const SmallFn& fn);
 
 // Scheduler is the virtual-time event loop. See the file comment for the order rules.
 // Handlers may schedule, post and cancel freely. An exception thrown by a handler
@@ -149,6 +180,13 @@ class Scheduler : public boost::asio::execution_context {
     return true;
   }
 
+  // set_max_events_per_instant arms the time-stuck guard: running more than `n` events at
+  // one true instant throws TimeStuckError (0 = no limit, the default).
+  void set_max_events_per_instant(uint64_t n) { max_events_per_instant_ = n == 0 ? UINT64_MAX : n; }
+  uint64_t max_events_per_instant() const { return max_events_per_instant_ == UINT64_MAX ? 0 : max_events_per_instant_; }
+  // time_regressions lists timed events that would have moved true time backwards.
+  const std::vector<TimeRegression>& time_regressions() const { return time_regressions_; }
+
   // events_processed counts handlers run by Run*/Step (timed and ready), not handlers
   // that Asio dispatched inline from inside another handler.
   uint64_t events_processed() const { return events_processed_; }
@@ -205,6 +243,11 @@ class Scheduler : public boost::asio::execution_context {
   uint64_t last_seq_ = 0;
   uint64_t events_processed_ = 0;
   int run_depth_ = 0;
+  // The time-stuck guard: events run at `instant_` so far.
+  TrueTime instant_ = kTrueEpoch;
+  uint64_t events_at_instant_ = 0;
+  uint64_t max_events_per_instant_ = UINT64_MAX;
+  std::vector<TimeRegression> time_regressions_;
 
   std::vector<HeapEntry> heap_;  // 4-ary min-heap on Before; may hold dead entries
   std::vector<Slot> slots_;

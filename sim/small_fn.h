@@ -13,6 +13,7 @@
 #include <cstring>
 #include <new>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 namespace leasesim::sim {
@@ -56,6 +57,9 @@ class SmallFn {
     }
   }
   explicit operator bool() const noexcept { return ops_ != nullptr; }
+  // target_type is the stored callable's type (typeid(void) when empty), as
+  // std::function::target_type: it names an event in error messages.
+  const std::type_info& target_type() const noexcept { return ops_ != nullptr ? *ops_->type : typeid(void); }
   void operator()() { ops_->invoke(buf_); }
 
   // IsInline reports whether a callable of type F is stored without a heap allocation.
@@ -71,6 +75,7 @@ class SmallFn {
     void (*relocate)(void* dst, void* src) noexcept;  // move-construct into dst, destroy src
     void (*destroy)(void* buf) noexcept;
     bool trivial;  // relocate is memcpy and destroy is a no-op
+    const std::type_info* type;
   };
 
   template <typename T>
@@ -83,7 +88,7 @@ class SmallFn {
     }
     static void Destroy(void* buf) noexcept { std::launder(static_cast<T*>(buf))->~T(); }
     static constexpr Ops kOps{&Invoke, &Relocate, &Destroy,
-                              std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>};
+                              std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>, &typeid(T)};
   };
 
   template <typename T>
@@ -92,7 +97,7 @@ class SmallFn {
     static void Invoke(void* buf) { (*Ptr(buf))(); }
     static void Relocate(void* dst, void* src) noexcept { ::new (dst) T*(Ptr(src)); }
     static void Destroy(void* buf) noexcept { delete Ptr(buf); }
-    static constexpr Ops kOps{&Invoke, &Relocate, &Destroy, false};
+    static constexpr Ops kOps{&Invoke, &Relocate, &Destroy, false, &typeid(T)};
   };
 
   template <typename F>

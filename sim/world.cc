@@ -22,6 +22,7 @@ struct World::Node {
   NodeClock clock;
   std::unique_ptr<core::LeaderElector> le;
   uint32_t incarnation = 0;
+  uint32_t run = 0;  // the incarnation whose Run is (or was last) running
   bool process_up = false;
   bool stop_requested = false;  // a graceful stop fault: no supervisor restart
   bool paused = false;
@@ -236,6 +237,8 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
       end_(kTrueEpoch + scenario.duration) {
   record_.start = kTrueEpoch;
   record_.end = end_;
+  invariants_.start = kTrueEpoch;
+  invariants_.end = end_;
   record_.faults = FaultMarksOf(scenario);
   for (size_t i = 0; i < scenario.candidates.size(); ++i) {
     const CandidateSpec& c = scenario.candidates[i];
@@ -267,11 +270,14 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     }
     network_.SetBase(i, PathOf(scenario.network.PathFor(c.name)));
     nodes_.push_back(std::move(node));
+    invariants_.electors.push_back(
+        {c.name, c.workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kExit, c.workload.stop_lag, {}});
   }
   server_.SetWriteObserver([this](const AppliedWrite& w) {
     if (!w.object) return;
     const core::ObjectMeta& m = core::Meta(*w.object);
     if (m.name != scenario_.lock.name || m.namespace_ != scenario_.lock.namespace_) return;
+    RecordLockWrite(w);
     std::optional<std::string> holder = HolderOf(*w.object);
     if (!holder) return;
     // What observers compare is the record's content: note when it last changed. A write
@@ -290,6 +296,52 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
 }
 
 World::~World() = default;
+
+std::optional<WorldOptions::TestBreak> ParseTestBreak(std::string_view name) {
+  if (name == "lease_transitions") return WorldOptions::TestBreak::kLeaseTransitions;
+  return std::nullopt;
+}
+
+void World::Life(int n, ElectorEvent::Kind kind, int64_t request_id) {
+  invariants_.electors[static_cast<size_t>(n)].events.push_back({scheduler_.now(), nodes_[n]->run, kind, request_id});
+}
+
+namespace {
+// RecordOf is the leader election record an object carries (full stored precision).
+std::optional<core::LeaderElectionRecord> RecordOf(const core::Object& o) {
+  if (const auto* l = std::get_if<core::Lease>(&o)) return core::LeaseSpecToLeaderElectionRecord(l->spec);
+  const auto& ann = core::Meta(o).annotations;
+  auto it = ann.find(std::string(core::kLeaderAnnotationKey));
+  core::LeaderElectionRecord r;
+  if (it == ann.end() || !core::UnmarshalRecord(it->second, r)) return std::nullopt;
+  return r;
+}
+bool IsMultiLock(core::LockKind k) {
+  return k == core::LockKind::kConfigMapsLeases || k == core::LockKind::kEndpointsLeases;
+}
+}  // namespace
+
+// RecordLockWrite keeps an applied create/update of a lock object for CheckLeaseHistory.
+void World::RecordLockWrite(const AppliedWrite& w) {
+  if (w.verb != core::Verb::kCreate && w.verb != core::Verb::kUpdate) return;
+  const core::ObjectMeta& m = core::Meta(*w.object);
+  LockWrite lw;
+  lw.at = w.at;
+  lw.object = std::string(core::ResourceName(w.resource)) + "/" + m.namespace_ + "/" + m.name;
+  lw.verb = w.verb;
+  if (completing_node_ >= 0) {
+    const Node& node = *nodes_[completing_node_];
+    lw.node = node.spec->name;
+    lw.multi_lock = IsMultiLock(node.spec->config.lock.kind);
+  }
+  lw.sent_resource_version = w.sent_resource_version;
+  if (w.previous) {
+    lw.previous_resource_version = core::Meta(*w.previous).resourceVersion;
+    lw.previous = RecordOf(*w.previous);
+  }
+  lw.record = RecordOf(*w.object).value_or(core::LeaderElectionRecord{});
+  invariants_.lock_writes.push_back(std::move(lw));
+}
 
 Duration World::Perturb(int n) {
   if (options_.perturb_order == 0) return Duration{0};
@@ -318,6 +370,7 @@ void World::Run() {
     }
   }
   ScheduleFaults();
+  scheduler_.set_max_events_per_instant(kMaxEventsPerInstant);
   scheduler_.RunUntil(end_);
 }
 
@@ -364,6 +417,7 @@ void World::SetBelieved(int n, bool believed, TrueTime now) {
   if (node.believed == believed) return;
   node.believed = believed;
   if (believed) {
+    Life(n, ElectorEvent::Kind::kBelieved);
     node.believed_since = now;
   } else {
     node.obs.believed.push_back({node.believed_since, now});
@@ -386,6 +440,7 @@ void World::StartActing(int n, TrueTime now) {
   if (node.workload_running) return;
   node.workload_running = true;
   node.acting_since = now;
+  Life(n, ElectorEvent::Kind::kActing);
   core::LocalTime l = Local(n);
   trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", true);
 }
@@ -394,6 +449,7 @@ void World::StopActing(int n, TrueTime now) {
   Node& node = *nodes_[n];
   if (!node.workload_running) return;
   node.workload_running = false;
+  Life(n, ElectorEvent::Kind::kActingStopped);
   if (!node.paused && now > node.acting_since) node.obs.acting.push_back({node.acting_since, now});
   core::LocalTime l = Local(n);
   trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", false);
@@ -405,6 +461,7 @@ void World::StartProcess(int n, TrueTime now) {
   Node& node = *nodes_[n];
   if (node.process_up) return;
   node.incarnation++;
+  node.run = node.incarnation;
   node.process_up = true;
   node.stop_requested = false;
   node.pending.clear();
@@ -416,12 +473,14 @@ void World::StartProcess(int n, TrueTime now) {
   node.le = std::make_unique<core::LeaderElector>(cfg, node.spec->profile, core::Prng::Stream(seed_, stream).Next());
   node.obs.identity = node.identity;
   SetState(n, "acquiring");
+  Life(n, ElectorEvent::Kind::kRunStarted);
   Apply(n, node.le->Start(Local(n)));
 }
 
 void World::Crash(int n, TrueTime now, std::string_view why) {
   Node& node = *nodes_[n];
   if (!node.process_up) return;
+  if (why == "crash") Life(n, ElectorEvent::Kind::kKilled);
   node.process_up = false;
   node.incarnation++;  // everything scheduled for the old incarnation is void
   for (auto& [id, t] : node.timers) scheduler_.Cancel(t.first);
@@ -493,6 +552,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
       trace_.Begin(now, "callback", name, &l).Enum("callback", static_cast<int>(cb->callback), core::CallbackName(cb->callback)).Str("identity", cb->identity);
       switch (cb->callback) {
         case core::Callback::kOnStartedLeading: {
+          Life(n, ElectorEvent::Kind::kStartedLeading);
           SetBelieved(n, true, now);
           SetState(n, "leading");
           // `go OnStartedLeading(ctx)`: the work starts after the current step.
@@ -503,6 +563,9 @@ void World::Apply(int n, std::span<const Effect> effects) {
           break;
         }
         case core::Callback::kOnStoppedLeading: {
+          // release() (if running) returned just before Run's deferred OnStoppedLeading.
+          if (node.releasing) Life(n, ElectorEvent::Kind::kReleaseReturned);
+          Life(n, ElectorEvent::Kind::kStoppedLeading);
           SetBelieved(n, false, now);
           if (node.spec->workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kExit) {
             const Duration lag = node.spec->workload.stop_lag;
@@ -542,6 +605,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
     } else if (std::holds_alternative<core::RunExited>(e)) {
       // Run returned. A Kubernetes component exits (after its workload stopped); a
       // workload that ignores cancellation keeps the process up (kubernetes#23731).
+      Life(n, ElectorEvent::Kind::kRunReturned);
       SetState(n, "stopped");
       if (node.spec->workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kExit &&
           node.spec->workload.stop_lag == Duration{0}) {
@@ -637,14 +701,15 @@ void World::TraceClock(int n) {
       .Int("drift_ppm", node.clock.drift_ppm(now));
 }
 
-void World::TraceFault(const FaultSpec& f, std::string_view phase) {
+// TraceFault writes a fault event; a fault with role targets also carries `targets` (the
+// resolved node names) and, when skipped, `reason` (docs/trace-format.md).
+void World::TraceFault(const FaultSpec& f, std::string_view phase, const nlohmann::json* targets,
+                       std::string_view reason) {
   nlohmann::json nodes = f.nodes;
-  trace_.Begin(scheduler_.now(), "fault")
-      .Str("fault", FaultKindName(f.kind))
-      .Str("id", f.id)
-      .Int("index", f.index)
-      .Str("phase", phase)
-      .Json("nodes", nodes);
+  auto ev = trace_.Begin(scheduler_.now(), "fault");
+  ev.Str("fault", FaultKindName(f.kind)).Str("id", f.id).Int("index", f.index).Str("phase", phase).Json("nodes", nodes);
+  if (targets) ev.Json("targets", *targets);
+  if (!reason.empty()) ev.Str("reason", reason);
 }
 
 void World::RescheduleClockEvents(int n) {
@@ -672,6 +737,9 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
       .Str("rv", r.body ? core::Meta(*r.body).resourceVersion : std::string());
   record_.api.requests[std::string(core::VerbName(r.verb))]++;
   node.requests_sent++;
+  if (r.verb == core::Verb::kCreate || r.verb == core::Verb::kUpdate) {
+    Life(n, ElectorEvent::Kind::kLockWrite, static_cast<int64_t>(r.id));
+  }
   Node::Pending p;
   p.sent = now;
   p.verb = r.verb;
@@ -679,7 +747,14 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
   if (timeout > Duration{0}) p.deadline = std::max(now, node.clock.TrueAtMono(l.mono + timeout));
   const TrueTime deadline = p.deadline;
   node.pending.add(r.id, std::move(p));
-  Transmit(messages_->Add(Message{n, node.incarnation, r, {}, {}, deadline, false}));
+  Message msg{n, node.incarnation, r, {}, {}, deadline, false};
+  if (options_.test_break == WorldOptions::TestBreak::kLeaseTransitions && r.body &&
+      std::holds_alternative<core::Lease>(*r.body)) {
+    core::Object broken = *r.body;
+    std::get<core::Lease>(broken).spec.leaseTransitions = 0;
+    msg.request.body = core::MakeObject(std::move(broken));
+  }
+  Transmit(messages_->Add(std::move(msg)));
 }
 
 void World::Transmit(uint64_t msg_id) {
@@ -722,7 +797,9 @@ void World::ServerArrive(uint64_t msg_id) {
 void World::ServerComplete(uint64_t msg_id) {
   Message& m = messages_->at(msg_id);
   const TrueTime now = scheduler_.now();
+  completing_node_ = m.node;
   core::ApiResponse resp = server_.Complete(m.request, now);
+  completing_node_ = -1;
   resp.id = m.request.id;
   // For the oracles' slow-write rule: when observers last saw the record change (for a
   // write that changed it, now).
@@ -874,11 +951,80 @@ std::vector<int> NodeIndexes(const Scenario& s, const FaultSpec& f) {
 }
 }  // namespace
 
+// ResolveTargets turns the fault's node list into node indexes, resolving roles
+// (FaultRole, sim/scenario.h) in true time now. nullopt when a role has no node.
+std::optional<std::vector<int>> World::ResolveTargets(const FaultSpec& f, std::string* why) {
+  std::vector<int> out;
+  bool has_role = false;
+  for (const std::string& name : f.nodes) has_role |= ParseFaultRole(name).has_value();
+  if (!has_role) return NodeIndexes(scenario_, f);
+  core::Prng rng = core::Prng::Stream(seed_, "fault/" + std::to_string(f.index) + "/roles");
+  auto taken = [&](int n) { return std::find(out.begin(), out.end(), n) != out.end(); };
+  for (const std::string& name : f.nodes) {
+    const std::optional<FaultRole> role = ParseFaultRole(name);
+    if (!role) {
+      for (size_t i = 0; i < scenario_.candidates.size(); ++i)
+        if (scenario_.candidates[i].name == name && !taken(static_cast<int>(i))) out.push_back(static_cast<int>(i));
+      continue;
+    }
+    std::vector<int> pool;
+    if (*role == FaultRole::kLeader) {
+      for (size_t i = 0; i < nodes_.size(); ++i) {
+        const int n = static_cast<int>(i);
+        if (!nodes_[i]->believed || taken(n)) continue;
+        // Several believe (split-brain): the one the stored lock names wins.
+        if (pool.empty() || (have_holder_ && nodes_[i]->identity == last_holder_ &&
+                             nodes_[pool.front()]->identity != last_holder_)) {
+          pool.assign(1, n);
+        }
+      }
+      if (pool.empty()) {
+        *why = "no node believes it leads";
+        return std::nullopt;
+      }
+      out.push_back(pool.front());
+      continue;
+    }
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const int n = static_cast<int>(i);
+      if (taken(n) || (*role == FaultRole::kFollower && nodes_[i]->believed)) continue;
+      pool.push_back(n);
+    }
+    if (pool.empty()) {
+      *why = *role == FaultRole::kFollower ? "no node is a follower" : "no node is left";
+      return std::nullopt;
+    }
+    out.push_back(pool[rng.Uniform(pool.size())]);
+  }
+  return out;
+}
+
 void World::BeginFault(const FaultSpec& f) {
   const TrueTime now = scheduler_.now();
-  TraceFault(f, f.for_ ? "begin" : "at");
   const uint64_t fault_id = static_cast<uint64_t>(f.index) + 1;
-  for (int n : NodeIndexes(scenario_, f)) {
+  std::string why;
+  std::optional<std::vector<int>> resolved = ResolveTargets(f, &why);
+  const bool roles = std::any_of(f.nodes.begin(), f.nodes.end(),
+                                 [](const std::string& n) { return ParseFaultRole(n).has_value(); });
+  if (fault_targets_.size() < scenario_.faults.size()) fault_targets_.resize(scenario_.faults.size());
+  fault_targets_[static_cast<size_t>(f.index)] = resolved;
+  if (roles) {
+    // The oracles' fault marks name the nodes the roles resolved to (none when skipped).
+    std::vector<std::string> names;
+    if (resolved)
+      for (int n : *resolved) names.push_back(nodes_[n]->spec->name);
+    for (FaultMark& m : record_.faults)
+      if (m.index == f.index) m.nodes = names;
+    nlohmann::json targets = names;
+    if (!resolved) {
+      TraceFault(f, "skipped", &targets, why);
+      return;
+    }
+    TraceFault(f, f.for_ ? "begin" : "at", &targets);
+  } else {
+    TraceFault(f, f.for_ ? "begin" : "at");
+  }
+  for (int n : *resolved) {
     Node& node = *nodes_[n];
     switch (f.kind) {
       case FaultKind::kCrash: Crash(n, now, "crash"); break;
@@ -959,9 +1105,14 @@ void World::ResetApiServerFault(FaultKind kind) {
 
 void World::EndFault(const FaultSpec& f) {
   const TrueTime now = scheduler_.now();
+  // The end applies to the nodes the fault's start resolved (roles included); a skipped
+  // fault has nothing to end.
+  if (static_cast<size_t>(f.index) >= fault_targets_.size()) return;
+  const std::optional<std::vector<int>> targets = fault_targets_[static_cast<size_t>(f.index)];
+  if (!targets) return;
   TraceFault(f, "end");
   const uint64_t fault_id = static_cast<uint64_t>(f.index) + 1;
-  for (int n : NodeIndexes(scenario_, f)) {
+  for (int n : *targets) {
     Node& node = *nodes_[n];
     switch (f.kind) {
       case FaultKind::kCrash:
@@ -987,6 +1138,11 @@ void World::EndFault(const FaultSpec& f) {
 }
 
 // --- the record ---------------------------------------------------------------------------------------
+
+InvariantInput World::TakeInvariantInput() {
+  for (const TimeRegression& r : scheduler_.time_regressions()) invariants_.time_steps.push_back({r.from, r.to, r.event});
+  return std::move(invariants_);
+}
 
 OracleInput World::TakeOracleInput() {
   for (auto& np : nodes_) {

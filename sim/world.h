@@ -20,12 +20,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "core/leader_elector.h"
 #include "sim/api_server.h"
+#include "sim/invariants.h"
 #include "sim/network.h"
 #include "sim/node_clock.h"
 #include "sim/oracles.h"
@@ -44,7 +47,23 @@ struct WorldOptions {
   // different nodes are offset by a few ns chosen from this value, so that a run's event
   // order differs — used to show that --determinism catches nondeterminism.
   uint64_t perturb_order = 0;
+  // test_break (test only): make the world break one invariant on purpose, to show that
+  // the checkers (sim/invariants.h) report it. kLeaseTransitions: every Lease write the
+  // world carries to the API server has its leaseTransitions reset to 0 (a request path
+  // that corrupts the body).
+  enum class TestBreak : uint8_t { kNone, kLeaseTransitions };
+  TestBreak test_break = TestBreak::kNone;
 };
+
+// ParseTestBreak maps "lease_transitions" to a TestBreak; nullopt for anything else (the
+// hidden --test-break-invariant flag of `leasesim run`).
+std::optional<WorldOptions::TestBreak> ParseTestBreak(std::string_view name);
+
+// kMaxEventsPerInstant is the world's time-stuck guard (Scheduler::
+// set_max_events_per_instant): a run that runs more events than this at one true instant
+// has stopped advancing time, and Run throws TimeStuckError. A real run has at most a few
+// dozen events per instant and node.
+inline constexpr uint64_t kMaxEventsPerInstant = 1'000'000;
 
 class World {
  public:
@@ -53,11 +72,14 @@ class World {
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
-  // Run simulates from scenario time 0 to its duration.
+  // Run simulates from scenario time 0 to its duration. Throws TimeStuckError
+  // (sim/scheduler.h) when time stops advancing.
   void Run();
 
   // TakeOracleInput closes every open interval at the run's end and returns the record.
   OracleInput TakeOracleInput();
+  // TakeInvariantInput returns what the invariant checkers need (call after Run).
+  InvariantInput TakeInvariantInput();
   uint64_t events() const { return scheduler_.events_processed(); }
   const ApiServer& api_server() const { return server_; }
 
@@ -82,7 +104,8 @@ class World {
   void RescheduleClockEvents(int n);
   EventId ScheduleTimer(int n, core::TimerId id, core::MonoTime at);
   void TraceClock(int n);
-  void TraceFault(const FaultSpec& f, std::string_view phase);
+  void TraceFault(const FaultSpec& f, std::string_view phase, const nlohmann::json* targets = nullptr,
+                  std::string_view reason = {});
   core::LocalTime Local(int n) const;
 
   // Requests.
@@ -98,11 +121,15 @@ class World {
 
   // Faults.
   void ScheduleFaults();
+  std::optional<std::vector<int>> ResolveTargets(const FaultSpec& f, std::string* why);
   void BeginFault(const FaultSpec& f);
   void EndFault(const FaultSpec& f);
   void ResetApiServerFault(FaultKind kind);
 
   Duration Perturb(int n);
+  // Life records one step of node n's elector life for the invariant checkers.
+  void Life(int n, ElectorEvent::Kind kind, int64_t request_id = 0);
+  void RecordLockWrite(const AppliedWrite& w);
 
   // (declared first: constructed before the API server's observer can run)
   struct LastContent;
@@ -125,6 +152,11 @@ class World {
   std::string last_holder_;
   bool have_holder_ = false;
   TrueTime content_changed_at_{};
+  // fault_targets_[index]: the node indexes a begun fault applies to (roles resolved at
+  // its start); nullopt for a fault skipped because a role had no node.
+  std::vector<std::optional<std::vector<int>>> fault_targets_;
+  InvariantInput invariants_;
+  int completing_node_ = -1;  // the node whose request the API server is completing
 };
 
 }  // namespace leasesim::sim
