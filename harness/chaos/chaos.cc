@@ -86,6 +86,49 @@ std::string D(Duration d) { return FormatGoDuration(d); }
 
 }  // namespace
 
+json ResolveRoleTargets(const json& scenario) {
+  const json& faults = scenario["faults"];
+  bool any = false;
+  for (const json& f : faults) {
+    if (f.contains("node") && f["node"].get<std::string>().starts_with("@")) any = true;
+    if (f.contains("nodes")) {
+      for (const json& n : f["nodes"]) any |= n.get<std::string>().starts_with("@");
+    }
+  }
+  if (!any) return scenario;
+  std::string err;
+  auto s = ParseScenario(scenario.dump(), scenario.value("name", "chaos"), &err);
+  if (!s) return scenario;
+  const RunResult r = RunScenario(*s, RunOptions{});
+  json out = scenario;
+  json list = json::array();
+  for (size_t i = 0; i < faults.size(); ++i) {
+    json f = faults[i];
+    const bool roles = (f.contains("node") && f["node"].get<std::string>().starts_with("@")) || f.contains("nodes");
+    if (roles) {
+      std::vector<std::string> names;
+      bool began = false;
+      for (const FaultMark& m : r.input.faults) {
+        if (m.index == static_cast<int>(i)) {
+          names = m.nodes;
+          began = true;
+        }
+      }
+      if (!began || names.empty()) continue;  // skipped: no node had the role
+      bool unresolved = false;
+      for (const std::string& n : names) unresolved |= n.starts_with("@");
+      if (unresolved) continue;  // never began (at the run's very end)
+      f.erase("node");
+      f.erase("nodes");
+      if (names.size() == 1) f["node"] = names.front();
+      else f["nodes"] = names;
+    }
+    list.push_back(std::move(f));
+  }
+  out["faults"] = std::move(list);
+  return out;
+}
+
 ChaosRow RunOneSeed(const ChaosSpec& spec, int64_t k) {
   const ChaosRun run = GenerateRun(spec, k);
   std::string err;
@@ -110,6 +153,7 @@ ChaosRow RunOneSeed(const ChaosSpec& spec, int64_t k) {
     }
     if (!row.worst_failover_ns || fo->count() > *row.worst_failover_ns) row.worst_failover_ns = fo->count();
   }
+  row.invariant_breaches = static_cast<int64_t>(r.invariant_breaches.size());
   for (const ChaosFailure& f : EvaluateChaosProperties(spec, *s, r)) row.failures.push_back(f.Class());
   row.trace_hash = r.stats.trace_hash;
   return row;
@@ -209,7 +253,11 @@ ChaosReport BuildChaosReport(const ChaosSpec& spec, const std::vector<ChaosRow>&
   ParallelFor(rep.classes.size(), {.jobs = std::max(1, o.jobs)}, [&](size_t i) {
     FailureClass& fc = rep.classes[i];
     const ChaosRun run = GenerateRun(spec, fc.first_index);
-    fc.shrunk = ShrinkFailure(spec, run.scenario, fc.cls, o.shrink_budget);
+    // Shrink the run with role targets resolved to the nodes they named in this run, so
+    // that removing one fault cannot move another onto a different node.
+    json resolved = ResolveRoleTargets(run.scenario);
+    fc.shrunk = ShrinkFailure(spec, ClassHolds(spec, resolved, fc.cls, nullptr) ? resolved : run.scenario, fc.cls,
+                              o.shrink_budget);
   });
   return rep;
 }
@@ -229,7 +277,8 @@ json ReproducerJson(const ChaosSpec& spec, int64_t k, const std::vector<std::str
       if (c.starts_with(std::string(ChaosPropertyName(p.kind)) + ":") &&
           std::find(seen.begin(), seen.end(), p.kind) == seen.end()) {
         seen.push_back(p.kind);
-        expect.push_back(PropertyExpectation(spec, p.kind, spec.duration));
+        json e = PropertyExpectation(spec, p.kind, spec.duration);
+        if (!e.is_null()) expect.push_back(std::move(e));
       }
     }
   }
@@ -248,7 +297,9 @@ json ShrunkJson(const ChaosSpec& spec, const FailureClass& c) {
       D(c.shrunk.duration_after), c.shrunk.candidates_before, c.shrunk.candidates_after, c.shrunk.runs,
       c.shrunk.budget_exhausted ? " (shrink budget exhausted)" : "", c.cls, c.shrunk.failure.detail);
   for (const ChaosProperty& p : spec.properties) {
-    if (ChaosPropertyName(p.kind) == c.property) s["expect"] = json::array({PropertyExpectation(spec, p.kind, dur)});
+    if (ChaosPropertyName(p.kind) != c.property) continue;
+    json e = PropertyExpectation(spec, p.kind, dur);
+    s["expect"] = e.is_null() ? json::array() : json::array({e});
   }
   return s;
 }

@@ -59,6 +59,11 @@ struct ChaosRunOptions {
   std::function<void(int64_t done, int64_t total, int64_t failures)> progress;
 };
 
+// ResolveRoleTargets runs `scenario` and returns it with every role target ("@leader",
+// "@follower", "@any") replaced by the node it resolved to in that run; faults a role
+// skipped (no node had it) are dropped. Unchanged when no fault names a role.
+nlohmann::json ResolveRoleTargets(const nlohmann::json& scenario);
+
 // RunOneSeed generates, runs and evaluates seed index `k`.
 ChaosRow RunOneSeed(const ChaosSpec& spec, int64_t k);
 

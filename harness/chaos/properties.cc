@@ -112,6 +112,13 @@ std::vector<ChaosFailure> EvaluateChaosProperties(const ChaosSpec& spec, const S
         }
         break;
       }
+      case ChaosPropertyKind::kInvariants:
+        for (const InvariantBreach& b : run.invariant_breaches) {
+          add({p.kind, b.invariant, b.at - r.start,
+               fmt::format("invariant {} broken at {}{}: {}", b.invariant, S(b.at - r.start),
+                           b.node.empty() ? "" : fmt::format(" by {}", b.node), b.message)});
+        }
+        break;
       case ChaosPropertyKind::kLiveness: {
         const TrueTime from = r.start + spec.heal_at + spec.leader_within;
         for (const Interval& g : r.no_leader) {
@@ -141,6 +148,7 @@ nlohmann::json PropertyExpectation(const ChaosSpec& spec, ChaosPropertyKind kind
         return {{"kind", "no_leader_at_most"}, {"maxGap", S(p.max_gap)}, {"after", S(p.after)}};
       case ChaosPropertyKind::kTransitionsPerHourAtMost:
         return {{"kind", "transitions_at_most"}, {"count", TransitionLimit(p, duration)}};
+      case ChaosPropertyKind::kInvariants: return nullptr;  // every run checks them (sim/invariants.h)
       case ChaosPropertyKind::kLiveness:
         return {{"kind", "no_leader_at_most"}, {"maxGap", "0s"}, {"after", S(spec.heal_at + spec.leader_within)}};
     }

@@ -7,7 +7,8 @@
 // Causes: noSplitBrain uses the oracle's split-brain cause kind (sim/oracles.h,
 // CauseName); failoverAtMost the kind of the fault whose failover was too slow;
 // noLeaderGapAtMost the kind of the last fault that began before the gap ("none");
-// transitionsPerHourAtMost "flapping"; liveness "no_leader_after_heal".
+// transitionsPerHourAtMost "flapping"; invariants the invariant's name
+// (sim/invariants.h, e.g. "lease_transitions"); liveness "no_leader_after_heal".
 #pragma once
 
 #include <string>
@@ -37,7 +38,8 @@ struct ChaosFailure {
 std::vector<ChaosFailure> EvaluateChaosProperties(const ChaosSpec& spec, const Scenario& s, const RunResult& r);
 
 // PropertyExpectation is the scenario-file expectation that fails exactly when the
-// property does (for a run of `duration`), as a reproducer's "expect" entry.
+// property does (for a run of `duration`), as a reproducer's "expect" entry; null for
+// invariants, which every run checks anyway.
 nlohmann::json PropertyExpectation(const ChaosSpec& spec, ChaosPropertyKind kind, Duration duration);
 
 }  // namespace leasesim::sim

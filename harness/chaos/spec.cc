@@ -22,8 +22,8 @@ using nlohmann::json;
 
 using namespace json_input;  // NOLINT: shared JSON-path getters (sim/json_input.h)
 
-constexpr std::array<std::string_view, 5> kPropertyNames = {"noSplitBrain", "failoverAtMost", "noLeaderGapAtMost",
-                                                            "transitionsPerHourAtMost", "liveness"};
+constexpr std::array<std::string_view, 6> kPropertyNames = {"noSplitBrain", "failoverAtMost", "noLeaderGapAtMost",
+                                                            "transitionsPerHourAtMost", "invariants", "liveness"};
 
 std::optional<std::string> ReadText(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -257,16 +257,16 @@ std::vector<SplitBrainCause> Excuses(const json& j, const std::string& path) {
 }
 
 std::vector<ChaosProperty> ParseProperties(const json& j, const std::string& path) {
-  CheckKeys(j, path, std::array<std::string_view, 4>{kPropertyNames[0], kPropertyNames[1], kPropertyNames[2], kPropertyNames[3]}, "");
+  CheckKeys(j, path, std::array<std::string_view, 5>{kPropertyNames[0], kPropertyNames[1], kPropertyNames[2], kPropertyNames[3], kPropertyNames[4]}, "");
   std::vector<ChaosProperty> out;
-  for (int k = 0; k < 4; ++k) {
+  for (int k = 0; k < 5; ++k) {
     const std::string_view key = kPropertyNames[static_cast<size_t>(k)];
     const json* v = Find(j, key);
     if (!v) continue;
     const std::string p = Key(path, key);
     ChaosProperty prop;
     prop.kind = static_cast<ChaosPropertyKind>(k);
-    if (v->is_boolean() && prop.kind == ChaosPropertyKind::kNoSplitBrain) {
+    if (v->is_boolean() && (prop.kind == ChaosPropertyKind::kNoSplitBrain || prop.kind == ChaosPropertyKind::kInvariants)) {
       if (!v->get<bool>()) continue;
       out.push_back(prop);
       continue;
@@ -316,6 +316,10 @@ std::vector<ChaosProperty> ParseProperties(const json& j, const std::string& pat
         }
         CheckObject(*v, p, {"count", "excuse"});
         prop.per_hour = NonNegNumber(Require(*v, p, "count"), Key(p, "count"));
+        break;
+      case ChaosPropertyKind::kInvariants:
+        if (!obj) Fail(p, fmt::format("expected true or an object, got {}", TypeName(*v)));
+        CheckObject(*v, p, {"excuse"});
         break;
       case ChaosPropertyKind::kLiveness: break;
     }

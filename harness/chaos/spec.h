@@ -68,6 +68,7 @@ enum class ChaosPropertyKind : uint8_t {
   kFailoverAtMost,            // "30s" | {within, after: [fault kinds], isolated, excuse}
   kNoLeaderGapAtMost,         // "40s" | {maxGap, after: duration, excuse}
   kTransitionsPerHourAtMost,  // N | {count, excuse}
+  kInvariants,                // true | {excuse}: no invariant breach (sim/invariants.h)
   kLiveness,                  // implied by `liveness`: a leader by healAt + leaderWithin and always after
 };
 std::string_view ChaosPropertyName(ChaosPropertyKind k);

@@ -74,7 +74,9 @@ Found RunChaosCommand(const std::string& file, int64_t seeds, const std::string&
 void CheckShrunkBug(const Found& f, const std::string& cls, const std::string& cause_text) {
   CAPTURE(f.out);
   REQUIRE(f.code == kExitExpectationFailed);
-  const fs::path shrunk = f.dir / "shrunk" / (std::string(cls).replace(cls.find(':'), 1, "-") + ".json");
+  std::string file = cls;
+  file[file.find(':')] = '-';
+  const fs::path shrunk = f.dir / "shrunk" / (file + ".json");
   REQUIRE(fs::exists(shrunk));
   const nlohmann::json j = nlohmann::json::parse(Slurp(shrunk));
   CHECK(j["faults"].size() <= 3);
@@ -98,7 +100,7 @@ TEST_CASE("chaos rediscovers kubernetes#124588 on a 1.30 cluster with ReleaseOnC
 }
 
 TEST_CASE("chaos rediscovers kubernetes#131867 on 1.33 and not on 1.37", "[cli][chaos]") {
-  const Found f = RunChaosCommand(Bundled("release-on-cancel-1.33-handover.json"), 60, "k131867");
+  const Found f = RunChaosCommand(Bundled("release-on-cancel-1.33-handover.json"), 100, "k131867");
   CheckShrunkBug(f, "failoverAtMost:stop", "worst failover");
   // The shrunk run shows the 409 of the stale release (client-go's log line).
   const fs::path shrunk = f.dir / "shrunk" / "failoverAtMost-stop.json";
@@ -109,7 +111,7 @@ TEST_CASE("chaos rediscovers kubernetes#131867 on 1.33 and not on 1.37", "[cli][
   REQUIRE(s);
   CHECK(RunScenario(*s, RunOptions{}).passed);
 
-  const Found fixed = RunChaosCommand(Bundled("release-on-cancel-1.37-handover.json"), 60, "k131867-fixed");
+  const Found fixed = RunChaosCommand(Bundled("release-on-cancel-1.37-handover.json"), 100, "k131867-fixed");
   CAPTURE(fixed.out);
   CHECK(fixed.code == kExitPass);
 }
