@@ -189,6 +189,23 @@ TEST_CASE("three chaos shards merged equal the unsharded search byte for byte", 
   }
 }
 
+TEST_CASE("chaos --junit writes one case per failure class with the reproducing command", "[cli][chaos]") {
+  const fs::path root = TempDir("junit");
+  ChaosArgs a;
+  a.chaos = Bundled("workload-ignores-cancellation.json");
+  a.seeds = 4;
+  a.jobs = 1;
+  a.out_dir = (root / "out").string();
+  a.junit = (root / "chaos.xml").string();
+  a.progress = false;
+  std::ostringstream out, err;
+  REQUIRE(ChaosCommand(a, kNoClock, out, err) == kExitExpectationFailed);
+  const std::string xml = Slurp(a.junit);
+  CHECK_THAT(xml, Catch::Contains("name=\"noSplitBrain:workload_ignores_cancellation\""));
+  CHECK_THAT(xml, Catch::Contains("reproduce: leasesim run " + a.out_dir + "/shrunk/noSplitBrain-workload_ignores_cancellation.json"));
+  CHECK_THAT(xml, Catch::Contains("failures=\"1\""));
+}
+
 TEST_CASE("check skips chaos files with a note", "[cli][chaos]") {
   CheckArgs a;
   a.paths = {Bundled("workload-ignores-cancellation.json"),
