@@ -26,6 +26,7 @@ int CheckCommand(const CheckArgs& a, const WallClock& wall, std::ostream& out, s
     err << "leasesim: " << e << "\n";
     code = kExitBadInput;
   }
+  for (const std::string& note : sel.skipped) err << "leasesim: note: " << note << "\n";
   if (sel.files.empty()) {
     err << fmt::format("leasesim: check: no scenario files under {}{}\n", fmt::join(paths, " "),
                        a.filter.empty() ? "" : fmt::format(" match --filter {}", a.filter));

@@ -71,14 +71,35 @@ struct SweepArgs {
 // `<out>.partial`, which --resume continues.
 int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
 
-// MergeArgs is `leasesim merge SHARD_DIR... --out DIR`.
+// MergeArgs is `leasesim merge SHARD_DIR... --out DIR [--junit FILE] [--jobs N]`.
 struct MergeArgs {
   std::vector<std::string> inputs;
-  std::string out_dir = "sweep-out";
+  std::string out_dir;  // default: sweep-out, or chaos-out for chaos shards
+  std::string junit;    // chaos shards only
+  int jobs = 0;         // chaos shards only: shrinking workers
   std::string min_safety_margin = "3s";  // as SweepArgs: give merge the sweep's floor
   double min_clock_rate_ratio = 1.25;
 };
-// MergeCommand joins shard outputs into exactly what one unsharded sweep writes.
+// MergeCommand joins shard outputs into exactly what one unsharded sweep (or chaos
+// search: the manifest's format decides) writes.
 int MergeCommand(const MergeArgs& a, std::ostream& out, std::ostream& err);
+
+// ChaosArgs is `leasesim chaos FILE [--seeds N] [--jobs N] [--out DIR] [--junit FILE]
+// [--shard i/N] [--shrink-budget N]`.
+struct ChaosArgs {
+  std::string chaos;
+  std::optional<int64_t> seeds;  // overrides the file's "seeds"
+  int jobs = 0;
+  std::string out_dir = "chaos-out";
+  std::string junit;
+  std::string shard;  // "i/N", empty = all
+  int64_t shrink_budget = 400;  // runs per failure class (harness/chaos/shrink.h)
+  bool progress = true;
+};
+// ChaosCommand searches the fault space of a chaos file (chaos.cc): exit 0 nothing found,
+// 1 failures found, 2 bad input.
+int ChaosCommand(const ChaosArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
+// ChaosMergeCommand is MergeCommand for chaos shard directories.
+int ChaosMergeCommand(const MergeArgs& a, std::ostream& out, std::ostream& err);
 
 }  // namespace leasesim::sim

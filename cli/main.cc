@@ -105,8 +105,23 @@ int main(int argc, char** argv) {
   MergeArgs merge;
   CLI::App* merge_cmd = app.add_subcommand("merge", "Join sharded sweep outputs into what one unsharded run writes");
   merge_cmd->add_option("inputs", merge.inputs, "Shard output directories")->required()->option_text("DIR...");
-  merge_cmd->add_option("--out", merge.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
+  merge_cmd->add_option("--out", merge.out_dir, "Output directory (default: sweep-out, or chaos-out for chaos shards)")->option_text("DIR");
+  merge_cmd->add_option("--junit", merge.junit, "Chaos shards: write JUnit XML (one case per failure class) to FILE")->option_text("FILE");
+  merge_cmd->add_option("-j,--jobs", merge.jobs, "Chaos shards: shrinking workers (default: number of cores)")->check(CLI::NonNegativeNumber)->option_text("N");
+
   add_floor(merge_cmd, merge.min_safety_margin, merge.min_clock_rate_ratio);
+
+  ChaosArgs chaos;
+  CLI::App* chaos_cmd = app.add_subcommand(
+      "chaos", "Search a fault model at random (one run per seed), check properties, shrink each failure to a minimal scenario");
+  chaos_cmd->add_option("chaos", chaos.chaos, "Chaos file (JSON, see docs/chaos.md)")->required()->option_text("FILE");
+  chaos_cmd->add_option("--seeds", chaos.seeds, "Number of seeds (default: the file's \"seeds\")")->option_text("N");
+  chaos_cmd->add_option("-j,--jobs", chaos.jobs, "Worker threads (default: number of cores)")->check(CLI::NonNegativeNumber)->option_text("N");
+  chaos_cmd->add_option("--out", chaos.out_dir, "Output directory (default: chaos-out)")->option_text("DIR");
+  chaos_cmd->add_option("--junit", chaos.junit, "Write JUnit XML (one case per failure class) to FILE")->option_text("FILE");
+  chaos_cmd->add_option("--shard", chaos.shard, "Run only seeds i of N (\"i/N\", 0-based), for leasesim merge");
+  chaos_cmd->add_option("--shrink-budget", chaos.shrink_budget, "Runs spent shrinking each failure class (default: 400; 0 = no shrinking)")->option_text("N");
+  chaos_cmd->add_flag("!--no-progress", chaos.progress, "No progress bar");
 
   struct ViewArgs {
     std::string input;
@@ -142,6 +157,7 @@ int main(int argc, char** argv) {
     if (*check_cmd) return CheckCommand(check, WallSeconds, std::cout, std::cerr);
     if (*sweep_cmd) return SweepCommand(sweep, WallSeconds, std::cout, std::cerr);
     if (*merge_cmd) return MergeCommand(merge, std::cout, std::cerr);
+    if (*chaos_cmd) return ChaosCommand(chaos, WallSeconds, std::cout, std::cerr);
     if (*view_cmd) {
 #ifdef LEASESIM_HAVE_VIZ
       namespace fs = std::filesystem;

@@ -17,6 +17,7 @@
 #include "harness/output_files.h"
 #include "harness/progress.h"
 #include "harness/sweep/journal.h"
+#include "harness/chaos/chaos.h"
 #include "harness/sweep/sweep.h"
 #include "sim/go_duration.h"
 #include "sim/runner.h"
@@ -118,7 +119,13 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
   return kExitPass;
 }
 
-int MergeCommand(const MergeArgs& a, std::ostream& out, std::ostream& err) {
+int MergeCommand(const MergeArgs& args, std::ostream& out, std::ostream& err) {
+  MergeArgs a = args;
+  if (!a.inputs.empty() && IsChaosShardDir(a.inputs.front())) {
+    if (a.out_dir.empty()) a.out_dir = "chaos-out";
+    return ChaosMergeCommand(a, out, err);
+  }
+  if (a.out_dir.empty()) a.out_dir = "sweep-out";
   const std::optional<SafetyFloor> floor = Floor(a.min_safety_margin, a.min_clock_rate_ratio, err);
   if (!floor) return kExitBadInput;
   std::string e;

@@ -57,7 +57,9 @@ bool WriteDir(const std::string& dir, const std::map<std::string, std::string>& 
   }
   for (const auto& [name, content] : files) {
     std::string e;
-    if (!WriteFileAtomically((fs::path(dir) / name).string(), content, &e)) {
+    const fs::path p = fs::path(dir) / name;  // names may hold subdirectories
+    if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
+    if (!WriteFileAtomically(p.string(), content, &e)) {
       err << e << "\n";
       return false;
     }
@@ -130,6 +132,25 @@ bool CommitStagingDir(const std::string& dir, std::string* err) {
     return false;
   }
   fs::remove_all(old, ec);
+  return true;
+}
+
+bool WriteDirAtomically(const std::string& dir, const std::map<std::string, std::string>& files, std::ostream& err) {
+  std::string e;
+  if (!PrepareStagingDir(dir, "manifest.json", /*keep=*/false, &e)) {
+    err << e << "\n";
+    return false;
+  }
+  std::error_code ec;
+  if (!WriteDir(StagingDir(dir), files, err)) {
+    fs::remove_all(StagingDir(dir), ec);
+    return false;
+  }
+  if (!CommitStagingDir(dir, &e)) {
+    err << e << "\n";
+    fs::remove_all(StagingDir(dir), ec);
+    return false;
+  }
   return true;
 }
 

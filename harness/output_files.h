@@ -43,4 +43,11 @@ bool PrepareStagingDir(const std::string& dir, std::string_view marker, bool kee
 // removed, so the result never mixes files of two runs. False with *err on an I/O error.
 bool CommitStagingDir(const std::string& dir, std::string* err);
 
+// WriteDirAtomically replaces `dir` with a directory holding exactly `files` (relative
+// names, subdirectories allowed): everything is written into a sibling `dir.partial`
+// first (PrepareStagingDir with marker "manifest.json"), then renamed into place
+// (CommitStagingDir), so a reader never sees a half-written directory.
+// false after printing a one-line error naming the path to `err` (nothing is left behind).
+bool WriteDirAtomically(const std::string& dir, const std::map<std::string, std::string>& files, std::ostream& err);
+
 }  // namespace leasesim::sim

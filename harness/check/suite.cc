@@ -5,17 +5,35 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
 #include <fmt/format.h>
 
+#include "harness/chaos/spec.h"
 #include "harness/parallel_for.h"
 #include "sim/runner.h"
 
 namespace leasesim::sim {
 
 namespace fs = std::filesystem;
+
+namespace {
+// IsChaosFile: the file parses as JSON (comments allowed) with top-level "kind": "chaos".
+// Anything else, unreadable or invalid files included, is left to the scenario loader.
+bool IsChaosFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  if (text.find("\"chaos\"") == std::string::npos) return false;
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  return IsChaosJson(j);
+}
+}  // namespace
 
 SuiteSelection DiscoverSuite(const std::vector<std::string>& paths, const std::string& filter) {
   SuiteSelection sel;
@@ -42,7 +60,13 @@ SuiteSelection DiscoverSuite(const std::vector<std::string>& paths, const std::s
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end()), found.end());
   for (std::string& f : found) {
-    if (filter.empty() || fnmatch(filter.c_str(), f.c_str(), 0) == 0) sel.files.push_back(std::move(f));
+    if (!filter.empty() && fnmatch(filter.c_str(), f.c_str(), 0) != 0) continue;
+    if (IsChaosFile(f)) {
+      sel.skipped.push_back(fmt::format("{}: a chaos file (\"kind\": \"chaos\"), not a scenario: skipped (run it with "
+                                        "`leasesim chaos {}`)", f, f));
+      continue;
+    }
+    sel.files.push_back(std::move(f));
   }
   return sel;
 }

@@ -30,11 +30,15 @@ namespace leasesim::sim {
 struct SuiteSelection {
   std::vector<std::string> files;
   std::vector<std::string> errors;
+  // skipped: notes for chaos files (top-level "kind": "chaos", harness/chaos/spec.h)
+  // found in the selection: they are fault models for `leasesim chaos`, not scenarios.
+  std::vector<std::string> skipped;
 };
 
 // DiscoverSuite lists every `*.json` under the directories in `paths` (recursively) and
 // every file named directly (whatever its extension), then keeps those whose path matches
-// `filter` (fnmatch(3) without flags, so `*` also matches `/`; empty = all). Paths keep
+// `filter` (fnmatch(3) without flags, so `*` also matches `/`; empty = all), minus chaos
+// files (listed in `skipped` with a note). Paths keep
 // the spelling they were given ("scenarios/" lists "scenarios/a/b.json").
 SuiteSelection DiscoverSuite(const std::vector<std::string>& paths, const std::string& filter);
 

@@ -22,7 +22,10 @@ double FakeWall() { return 0; }
 std::vector<fs::path> BundledScenarios() {
   std::vector<fs::path> v;
   for (const auto& e : fs::recursive_directory_iterator(fs::path(LEASESIM_SOURCE_DIR) / "scenarios")) {
-    if (e.is_regular_file() && e.path().extension() == ".json") v.push_back(e.path());
+    // scenarios/chaos/ holds fault models for `leasesim chaos`, not scenarios (docs/chaos.md).
+    if (e.is_regular_file() && e.path().extension() == ".json" && e.path().parent_path().filename() != "chaos") {
+      v.push_back(e.path());
+    }
   }
   std::sort(v.begin(), v.end());
   return v;

@@ -1,0 +1,118 @@
+// chaos.cc — `leasesim chaos` (docs/chaos.md) and the chaos half of `leasesim merge`.
+//
+// chaos: load the chaos file, run the shard's seeds on --jobs threads (a progress bar with
+// failures found and an ETA when stderr is a terminal), group failures into classes,
+// shrink one reproducer per class, write the output directory atomically and print the
+// summary. Exit 0 when nothing failed, 1 when failures were found, 2 on bad input. Wall
+// time appears only on stdout/stderr, never in a file.
+#include <unistd.h>
+
+#include <filesystem>
+#include <ostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "harness/chaos/chaos.h"
+#include "harness/check/junit.h"
+#include "harness/output_files.h"
+#include "harness/progress.h"
+
+namespace leasesim::sim {
+namespace {
+
+int Jobs(int jobs) { return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+// Finish builds the report, writes the directory (and JUnit) and prints the summary.
+int Finish(const ChaosSpec& spec, const std::vector<ChaosRow>& rows, Shard shard, int64_t budget, int jobs,
+           const std::string& out_dir, const std::string& junit, std::ostream& out, std::ostream& err) {
+  ChaosReport rep;
+  if (shard.count == 1) rep = BuildChaosReport(spec, rows, {.shrink_budget = budget, .jobs = jobs});
+  int64_t failing = 0;
+  for (const ChaosRow& r : rows) failing += r.Failed() ? 1 : 0;
+  if (!WriteDirAtomically(out_dir, ChaosOutputFiles(spec, rows, rep, shard, budget), err)) return kExitInternal;
+  if (!junit.empty() && shard.count == 1) {
+    std::string e;
+    if (!WriteFileAtomically(junit, ChaosJunitXml(spec, rep, out_dir), &e)) {
+      err << "leasesim: " << e << "\n";
+      return kExitBadInput;
+    }
+  }
+  if (shard.count > 1) {
+    out << fmt::format("shard {}/{}: {} run(s), {} failing, written to {}/runs.csv; join the shards with `leasesim merge`\n",
+                       shard.index, shard.count, rows.size(), failing, out_dir);
+  } else {
+    out << ChaosSummaryText(spec, rep);
+    for (const FailureClass& c : rep.classes) {
+      out << fmt::format("reproduce {}: leasesim run {}\n", c.cls, (std::filesystem::path(out_dir) / c.shrunk_path).string());
+    }
+  }
+  return failing > 0 ? kExitExpectationFailed : kExitPass;
+}
+
+}  // namespace
+
+int ChaosCommand(const ChaosArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err) {
+  Shard shard;
+  if (!a.shard.empty()) {
+    std::string e;
+    auto s = ParseShard(a.shard, &e);
+    if (!s) {
+      err << e << "\n";
+      return kExitBadInput;
+    }
+    shard = *s;
+  }
+  if (a.shrink_budget < 0) {
+    err << "--shrink-budget: must not be negative\n";
+    return kExitBadInput;
+  }
+  std::string e;
+  auto spec = LoadChaosFile(a.chaos, &e);
+  if (!spec) {
+    err << e << "\n";
+    return kExitBadInput;
+  }
+  if (a.seeds) {
+    if (*a.seeds < 1 || *a.seeds > kMaxChaosSeeds) {
+      err << fmt::format("--seeds: expected 1 to {}, got {}\n", kMaxChaosSeeds, *a.seeds);
+      return kExitBadInput;
+    }
+    spec->seeds = *a.seeds;
+    spec->source["seeds"] = *a.seeds;  // the manifest's canonical file says how many were run
+  }
+  const double t0 = wall();
+  ChaosRunOptions o;
+  o.jobs = Jobs(a.jobs);
+  o.shard = shard;
+  ProgressBar bar(err, wall);
+  if (a.progress && isatty(STDERR_FILENO)) {
+    o.progress = [&bar](int64_t done, int64_t total, int64_t failures) {
+      bar(done, total, fmt::format("{} failing", failures));
+    };
+  }
+  const std::vector<ChaosRow> rows = RunChaos(*spec, o);
+  const double run_s = wall() - t0;
+  const int code = Finish(*spec, rows, shard, a.shrink_budget, o.jobs, a.out_dir, a.junit, out, err);
+  const double total_s = wall() - t0;
+  out << fmt::format("{} run(s) on {} worker(s) in {:.2f} s wall ({:.0f} runs/s), shrinking {:.2f} s; outputs in {}/\n",
+                     rows.size(), o.jobs, run_s, run_s > 0 ? static_cast<double>(rows.size()) / run_s : 0.0,
+                     total_s - run_s, a.out_dir);
+  return code;
+}
+
+int ChaosMergeCommand(const MergeArgs& a, std::ostream& out, std::ostream& err) {
+  std::string e;
+  auto merged = MergeChaosShardDirs(a.inputs, &e);
+  if (!merged) {
+    err << e << "\n";
+    return kExitBadInput;
+  }
+  const int code = Finish(merged->spec, merged->rows, Shard{0, 1}, merged->shrink_budget, Jobs(a.jobs), a.out_dir,
+                          a.junit, out, err);
+  out << fmt::format("merged {} shard(s), {} run(s); outputs in {}/\n", a.inputs.size(), merged->rows.size(), a.out_dir);
+  return code;
+}
+
+}  // namespace leasesim::sim

@@ -1,0 +1,145 @@
+// chaos_test.cc — harness/chaos: chaos-file errors name the JSON path; generation is a
+// pure function of (file, seed index); properties and excuses; shrinking keeps the
+// failure class and never grows the scenario.
+#include <set>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "harness/chaos/chaos.h"
+
+using namespace leasesim::sim;
+
+namespace {
+
+// A small model: 3 replicas whose work ignores cancellation, partitions of any node.
+const char* kModel = R"({
+  // comments are allowed
+  "kind": "chaos",
+  "name": "tiny",
+  "base": {"clientGo": "1.37", "defaults": {"workload": {"onStoppedLeading": "keep_acting"}},
+           "candidates": [{"name": "a"}, {"name": "b", "start": "1s"}, {"name": "c", "start": "2s"}]},
+  "duration": "5m",
+  "liveness": {"healAt": "4m", "leaderWithin": "30s"},
+  "faults": [
+    {"kind": "partition", "count": {"min": 1, "max": 3}, "for": {"min": "1s", "max": "40s"}},
+    {"kind": "latency", "count": {"min": 0, "max": 2}, "delay": {"min": "1ms", "max": "100ms"}, "for": "20s"},
+    {"kind": "clock_step", "count": 1, "by": {"min": "-1m", "max": "1m"}}
+  ],
+  "properties": {"noSplitBrain": true},
+  "seeds": 8
+})";
+
+std::string ErrorOf(const std::string& text) {
+  std::string err;
+  auto s = ParseChaos(text, "x.json", &err);
+  CHECK_FALSE(s);
+  return err;
+}
+
+std::string With(std::string_view from, std::string_view to) {
+  std::string s = kModel;
+  const size_t at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  s.replace(at, from.size(), to);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("chaos files: errors are one line with the JSON path", "[harness][chaos]") {
+  CHECK(ErrorOf(With(R"("kind": "chaos",)", R"("kind": "chaos", "seedz": 1,)")).starts_with("x.json: $.seedz: unknown key"));
+  CHECK(ErrorOf(With(R"("count": 1, "by")", R"("count": 1, "bye")")).starts_with("x.json: $.faults[2].bye: unknown key for a clock_step fault family"));
+  CHECK(ErrorOf(With(R"("max": "40s")", R"("max": "40")")) ==
+        "x.json: $.faults[0].for.max: invalid duration \"40\": time: missing unit in duration \"40\"");
+  CHECK(ErrorOf(With(R"("min": 1, "max": 3})", R"("min": 3, "max": 1})")) == "x.json: $.faults[0].count.max: must not be less than \"min\"");
+  CHECK(ErrorOf(With(R"("kind": "partition",)", R"("kind": "partition", "targets": ["z"],)")) ==
+        "x.json: $.faults[0].targets[0]: unknown node \"z\": no candidate of the base has that name");
+  CHECK(ErrorOf(With(R"("noSplitBrain": true)", R"("noSplitBrain": {"excuse": ["gremlins"]})"))
+            .starts_with("x.json: $.properties.noSplitBrain.excuse[0]: unknown split-brain cause \"gremlins\""));
+  CHECK(ErrorOf(With(R"("healAt": "4m")", R"("healAt": "4m45s")")).starts_with("x.json: $.liveness: healAt + leaderWithin"));
+  CHECK(ErrorOf(With(R"("kind": "chaos",)", R"("kind": "scenario",)")).starts_with("x.json: $.kind: expected \"chaos\""));
+  CHECK(ErrorOf(With(R"({"name": "a"})", R"({"name": "a", "leaseDuration": "5s"})")) ==
+        "x.json: $.base: x.json#base: $.candidates[0]: leaseDuration must be greater than renewDeadline");
+  CHECK(ErrorOf(With(R"("duration": "5m")", R"("duration": "5m" "x")")).starts_with("x.json: line "));
+  CHECK(ErrorOf(With(R"("count": 1, "by")", R"("drift_ppm": 1, "by")")).find("$.faults[2].drift_ppm") != std::string::npos);
+}
+
+TEST_CASE("chaos generation is a pure function of the file and the seed index", "[harness][chaos]") {
+  std::string err;
+  auto spec = ParseChaos(kModel, "tiny.json", &err);
+  REQUIRE(spec);
+  const ChaosRun a = GenerateRun(*spec, 3), b = GenerateRun(*spec, 3), c = GenerateRun(*spec, 4);
+  CHECK(a.scenario == b.scenario);
+  CHECK(a.scenario != c.scenario);
+  CHECK(a.seed == 4);
+  CHECK(a.scenario["name"] == "tiny/seed-4");
+  // Every drawn fault ends by healAt and names a concrete candidate.
+  for (int64_t k = 0; k < spec->seeds; ++k) {
+    const ChaosRun r = GenerateRun(*spec, k);
+    auto s = ParseScenario(r.scenario.dump(), "gen", &err);
+    REQUIRE(s);
+    CHECK(static_cast<int64_t>(s->faults.size()) == r.faults);
+    for (const FaultSpec& f : s->faults) {
+      CHECK(f.at + f.for_.value_or(Duration{0}) <= spec->heal_at);
+      REQUIRE(f.nodes.size() == 1);
+      CHECK((f.nodes[0] == "a" || f.nodes[0] == "b" || f.nodes[0] == "c"));
+    }
+  }
+}
+
+TEST_CASE("swarm mode enables a different subset of families per seed", "[harness][chaos]") {
+  std::string err;
+  auto spec = ParseChaos(With(R"("seeds": 8)", R"("seeds": 8, "swarm": true)"), "tiny.json", &err);
+  REQUIRE(spec);
+  std::set<std::vector<std::string>> subsets;
+  for (int64_t k = 0; k < 16; ++k) subsets.insert(GenerateRun(*spec, k).families);
+  CHECK(subsets.size() > 2);
+}
+
+TEST_CASE("an excused split-brain cause is not a failure", "[harness][chaos]") {
+  std::string err;
+  auto strict = ParseChaos(kModel, "tiny.json", &err);
+  auto lenient = ParseChaos(With(R"("noSplitBrain": true)", R"("noSplitBrain": {"excuse": ["workload_ignores_cancellation"]})"),
+                            "tiny.json", &err);
+  REQUIRE(strict);
+  REQUIRE(lenient);
+  int strict_failures = 0;
+  for (int64_t k = 0; k < strict->seeds; ++k) {
+    const ChaosRow s = RunOneSeed(*strict, k), l = RunOneSeed(*lenient, k);
+    CHECK(s.trace_hash == l.trace_hash);
+    for (const std::string& c : l.failures) CHECK(c != "noSplitBrain:workload_ignores_cancellation");
+    for (const std::string& c : s.failures) strict_failures += c == "noSplitBrain:workload_ignores_cancellation";
+  }
+  CHECK(strict_failures > 0);
+}
+
+TEST_CASE("shrinking reduces a failing run and keeps its failure class", "[harness][chaos]") {
+  std::string err;
+  auto spec = ParseChaos(kModel, "tiny.json", &err);
+  REQUIRE(spec);
+  std::optional<int64_t> failing;
+  std::string cls;
+  for (int64_t k = 0; k < spec->seeds && !failing; ++k) {
+    const ChaosRow r = RunOneSeed(*spec, k);
+    if (r.Failed() && GenerateRun(*spec, k).faults >= 2) {
+      failing = k;
+      cls = r.failures.front();
+    }
+  }
+  REQUIRE(failing);
+  const ChaosRun run = GenerateRun(*spec, *failing);
+  const ShrinkResult a = ShrinkFailure(*spec, run.scenario, cls, 200);
+  const ShrinkResult b = ShrinkFailure(*spec, run.scenario, cls, 200);
+  CHECK(a.scenario == b.scenario);  // deterministic
+  CHECK(a.faults_after < a.faults_before);
+  CHECK(a.duration_after < a.duration_before);
+  CHECK(a.runs <= 201);
+  CHECK(ClassHolds(*spec, a.scenario, cls, nullptr));
+
+  SECTION("a budget of zero runs leaves the run as it was") {
+    const ShrinkResult z = ShrinkFailure(*spec, run.scenario, cls, 0);
+    CHECK(z.scenario == run.scenario);
+    CHECK(z.budget_exhausted);
+  }
+}
