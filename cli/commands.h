@@ -21,6 +21,7 @@ struct RunArgs {
   std::optional<uint64_t> seed;
   std::string trace;
   std::string report;
+  std::string perfetto;  // Chrome Trace Event Format JSON (ui.perfetto.dev), export.cc
   bool stats = false;
   bool quiet = false;
 };
@@ -28,6 +29,17 @@ struct RunArgs {
 // RunCommand is `leasesim run`: prints the seed first, then the human summary; writes the
 // trace and report files (complete or not at all).
 int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
+
+// ExportArgs is `leasesim export TRACE --perfetto FILE`.
+struct ExportArgs {
+  std::string trace;     // a trace from `leasesim run --trace` (JSON Lines)
+  std::string perfetto;  // output: Trace Event Format JSON
+};
+// ExportCommand converts a trace file for ui.perfetto.dev / chrome://tracing (export.cc).
+int ExportCommand(const ExportArgs& a, std::ostream& out, std::ostream& err);
+// WritePerfettoFile converts the trace at `trace_path` into Trace Event Format JSON at
+// `out_path` (complete or not at all); false with *err naming the file otherwise.
+bool WritePerfettoFile(const std::string& trace_path, const std::string& out_path, std::string* err);
 
 // CheckArgs is `leasesim check [PATH...] [--junit FILE] [--jobs N] [--determinism] [--filter GLOB]`.
 struct CheckArgs {

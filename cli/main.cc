@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's \"seed\")")->option_text("N");
   run_cmd->add_option("--trace", run.trace, "Write the event trace (JSON Lines, docs/trace-format.md) to FILE")->option_text("FILE");
   run_cmd->add_option("--report", run.report, "Write the JSON report to FILE")->option_text("FILE");
+  run_cmd->add_option("--perfetto", run.perfetto, "Write the run as Chrome Trace Event Format JSON (ui.perfetto.dev, chrome://tracing) to FILE")->option_text("FILE");
   run_cmd->add_flag("--stats", run.stats, "Print events, wall time and the speedup");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print only the seed and the verdict line");
 
@@ -62,6 +63,13 @@ int main(int argc, char** argv) {
   CLI::App* merge_cmd = app.add_subcommand("merge", "Join sharded sweep outputs into what one unsharded run writes");
   merge_cmd->add_option("inputs", merge.inputs, "Shard output directories")->required()->option_text("DIR...");
   merge_cmd->add_option("--out", merge.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
+
+  ExportArgs export_args;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export", "Convert a trace (leasesim run --trace) for other tools: --perfetto writes Chrome Trace Event Format JSON");
+  export_cmd->add_option("trace", export_args.trace, "Trace file (JSON Lines, docs/trace-format.md)")->required()->option_text("TRACE");
+  export_cmd->add_option("--perfetto", export_args.perfetto, "Write Trace Event Format JSON for ui.perfetto.dev / chrome://tracing to FILE")
+      ->required()->option_text("FILE");
 
   struct ViewArgs {
     std::string input;
@@ -94,6 +102,7 @@ int main(int argc, char** argv) {
     if (*check_cmd) return CheckCommand(check, WallSeconds, std::cout, std::cerr);
     if (*sweep_cmd) return SweepCommand(sweep, WallSeconds, std::cout, std::cerr);
     if (*merge_cmd) return MergeCommand(merge, std::cout, std::cerr);
+    if (*export_cmd) return ExportCommand(export_args, std::cout, std::cerr);
     if (*view_cmd) {
 #ifdef LEASESIM_HAVE_VIZ
       namespace fs = std::filesystem;

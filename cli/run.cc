@@ -23,6 +23,9 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   RunOptions o;
   o.seed = seed;
   o.trace_path = a.trace;
+  // --perfetto without --trace: the trace goes to a temporary file beside the output.
+  const bool temp_trace = !a.perfetto.empty() && a.trace.empty();
+  if (temp_trace) o.trace_path = a.perfetto + ".trace.jsonl";
   const double t0 = wall();
   RunResult r;
   try {
@@ -30,6 +33,14 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   } catch (const std::runtime_error& e) {
     err << "leasesim: " << e.what() << "\n";
     return kExitBadInput;
+  }
+  if (!a.perfetto.empty()) {
+    const bool written = WritePerfettoFile(o.trace_path, a.perfetto, &error);
+    if (temp_trace) std::remove(o.trace_path.c_str());
+    if (!written) {
+      err << "leasesim: " << error << "\n";
+      return kExitBadInput;
+    }
   }
   r.stats.wall_s = wall() - t0;
   if (!a.quiet) {
