@@ -58,7 +58,8 @@ inline constexpr int kViewerBadInput = 2;  // unreadable trace, report or scenar
 // RunViewer runs the viewer; errors are printed to stderr. Returns an exit code above.
 int RunViewer(const ViewerOptions& options);
 
-// IsScenarioPath is true for paths RunViewer treats as scenarios (".json", not ".jsonl").
+// IsScenarioPath is true for paths RunViewer treats as scenarios (".json", ".yaml", ".yml";
+// not ".jsonl").
 bool IsScenarioPath(const std::string& path);
 
 }  // namespace leasesim::viz
