@@ -41,6 +41,20 @@ int ExportCommand(const ExportArgs& a, std::ostream& out, std::ostream& err);
 // `out_path` (complete or not at all); false with *err naming the file otherwise.
 bool WritePerfettoFile(const std::string& trace_path, const std::string& out_path, std::string* err);
 
+// InitArgs is `leasesim init [FILE] [--from-flags "..."] [--from-lease LEASE.yaml]
+// [--replicas N] [--client-go V] [--format json|yaml] [--force]`.
+struct InitArgs {
+  std::string file;         // empty: stdout; .yaml/.yml: YAML, else JSON with comments
+  std::string from_flags;   // kube-controller-manager / kube-scheduler --leader-elect-* flags
+  std::string from_lease;   // `kubectl get lease NAME -o yaml` (or -o json) output
+  std::optional<int> replicas;
+  std::string client_go;    // default 1.37
+  std::string format;       // json | yaml; default: by FILE's extension, json on stdout
+  bool force = false;       // overwrite FILE
+};
+// InitCommand writes a commented starter scenario that runs as it is (init.cc).
+int InitCommand(const InitArgs& a, std::ostream& out, std::ostream& err);
+
 // CheckArgs is `leasesim check [PATH...] [--junit FILE] [--jobs N] [--determinism] [--filter GLOB]`.
 struct CheckArgs {
   std::vector<std::string> paths;  // files or directories (recursively); default "scenarios"

@@ -71,6 +71,21 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--perfetto", export_args.perfetto, "Write Trace Event Format JSON for ui.perfetto.dev / chrome://tracing to FILE")
       ->required()->option_text("FILE");
 
+  InitArgs init;
+  CLI::App* init_cmd = app.add_subcommand(
+      "init", "Write a commented starter scenario from your leader-election flags, a live Lease, replicas and client-go version");
+  init_cmd->add_option("file", init.file, "Output file (.json, or .yaml/.yml for YAML); default: stdout")->option_text("FILE");
+  init_cmd->add_option("--from-flags", init.from_flags,
+                       "kube-controller-manager/kube-scheduler flags, e.g. \"--leader-elect-lease-duration=30s --leader-elect-renew-deadline=20s\"")
+      ->option_text("\"FLAGS\"");
+  init_cmd->add_option("--from-lease", init.from_lease, "A Lease as `kubectl get lease NAME -n NS -o yaml` prints it: holder, duration, name")
+      ->option_text("FILE");
+  init_cmd->add_option("--replicas", init.replicas, "Number of candidates (default 3)")->option_text("N");
+  init_cmd->add_option("--client-go", init.client_go, "client-go version of the components, 1.20 to 1.37 (default 1.37)")->option_text("VERSION");
+  init_cmd->add_option("--format", init.format, "json or yaml (default: by FILE's extension; json on stdout)")
+      ->check(CLI::IsMember({"json", "yaml"}));
+  init_cmd->add_flag("--force", init.force, "Overwrite FILE if it exists");
+
   struct ViewArgs {
     std::string input;
     std::string report;
@@ -103,6 +118,7 @@ int main(int argc, char** argv) {
     if (*sweep_cmd) return SweepCommand(sweep, WallSeconds, std::cout, std::cerr);
     if (*merge_cmd) return MergeCommand(merge, std::cout, std::cerr);
     if (*export_cmd) return ExportCommand(export_args, std::cout, std::cerr);
+    if (*init_cmd) return InitCommand(init, std::cout, std::cerr);
     if (*view_cmd) {
 #ifdef LEASESIM_HAVE_VIZ
       namespace fs = std::filesystem;
