@@ -28,7 +28,7 @@ set(CPACK_PACKAGE_CONTACT "leasesim maintainers <leasesim@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "deterministic simulation and chaos testing of Kubernetes lease leader election")
 set(CPACK_PACKAGE_DESCRIPTION
-    "leasesim runs a step-by-step port of client-go's LeaderElector against a fake\n kube-apiserver on virtual time, with skewed clocks, lossy networks, crashes and\n API-server faults, and measures split-brain, no-leader gaps and failovers.")
+    "leasesim runs a step-by-step port of client-go's LeaderElector against a fake\nkube-apiserver on virtual time, with skewed clocks, lossy networks, crashes and\nAPI-server faults, and measures split-brain, no-leader gaps and failovers.")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_GENERATOR "DEB;TGZ")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
