@@ -9,6 +9,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/exit_codes.h"
@@ -20,7 +21,7 @@ struct RunArgs {
   std::string scenario;
   std::optional<uint64_t> seed;
   std::string trace;
-  std::string report;
+  std::string report;    // "-": stdout
   std::string perfetto;  // Chrome Trace Event Format JSON (ui.perfetto.dev), export.cc
   bool stats = false;
   bool quiet = false;
@@ -54,6 +55,13 @@ struct InitArgs {
 };
 // InitCommand writes a commented starter scenario that runs as it is (init.cc).
 int InitCommand(const InitArgs& a, std::ostream& out, std::ostream& err);
+
+// VersionText is `--version`: the version, the client-go profiles and the lock kinds
+// supported (help.cc).
+std::string VersionText(std::string_view version);
+// UnknownCommandMessage is "unknown command \"runn\"; did you mean \"run\"? (commands: ...)"
+// when `typed` (argv[1]) is no subcommand and no option; nullopt otherwise (help.cc).
+std::optional<std::string> UnknownCommandMessage(std::string_view typed, const std::vector<std::string>& commands);
 
 // CheckArgs is `leasesim check [PATH...] [--junit FILE] [--jobs N] [--determinism] [--filter GLOB]`.
 struct CheckArgs {

@@ -25,14 +25,14 @@ int main(int argc, char** argv) {
       "LeaderElector) under clock skew, latency, partitions, crashes and API-server trouble.\n"
       "Exit codes: 0 pass, 1 an expectation failed, 2 bad input, 3 internal error, 4 nondeterminism."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "leasesim 0.1.0");
+  app.set_version_flag("--version", VersionText("0.1.0"));
 
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run one scenario and report who led when, split-brain, no-leader, failovers");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON, see scenarios/README.md)")->required()->option_text("FILE");
   run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's \"seed\")")->option_text("N");
   run_cmd->add_option("--trace", run.trace, "Write the event trace (JSON Lines, docs/trace-format.md) to FILE")->option_text("FILE");
-  run_cmd->add_option("--report", run.report, "Write the JSON report to FILE")->option_text("FILE");
+  run_cmd->add_option("--report", run.report, "Write the JSON report to FILE (\"-\": stdout, the text then goes to stderr)")->option_text("FILE");
   run_cmd->add_option("--perfetto", run.perfetto, "Write the run as Chrome Trace Event Format JSON (ui.perfetto.dev, chrome://tracing) to FILE")->option_text("FILE");
   run_cmd->add_flag("--stats", run.stats, "Print events, wall time and the speedup");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print only the seed and the verdict line");
@@ -106,11 +106,39 @@ int main(int argc, char** argv) {
   view_cmd->add_option("--width", view.width, "Window width in pixels")->check(CLI::Range(320, 8192));
   view_cmd->add_option("--height", view.height, "Window height in pixels")->check(CLI::Range(240, 8192));
 
+  std::string help_topic;
+  CLI::App* help_cmd = app.add_subcommand("help", "Show the help of leasesim or of one command: leasesim help run");
+  help_cmd->add_option("command", help_topic, "A command")->option_text("COMMAND");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    if (argc > 1) {
+      if (auto msg = UnknownCommandMessage(argv[1], commands)) {
+        std::cerr << "leasesim: " << *msg << "\n";
+        return kExitBadInput;
+      }
+    }
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitBadInput;
+  }
+  if (*help_cmd) {  // leasesim help [COMMAND]
+    if (help_topic.empty()) {
+      std::cout << app.get_formatter()->make_help(&app, "leasesim", CLI::AppFormatMode::Normal);
+      return kExitPass;
+    }
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      if (sub->get_name() == help_topic) {
+        std::cout << sub->get_formatter()->make_help(sub, "leasesim " + help_topic, CLI::AppFormatMode::Normal);
+        return kExitPass;
+      }
+    }
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    std::cerr << "leasesim: help: " << UnknownCommandMessage(help_topic, commands).value_or("unknown command") << "\n";
+    return kExitBadInput;
   }
   try {
     if (*run_cmd) return RunCommand(run, WallSeconds, std::cout, std::cerr);

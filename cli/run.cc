@@ -18,8 +18,10 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
     err << "leasesim: " << error << "\n";
     return kExitBadInput;
   }
+  // --report -: stdout carries the report JSON alone (for jq); the text goes to stderr.
+  std::ostream& text = a.report == "-" ? err : out;
   const uint64_t seed = a.seed.value_or(s->seed);
-  out << "seed: " << seed << "\n" << std::flush;
+  text << "seed: " << seed << "\n" << std::flush;
   RunOptions o;
   o.seed = seed;
   o.trace_path = a.trace;
@@ -44,17 +46,19 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   }
   r.stats.wall_s = wall() - t0;
   if (!a.quiet) {
-    out << SummaryText(*s, r.results, r.expectations, r.stats);
+    text << SummaryText(*s, r.results, r.expectations, r.stats);
   } else {
-    out << (r.passed ? "PASS" : "FAIL") << " " << a.scenario << "\n";
+    text << (r.passed ? "PASS" : "FAIL") << " " << a.scenario << "\n";
   }
   if (a.stats) {
     const double sim_s = std::chrono::duration<double>(s->duration).count();
-    out << fmt::format("stats: {} events in {:.3f} s wall ({:.0f} events/s), {:.0f} simulated s per wall s\n",
+    text << fmt::format("stats: {} events in {:.3f} s wall ({:.0f} events/s), {:.0f} simulated s per wall s\n",
                        r.stats.events, r.stats.wall_s, r.stats.wall_s > 0 ? r.stats.events / r.stats.wall_s : 0.0,
                        r.stats.wall_s > 0 ? sim_s / r.stats.wall_s : 0.0);
   }
-  if (!a.report.empty()) {
+  if (a.report == "-") {
+    out << BuildReport(*s, r.results, r.expectations, r.stats).dump(2) << "\n";
+  } else if (!a.report.empty()) {
     const nlohmann::json report = BuildReport(*s, r.results, r.expectations, r.stats);
     if (!WriteFileAtomically(a.report, report.dump(2) + "\n", &error)) {
       err << "leasesim: " << error << "\n";
