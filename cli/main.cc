@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/completion.h"
 #include "sim/runner.h"
 #ifdef LEASESIM_HAVE_VIZ
 #include "viz/viewer.h"
@@ -106,6 +107,10 @@ int main(int argc, char** argv) {
   view_cmd->add_option("--width", view.width, "Window width in pixels")->check(CLI::Range(320, 8192));
   view_cmd->add_option("--height", view.height, "Window height in pixels")->check(CLI::Range(240, 8192));
 
+  std::string completion_shell;
+  CLI::App* completion_cmd = app.add_subcommand("completion", "Print a shell completion script: source <(leasesim completion bash)");
+  completion_cmd->add_option("shell", completion_shell, "Shell (bash)")->required()->check(CLI::IsMember({"bash"}))->option_text("SHELL");
+
   std::string help_topic;
   CLI::App* help_cmd = app.add_subcommand("help", "Show the help of leasesim or of one command: leasesim help run");
   help_cmd->add_option("command", help_topic, "A command")->option_text("COMMAND");
@@ -123,6 +128,10 @@ int main(int argc, char** argv) {
     }
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitBadInput;
+  }
+  if (*completion_cmd) {
+    std::cout << BashCompletion(app, "leasesim");
+    return kExitPass;
   }
   if (*help_cmd) {  // leasesim help [COMMAND]
     if (help_topic.empty()) {

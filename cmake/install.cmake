@@ -10,12 +10,15 @@
 #                                  "base" paths resolve to share/leasesim/scenarios as in
 #                                  a checkout)
 #   share/doc/leasesim/README.md   (and the CLI's README as cli.md)
+#   share/bash-completion/completions/leasesim   (`leasesim completion bash`)
 include(GNUInstallDirs)
 
 install(TARGETS leasesim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 if(TARGET leasesim-viz)
   install(TARGETS leasesim-viz RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
+install(FILES ${PROJECT_BINARY_DIR}/leasesim.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+        RENAME leasesim)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/ DESTINATION ${CMAKE_INSTALL_DATADIR}/leasesim/scenarios)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/leasesim/docs)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})

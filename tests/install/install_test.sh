@@ -25,6 +25,7 @@ check_tree() {
   expect_file "$root/share/leasesim/docs/trace-format.md"
   expect_file "$root/share/leasesim/docs/sweeps/readme.json"
   expect_file "$root/share/doc/leasesim/README.md"
+  expect_file "$root/share/bash-completion/completions/leasesim"
   local got want
   got="$(cd "$tmp" && "$root/bin/leasesim" run "$root/share/leasesim/scenarios/basics/crash-failover.json")" \
     || fail "installed leasesim run exited $?"
