@@ -10,6 +10,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/exit_codes.h"
@@ -21,7 +22,8 @@ struct RunArgs {
   std::string scenario;
   std::optional<uint64_t> seed;
   std::string trace;
-  std::string report;
+  std::string report;    // "-": stdout
+  std::string perfetto;  // Chrome Trace Event Format JSON (ui.perfetto.dev), export.cc
   bool stats = false;
   bool quiet = false;
   // cancel: set by main()'s SIGINT/SIGTERM handler; the run stops and RunCommand throws
@@ -35,6 +37,38 @@ struct RunArgs {
 // the run (exit 2 naming the file, nothing written); if the report cannot be written at
 // the end, the trace is removed too.
 int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
+
+// ExportArgs is `leasesim export TRACE --perfetto FILE`.
+struct ExportArgs {
+  std::string trace;     // a trace from `leasesim run --trace` (JSON Lines)
+  std::string perfetto;  // output: Trace Event Format JSON
+};
+// ExportCommand converts a trace file for ui.perfetto.dev / chrome://tracing (export.cc).
+int ExportCommand(const ExportArgs& a, std::ostream& out, std::ostream& err);
+// WritePerfettoFile converts the trace at `trace_path` into Trace Event Format JSON at
+// `out_path` (complete or not at all); false with *err naming the file otherwise.
+bool WritePerfettoFile(const std::string& trace_path, const std::string& out_path, std::string* err);
+
+// InitArgs is `leasesim init [FILE] [--from-flags "..."] [--from-lease LEASE.yaml]
+// [--replicas N] [--client-go V] [--format json|yaml] [--force]`.
+struct InitArgs {
+  std::string file;         // empty: stdout; .yaml/.yml: YAML, else JSON with comments
+  std::string from_flags;   // kube-controller-manager / kube-scheduler --leader-elect-* flags
+  std::string from_lease;   // `kubectl get lease NAME -o yaml` (or -o json) output
+  std::optional<int> replicas;
+  std::string client_go;    // default 1.37
+  std::string format;       // json | yaml; default: by FILE's extension, json on stdout
+  bool force = false;       // overwrite FILE
+};
+// InitCommand writes a commented starter scenario that runs as it is (init.cc).
+int InitCommand(const InitArgs& a, std::ostream& out, std::ostream& err);
+
+// VersionText is `--version`: the version, the client-go profiles and the lock kinds
+// supported (help.cc).
+std::string VersionText(std::string_view version);
+// UnknownCommandMessage is "unknown command \"runn\"; did you mean \"run\"? (commands: ...)"
+// when `typed` (argv[1]) is no subcommand and no option; nullopt otherwise (help.cc).
+std::optional<std::string> UnknownCommandMessage(std::string_view typed, const std::vector<std::string>& commands);
 
 // CheckArgs is `leasesim check [PATH...] [--junit FILE] [--jobs N] [--determinism] [--filter GLOB]`.
 struct CheckArgs {

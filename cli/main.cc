@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/completion.h"
 #include "sim/runner.h"
 #ifdef LEASESIM_HAVE_VIZ
 #include "viz/viewer.h"
@@ -52,14 +53,15 @@ int main(int argc, char** argv) {
       "Exit codes: 0 pass, 1 an expectation failed, 2 bad input or usage, 3 internal error, 4 nondeterminism, "
       "130/143 interrupted by SIGINT/SIGTERM."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "leasesim 0.1.0");
+  app.set_version_flag("--version", VersionText("0.1.0"));
 
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run one scenario and report who led when, split-brain, no-leader, failovers");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON, see scenarios/README.md)")->required()->option_text("FILE");
   run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's \"seed\")")->option_text("N");
   run_cmd->add_option("--trace", run.trace, "Write the event trace (JSON Lines, docs/trace-format.md) to FILE")->option_text("FILE");
-  run_cmd->add_option("--report", run.report, "Write the JSON report to FILE")->option_text("FILE");
+  run_cmd->add_option("--report", run.report, "Write the JSON report to FILE (\"-\": stdout, the text then goes to stderr)")->option_text("FILE");
+  run_cmd->add_option("--perfetto", run.perfetto, "Write the run as Chrome Trace Event Format JSON (ui.perfetto.dev, chrome://tracing) to FILE")->option_text("FILE");
   run_cmd->add_flag("--stats", run.stats, "Print events, wall time and the speedup");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print only the seed and the verdict line");
   run_cmd->add_option("--test-break-invariant", run.test_break_invariant, "Test only: make the world break an invariant")
@@ -123,6 +125,28 @@ int main(int argc, char** argv) {
   chaos_cmd->add_option("--shrink-budget", chaos.shrink_budget, "Runs spent shrinking each failure class (default: 400; 0 = no shrinking)")->option_text("N");
   chaos_cmd->add_flag("!--no-progress", chaos.progress, "No progress bar");
 
+  ExportArgs export_args;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export", "Convert a trace (leasesim run --trace) for other tools: --perfetto writes Chrome Trace Event Format JSON");
+  export_cmd->add_option("trace", export_args.trace, "Trace file (JSON Lines, docs/trace-format.md)")->required()->option_text("TRACE");
+  export_cmd->add_option("--perfetto", export_args.perfetto, "Write Trace Event Format JSON for ui.perfetto.dev / chrome://tracing to FILE")
+      ->required()->option_text("FILE");
+
+  InitArgs init;
+  CLI::App* init_cmd = app.add_subcommand(
+      "init", "Write a commented starter scenario from your leader-election flags, a live Lease, replicas and client-go version");
+  init_cmd->add_option("file", init.file, "Output file (.json, or .yaml/.yml for YAML); default: stdout")->option_text("FILE");
+  init_cmd->add_option("--from-flags", init.from_flags,
+                       "kube-controller-manager/kube-scheduler flags, e.g. \"--leader-elect-lease-duration=30s --leader-elect-renew-deadline=20s\"")
+      ->option_text("\"FLAGS\"");
+  init_cmd->add_option("--from-lease", init.from_lease, "A Lease as `kubectl get lease NAME -n NS -o yaml` prints it: holder, duration, name")
+      ->option_text("FILE");
+  init_cmd->add_option("--replicas", init.replicas, "Number of candidates (default 3)")->option_text("N");
+  init_cmd->add_option("--client-go", init.client_go, "client-go version of the components, 1.20 to 1.37 (default 1.37)")->option_text("VERSION");
+  init_cmd->add_option("--format", init.format, "json or yaml (default: by FILE's extension; json on stdout)")
+      ->check(CLI::IsMember({"json", "yaml"}));
+  init_cmd->add_flag("--force", init.force, "Overwrite FILE if it exists");
+
   struct ViewArgs {
     std::string input;
     std::string report;
@@ -143,11 +167,47 @@ int main(int argc, char** argv) {
   view_cmd->add_option("--width", view.width, "Window width in pixels")->check(CLI::Range(320, 8192));
   view_cmd->add_option("--height", view.height, "Window height in pixels")->check(CLI::Range(240, 8192));
 
+  std::string completion_shell;
+  CLI::App* completion_cmd = app.add_subcommand("completion", "Print a shell completion script: source <(leasesim completion bash)");
+  completion_cmd->add_option("shell", completion_shell, "Shell (bash)")->required()->check(CLI::IsMember({"bash"}))->option_text("SHELL");
+
+  std::string help_topic;
+  CLI::App* help_cmd = app.add_subcommand("help", "Show the help of leasesim or of one command: leasesim help run");
+  help_cmd->add_option("command", help_topic, "A command")->option_text("COMMAND");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    if (argc > 1) {
+      if (auto msg = UnknownCommandMessage(argv[1], commands)) {
+        std::cerr << "leasesim: " << *msg << "\n";
+        return kExitBadInput;
+      }
+    }
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitBadInput;
+  }
+  if (*completion_cmd) {
+    std::cout << BashCompletion(app, "leasesim");
+    return kExitPass;
+  }
+  if (*help_cmd) {  // leasesim help [COMMAND]
+    if (help_topic.empty()) {
+      std::cout << app.get_formatter()->make_help(&app, "leasesim", CLI::AppFormatMode::Normal);
+      return kExitPass;
+    }
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      if (sub->get_name() == help_topic) {
+        std::cout << sub->get_formatter()->make_help(sub, "leasesim " + help_topic, CLI::AppFormatMode::Normal);
+        return kExitPass;
+      }
+    }
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    std::cerr << "leasesim: help: " << UnknownCommandMessage(help_topic, commands).value_or("unknown command") << "\n";
+    return kExitBadInput;
   }
   try {
     if (*run_cmd || *sweep_cmd) CatchTerminatingSignals();
@@ -158,6 +218,8 @@ int main(int argc, char** argv) {
     if (*sweep_cmd) return SweepCommand(sweep, WallSeconds, std::cout, std::cerr);
     if (*merge_cmd) return MergeCommand(merge, std::cout, std::cerr);
     if (*chaos_cmd) return ChaosCommand(chaos, WallSeconds, std::cout, std::cerr);
+    if (*export_cmd) return ExportCommand(export_args, std::cout, std::cerr);
+    if (*init_cmd) return InitCommand(init, std::cout, std::cerr);
     if (*view_cmd) {
 #ifdef LEASESIM_HAVE_VIZ
       namespace fs = std::filesystem;

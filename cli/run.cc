@@ -21,14 +21,17 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   }
   // Every output destination is checked before the run, so that a long run never ends in
   // "cannot write" (stale temporary files of these targets are removed on the way).
-  for (const std::string* path : {&a.trace, &a.report}) {
+  for (const std::string* path : {&a.trace, &a.report, &a.perfetto}) {
+    if (*path == "-") continue;  // --report -: stdout
     if (!PrepareOutputFile(*path, &error)) {
       err << "leasesim: " << error << "\n";
       return kExitBadInput;
     }
   }
+  // --report -: stdout carries the report JSON alone (for jq); the text goes to stderr.
+  std::ostream& text = a.report == "-" ? err : out;
   const uint64_t seed = a.seed.value_or(s->seed);
-  out << "seed: " << seed << "\n" << std::flush;
+  text << "seed: " << seed << "\n" << std::flush;
   RunOptions o;
   o.seed = seed;
   if (!a.test_break_invariant.empty()) {
@@ -41,6 +44,9 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   }
   o.trace_path = a.trace;
   o.cancel = a.cancel;
+  // --perfetto without --trace: the trace goes to a temporary file beside the output.
+  const bool temp_trace = !a.perfetto.empty() && a.trace.empty();
+  if (temp_trace) o.trace_path = a.perfetto + ".trace.jsonl";
   const double t0 = wall();
   RunResult r;
   try {
@@ -49,19 +55,29 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
     err << "leasesim: " << e.what() << "\n";
     return kExitBadInput;
   }
+  if (!a.perfetto.empty()) {
+    const bool written = WritePerfettoFile(o.trace_path, a.perfetto, &error);
+    if (temp_trace) std::remove(o.trace_path.c_str());
+    if (!written) {
+      err << "leasesim: " << error << "\n";
+      return kExitBadInput;
+    }
+  }
   r.stats.wall_s = wall() - t0;
   if (!a.quiet) {
-    out << SummaryText(*s, r.results, r.expectations, r.stats, r.invariant_breaches);
+    text << SummaryText(*s, r.results, r.expectations, r.stats, r.invariant_breaches);
   } else {
-    out << (r.passed ? "PASS" : "FAIL") << " " << a.scenario << "\n";
+    text << (r.passed ? "PASS" : "FAIL") << " " << a.scenario << "\n";
   }
   if (a.stats) {
     const double sim_s = std::chrono::duration<double>(s->duration).count();
-    out << fmt::format("stats: {} events in {:.3f} s wall ({:.0f} events/s), {:.0f} simulated s per wall s\n",
+    text << fmt::format("stats: {} events in {:.3f} s wall ({:.0f} events/s), {:.0f} simulated s per wall s\n",
                        r.stats.events, r.stats.wall_s, r.stats.wall_s > 0 ? r.stats.events / r.stats.wall_s : 0.0,
                        r.stats.wall_s > 0 ? sim_s / r.stats.wall_s : 0.0);
   }
-  if (!a.report.empty()) {
+  if (a.report == "-") {
+    out << BuildReport(*s, r.results, r.expectations, r.stats, r.invariant_breaches).dump(2) << "\n";
+  } else if (!a.report.empty()) {
     const nlohmann::json report = BuildReport(*s, r.results, r.expectations, r.stats, r.invariant_breaches);
     if (!WriteFileAtomically(a.report, report.dump(2) + "\n", &error)) {
       err << "leasesim: " << error << "\n";

@@ -7,7 +7,7 @@ preset="${1:-release}"
 
 packages=(
   cmake ninja-build g++ pkg-config
-  libboost1.81-dev nlohmann-json3-dev catch2 libbenchmark-dev libcli11-dev libfmt-dev
+  libboost1.81-dev nlohmann-json3-dev catch2 libbenchmark-dev libcli11-dev libfmt-dev libyaml-cpp-dev
   libimgui-dev libstb-dev libglfw3-dev libgl-dev libopengl-dev
   libgl1-mesa-dri libglx-mesa0 xvfb xauth
 )

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "sim/document_input.h"
 #include "sim/go_duration.h"
 #include "sim/json_input.h"
 
@@ -599,7 +600,9 @@ bool IsNodeFault(FaultKind k) {
 
 std::optional<Scenario> ParseScenario(std::string_view text, std::string_view file, std::string* err) {
   json root;
-  try {
+  std::optional<Document> yaml;  // .yaml/.yml files (sim/document_input.h): errors give the line
+  if (IsYamlPath(file) && !(yaml = ParseYaml(text, file, err))) return std::nullopt;
+  if (yaml) root = std::move(yaml->root); else try {
     // Comments are allowed so scenario files can be annotated.
     root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const json::parse_error& e) {
@@ -609,7 +612,7 @@ std::optional<Scenario> ParseScenario(std::string_view text, std::string_view fi
   try {
     return Parse(root, file);
   } catch (const BadInput& b) {
-    if (err) *err = fmt::format("{}: {}: {}", file, b.path, b.problem);
+    if (err) *err = fmt::format("{}: {}: {}", yaml ? yaml->Where(file, b.path) : std::string(file), b.path, b.problem);
     return std::nullopt;
   }
 }

@@ -416,7 +416,8 @@ bool WritePng(const std::string& path, int width, int height) {
 }  // namespace
 
 bool IsScenarioPath(const std::string& path) {
-  return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  auto ends = [&](std::string_view ext) { return path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0; };
+  return ends(".json") || ends(".yaml") || ends(".yml");
 }
 
 int RunViewer(const ViewerOptions& options) {

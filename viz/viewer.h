@@ -61,7 +61,8 @@ inline constexpr int kViewerInternal = 3;  // a display, but no OpenGL 3.0 windo
 // RunViewer runs the viewer; errors are printed to stderr. Returns an exit code above.
 int RunViewer(const ViewerOptions& options);
 
-// IsScenarioPath is true for paths RunViewer treats as scenarios (".json", not ".jsonl").
+// IsScenarioPath is true for paths RunViewer treats as scenarios (".json", ".yaml", ".yml";
+// not ".jsonl").
 bool IsScenarioPath(const std::string& path);
 
 }  // namespace leasesim::viz

@@ -14,6 +14,7 @@
 
 #include "harness/chaos/spec.h"
 #include "harness/parallel_for.h"
+#include "sim/document_input.h"
 #include "sim/runner.h"
 
 namespace leasesim::sim {
@@ -53,7 +54,8 @@ SuiteSelection DiscoverSuite(const std::vector<std::string>& paths, const std::s
     for (; !ec && it != end; it.increment(ec)) {
       const fs::directory_entry& e = *it;
       std::error_code fec;
-      if (e.is_regular_file(fec) && e.path().extension() == ".json") found.push_back(e.path().generic_string());
+      const bool scenario_ext = e.path().extension() == ".json" || IsYamlPath(e.path().string());
+      if (e.is_regular_file(fec) && scenario_ext) found.push_back(e.path().generic_string());
     }
     if (ec) sel.errors.push_back(fmt::format("{}: cannot list directory: {}", p, ec.message()));
   }

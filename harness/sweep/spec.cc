@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/prng.h"
+#include "sim/document_input.h"
 #include "sim/json_input.h"
 #include "harness/sweep/stats.h"
 
@@ -107,15 +108,10 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
   if (base->is_string()) {
     s.base_file = base->get<std::string>();
     const std::filesystem::path p = dir / s.base_file;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) Fail("$.base", fmt::format("cannot read base scenario \"{}\"", p.string()));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    try {
-      s.base = json::parse(ss.str(), nullptr, true, /*ignore_comments=*/true);
-    } catch (const json::parse_error& e) {
-      Fail("$.base", fmt::format("base scenario \"{}\" is not valid JSON: {}", p.string(), e.what()));
-    }
+    std::string read_err;  // JSON or YAML by extension (sim/document_input.h)
+    std::optional<Document> doc = ReadDocumentFile(p, &read_err);
+    if (!doc) Fail("$.base", fmt::format("cannot read base scenario: {}", read_err));
+    s.base = std::move(doc->root);
   } else if (base->is_object()) {
     s.base = *base;
     if (const json* bf = Find(root, "baseFile")) s.base_file = Str(*bf, "$.baseFile");
@@ -315,7 +311,9 @@ int64_t SweepSpec::PointCount() const {
 
 std::optional<SweepSpec> ParseSweep(std::string_view text, std::string_view file, std::string* err) {
   json root;
-  try {
+  std::optional<Document> yaml;  // .yaml/.yml files (sim/document_input.h): errors give the line
+  if (IsYamlPath(file) && !(yaml = ParseYaml(text, file, err))) return std::nullopt;
+  if (yaml) root = std::move(yaml->root); else try {
     root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const json::parse_error& e) {
     if (err) *err = fmt::format("{}: invalid JSON: {}", file, e.what());
@@ -324,7 +322,7 @@ std::optional<SweepSpec> ParseSweep(std::string_view text, std::string_view file
   try {
     return Parse(root, file, std::filesystem::path(file).parent_path());
   } catch (const BadInput& b) {
-    if (err) *err = fmt::format("{}: {}: {}", file, b.path, b.problem);
+    if (err) *err = fmt::format("{}: {}: {}", yaml ? yaml->Where(file, b.path) : std::string(file), b.path, b.problem);
     return std::nullopt;
   }
 }

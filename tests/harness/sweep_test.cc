@@ -345,3 +345,27 @@ TEST_CASE("issue15 item 3: MeetsSafetyFloor is exact at client-go's defaults and
                          SafetyFloor{.min_safety_margin = std::chrono::milliseconds(400), .min_tolerated_clock_rate_ratio = 1.5}));
   CHECK(def.Describe() == "safety margin LD-RD-RP >= 3s, tolerated clock-rate ratio LD/(RD+RP) >= 1.25");
 }
+
+TEST_CASE("sweep: a YAML sweep file is the same sweep as its JSON file", "[harness][sweep][yaml]") {
+  const std::string dir = std::string(LEASESIM_SOURCE_DIR) + "/docs/sweeps/";
+  std::string err;
+  auto from_json = LoadSweepFile(dir + "readme.json", &err);
+  REQUIRE(from_json);
+  const std::string yaml =
+      "# The README's tuning example in YAML\n"
+      "description: \"README example: LeaseDuration x RetryPeriod under rotating crashes, 1 simulated hour x 8 seeds per point.\"\n"
+      "base: base-crash-rotation.json\n"
+      "vary:\n"
+      "  - param: leaseDuration\n"
+      "    values: [10s, 15s, 20s]\n"
+      "  - param: retryPeriod\n"
+      "    range: {from: 1s, to: 3s, step: 1s}\n"
+      "seeds: 8\n"
+      "heatmap: {x: leaseDuration, y: retryPeriod, metric: failover_p99_s}\n";
+  auto from_yaml = ParseSweep(yaml, dir + "readme.yaml", &err);
+  INFO(err);
+  REQUIRE(from_yaml);
+  CHECK(CanonicalSweepJson(*from_yaml) == CanonicalSweepJson(*from_json));
+  CHECK_FALSE(ParseSweep("base: base-crash-rotation.json\nseeds: 0\n", dir + "bad.yaml", &err));
+  CHECK(err == dir + "bad.yaml: line 2: $.seeds: expected an integer in [1, 1000000], got 0");
+}
