@@ -33,6 +33,7 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   }
   r.stats.wall_s = wall() - t0;
   if (!a.quiet) {
+    if (r.cluster) out << ClusterSummaryText(*s->cluster, *r.cluster);
     out << SummaryText(*s, r.results, r.expectations, r.stats);
   } else {
     out << (r.passed ? "PASS" : "FAIL") << " " << a.scenario << "\n";
@@ -44,7 +45,8 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
                        r.stats.wall_s > 0 ? sim_s / r.stats.wall_s : 0.0);
   }
   if (!a.report.empty()) {
-    const nlohmann::json report = BuildReport(*s, r.results, r.expectations, r.stats);
+    nlohmann::json report = BuildReport(*s, r.results, r.expectations, r.stats);
+    if (r.cluster) report["cluster"] = ClusterReportJson(*s->cluster, *r.cluster);
     if (!WriteFileAtomically(a.report, report.dump(2) + "\n", &error)) {
       err << "leasesim: " << error << "\n";
       return kExitBadInput;

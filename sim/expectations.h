@@ -37,6 +37,9 @@ enum class ExpectKind : uint8_t {
   kApiRequestsPerSecondAtLeast, // {verb?, rate}: mean API requests/s (of that verb) >= rate
   kWatchEventsPerSecondAtMost,  // {resource?, rate}: mean watch events/s fanned out (of that resource) <= rate
   kWatchEventsPerSecondAtLeast, // {resource?, rate}: ... >= rate
+  // kCluster marks results of the scenario's `cluster` expectations (sim/cluster_report.h);
+  // it has no entry in the top-level "expect" list (ParseExpectKind never returns it).
+  kCluster,
 };
 
 // ExpectKindName is the scenario-file name of `k` ("no_split_brain", ...).

@@ -1,6 +1,7 @@
 // runner.cc — RunScenario.
 #include "sim/runner.h"
 
+#include "sim/cluster_world.h"
 #include "sim/trace.h"
 #include "sim/world.h"
 
@@ -52,9 +53,14 @@ RunResult RunScenario(const Scenario& s, const RunOptions& o) {
     world.Run();
     events = world.events();
     r.input = world.TakeOracleInput();
+    if (ClusterWorld* c = world.cluster()) {
+      r.cluster = std::make_shared<const ClusterResult>(
+          EvaluateCluster(*s.cluster, c->Finish(kTrueEpoch + s.duration), kTrueEpoch, kTrueEpoch + s.duration));
+    }
   }
   r.results = RunOracles(r.input);
   r.expectations = EvaluateExpectations(s.expect, r.input, r.results);
+  if (r.cluster) r.expectations.insert(r.expectations.end(), r.cluster->expectations.begin(), r.cluster->expectations.end());
   r.passed = AllHeld(r.expectations);
   // Findings close the trace, so the viewer can mark them without re-running oracles.
   for (const SplitBrainInterval& sb : r.results.split_brain) {

@@ -9,12 +9,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "sim/cluster_report.h"
 #include "sim/expectations.h"
 #include "sim/oracles.h"
 #include "sim/report.h"
@@ -35,6 +37,9 @@ struct RunResult {
   std::vector<ExpectationResult> expectations;
   RunStats stats;  // wall_s is filled in by the caller (main reads the clock)
   bool passed = false;
+  // cluster: the node-heartbeat oracles when the scenario has a `cluster` section (its
+  // expectations are also appended to `expectations`, kind "cluster").
+  std::shared_ptr<const ClusterResult> cluster;
 };
 
 // RunScenario simulates `s` from 0 to its duration and evaluates it.

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/objects_json.h"
 #include "core/record.h"
+#include "sim/cluster_world.h"
 
 namespace leasesim::sim {
 
@@ -287,6 +288,13 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     last_holder_ = *holder;
     record_.holder_changes.push_back({w.at, *holder});
   });
+  if (scenario.cluster) {
+    ClusterHooks hooks;
+    hooks.local = [this](int n) { return Local(n); };
+    hooks.true_at_mono = [this](int n, core::MonoTime m) { return nodes_[n]->clock.TrueAtMono(m); };
+    hooks.name = [this](int n) { return scenario_.candidates[n].name; };
+    cluster_ = std::make_unique<ClusterWorld>(*scenario.cluster, seed, scheduler_, server_, network_, trace_, std::move(hooks));
+  }
 }
 
 World::~World() = default;
@@ -318,6 +326,7 @@ void World::Run() {
     }
   }
   ScheduleFaults();
+  if (cluster_) cluster_->Start();
   scheduler_.RunUntil(end_);
 }
 
@@ -388,6 +397,7 @@ void World::StartActing(int n, TrueTime now) {
   node.acting_since = now;
   core::LocalTime l = Local(n);
   trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", true);
+  if (cluster_) cluster_->StartController(n, now);  // kube-controller-manager starts its controllers
 }
 
 void World::StopActing(int n, TrueTime now) {
@@ -397,6 +407,7 @@ void World::StopActing(int n, TrueTime now) {
   if (!node.paused && now > node.acting_since) node.obs.acting.push_back({node.acting_since, now});
   core::LocalTime l = Local(n);
   trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", false);
+  if (cluster_) cluster_->StopController(n, now);
 }
 
 // --- process lifecycle ------------------------------------------------------------------------

@@ -35,6 +35,8 @@
 
 namespace leasesim::sim {
 
+class ClusterWorld;  // sim/cluster_world.h: node heartbeats, when the scenario has a cluster
+
 // WorldOptions are run-time switches that are not part of the scenario.
 struct WorldOptions {
   // record_logs keeps every rendered client-go log line for the oracles (log_contains);
@@ -60,6 +62,8 @@ class World {
   OracleInput TakeOracleInput();
   uint64_t events() const { return scheduler_.events_processed(); }
   const ApiServer& api_server() const { return server_; }
+  // cluster is the node-heartbeat world of a scenario with a `cluster` section, else null.
+  ClusterWorld* cluster() { return cluster_.get(); }
 
  private:
   struct Node;
@@ -125,6 +129,7 @@ class World {
   std::string last_holder_;
   bool have_holder_ = false;
   TrueTime content_changed_at_{};
+  std::unique_ptr<ClusterWorld> cluster_;  // last: destroyed first (it uses the members above)
 };
 
 }  // namespace leasesim::sim
