@@ -115,7 +115,7 @@ ClusterResult EvaluateCluster(const ClusterSpec& spec, ClusterRecord record, Tru
           out.actual = fmt::format("fault {} did not happen", e.after_fault);
           break;
         }
-        std::optional<Duration> worst;
+        std::optional<Duration> worst, best;
         int undetected = 0, detected = 0;
         for (const auto& o : fr.nodes) {
           if (!o.detected) {
@@ -123,13 +123,17 @@ ClusterResult EvaluateCluster(const ClusterSpec& spec, ClusterRecord record, Tru
           } else {
             ++detected;
             worst = std::max(worst.value_or(Duration{0}), *o.detected);
+            best = std::min(best.value_or(*o.detected), *o.detected);
           }
         }
         if (e.kind == ClusterExpectKind::kDetectedWithin) {
-          out.expect = fmt::format("every node of {} marked Unknown within {}", label, D(e.within));
-          out.held = undetected == 0 && worst && *worst <= e.within;
+          out.expect = e.not_before > Duration{0}
+                           ? fmt::format("every node of {} marked Unknown between {} and {} after it", label,
+                                         D(e.not_before), D(e.within))
+                           : fmt::format("every node of {} marked Unknown within {}", label, D(e.within));
+          out.held = undetected == 0 && worst && *worst <= e.within && *best >= e.not_before;
           out.actual = undetected > 0 ? fmt::format("{} of {} node(s) never marked", undetected, fr.nodes.size())
-                                      : fmt::format("slowest marked after {}", D(*worst));
+                                      : fmt::format("marked after {} .. {}", D(*best), D(*worst));
         } else {
           out.expect = fmt::format("no node of {} marked Unknown", label);
           out.held = detected == 0;

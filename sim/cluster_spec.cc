@@ -235,7 +235,7 @@ ClusterSpec ParseClusterSpec(const json& j, const std::string& path, const Scena
         case ClusterExpectKind::kFalseNotReadyAtLeast:
         case ClusterExpectKind::kEvictionsAtMost:
         case ClusterExpectKind::kEvictionsAtLeast: keys.push_back("count"); break;
-        case ClusterExpectKind::kDetectedWithin: keys.insert(keys.end(), {"after", "within"}); break;
+        case ClusterExpectKind::kDetectedWithin: keys.insert(keys.end(), {"after", "within", "notBefore"}); break;
         case ClusterExpectKind::kNotDetected: keys.push_back("after"); break;
         case ClusterExpectKind::kEvictedBetween: keys.insert(keys.end(), {"after", "from", "to"}); break;
         case ClusterExpectKind::kZoneStateReached:
@@ -250,6 +250,9 @@ ClusterSpec ParseClusterSpec(const json& j, const std::string& path, const Scena
       auto has = [&](std::string_view k) { return std::find(keys.begin(), keys.end(), k) != keys.end(); };
       if (has("count")) e.count = IntIn(Require(ej, p, "count"), Key(p, "count"), 0, INT64_MAX);
       if (has("within")) e.within = NonNegDur(Require(ej, p, "within"), Key(p, "within"));
+      if (has("notBefore")) {
+        if (const json* v = Find(ej, "notBefore")) e.not_before = NonNegDur(*v, Key(p, "notBefore"));
+      }
       if (has("from")) e.from = NonNegDur(Require(ej, p, "from"), Key(p, "from"));
       if (has("to")) e.to = NonNegDur(Require(ej, p, "to"), Key(p, "to"));
       if (has("rate")) e.rate = NonNegNumber(Require(ej, p, "rate"), Key(p, "rate"));

@@ -64,7 +64,7 @@ struct ClusterFaultSpec {
 enum class ClusterExpectKind : uint8_t {
   kNoFalseNotReady,          // no node marked Unknown while it was up and reachable
   kFalseNotReadyAtLeast,     // {count}: reproduce a false NotReady
-  kDetectedWithin,           // {after: fault, within}: every node of the fault marked Unknown in time
+  kDetectedWithin,           // {after: fault, within, notBefore?}: every node of the fault marked Unknown in time
   kNotDetected,              // {after: fault}: no node of the fault marked Unknown
   kEvictedBetween,           // {after: fault, from, to}: every node of the fault evicted in [from, to]
   kEvictionsAtMost,          // {count}: pods evicted in all
@@ -84,6 +84,7 @@ struct ClusterExpectSpec {
   ClusterExpectKind kind = ClusterExpectKind::kNoFalseNotReady;
   int after_fault = -1;
   Duration within{0}, from{0}, to{0};
+  Duration not_before{0};  // detectedWithin: no node marked earlier than this after the fault
   int64_t count = 0;
   double rate = 0;
   std::string zone;
