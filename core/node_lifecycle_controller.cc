@@ -48,10 +48,9 @@ bool TokenBucket::TryAccept(MonoTime now) {
 
 // --- RateLimitedTimedQueue -------------------------------------------------------------------
 
-// Port of (*RateLimitedTimedQueue).Add → UniqueQueue.Add: false if already queued.
+// Port of (*RateLimitedTimedQueue).Add → UniqueQueue.Add: false if already in the set.
 bool RateLimitedTimedQueue::Add(const std::string& value, const std::string& uid, MonoTime now) {
-  for (const Item& i : queue_)
-    if (i.value == value) return false;
+  if (!set_.insert(value).second) return false;
   Item item{value, uid, now, seq_++};
   auto it = queue_.begin();
   while (it != queue_.end() && (it->process_at < item.process_at ||
@@ -61,15 +60,16 @@ bool RateLimitedTimedQueue::Add(const std::string& value, const std::string& uid
   return true;
 }
 
-// Port of (*RateLimitedTimedQueue).Remove → UniqueQueue.Remove.
+// Port of (*RateLimitedTimedQueue).Remove → UniqueQueue.Remove: "allow subsequent addition".
 bool RateLimitedTimedQueue::Remove(const std::string& value) {
+  if (set_.erase(value) == 0) return false;
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
     if (it->value == value) {
       queue_.erase(it);
-      return true;
+      break;
     }
   }
-  return false;
+  return true;
 }
 
 // Port of (*RateLimitedTimedQueue).SwapLimiter.

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -101,15 +102,20 @@ class TokenBucket {
   MonoTime last_;
 };
 
-// RateLimitedTimedQueue is scheduler.RateLimitedTimedQueue: a unique queue of node names
-// ordered by ProcessAt (then insertion), drained by Try under a token bucket.
+// RateLimitedTimedQueue is scheduler.RateLimitedTimedQueue: a UniqueQueue of node names
+// ordered by ProcessAt (then insertion), drained by Try under a token bucket. As in Go, a
+// value Try finished is removed from the queue but kept in the set ("so it won't be added
+// second time") until Remove.
 class RateLimitedTimedQueue {
  public:
   RateLimitedTimedQueue(float qps, MonoTime now) : limiter_(qps, 1, now) {}
-  // Add: false when the value is already queued. ProcessAt = AddedAt = now.
+  // Add: false when the value is in the set (queued, or done and not removed since).
+  // ProcessAt = AddedAt = now.
   bool Add(const std::string& value, const std::string& uid, MonoTime now);
-  // Remove: true when the value was queued.
+  // Remove takes the value out of the queue and the set: true when it was in the set.
   bool Remove(const std::string& value);
+  // in_set: the value is queued or was done by Try and not removed since.
+  bool in_set(const std::string& value) const { return set_.count(value) > 0; }
   // SwapLimiter replaces the limiter unless the QPS is unchanged; when the old limiter
   // had no token left, the new one is drained too ("this is a good approach when Burst
   // value is 1").
@@ -130,6 +136,7 @@ class RateLimitedTimedQueue {
     uint64_t seq;
   };
   std::vector<Item> queue_;  // kept sorted by (process_at, seq)
+  std::set<std::string> set_;
   TokenBucket limiter_;
   uint64_t seq_ = 0;
 };
@@ -152,7 +159,7 @@ void RateLimitedTimedQueue::Try(MonoTime now, Fn&& fn) {
         ++it;
       queue_.insert(it, std::move(again));
     } else {
-      queue_.erase(queue_.begin());
+      queue_.erase(queue_.begin());  // RemoveFromQueue: stays in the set
     }
   }
 }

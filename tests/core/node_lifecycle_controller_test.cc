@@ -361,6 +361,12 @@ TEST_CASE("node lifecycle: RateLimitedTimedQueue under a 0.1 QPS token bucket le
   CHECK(done[0] == std::pair<std::string, Duration>{"n0", 0s});
   CHECK(done[1] == std::pair<std::string, Duration>{"n1", 10s});
   CHECK(done[2] == std::pair<std::string, Duration>{"n2", 20s});
+  // UniqueQueue.RemoveFromQueue keeps done values in the set: no second Add until Remove.
+  CHECK(q.empty());
+  CHECK(q.in_set("n0"));
+  CHECK_FALSE(q.Add("n0", "", MonoTime{30s}));
+  CHECK(q.Remove("n0"));
+  CHECK_FALSE(q.in_set("n0"));
   // SwapLimiter(0): NewFakeNeverRateLimiter — nothing passes.
   q.Add("n3", "", MonoTime{31s});
   q.SwapLimiter(0, MonoTime{31s});
