@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "sim/cluster_report.h"
 #include "sim/runner.h"
 
 namespace leasesim::sim {

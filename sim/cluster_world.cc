@@ -187,7 +187,8 @@ void ClusterWorld::StartKubelet(int k) {
   ++kb.inc;
   const std::string base = "cluster/" + kb.name + "/" + std::to_string(kb.inc);
   const core::LocalTime now = kb.clock.Local(sched_.now());
-  trace_.Begin(sched_.now(), "kubelet", kb.name, &now).Bool("running", true);
+  // Worker nodes are named in a "worker" field (the trace's "node" is a candidate).
+  if (kb.inc > 1) trace_.Begin(sched_.now(), "kubelet").Str("worker", kb.name).Bool("running", true);
   if (spec_.node_lease) {
     kb.lease = std::make_unique<core::NodeLeaseController>(
         core::NodeLeaseControllerConfig::Kubelet(kb.name, spec_.node_lease_duration_seconds),
@@ -212,7 +213,7 @@ void ClusterWorld::StopKubelet(int k, bool machine_down) {
   ++kb.inc;  // everything of the old incarnation is void
   kb.lease.reset();
   kb.status.reset();
-  trace_.Begin(sched_.now(), "kubelet", kb.name).Bool("running", false).Bool("machine_down", machine_down);
+  trace_.Begin(sched_.now(), "kubelet").Str("worker", kb.name).Bool("running", false).Bool("machine_down", machine_down);
 }
 
 void ClusterWorld::ApplyKubelet(int k, int comp, std::span<const core::NodeEffect> effects) {
@@ -550,7 +551,8 @@ core::NodeApiResponse ClusterWorld::Apply(const core::NodeApiRequest& req, TrueT
           mark.cause = fmt::format("no heartbeat write for {:.1f}s{}", std::chrono::duration<double>(mark.heartbeat_age).count(),
                                    transient.empty() ? std::string(" (no node fault active)") : " during " + transient);
         }
-        trace_.Begin(now, "node_ready", kb.name)
+        trace_.Begin(now, "node_ready")
+            .Str("worker", kb.name)
             .Str("status", "Unknown")
             .Bool("false_not_ready", !mark.node_failed)
             .Str("cause", mark.cause);
@@ -573,7 +575,7 @@ core::NodeApiResponse ClusterWorld::Apply(const core::NodeApiRequest& req, TrueT
       nodes_[n] = out.node = std::make_shared<const core::Node>(std::move(node));
       if (before != after) {
         record_.taints.push_back({n, now, after});
-        trace_.Begin(now, "node_taint", kb.name).Bool("tainted", after);
+        trace_.Begin(now, "node_taint").Str("worker", kb.name).Bool("tainted", after);
       }
       Broadcast(n, true);
       return out;
@@ -582,7 +584,7 @@ core::NodeApiResponse ClusterWorld::Apply(const core::NodeApiRequest& req, TrueT
       if (req.verb == core::NodeVerb::kDelete && pods_[n] > 0) {
         --pods_[n];
         record_.evictions.push_back({n, now, 1, NodeFailed(n) || kb.down > 0});
-        if (pods_[n] == 0) trace_.Begin(now, "node_evicted", kb.name);
+        if (pods_[n] == 0) trace_.Begin(now, "node_evicted").Str("worker", kb.name);
       }
       return out;
   }

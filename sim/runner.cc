@@ -1,6 +1,7 @@
 // runner.cc — RunScenario.
 #include "sim/runner.h"
 
+#include "sim/cluster_report.h"
 #include "sim/cluster_world.h"
 #include "sim/trace.h"
 #include "sim/world.h"

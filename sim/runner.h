@@ -16,13 +16,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/cluster_report.h"
 #include "sim/expectations.h"
 #include "sim/oracles.h"
 #include "sim/report.h"
 #include "sim/scenario.h"
 
 namespace leasesim::sim {
+
+struct ClusterResult;  // sim/cluster_report.h
 
 struct RunOptions {
   std::optional<uint64_t> seed;  // overrides the scenario's seed
