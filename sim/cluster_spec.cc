@@ -18,13 +18,13 @@ using nlohmann::json;
 using namespace json_input;  // NOLINT
 
 constexpr std::array<std::string_view, 7> kFaultNames = {
-    "kubeletStop", "nodeDown", "zonePartition", "nodePartition", "connectionBroken", "kubeletClockStep", "kubeletLatency"};
+    "kubelet_stop", "node_down", "zone_partition", "node_partition", "connection_broken", "kubelet_clock_step", "kubelet_latency"};
 constexpr std::array<std::string_view, 14> kExpectNames = {
-    "noFalseNotReady",      "falseNotReadyAtLeast",  "detectedWithin",
-    "notDetected",          "evictedBetween",        "evictionsAtMost",
-    "evictionsAtLeast",     "noEvictionsFromHealthyNodes", "zoneStateReached",
-    "zoneStateNever",       "heartbeatWritesPerSecondAtMost", "heartbeatWritesPerSecondAtLeast",
-    "heartbeatBytesPerSecondAtMost", "heartbeatBytesPerSecondAtLeast"};
+    "no_false_not_ready",      "false_not_ready_at_least",  "detected_within",
+    "not_detected",          "evicted_between",        "evictions_at_most",
+    "evictions_at_least",     "no_evictions_from_healthy_nodes", "zone_state_reached",
+    "zone_state_never",       "heartbeat_writes_per_second_at_most", "heartbeat_writes_per_second_at_least",
+    "heartbeat_bytes_per_second_at_most", "heartbeat_bytes_per_second_at_least"};
 
 float Float32(const json& j, const std::string& path) { return static_cast<float>(NonNegNumber(j, path)); }
 

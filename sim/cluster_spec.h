@@ -12,8 +12,8 @@
 //     "zones": [{"name": "zone-a", "nodes": 3}, {"name": "zone-b", "nodes": 3}],
 //     "kubelet": {"nodeLeaseDurationSeconds": 40, "nodeStatusUpdateFrequency": "10s"},
 //     "controllerManager": {"nodeMonitorGracePeriod": "40s"},
-//     "faults": [{"at": "2m", "kind": "nodeDown", "node": "zone-a-1"}],
-//     "expect": [{"kind": "detectedWithin", "after": 0, "within": "50s"}]
+//     "faults": [{"at": "2m", "kind": "node_down", "node": "zone-a-1"}],
+//     "expect": [{"kind": "detected_within", "after": 0, "within": "50s"}]
 //   }
 //
 // Errors are json_input::BadInput at the JSON path (the scenario loader prints them).
@@ -55,9 +55,9 @@ struct ClusterFaultSpec {
   Duration at{0};
   std::optional<Duration> for_;
   std::vector<int> nodes;  // indices into ClusterSpec::node_names
-  std::string zone;        // zonePartition
-  Duration by{0};          // kubeletClockStep
-  Distribution delay;      // kubeletLatency
+  std::string zone;        // zone_partition
+  Duration by{0};          // kubelet_clock_step
+  Distribution delay;      // kubelet_latency
 };
 
 // ClusterExpectKind is a node expectation's "kind".
@@ -84,7 +84,7 @@ struct ClusterExpectSpec {
   ClusterExpectKind kind = ClusterExpectKind::kNoFalseNotReady;
   int after_fault = -1;
   Duration within{0}, from{0}, to{0};
-  Duration not_before{0};  // detectedWithin: no node marked earlier than this after the fault
+  Duration not_before{0};  // detected_within: no node marked earlier than this after the fault
   int64_t count = 0;
   double rate = 0;
   std::string zone;

@@ -626,9 +626,9 @@ std::string ClusterWorld::TransientCauses(int node) const {
     if (!s.empty()) s += ", ";
     s += what;
   };
-  if (kb.broken > 0) add("connectionBroken");
-  if (kb.slow > 0) add("kubeletLatency");
-  if (kb.clock_steps > 0) add("kubeletClockStep");
+  if (kb.broken > 0) add("connection_broken");
+  if (kb.slow > 0) add("kubelet_latency");
+  if (kb.clock_steps > 0) add("kubelet_clock_step");
   return s;
 }
 

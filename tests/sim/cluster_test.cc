@@ -42,13 +42,13 @@ TEST_CASE("cluster: bad input names the JSON path", "[sim][cluster]") {
   CHECK(ParseError(WithCluster(R"({})")) == "$.cluster: missing key \"nodes\" or \"zones\"");
   CHECK(ParseError(WithCluster(R"({"nodes": 3, "kubelet": {"nodeStatusUpdateFrequency": "10"}})")) ==
         "$.cluster.kubelet.nodeStatusUpdateFrequency: invalid duration \"10\": time: missing unit in duration \"10\"");
-  CHECK(ParseError(WithCluster(R"({"nodes": 2, "faults": [{"at": "1m", "kind": "nodeDown", "node": "node-7"}]})")) ==
+  CHECK(ParseError(WithCluster(R"({"nodes": 2, "faults": [{"at": "1m", "kind": "node_down", "node": "node-7"}]})")) ==
         "$.cluster.faults[0].node: unknown node \"node-7\": no cluster node has that name");
-  CHECK(ParseError(WithCluster(R"({"nodes": 2, "faults": [{"at": "1m", "kind": "zonePartition", "zone": "z"}]})")) ==
-        "$.cluster.faults[0]: missing key \"for\" (a zonePartition fault lasts a while)");
+  CHECK(ParseError(WithCluster(R"({"nodes": 2, "faults": [{"at": "1m", "kind": "zone_partition", "zone": "z"}]})")) ==
+        "$.cluster.faults[0]: missing key \"for\" (a zone_partition fault lasts a while)");
   CHECK(ParseError(WithCluster(R"({"nodes": 2, "version": "1.19"})")) ==
         "$.cluster.version: unsupported Kubernetes version \"1.19\" (supported: 1.20 to 1.37)");
-  CHECK(ParseError(WithCluster(R"({"nodes": 2, "expect": [{"kind": "detectedWithin", "after": "x", "within": "1m"}]})")) ==
+  CHECK(ParseError(WithCluster(R"({"nodes": 2, "expect": [{"kind": "detected_within", "after": "x", "within": "1m"}]})")) ==
         "$.cluster.expect[0].after: unknown cluster fault id \"x\"");
   // "cluster" is not an expectation kind of the top-level list.
   CHECK_THAT(ParseError(R"({"candidates": [{"name": "a"}], "expect": [{"kind": "cluster"}]})"),
@@ -58,7 +58,7 @@ TEST_CASE("cluster: bad input names the JSON path", "[sim][cluster]") {
 TEST_CASE("cluster: defaults follow the version (grace 40s before 1.32, 50s from 1.32)", "[sim][cluster]") {
   Scenario old = Parse(WithCluster(R"({"nodes": 1, "version": "1.31"})"));
   CHECK(old.cluster->controller.nodeMonitorGracePeriod == 40s);
-  Scenario now = Parse(WithCluster(R"({"zones": [{"name": "a", "nodes": 2}]})", R"("client_go": "1.32", )"));
+  Scenario now = Parse(WithCluster(R"({"zones": [{"name": "a", "nodes": 2}]})", R"("clientGo": "1.32", )"));
   CHECK(now.cluster->controller.nodeMonitorGracePeriod == 50s);
   CHECK(now.cluster->node_names == std::vector<std::string>{"a-0", "a-1"});
   CHECK(now.cluster->heartbeat_timeout == 10s);  // min(nodeStatusUpdateFrequency, nodeLeaseDurationSeconds)
@@ -67,7 +67,7 @@ TEST_CASE("cluster: defaults follow the version (grace 40s before 1.32, 50s from
 TEST_CASE("cluster: a powered-off node is Unknown after grace + renew phase + monitor period, evicted 300s after its taint",
           "[sim][cluster]") {
   Scenario s = Parse(WithCluster(
-      R"({"zones": [{"name": "a", "nodes": 3}], "faults": [{"id": "off", "at": "2m", "kind": "nodeDown", "node": "a-1"}]})"));
+      R"({"zones": [{"name": "a", "nodes": 3}], "faults": [{"id": "off", "at": "2m", "kind": "node_down", "node": "a-1"}]})"));
   RunOptions o;
   RunResult r = RunScenario(s, o);
   REQUIRE(r.cluster);
@@ -91,8 +91,8 @@ TEST_CASE("cluster: a powered-off node is Unknown after grace + renew phase + mo
 
 TEST_CASE("cluster: a kubelet stopped for less than the grace period is never marked", "[sim][cluster]") {
   Scenario s = Parse(WithCluster(
-      R"({"nodes": 2, "faults": [{"id": "restart", "at": "1m", "for": "20s", "kind": "kubeletStop", "node": "node-0"}],
-          "expect": [{"kind": "notDetected", "after": "restart"}, {"kind": "noFalseNotReady"}]})"));
+      R"({"nodes": 2, "faults": [{"id": "restart", "at": "1m", "for": "20s", "kind": "kubelet_stop", "node": "node-0"}],
+          "expect": [{"kind": "not_detected", "after": "restart"}, {"kind": "no_false_not_ready"}]})"));
   RunResult r = RunScenario(s, RunOptions{});
   CHECK(r.passed);
   CHECK(r.cluster->record.marks.empty());
@@ -104,9 +104,9 @@ TEST_CASE("cluster: a kubelet wall clock stepped back stops refreshing the probe
   // after a 2m step back every renewal carries an older renewTime for 2 minutes, so the
   // heartbeating node is marked Unknown once the grace period passes — a false NotReady.
   Scenario s = Parse(WithCluster(
-      R"({"nodes": 2, "faults": [{"id": "step", "at": "1m", "kind": "kubeletClockStep", "node": "node-0", "by": "-2m"}]})"));
+      R"({"nodes": 2, "faults": [{"id": "step", "at": "1m", "kind": "kubelet_clock_step", "node": "node-0", "by": "-2m"}]})"));
   RunResult r = RunScenario(s, RunOptions{});
   REQUIRE(r.cluster->false_not_ready.size() >= 1);
   CHECK(r.cluster->record.marks[0].node == 0);
-  CHECK_THAT(r.cluster->false_not_ready[0]->cause, Catch::Contains("kubeletClockStep"));
+  CHECK_THAT(r.cluster->false_not_ready[0]->cause, Catch::Contains("kubelet_clock_step"));
 }
