@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "sim/go_duration.h"
+#include "sim/cluster_report.h"
 #include "sim/runner.h"
 
 namespace leasesim::sim {
@@ -65,6 +66,7 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   }
   r.stats.wall_s = wall() - t0;
   if (!a.quiet) {
+    if (r.cluster) text << ClusterSummaryText(*s->cluster, *r.cluster);
     text << SummaryText(*s, r.results, r.expectations, r.stats, r.invariant_breaches);
   } else {
     text << (r.passed ? "PASS" : "FAIL") << " " << a.scenario << "\n";
@@ -75,10 +77,14 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
                        r.stats.events, r.stats.wall_s, r.stats.wall_s > 0 ? r.stats.events / r.stats.wall_s : 0.0,
                        r.stats.wall_s > 0 ? sim_s / r.stats.wall_s : 0.0);
   }
+  nlohmann::json report;
+  if (!a.report.empty()) {
+    report = BuildReport(*s, r.results, r.expectations, r.stats, r.invariant_breaches);
+    if (r.cluster) report["cluster"] = ClusterReportJson(*s->cluster, *r.cluster);
+  }
   if (a.report == "-") {
-    out << BuildReport(*s, r.results, r.expectations, r.stats, r.invariant_breaches).dump(2) << "\n";
+    out << report.dump(2) << "\n";
   } else if (!a.report.empty()) {
-    const nlohmann::json report = BuildReport(*s, r.results, r.expectations, r.stats, r.invariant_breaches);
     if (!WriteFileAtomically(a.report, report.dump(2) + "\n", &error)) {
       err << "leasesim: " << error << "\n";
       if (!a.trace.empty()) std::remove(a.trace.c_str());  // all outputs or none

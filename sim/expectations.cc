@@ -55,6 +55,8 @@ ExpectationResult Evaluate(const Expectation& e, const OracleInput& in, const Or
                        first.cause);
   };
   switch (e.kind) {
+    case ExpectKind::kCluster:  // evaluated by EvaluateCluster
+      break;
     case ExpectKind::kNoSplitBrain:
       out.expect = "no split-brain";
       out.held = r.split_brain.empty();
@@ -281,7 +283,10 @@ ExpectationResult Evaluate(const Expectation& e, const OracleInput& in, const Or
 
 }  // namespace
 
-std::string_view ExpectKindName(ExpectKind k) { return kNames[static_cast<size_t>(k)]; }
+std::string_view ExpectKindName(ExpectKind k) {
+  if (k == ExpectKind::kCluster) return "cluster";
+  return kNames[static_cast<size_t>(k)];
+}
 
 std::optional<ExpectKind> ParseExpectKind(std::string_view name) {
   for (size_t i = 0; i < kNames.size(); ++i) {

@@ -41,6 +41,9 @@ enum class ExpectKind : uint8_t {
   kOldestEmulationViolationAtMost,   // {total}: time a leader ran beside an older emulation version <= total
   kOldestEmulationViolationAtLeast,  // {total}: ... >= total (uncoordinated upgrades)
   kHandoverAtMost,                   // {within}: every preferredHolder handover completed within `within`
+  // kCluster marks results of the scenario's `cluster` expectations (sim/cluster_report.h);
+  // it has no entry in the top-level "expect" list (ParseExpectKind never returns it).
+  kCluster,
 };
 
 // ExpectKindName is the scenario-file name of `k` ("no_split_brain", ...).

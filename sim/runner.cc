@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include "sim/go_duration.h"
+#include "sim/cluster_report.h"
+#include "sim/cluster_world.h"
 #include "sim/trace.h"
 #include "sim/world.h"
 
@@ -67,9 +69,14 @@ RunResult RunScenario(const Scenario& s, const RunOptions& o) {
     events = world.events();
     r.input = world.TakeOracleInput();
     inv = world.TakeInvariantInput();
+    if (ClusterWorld* c = world.cluster()) {
+      r.cluster = std::make_shared<const ClusterResult>(
+          EvaluateCluster(*s.cluster, c->Finish(kTrueEpoch + s.duration), kTrueEpoch, kTrueEpoch + s.duration));
+    }
   }
   r.results = RunOracles(r.input);
   r.expectations = EvaluateExpectations(s.expect, r.input, r.results);
+  if (r.cluster) r.expectations.insert(r.expectations.end(), r.cluster->expectations.begin(), r.cluster->expectations.end());
   r.invariant_breaches = CheckInvariants(inv);
   r.passed = AllHeld(r.expectations) && r.invariant_breaches.empty();
   // Findings close the trace, so the viewer can mark them without re-running oracles.

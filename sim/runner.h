@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@
 #include "sim/world.h"
 
 namespace leasesim::sim {
+
+struct ClusterResult;  // sim/cluster_report.h
 
 struct RunOptions {
   std::optional<uint64_t> seed;  // overrides the scenario's seed
@@ -55,6 +58,9 @@ struct RunResult {
   RunStats stats;  // wall_s is filled in by the caller (main reads the clock)
   // passed: every expectation held and no invariant was breached.
   bool passed = false;
+  // cluster: the node-heartbeat oracles when the scenario has a `cluster` section (its
+  // expectations are also appended to `expectations`, kind "cluster").
+  std::shared_ptr<const ClusterResult> cluster;
 };
 
 // RunScenario simulates `s` from 0 to its duration and evaluates it: oracles,

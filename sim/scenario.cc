@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/document_input.h"
+#include "sim/cluster_spec.h"
 #include "sim/go_duration.h"
 #include "sim/json_input.h"
 
@@ -336,6 +337,7 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
   const std::string what = fmt::format(" for a {} expectation", kind_s);
   auto req = [&](std::string_view k) -> const json& { return Require(j, path, k); };
   switch (e.kind) {
+    case ExpectKind::kCluster: break;  // never parsed here (ParseExpectKind does not return it)
     case ExpectKind::kNoSplitBrain: CheckObject(j, path, {"kind"}, what); break;
     case ExpectKind::kSplitBrainAtLeast:
     case ExpectKind::kSplitBrainAtMost:
@@ -416,7 +418,8 @@ Scenario Parse(const json& root, std::string_view file) {
   const std::string $ = "$";
   CheckObject(root, $,
               {"name", "description", "seed", "duration", "clientGo", "lock", "timings", "defaults", "candidates",
-               "candidateCount", "startSpread", "network", "apiserver", "faults", "expect", "coordination"});
+               "candidateCount", "startSpread", "network", "apiserver", "faults", "expect", "coordination",
+               "cluster"});
   Scenario s;
   s.file = std::string(file);
   s.name = std::filesystem::path(s.file).stem().string();
@@ -554,6 +557,7 @@ Scenario Parse(const json& root, std::string_view file) {
       s.expect.push_back(ParseExpect((*v)[i], Idx("$.expect", i), static_cast<int>(i), s.faults, names, identities));
     }
   }
+  if (const json* v = Find(root, "cluster")) s.cluster = std::make_shared<const ClusterSpec>(ParseClusterSpec(*v, "$.cluster", s));
   return s;
 }
 

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,8 @@
 #include "sim/true_time.h"
 
 namespace leasesim::sim {
+
+struct ClusterSpec;  // sim/cluster_spec.h: the optional `cluster` section (node heartbeats)
 
 // WorkloadSpec is what a candidate's OnStartedLeading work does when leadership ends.
 // kExit: the process stops acting `stop_lag` after OnStoppedLeading (Kubernetes
@@ -219,6 +222,9 @@ struct Scenario {
   std::vector<Expectation> expect;  // in file order; index == position
   // Present when a candidate is coordinated or versioned, or the file has "coordination".
   std::optional<CoordinationSpec> coordination;
+  // cluster: worker nodes, kubelets and the node lifecycle controller run by the leading
+  // candidate (the candidates are then kube-controller-managers); null when absent.
+  std::shared_ptr<const ClusterSpec> cluster;
 };
 
 // ParseScenario parses scenario JSON `text`; `file` names it in error messages.

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/objects_json.h"
 #include "core/record.h"
+#include "sim/cluster_world.h"
 
 namespace leasesim::sim {
 
@@ -356,6 +357,13 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     record_.holder_changes.push_back({w.at, *holder});
   });
   if (scenario.coordination) coord_ = std::make_unique<Coordination>(*this);
+  if (scenario.cluster) {
+    ClusterHooks hooks;
+    hooks.local = [this](int n) { return Local(n); };
+    hooks.true_at_mono = [this](int n, core::MonoTime m) { return nodes_[n]->clock.TrueAtMono(m); };
+    hooks.name = [this](int n) { return scenario_.candidates[n].name; };
+    cluster_ = std::make_unique<ClusterWorld>(*scenario.cluster, seed, scheduler_, server_, network_, trace_, std::move(hooks));
+  }
 }
 
 World::~World() = default;
@@ -440,6 +448,7 @@ bool World::Run() {
   }
   if (coord_) coord_->Start();  // API server instances boot before any fault at 0s
   ScheduleFaults();
+  if (cluster_) cluster_->Start();
   scheduler_.set_max_events_per_instant(kMaxEventsPerInstant);
   if (options_.cancel != nullptr) return scheduler_.RunUntil(end_, *options_.cancel);
   scheduler_.RunUntil(end_);
@@ -515,6 +524,7 @@ void World::StartActing(int n, TrueTime now) {
   Life(n, ElectorEvent::Kind::kActing);
   core::LocalTime l = Local(n);
   trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", true);
+  if (cluster_) cluster_->StartController(n, now);  // kube-controller-manager starts its controllers
 }
 
 void World::StopActing(int n, TrueTime now) {
@@ -525,6 +535,7 @@ void World::StopActing(int n, TrueTime now) {
   if (!node.paused && now > node.acting_since) node.obs.acting.push_back({node.acting_since, now});
   core::LocalTime l = Local(n);
   trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", false);
+  if (cluster_) cluster_->StopController(n, now);
 }
 
 // --- process lifecycle ------------------------------------------------------------------------

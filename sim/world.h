@@ -41,6 +41,7 @@
 namespace leasesim::sim {
 
 class Coordination;
+class ClusterWorld;  // sim/cluster_world.h: node heartbeats, when the scenario has a cluster
 
 // WorldOptions are run-time switches that are not part of the scenario.
 struct WorldOptions {
@@ -90,6 +91,8 @@ class World {
   InvariantInput TakeInvariantInput();
   uint64_t events() const { return scheduler_.events_processed(); }
   const ApiServer& api_server() const { return server_; }
+  // cluster is the node-heartbeat world of a scenario with a `cluster` section, else null.
+  ClusterWorld* cluster() { return cluster_.get(); }
 
  private:
   struct Node;
@@ -161,6 +164,8 @@ class World {
   std::string last_holder_;
   bool have_holder_ = false;
   TrueTime content_changed_at_{};
+  std::unique_ptr<ClusterWorld> cluster_;  // last: destroyed first (it uses the members above)
+
   // fault_targets_[index]: the node indexes a begun fault applies to (roles resolved at
   // its start); nullopt for a fault skipped because a role had no node.
   std::vector<std::optional<std::vector<int>>> fault_targets_;
