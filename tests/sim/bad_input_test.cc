@@ -151,7 +151,7 @@ TEST_CASE("issue15 item 14: identities are at most 1024 bytes without control ch
         "$.faults[0].identity: \"b\\nc\": must not contain control characters");
 }
 
-TEST_CASE("issue15 item 15: an invalid byte is printed as \\xff, never raw", "[sim][scenario]") {
+TEST_CASE("issue15 item 15: an invalid byte is printed escaped as xff after a backslash, never raw", "[sim][scenario]") {
   const std::string e = ParseError("{\"candidates\": \xff}");
   CHECK(e.find('\xff') == std::string::npos);
   CHECK_THAT(e, Catch::EndsWith("; last read: \"\\\"candidates\\\": \\xff\""));
