@@ -2,6 +2,8 @@
 // resourcelock.New's lock-type errors (interface.go), per version profile.
 #include "core/config.h"
 
+#include <cstdint>
+
 namespace leasesim::core {
 
 std::string_view LockKindName(LockKind k) {
@@ -27,7 +29,12 @@ std::optional<std::string> ValidateConfig(const LeaderElectionConfig& c, const V
   // Port of NewLeaderElector: the checks in client-go's order, first failure wins.
   // 2: RenewDeadline <= time.Duration(JitterFactor*float64(RetryPeriod)) — the float
   //    product is converted back to a Duration (truncation toward zero).
-  const Duration jittered_retry{static_cast<int64_t>(kJitterFactor * static_cast<double>(c.retryPeriod.count()))};
+  //    Out of int64 range, Go on amd64 (CVTTSD2SQ) yields math.MinInt64; C++ would be
+  //    undefined, so that case is spelled out (issue 15, item 18).
+  const double jittered = kJitterFactor * static_cast<double>(c.retryPeriod.count());
+  const Duration jittered_retry{jittered >= -9223372036854775808.0 && jittered < 9223372036854775808.0
+                                    ? static_cast<int64_t>(jittered)
+                                    : INT64_MIN};
   if (c.leaseDuration <= c.renewDeadline) return "leaseDuration must be greater than renewDeadline";
   if (c.renewDeadline <= jittered_retry) return "renewDeadline must be greater than retryPeriod*JitterFactor";
   if (c.leaseDuration < Duration(1)) return "leaseDuration must be greater than zero";

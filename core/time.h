@@ -20,14 +20,32 @@ namespace leasesim::core {
 using Duration = std::chrono::nanoseconds;
 using namespace std::chrono_literals;
 
+// SatAdd and SatSub are Duration arithmetic that saturates at Duration::min()/max()
+// instead of overflowing (undefined behaviour in C++). Every instant +/- Duration below
+// uses them, and instant - instant saturates as Go's time.Time.Sub does ("If the result
+// exceeds the maximum (or minimum) value that can be stored in a Duration, the maximum
+// (or minimum) duration will be returned."). Scenario files bound every duration so that
+// no run reaches the limits (sim/json_input.h, kMaxFileDuration); saturation keeps any
+// other caller's arithmetic defined (issue 15, item 10).
+constexpr Duration SatAdd(Duration a, Duration b) {
+  int64_t r = 0;
+  if (__builtin_add_overflow(a.count(), b.count(), &r)) return b.count() > 0 ? Duration::max() : Duration::min();
+  return Duration{r};
+}
+constexpr Duration SatSub(Duration a, Duration b) {
+  int64_t r = 0;
+  if (__builtin_sub_overflow(a.count(), b.count(), &r)) return b.count() < 0 ? Duration::max() : Duration::min();
+  return Duration{r};
+}
+
 // MonoTime is a reading of a node's monotonic clock, in ns since that node's boot.
 // Expiry (isLeaseValid), the acquire/renew loops and every context deadline use it.
 struct MonoTime {
   Duration since_boot{0};
   friend constexpr auto operator<=>(MonoTime, MonoTime) = default;
-  friend constexpr MonoTime operator+(MonoTime t, Duration d) { return {t.since_boot + d}; }
-  friend constexpr MonoTime operator-(MonoTime t, Duration d) { return {t.since_boot - d}; }
-  friend constexpr Duration operator-(MonoTime a, MonoTime b) { return a.since_boot - b.since_boot; }
+  friend constexpr MonoTime operator+(MonoTime t, Duration d) { return {SatAdd(t.since_boot, d)}; }
+  friend constexpr MonoTime operator-(MonoTime t, Duration d) { return {SatSub(t.since_boot, d)}; }
+  friend constexpr Duration operator-(MonoTime a, MonoTime b) { return SatSub(a.since_boot, b.since_boot); }
 };
 
 // WallTime is a reading of a node's wall clock, in ns since the Unix epoch (UTC). It is
@@ -35,8 +53,8 @@ struct MonoTime {
 struct WallTime {
   Duration since_unix{0};
   friend constexpr auto operator<=>(WallTime, WallTime) = default;
-  friend constexpr WallTime operator+(WallTime t, Duration d) { return {t.since_unix + d}; }
-  friend constexpr Duration operator-(WallTime a, WallTime b) { return a.since_unix - b.since_unix; }
+  friend constexpr WallTime operator+(WallTime t, Duration d) { return {SatAdd(t.since_unix, d)}; }
+  friend constexpr Duration operator-(WallTime a, WallTime b) { return SatSub(a.since_unix, b.since_unix); }
   // IsZero mirrors Go's time.Time{}.IsZero(): the zero value marshals as JSON `null`.
   constexpr bool IsZero() const { return since_unix == Duration::min(); }
   static constexpr WallTime Zero() { return {Duration::min()}; }

@@ -10,6 +10,7 @@ packages=(
   libboost1.81-dev nlohmann-json3-dev catch2 libbenchmark-dev libcli11-dev libfmt-dev libyaml-cpp-dev
   libimgui-dev libstb-dev libglfw3-dev libgl-dev libopengl-dev
   libgl1-mesa-dri libglx-mesa0 xvfb xauth
+  clang-14 libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer, ASan, UBSan
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -185,7 +185,10 @@ class ApiServer {
     using is_transparent = void;
     template <class A, class B>
     bool operator()(const A& a, const B& b) const {
-      return std::tie(a.resource, a.namespace_, a.name) < std::tie(b.resource, b.namespace_, b.name);
+      // Compared as string_views on both sides: clang with libstdc++ 12 has no tuple `<`
+      // between a string and a string_view element.
+      using T = std::tuple<const core::Resource&, std::string_view, std::string_view>;
+      return T(a.resource, a.namespace_, a.name) < T(b.resource, b.namespace_, b.name);
     }
   };
 

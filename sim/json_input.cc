@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "sim/go_duration.h"
+#include "sim/input_file.h"
 
 namespace leasesim::sim::json_input {
 
@@ -39,14 +41,15 @@ std::string CamelCaseKey(std::string_view snake) {
 }
 
 std::string Key(const std::string& path, std::string_view key) {
-  return IsIdentifier(key) ? fmt::format("{}.{}", path, key) : fmt::format("{}[{}]", path, json(key).dump());
+  return IsIdentifier(key) && key.size() <= kMaxQuotedBytes ? fmt::format("{}.{}", path, key)
+                                                            : fmt::format("{}[{}]", path, QuoteInput(key));
 }
 std::string Idx(const std::string& path, size_t i) { return fmt::format("{}[{}]", path, i); }
 
 std::string TypeName(const json& j) {
   if (j.is_number_float()) return "a number with a fraction";
   if (j.is_number()) return "a number";
-  if (j.is_string()) return fmt::format("a string {}", j.dump());
+  if (j.is_string()) return fmt::format("a string {}", QuoteInput(j.get_ref<const std::string&>()));
   if (j.is_boolean()) return "a boolean";
   if (j.is_null()) return "null";
   if (j.is_array()) return "an array";
@@ -76,10 +79,30 @@ bool Bool(const json& j, const std::string& path) {
   if (!j.is_boolean()) Fail(path, fmt::format("expected true or false, got {}", TypeName(j)));
   return j.get<bool>();
 }
+// IsHugeIntegral: a number JSON wrote as an integer too large for 64 bits arrives as a
+// double (18446744073709551616 -> 1.8446744073709552e19); it is out of range, not "a
+// number with a fraction".
+static bool IsHugeIntegral(const json& j) {
+  if (!j.is_number_float()) return false;
+  const double v = j.get<double>();
+  return std::isfinite(v) && std::floor(v) == v && std::fabs(v) >= 9223372036854775808.0;
+}
 int64_t Int(const json& j, const std::string& path) {
+  if (IsHugeIntegral(j) || (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
+    Fail(path, fmt::format("out of range: {} does not fit a 64-bit integer", j.dump()));
+  }
   if (!j.is_number_integer()) Fail(path, fmt::format("expected an integer, got {}", TypeName(j)));
-  if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) Fail(path, "integer too large");
   return j.get<int64_t>();
+}
+uint64_t Uint(const json& j, const std::string& path) {
+  if (IsHugeIntegral(j) && j.get<double>() > 0) {
+    Fail(path, fmt::format("out of range: {} is above 18446744073709551615 (2^64-1)", j.dump()));
+  }
+  if (j.is_number_integer() && !j.is_number_unsigned()) {
+    Fail(path, fmt::format("out of range: {} is negative (expected 0 to 18446744073709551615)", j.dump()));
+  }
+  if (!j.is_number_unsigned()) Fail(path, fmt::format("expected an unsigned integer, got {}", TypeName(j)));
+  return j.get<uint64_t>();
 }
 int64_t IntIn(const json& j, const std::string& path, int64_t lo, int64_t hi) {
   int64_t v = Int(j, path);
@@ -106,8 +129,14 @@ Duration Dur(const json& j, const std::string& path) {
     Fail(path, fmt::format("expected a Go duration string like \"15s\", got {}", TypeName(j)));
   }
   std::string err;
-  auto d = ParseGoDuration(j.get<std::string>(), &err);
-  if (!d) Fail(path, fmt::format("invalid duration {}: {}", QuoteGo(j.get<std::string>()), err));
+  const std::string& text = j.get_ref<const std::string&>();
+  if (text.size() > kMaxQuotedBytes) Fail(path, fmt::format("invalid duration {}: too long", QuoteInput(text)));
+  auto d = ParseGoDuration(text, &err);
+  if (!d) Fail(path, fmt::format("invalid duration {}: {}", QuoteGo(text), err));
+  if (*d > kMaxFileDuration || *d < -kMaxFileDuration) {
+    Fail(path, fmt::format("duration {} is out of range: leasesim simulates durations up to {} (10 years) either way",
+                           text, FormatGoDuration(kMaxFileDuration)));
+  }
   return *d;
 }
 Duration NonNegDur(const json& j, const std::string& path) {
@@ -160,9 +189,9 @@ Distribution Dist(const json& j, const std::string& path) {
     CheckObject(j, path, {"dist", "scale", "alpha"}, " for a pareto distribution");
     return Distribution::Pareto(req("scale"), shape("alpha"));
   }
-  Fail(Key(path, "dist"), fmt::format("unknown distribution \"{}\" (known: constant, uniform, normal, lognormal, "
+  Fail(Key(path, "dist"), fmt::format("unknown distribution {} (known: constant, uniform, normal, lognormal, "
                                       "exponential, pareto)",
-                                      kind));
+                                      QuoteInput(kind)));
 }
 
 }  // namespace leasesim::sim::json_input

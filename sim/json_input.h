@@ -26,6 +26,14 @@ namespace leasesim::sim::json_input {
 
 using nlohmann::json;
 
+// kMaxFileDuration bounds every duration in a leasesim file (scenario or sweep): at most
+// 87600h (10 years of 365 days) either way. Go's time.Duration reaches 2562047h, but the
+// simulator adds durations to instants (a start plus its spread, an observed time plus a
+// leaseDuration, a wall clock plus its offset and steps); with every term at most 10 years
+// no such sum can overflow int64 nanoseconds (about 292 years), and nothing longer can be
+// simulated anyway (issue 15, item 10).
+inline constexpr Duration kMaxFileDuration = std::chrono::hours(87600);
+
 // BadInput is the one error type: `path` is a JSON path like $.candidates[1].leaseDuration.
 struct BadInput {
   std::string path;
@@ -33,10 +41,12 @@ struct BadInput {
 };
 [[noreturn]] void Fail(const std::string& path, std::string problem);
 
-// Key and Idx extend a path: Key("$", "a") = "$.a" (or $["odd key"]), Idx("$.x", 2) = "$.x[2]".
+// Key and Idx extend a path: Key("$", "a") = "$.a" (or $["odd key"], escaped and capped
+// like QuoteInput in sim/input_file.h), Idx("$.x", 2) = "$.x[2]".
 std::string Key(const std::string& path, std::string_view key);
 std::string Idx(const std::string& path, size_t i);
-// TypeName describes a JSON value's type for messages ("a string", "an object", ...).
+// TypeName describes a JSON value's type for messages ("a string \"x\"", "an object",
+// ...); a string is quoted with QuoteInput (escaped, capped).
 std::string TypeName(const json& j);
 // CamelCaseKey spells a snake_case key the way leasesim's files do, Kubernetes' camelCase
 // (KubeControllerManagerConfiguration, KubeletConfiguration): "drift_ppm" -> "driftPpm",
@@ -70,13 +80,18 @@ const json& Require(const json& j, const std::string& path, std::string_view key
 
 std::string Str(const json& j, const std::string& path);
 bool Bool(const json& j, const std::string& path);
+// Int is an integer in int64 range; a larger one (or an integral number beyond what JSON
+// integers hold, read as a double) is "out of range".
 int64_t Int(const json& j, const std::string& path);
+// Uint is an unsigned 64-bit integer (a seed): "out of range" above 18446744073709551615.
+uint64_t Uint(const json& j, const std::string& path);
 int64_t IntIn(const json& j, const std::string& path, int64_t lo, int64_t hi);
 double Number(const json& j, const std::string& path);
 double NonNegNumber(const json& j, const std::string& path);
 // Ratio is a probability in [0, 1].
 double Ratio(const json& j, const std::string& path);
-// Dur is a Go duration string ("15s", "1m30s"); NonNegDur >= 0, PosDur > 0.
+// Dur is a Go duration string ("15s", "1m30s") with |d| <= kMaxFileDuration; NonNegDur
+// >= 0, PosDur > 0.
 Duration Dur(const json& j, const std::string& path);
 Duration NonNegDur(const json& j, const std::string& path);
 Duration PosDur(const json& j, const std::string& path);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <set>
+#include <unordered_set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 #include "sim/document_input.h"
 #include "sim/cluster_spec.h"
 #include "sim/go_duration.h"
+#include "sim/input_file.h"
 #include "sim/json_input.h"
 
 namespace leasesim::sim {
@@ -31,7 +33,7 @@ core::VersionProfile Profile(const json& j, const std::string& path, std::string
   *name = Str(j, path);
   auto p = core::VersionProfile::Parse(*name);
   if (!p) {
-    Fail(path, fmt::format("unsupported client-go version \"{}\" (supported: 1.{} to 1.{})", *name,
+    Fail(path, fmt::format("unsupported client-go version {} (supported: 1.{} to 1.{})", QuoteInput(*name),
                            core::VersionProfile::kOldestMinor, core::VersionProfile::kNewestMinor));
   }
   return *p;
@@ -44,14 +46,22 @@ int64_t Burst(const json* v, double qps, const std::string& path) {
   return qps >= static_cast<double>(kMaxBurst) ? kMaxBurst : std::max<int64_t>(1, static_cast<int64_t>(qps));
 }
 
+// ErrorCode is an HTTP 5xx code the fake API server answers with: 500, 503 or 504. The
+// check is on the int64 value, before any narrowing (4294967796 is not 500).
+int ErrorCode(const json& j, const std::string& path) {
+  const int64_t code = Int(j, path);
+  if (code != 500 && code != 503 && code != 504) Fail(path, fmt::format("expected 500, 503 or 504, got {}", code));
+  return static_cast<int>(code);
+}
+
 void ApplyLock(const json& j, const std::string& path, core::LockConfig& lock) {
   CheckObject(j, path, {"kind", "namespace", "name", "labels"});
   if (const json* v = Find(j, "kind")) {
     std::string k = Str(*v, Key(path, "kind"));
     auto kind = core::ParseLockKind(k);
     if (!kind) {
-      Fail(Key(path, "kind"), fmt::format("unknown lock kind \"{}\" (known: leases, configmaps, endpoints, "
-                                          "configmapsleases, endpointsleases)", k));
+      Fail(Key(path, "kind"), fmt::format("unknown lock kind {} (known: leases, configmaps, endpoints, "
+                                          "configmapsleases, endpointsleases)", QuoteInput(k)));
     }
     lock.kind = *kind;
   }
@@ -97,9 +107,12 @@ void ApplyCandidate(const json& j, const std::string& path, CandidateDraft& d, b
   if (const json* v = Find(j, "name")) {
     if (is_defaults) Fail(Key(path, "name"), "a node name cannot be a default: give each candidate its own");
     d.name = Str(*v, Key(path, "name"));
-    if (d.name->empty()) Fail(Key(path, "name"), "must not be empty");
+    if (auto e = NodeNameError(*d.name)) Fail(Key(path, "name"), *e);
   }
-  if (const json* v = Find(j, "identity")) d.identity = Str(*v, Key(path, "identity"));
+  if (const json* v = Find(j, "identity")) {
+    d.identity = Str(*v, Key(path, "identity"));
+    if (auto e = IdentityError(*d.identity)) Fail(Key(path, "identity"), *e);
+  }
   if (const json* v = Find(j, "start")) d.start = NonNegDur(*v, Key(path, "start"));
   if (const json* v = Find(j, "clientGo")) d.profile = Profile(*v, Key(path, "clientGo"), &d.client_go);
   if (const json* v = Find(j, "lock")) ApplyLock(*v, Key(path, "lock"), d.config.lock);
@@ -117,7 +130,7 @@ void ApplyCandidate(const json& j, const std::string& path, CandidateDraft& d, b
       std::string m = Str(*w, Key(wp, "onStoppedLeading"));
       if (m == "exit") d.workload.on_stopped_leading = WorkloadSpec::OnStoppedLeading::kExit;
       else if (m == "keep_acting") d.workload.on_stopped_leading = WorkloadSpec::OnStoppedLeading::kKeepActing;
-      else Fail(Key(wp, "onStoppedLeading"), fmt::format("expected \"exit\" or \"keep_acting\", got \"{}\"", m));
+      else Fail(Key(wp, "onStoppedLeading"), fmt::format("expected \"exit\" or \"keep_acting\", got {}", QuoteInput(m)));
     }
     if (const json* w = Find(*v, "stopLag")) d.workload.stop_lag = NonNegDur(*w, Key(wp, "stopLag"));
     if (const json* w = Find(*v, "restartAfter")) {
@@ -170,7 +183,7 @@ void ApplyPath(const json& j, const std::string& path, NetworkPathSpec& p) {
 
 std::string NodeRef(const json& j, const std::string& path, const std::set<std::string>& names) {
   std::string n = Str(j, path);
-  if (!names.count(n)) Fail(path, fmt::format("unknown node \"{}\": no candidate has that name", n));
+  if (!names.count(n)) Fail(path, fmt::format("unknown node {}: no candidate has that name", QuoteInput(n)));
   return n;
 }
 
@@ -198,7 +211,7 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
   if (!j.is_object()) Fail(path, fmt::format("expected an object, got {}", TypeName(j)));
   const std::string kind_s = Str(Require(j, path, "kind"), Key(path, "kind"));
   auto kind = ParseFaultKind(kind_s);
-  if (!kind) Fail(Key(path, "kind"), fmt::format("unknown fault kind \"{}\" (known: {})", kind_s, fmt::join(kFaultNames, ", ")));
+  if (!kind) Fail(Key(path, "kind"), fmt::format("unknown fault kind {} (known: {})", QuoteInput(kind_s), fmt::join(kFaultNames, ", ")));
   FaultSpec f;
   f.index = index;
   f.kind = *kind;
@@ -244,7 +257,10 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
   auto req = [&](std::string_view k) -> const json& { return Require(j, path, k); };
   switch (f.kind) {
     case FaultKind::kRestart:
-      if (const json* v = Find(j, "identity")) f.identity = Str(*v, Key(path, "identity"));
+      if (const json* v = Find(j, "identity")) {
+        f.identity = Str(*v, Key(path, "identity"));
+        if (auto e = IdentityError(*f.identity)) Fail(Key(path, "identity"), *e);
+      }
       if (const json* v = Find(j, "binaryVersion")) f.binary_version = ParseVersionKey(*v, Key(path, "binaryVersion"));
       if (const json* v = Find(j, "emulationVersion")) f.emulation_version = ParseVersionKey(*v, Key(path, "emulationVersion"));
       break;
@@ -257,7 +273,7 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
         if (m == "symmetric") f.partition_mode = PartitionMode::kSymmetric;
         else if (m == "requests") f.partition_mode = PartitionMode::kRequests;
         else if (m == "responses") f.partition_mode = PartitionMode::kResponses;
-        else Fail(Key(path, "mode"), fmt::format("expected \"symmetric\", \"requests\" or \"responses\", got \"{}\"", m));
+        else Fail(Key(path, "mode"), fmt::format("expected \"symmetric\", \"requests\" or \"responses\", got {}", QuoteInput(m)));
       }
       break;
     case FaultKind::kLatency: f.delay = Dist(req("delay"), Key(path, "delay")); break;
@@ -275,14 +291,13 @@ FaultSpec ParseFault(const json& j, const std::string& path, int index, Duration
         std::string m = Str(*v, Key(path, "mode"));
         if (m == "drop") f.outage_mode = OutageMode::kDrop;
         else if (m == "refuse") f.outage_mode = OutageMode::kRefuse;
-        else Fail(Key(path, "mode"), fmt::format("expected \"drop\" or \"refuse\", got \"{}\"", m));
+        else Fail(Key(path, "mode"), fmt::format("expected \"drop\" or \"refuse\", got {}", QuoteInput(m)));
       }
       break;
     case FaultKind::kApiServerErrors:
       f.ratio = Ratio(req("ratio"), Key(path, "ratio"));
       if (const json* v = Find(j, "code")) {
-        f.code = static_cast<int>(Int(*v, Key(path, "code")));
-        if (f.code != 500 && f.code != 503 && f.code != 504) Fail(Key(path, "code"), fmt::format("expected 500, 503 or 504, got {}", f.code));
+        f.code = ErrorCode(*v, Key(path, "code"));
       }
       // Retry-After on the 5xx (client-go's rest client retries any 5xx carrying it).
       if (const json* v = Find(j, "retryAfter")) f.error_retry_after = PosDur(*v, Key(path, "retryAfter"));
@@ -319,7 +334,7 @@ int FaultRef(const json& j, const std::string& path, const std::vector<FaultSpec
   for (const FaultSpec& f : faults) {
     if (FaultKindName(f.kind) == s) return f.index;
   }
-  Fail(path, fmt::format("no fault with id or kind \"{}\"", s));
+  Fail(path, fmt::format("no fault with id or kind {}", QuoteInput(s)));
 }
 
 Expectation ParseExpect(const json& j, const std::string& path, int index, const std::vector<FaultSpec>& faults,
@@ -328,7 +343,7 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
   const std::string kind_s = Str(Require(j, path, "kind"), Key(path, "kind"));
   auto kind = ParseExpectKind(kind_s);
   if (!kind) {
-    Fail(Key(path, "kind"), fmt::format("unknown expectation kind \"{}\" (known: {})", kind_s,
+    Fail(Key(path, "kind"), fmt::format("unknown expectation kind {} (known: {})", QuoteInput(kind_s),
                                         fmt::join(AllExpectKindNames(), ", ")));
   }
   Expectation e;
@@ -372,7 +387,7 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
       if (const json* v = Find(j, "identity")) {
         e.identity = Str(*v, Key(path, "identity"));
         if (!identities.count(*e.identity)) {
-          Fail(Key(path, "identity"), fmt::format("no candidate has identity \"{}\"", *e.identity));
+          Fail(Key(path, "identity"), fmt::format("no candidate has identity {}", QuoteInput(*e.identity)));
         }
       }
       break;
@@ -394,7 +409,7 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
         e.resource = Str(*v, Key(path, "resource"));
         if (*e.resource != "leases" && *e.resource != "configmaps" && *e.resource != "endpoints") {
           Fail(Key(path, "resource"),
-               fmt::format("expected \"leases\", \"configmaps\" or \"endpoints\", got \"{}\"", *e.resource));
+               fmt::format("expected \"leases\", \"configmaps\" or \"endpoints\", got {}", QuoteInput(*e.resource)));
         }
       }
       e.rate = NonNegNumber(req("rate"), Key(path, "rate"));
@@ -405,7 +420,7 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
       if (const json* v = Find(j, "verb")) {
         e.verb = Str(*v, Key(path, "verb"));
         if (*e.verb != "get" && *e.verb != "create" && *e.verb != "update") {
-          Fail(Key(path, "verb"), fmt::format("expected \"get\", \"create\" or \"update\", got \"{}\"", *e.verb));
+          Fail(Key(path, "verb"), fmt::format("expected \"get\", \"create\" or \"update\", got {}", QuoteInput(*e.verb)));
         }
       }
       e.rate = NonNegNumber(req("rate"), Key(path, "rate"));
@@ -414,7 +429,7 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
   return e;
 }
 
-Scenario Parse(const json& root, std::string_view file) {
+Scenario Parse(const json& root, std::string_view file, const StreamedArray& streamed_faults) {
   const std::string $ = "$";
   CheckObject(root, $,
               {"name", "description", "seed", "duration", "clientGo", "lock", "timings", "defaults", "candidates",
@@ -425,10 +440,7 @@ Scenario Parse(const json& root, std::string_view file) {
   s.name = std::filesystem::path(s.file).stem().string();
   if (const json* v = Find(root, "name")) s.name = Str(*v, "$.name");
   if (const json* v = Find(root, "description")) s.description = Str(*v, "$.description");
-  if (const json* v = Find(root, "seed")) {
-    if (!v->is_number_unsigned()) Fail("$.seed", fmt::format("expected an unsigned integer, got {}", TypeName(*v)));
-    s.seed = v->get<uint64_t>();
-  }
+  if (const json* v = Find(root, "seed")) s.seed = Uint(*v, "$.seed");
   if (const json* v = Find(root, "duration")) s.duration = PosDur(*v, "$.duration");
 
   // The candidate template: built-in defaults, then top-level clientGo, lock, timings,
@@ -453,21 +465,29 @@ Scenario Parse(const json& root, std::string_view file) {
   if (cands && count) Fail("$.candidateCount", "give either \"candidates\" or \"candidateCount\", not both");
   if (spread && !count) Fail("$.startSpread", "only meaningful with \"candidateCount\"");
   if (cands) {
-    if (!cands->is_array() || cands->empty()) {
+    if (!cands->is_array()) {
       Fail("$.candidates", fmt::format("expected a non-empty array of candidates, got {}", TypeName(*cands)));
     }
+    if (cands->empty()) Fail("$.candidates", "is empty: give at least one candidate");
     std::set<std::string> seen;
     for (size_t i = 0; i < cands->size(); ++i) {
       const std::string p = Idx("$.candidates", i);
       CandidateDraft d = base;
       ApplyCandidate((*cands)[i], p, d, /*is_defaults=*/false);
       if (!d.name) Fail(p, "missing required key \"name\"");
-      if (!seen.insert(*d.name).second) Fail(Key(p, "name"), fmt::format("duplicate node name \"{}\"", *d.name));
+      if (!seen.insert(*d.name).second) Fail(Key(p, "name"), fmt::format("duplicate node name {}", QuoteInput(*d.name)));
       s.candidates.push_back(Finish(std::move(d), p));
     }
   } else if (count) {
     const int64_t n = IntIn(*count, "$.candidateCount", 1, 100'000);
     const Duration sp = spread ? NonNegDur(*spread, "$.startSpread") : Duration{0};
+    // Both terms are at most kMaxFileDuration, so the sum cannot overflow; it must still
+    // be a start leasesim can simulate (issue 15, item 10).
+    if (base.start + sp > kMaxFileDuration) {
+      Fail("$.startSpread", fmt::format("the last candidate would start at {} + {}, beyond {} (10 years)",
+                                        FormatGoDuration(base.start), FormatGoDuration(sp),
+                                        FormatGoDuration(kMaxFileDuration)));
+    }
     for (int64_t i = 0; i < n; ++i) {
       CandidateDraft d = base;
       d.name = fmt::format("c{}", i);
@@ -492,7 +512,7 @@ Scenario Parse(const json& root, std::string_view file) {
       if (!nodes->is_object()) Fail(np, fmt::format("expected an object keyed by node name, got {}", TypeName(*nodes)));
       for (const auto& [node, ov] : nodes->items()) {
         const std::string p = Key(np, node);
-        if (!names.count(node)) Fail(p, fmt::format("unknown node \"{}\": no candidate has that name", node));
+        if (!names.count(node)) Fail(p, fmt::format("unknown node {}: no candidate has that name", QuoteInput(node)));
         CheckObject(ov, p, {"delay", "requestDelay", "responseDelay", "loss"});
         NetworkPathSpec path = s.network.defaults;
         ApplyPath(ov, p, path);
@@ -515,10 +535,7 @@ Scenario Parse(const json& root, std::string_view file) {
     if (const json* w = Find(*v, "retryAfter")) a.retry_after = NonNegDur(*w, Key(ap, "retryAfter"));
     if (const json* w = Find(*v, "errorRatio")) a.error_ratio = Ratio(*w, Key(ap, "errorRatio"));
     if (const json* w = Find(*v, "errorCode")) {
-      a.error_code = static_cast<int>(Int(*w, Key(ap, "errorCode")));
-      if (a.error_code != 500 && a.error_code != 503 && a.error_code != 504) {
-        Fail(Key(ap, "errorCode"), fmt::format("expected 500, 503 or 504, got {}", a.error_code));
-      }
+      a.error_code = ErrorCode(*w, Key(ap, "errorCode"));
     }
     if (const json* w = Find(*v, "watchers")) {
       const std::string wp = Key(ap, "watchers");
@@ -540,11 +557,29 @@ Scenario Parse(const json& root, std::string_view file) {
   }
   if (const json* v = Find(root, "faults")) {
     if (!v->is_array()) Fail("$.faults", fmt::format("expected an array, got {}", TypeName(*v)));
-    std::set<std::string> ids;
-    for (size_t i = 0; i < v->size(); ++i) {
+    // The parser streamed the elements out of the DOM (StreamedArray, issue 15 item 16):
+    // one element at a time is a DOM again.
+    const bool streamed = v->empty() && streamed_faults.size() > 0;
+    const size_t n = streamed ? streamed_faults.size() : v->size();
+    s.faults.reserve(n);
+    // Views into s.faults (reserved above, so never moved); only looked up, never iterated.
+    std::unordered_set<std::string_view> ids;
+    ids.reserve(n);
+    Duration clock_moves{0};
+    for (size_t i = 0; i < n; ++i) {
       const std::string p = Idx("$.faults", i);
-      s.faults.push_back(ParseFault((*v)[i], p, static_cast<int>(i), s.duration, fault_names));
-      if (!ids.insert(s.faults.back().id).second) Fail(Key(p, "id"), fmt::format("duplicate fault id \"{}\"", s.faults.back().id));
+      s.faults.push_back(ParseFault(streamed ? streamed_faults.At(i) : (*v)[i], p, static_cast<int>(i), s.duration, fault_names));
+      if (!ids.insert(s.faults.back().id).second) Fail(Key(p, "id"), fmt::format("duplicate fault id {}", QuoteInput(s.faults.back().id)));
+      // A node's wall clock is its offset plus every step and slew it gets: bounded so
+      // that it stays a 64-bit count of ns (issue 15, item 10).
+      const FaultSpec& f = s.faults.back();
+      if (f.kind == FaultKind::kClockStep || f.kind == FaultKind::kClockSlew) {
+        clock_moves += f.by < Duration{0} ? -f.by : f.by;
+        if (clock_moves > kMaxFileDuration) {
+          Fail(Key(p, "by"), fmt::format("the clock steps and slews of this scenario add up to more than {} (10 years)",
+                                         FormatGoDuration(kMaxFileDuration)));
+        }
+      }
     }
   }
   // A restart may give a node a new identity: expectations may name it too.
@@ -561,18 +596,45 @@ Scenario Parse(const json& root, std::string_view file) {
   return s;
 }
 
-// JsonErrorLocation extracts "line L, column C" and the detail from nlohmann's message
-// "[json.exception.parse_error.101] parse error at line L, column C: <detail>".
-std::string JsonErrorText(const nlohmann::json::parse_error& e) {
-  std::string_view what = e.what();
-  const auto at = what.find("at line ");
-  if (at == std::string_view::npos) return fmt::format("invalid JSON: {}", what);
-  const auto colon = what.find(": ", at);
-  if (colon == std::string_view::npos) return fmt::format("invalid JSON: {}", what);
-  return fmt::format("{}: invalid JSON: {}", what.substr(at + 3, colon - at - 3), what.substr(colon + 2));
+}  // namespace
+
+// Port of IsDNS1123Subdomain (k8s.io/apimachinery/pkg/util/validation/validation.go):
+// at most 253 characters, dot-separated labels of [a-z0-9] and '-' that start and end
+// with an alphanumeric; the messages are Kubernetes' own.
+std::optional<std::string> NodeNameError(std::string_view name) {
+  constexpr size_t kDNS1123SubdomainMaxLength = 253;
+  if (name.empty()) return "must not be empty";
+  if (name.size() > kDNS1123SubdomainMaxLength) {
+    return fmt::format("must be no more than {} characters (it has {})", kDNS1123SubdomainMaxLength, name.size());
+  }
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  bool ok = true;
+  size_t start = 0;
+  while (ok && start <= name.size()) {
+    size_t end = name.find('.', start);
+    if (end == std::string_view::npos) end = name.size();
+    const std::string_view label = name.substr(start, end - start);
+    ok = !label.empty() && alnum(label.front()) && alnum(label.back()) &&
+         std::all_of(label.begin(), label.end(), [&](char c) { return alnum(c) || c == '-'; });
+    start = end + 1;
+  }
+  if (ok) return std::nullopt;
+  return fmt::format("{}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' "
+                     "or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
+                     "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                     QuoteInput(name));
 }
 
-}  // namespace
+std::optional<std::string> IdentityError(std::string_view identity) {
+  if (identity.size() > kMaxIdentityBytes) {
+    return fmt::format("must be no more than {} bytes (it has {})", kMaxIdentityBytes, identity.size());
+  }
+  for (char c : identity) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return fmt::format("{}: must not contain control characters", QuoteInput(identity));
+  }
+  return std::nullopt;
+}
 
 std::string_view FaultKindName(FaultKind k) { return kFaultNames[static_cast<size_t>(k)]; }
 
@@ -605,37 +667,33 @@ bool IsNodeFault(FaultKind k) {
 std::optional<Scenario> ParseScenario(std::string_view text, std::string_view file, std::string* err) {
   json root;
   std::optional<Document> yaml;  // .yaml/.yml files (sim/document_input.h): errors give the line
-  if (IsYamlPath(file) && !(yaml = ParseYaml(text, file, err))) return std::nullopt;
-  if (yaml) root = std::move(yaml->root); else try {
-    // Comments are allowed so scenario files can be annotated.
-    root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
-    if (err) *err = fmt::format("{}: {}", file, JsonErrorText(e));
+  StreamedArray faults{.key = "faults", .bytes = {}, .ends = {}};
+  if (IsYamlPath(file)) {
+    if (!(yaml = ParseYaml(text, file, err))) return std::nullopt;
+    root = std::move(yaml->root);
+  } else if (!ParseInputJson(text, file, &root, err, &faults)) {
     return std::nullopt;
   }
   try {
-    return Parse(root, file);
+    return Parse(root, file, faults);
   } catch (const BadInput& b) {
-    if (err) *err = fmt::format("{}: {}: {}", yaml ? yaml->Where(file, b.path) : std::string(file), b.path, b.problem);
+    // Paths and problems quote input through QuoteInput already; escaping the whole line
+    // again keeps it one line whatever a future message forgets.
+    if (err) {
+      *err = fmt::format("{}: {}: {}", EscapeInput(yaml ? yaml->Where(file, b.path) : std::string(file), 4096), b.path,
+                         EscapeInput(b.problem, 4096));
+    }
+    return std::nullopt;
+  } catch (const nlohmann::json::exception& e) {
+    if (err) *err = fmt::format("{}: $: invalid input: {}", EscapeInput(file, 4096), EscapeInput(e.what(), 400));
     return std::nullopt;
   }
 }
 
 std::optional<Scenario> LoadScenarioFile(const std::filesystem::path& path, std::string* err) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    const bool exists = std::filesystem::exists(path, ec);
-    if (err) *err = fmt::format("{}: cannot read file: {}", path.string(), exists ? "permission denied or not a file" : "no such file");
-    return std::nullopt;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    if (err) *err = fmt::format("{}: cannot read file: read error", path.string());
-    return std::nullopt;
-  }
-  return ParseScenario(ss.str(), path.string(), err);
+  std::string text;
+  if (!ReadInputFile(path, &text, err)) return std::nullopt;
+  return ParseScenario(text, path.string(), err);
 }
 
 std::vector<FaultMark> FaultMarksOf(const Scenario& s) {

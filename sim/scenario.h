@@ -227,6 +227,20 @@ struct Scenario {
   std::shared_ptr<const ClusterSpec> cluster;
 };
 
+// NodeNameError checks a node name as Kubernetes checks a Node or Pod name: a DNS-1123
+// subdomain, IsDNS1123Subdomain in k8s.io/apimachinery/pkg/util/validation (at most 253
+// characters of [a-z0-9.-], labels starting and ending alphanumeric). nullopt when valid,
+// else the problem (Kubernetes' wording; the name quoted with QuoteInput).
+std::optional<std::string> NodeNameError(std::string_view name);
+
+// kMaxIdentityBytes bounds a lock identity (holderIdentity). Kubernetes does not bound it;
+// client-go's components use "<hostname>_<uuid>" (at most 253 + 1 + 36 bytes). 1024 bytes
+// leaves room for any such scheme while keeping traces and records small.
+inline constexpr size_t kMaxIdentityBytes = 1024;
+// IdentityError: an identity may be empty (client-go's own validation judges that, per
+// profile), at most kMaxIdentityBytes bytes, with no control characters.
+std::optional<std::string> IdentityError(std::string_view identity);
+
 // ParseScenario parses scenario JSON `text`; `file` names it in error messages.
 // nullopt and a one-line `*err` on any problem (see the file comment).
 std::optional<Scenario> ParseScenario(std::string_view text, std::string_view file, std::string* err);

@@ -22,9 +22,10 @@ using namespace std::chrono_literals;
 struct TrueTime {
   Duration since_origin{0};
   friend constexpr auto operator<=>(TrueTime, TrueTime) = default;
-  friend constexpr TrueTime operator+(TrueTime t, Duration d) { return {t.since_origin + d}; }
-  friend constexpr TrueTime operator-(TrueTime t, Duration d) { return {t.since_origin - d}; }
-  friend constexpr Duration operator-(TrueTime a, TrueTime b) { return a.since_origin - b.since_origin; }
+  // Saturating, as core::MonoTime's (core/time.h).
+  friend constexpr TrueTime operator+(TrueTime t, Duration d) { return {core::SatAdd(t.since_origin, d)}; }
+  friend constexpr TrueTime operator-(TrueTime t, Duration d) { return {core::SatSub(t.since_origin, d)}; }
+  friend constexpr Duration operator-(TrueTime a, TrueTime b) { return core::SatSub(a.since_origin, b.since_origin); }
   static constexpr TrueTime Max() { return {Duration::max()}; }
 };
 

@@ -288,7 +288,6 @@ struct World::LastContent : RecordContent {};
 
 World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions options)
     : last_content_(std::make_unique<LastContent>()),
-      messages_(std::make_unique<MessageTable>()),
       scenario_(scenario),
       seed_(seed),
       trace_(trace),
@@ -296,6 +295,7 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
       server_(ServerConfig(scenario, core::Prng::Stream(seed, "apiserver").Next())),
       network_(core::Prng::Stream(seed, "network").Next(), NodeNames(scenario)),
       ack_rng_(core::Prng::Stream(seed, "apiserver/write-ack")),
+      messages_(std::make_unique<MessageTable>()),
       end_(kTrueEpoch + scenario.duration) {
   record_.start = kTrueEpoch;
   record_.end = end_;

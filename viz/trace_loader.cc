@@ -1,6 +1,8 @@
 // trace_loader.cc — JSON Lines trace → viz::Trace (see trace_loader.h).
 #include "viz/trace_loader.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -8,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -19,6 +22,33 @@ namespace leasesim::viz {
 namespace {
 
 using json = nlohmann::json;
+
+// kMaxAbsTimeNs bounds every time in a trace (t, start, end, mono, wall, *_ns): 2^62 ns,
+// about 146 years, so that the viewer's differences and sums of two times cannot
+// overflow. A larger value is bad input (issue 15, item 18).
+constexpr int64_t kMaxAbsTimeNs = int64_t{1} << 62;
+
+bool TimeInRange(int64_t v) { return v >= -kMaxAbsTimeNs && v <= kMaxAbsTimeNs; }
+
+// ClockOffset is wall - epoch_wall - t, clamped to +-2^62: each term is within +-2^62, so
+// the exact value fits 128 bits, but not always 64 (epoch_wall_ns 2^62 with a negative wall).
+int64_t ClockOffset(int64_t wall, int64_t epoch_wall, int64_t t) {
+  const __int128 v = static_cast<__int128>(wall) - epoch_wall - t;
+  return static_cast<int64_t>(std::clamp<__int128>(v, -kMaxAbsTimeNs, kMaxAbsTimeNs));
+}
+
+// EscapeForMessage keeps input quoted in an error on one line and short: control and
+// non-ASCII bytes as \xNN, at most 200 bytes.
+std::string EscapeForMessage(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size() && i < 200; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x7F) out += fmt::format("\\x{:02x}", c);
+    else out += static_cast<char>(c);
+  }
+  if (s.size() > 200) out += fmt::format("... ({} bytes)", s.size());
+  return out;
+}
 
 // LineFields is what the SAX handler keeps from one event or footer line. Only keys at the
 // top level (and lease.spec.holderIdentity / lease.metadata.resourceVersion) are read;
@@ -59,9 +89,14 @@ class LineSax {
     return true;
   }
   bool number_integer(json::number_integer_t v) { return Int(v); }
-  bool number_unsigned(json::number_unsigned_t v) { return Int(static_cast<int64_t>(v)); }
-  bool number_float(json::number_float_t v, const json::string_t&) {
+  // A needed integer field given as a float, or beyond int64, is bad input: casting it
+  // would be undefined behaviour (issue 15, item 18). Unneeded fields are skipped.
+  bool number_unsigned(json::number_unsigned_t v) {
+    if (v > static_cast<json::number_unsigned_t>(INT64_MAX)) return NotAnInt(fmt::format("{} is out of range", v));
     return Int(static_cast<int64_t>(v));
+  }
+  bool number_float(json::number_float_t v, const json::string_t&) {
+    return NotAnInt(fmt::format("expected an integer, got {}", json(v).dump()));
   }
   bool string(json::string_t& v) {
     if (AtTop()) {
@@ -111,7 +146,7 @@ class LineSax {
     return true;
   }
   bool parse_error(std::size_t position, const std::string&, const json::exception& ex) {
-    error_ = fmt::format("JSON parse error at byte {}: {}", position, ex.what());
+    error_ = fmt::format("JSON parse error at byte {}: {}", position, EscapeForMessage(ex.what()));
     return false;
   }
   const std::string& error() const { return error_; }
@@ -135,6 +170,17 @@ class LineSax {
     if (k == "finding") return &f_.finding;
     if (k == "trace_hash") return &f_.trace_hash;
     return nullptr;
+  }
+  bool NotAnInt(std::string problem) {
+    if (!AtTop() || !IsIntField(key_[0])) return true;
+    error_ = fmt::format("$.{}: {}", key_[0], problem);
+    return false;
+  }
+  static bool IsIntField(const std::string& k) {
+    for (const char* f : {"t", "seq", "mono", "wall", "id", "code", "start", "end", "events", "offset_ns", "drift_ppm"}) {
+      if (k == f) return true;
+    }
+    return false;
   }
   bool Int(int64_t v) {
     if (!AtTop()) return true;
@@ -422,49 +468,84 @@ class Builder {
  public:
   Builder(Trace& trace) : tr_(trace) {}
 
-  // Header parses line 1. Returns an error message (without the file prefix) or "".
+  // Header parses line 1. Returns an error message (without the file prefix) or "". Every
+  // field is type-checked before it is read: a header is user input (issue 15, item 18).
   std::string Header(std::string_view line) {
     json h = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
     if (h.is_discarded() || !h.is_object()) return "$: the header is not a JSON object";
-    if (h.value("type", "") != "header") return "$.type: expected \"header\" on line 1";
-    TraceHeader& hd = tr_.header;
-    hd.format = h.value("format", "");
-    if (hd.format != "leasesim-trace/1") {
-      return fmt::format("$.format: expected \"leasesim-trace/1\", got \"{}\"", hd.format);
-    }
-    try {
-      hd.scenario = h.value("scenario", "");
-      hd.scenario_file = h.value("scenario_file", "");
-      hd.seed = h.value("seed", uint64_t{0});
-      hd.duration_ns = h.value("duration_ns", int64_t{0});
-      hd.epoch_wall_ns = h.value("epoch_wall_ns", int64_t{0});
-      if (h.contains("lock") && h["lock"].is_object()) {
-        const json& l = h["lock"];
-        hd.lock_kind = l.value("kind", "");
-        hd.lock_namespace = l.value("namespace", "");
-        hd.lock_name = l.value("name", "");
+    std::string err;
+    auto str = [&](const json& o, const char* key, const std::string& path, std::string def) -> std::string {
+      auto it = o.find(key);
+      if (it == o.end() || it->is_null()) return def;
+      if (!it->is_string()) {
+        if (err.empty()) err = fmt::format("{}: expected a string, got {}", path, it->type_name());
+        return def;
       }
-      if (h.contains("nodes")) {
-        if (!h["nodes"].is_array()) return "$.nodes: expected an array";
-        size_t i = 0;
-        for (const json& n : h["nodes"]) {
-          if (!n.is_object() || !n.contains("node") || !n["node"].is_string()) {
-            return fmt::format("$.nodes[{}].node: missing or not a string", i);
-          }
-          NodeConfig c;
-          c.node = n["node"].get<std::string>();
-          c.identity = n.value("identity", c.node);
-          c.client_go = n.value("client_go", "");
-          c.lease_duration_ns = n.value("lease_duration_ns", int64_t{0});
-          c.renew_deadline_ns = n.value("renew_deadline_ns", int64_t{0});
-          c.retry_period_ns = n.value("retry_period_ns", int64_t{0});
-          c.release_on_cancel = n.value("release_on_cancel", false);
-          AddNode(std::move(c));
-          ++i;
+      return it->get<std::string>();
+    };
+    auto integer = [&](const json& o, const char* key, const std::string& path, bool time) -> int64_t {
+      auto it = o.find(key);
+      if (it == o.end() || it->is_null()) return 0;
+      if (!it->is_number_integer() || (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
+        if (err.empty()) {
+          err = it->is_number() ? fmt::format("{}: expected an integer in int64 range, got {}", path, it->dump())
+                                : fmt::format("{}: expected an integer, got {}", path, it->type_name());
         }
+        return 0;
       }
-    } catch (const json::exception& e) {
-      return fmt::format("$: {}", e.what());
+      const int64_t v = it->get<int64_t>();
+      if (time && !TimeInRange(v) && err.empty()) err = fmt::format("{}: {} is out of range (|ns| <= 2^62)", path, v);
+      return v;
+    };
+    if (str(h, "type", "$.type", "") != "header") return err.empty() ? "$.type: expected \"header\" on line 1" : err;
+    TraceHeader& hd = tr_.header;
+    hd.format = str(h, "format", "$.format", "");
+    if (!err.empty()) return err;
+    if (hd.format != "leasesim-trace/1") {
+      return fmt::format("$.format: expected \"leasesim-trace/1\", got \"{}\"", EscapeForMessage(hd.format));
+    }
+    hd.scenario = str(h, "scenario", "$.scenario", "");
+    hd.scenario_file = str(h, "scenario_file", "$.scenario_file", "");
+    if (auto it = h.find("seed"); it != h.end() && !it->is_null()) {
+      if (!it->is_number_unsigned()) {
+        return it->is_number() ? fmt::format("$.seed: expected an integer in [0, 2^64-1], got {}", it->dump())
+                               : fmt::format("$.seed: expected an integer, got {}", it->type_name());
+      }
+      hd.seed = it->get<uint64_t>();
+    }
+    hd.duration_ns = integer(h, "duration_ns", "$.duration_ns", true);
+    hd.epoch_wall_ns = integer(h, "epoch_wall_ns", "$.epoch_wall_ns", true);
+    if (!err.empty()) return err;
+    if (auto it = h.find("lock"); it != h.end() && it->is_object()) {
+      const json& l = *it;
+      hd.lock_kind = str(l, "kind", "$.lock.kind", "");
+      hd.lock_namespace = str(l, "namespace", "$.lock.namespace", "");
+      hd.lock_name = str(l, "name", "$.lock.name", "");
+      if (!err.empty()) return err;
+    }
+    if (auto it = h.find("nodes"); it != h.end()) {
+      if (!it->is_array()) return "$.nodes: expected an array";
+      size_t i = 0;
+      for (const json& n : *it) {
+        const std::string p = fmt::format("$.nodes[{}]", i);
+        if (!n.is_object() || !n.contains("node") || !n["node"].is_string()) {
+          return fmt::format("{}.node: missing or not a string", p);
+        }
+        NodeConfig c;
+        c.node = n["node"].get<std::string>();
+        c.identity = str(n, "identity", p + ".identity", c.node);
+        c.client_go = str(n, "client_go", p + ".client_go", "");
+        c.lease_duration_ns = integer(n, "lease_duration_ns", p + ".lease_duration_ns", true);
+        c.renew_deadline_ns = integer(n, "renew_deadline_ns", p + ".renew_deadline_ns", true);
+        c.retry_period_ns = integer(n, "retry_period_ns", p + ".retry_period_ns", true);
+        if (auto r = n.find("release_on_cancel"); r != n.end() && !r->is_null()) {
+          if (!r->is_boolean()) return fmt::format("{}.release_on_cancel: expected a boolean, got {}", p, r->type_name());
+          c.release_on_cancel = r->get<bool>();
+        }
+        if (!err.empty()) return err;
+        AddNode(std::move(c));
+        ++i;
+      }
     }
     hd.nodes.clear();
     for (const NodeTrack& n : tr_.nodes) hd.nodes.push_back(n.config);
@@ -476,6 +557,11 @@ class Builder {
     if (!f.has_seq) return "$.seq: missing or not an integer";
     if (!f.has_t) return "$.t: missing or not an integer";
     if (f.ev.empty()) return "$.ev: missing or not a string";
+    for (auto [name, v, has] : {std::tuple{"t", f.t, f.has_t}, std::tuple{"mono", f.mono, f.has_mono},
+                                std::tuple{"wall", f.wall, f.has_wall}, std::tuple{"start", f.start, f.has_start},
+                                std::tuple{"end", f.end, f.has_end}, std::tuple{"offset_ns", f.offset_ns, true}}) {
+      if (has && !TimeInRange(v)) return fmt::format("$.{}: {} is out of range (|ns| <= 2^62)", name, v);
+    }
     const auto index = static_cast<uint32_t>(tr_.events.size());
     EventRef e;
     e.t = f.t;
@@ -495,7 +581,7 @@ class Builder {
       node->events.push_back(index);
       if (f.has_mono && f.has_wall) {
         node->clock.push_back(
-            {f.t, f.mono, f.wall, f.wall - tr_.header.epoch_wall_ns - f.t});
+            {f.t, f.mono, f.wall, ClockOffset(f.wall, tr_.header.epoch_wall_ns, f.t)});
       }
     }
     auto need_node = [&](std::string_view kind) -> std::string {
@@ -801,7 +887,8 @@ TraceLoad LoadTraceText(std::string text, std::string name, const LoadOptions& o
       f.Reset();
       LineSax line_sax(f);
       if (!nlohmann::json::sax_parse(line.begin(), line.end(), &line_sax)) {
-        return fail(fmt::format("$: {}", line_sax.error()));
+        const std::string& e = line_sax.error();
+        return fail(e.rfind("$.", 0) == 0 ? e : fmt::format("$: {}", e.empty() ? "invalid JSON" : e));
       }
     }
     if (f.type == "footer") {
@@ -827,6 +914,13 @@ TraceLoad LoadTraceText(std::string text, std::string name, const LoadOptions& o
 }
 
 TraceLoad LoadTraceFile(const std::string& path, const LoadOptions& options) {
+  // stat before open: a FIFO would block, a directory has no size (issue 15, item 11).
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    TraceLoad out;
+    out.error = fmt::format("{}: {}", path, S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
+    return out;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     TraceLoad out;

@@ -77,7 +77,14 @@ std::vector<SuiteCase> LoadSuite(const std::vector<std::string>& files, int jobs
   std::vector<SuiteCase> cases(files.size());
   ParallelFor(files.size(), {.jobs = jobs}, [&](size_t i) {
     cases[i].path = files[i];
-    cases[i].scenario = LoadScenarioFile(files[i], &cases[i].error);
+    // A file that cannot be loaded is that file's ERROR row, never the suite's end: even an
+    // unexpected exception (issue 15, item 18) stays with its file.
+    try {
+      cases[i].scenario = LoadScenarioFile(files[i], &cases[i].error);
+    } catch (const std::exception& e) {
+      cases[i].scenario.reset();
+      cases[i].error = fmt::format("{}: cannot load: {}", files[i], e.what());
+    }
   });
   return cases;
 }

@@ -13,6 +13,7 @@
 
 #include "core/prng.h"
 #include "sim/document_input.h"
+#include "sim/input_file.h"
 #include "sim/json_input.h"
 #include "harness/sweep/stats.h"
 
@@ -40,17 +41,21 @@ std::vector<json> RangeValues(const json& r, const std::string& path) {
     if (!Find(r, k)) Fail(path, fmt::format("missing required key \"{}\"", k));
   }
   std::vector<json> out;
-  auto too_many = [&] { Fail(path, "range has more than 100000 values"); };
+  // The count is computed in 128 bits before any value is made, so that neither it nor
+  // from + i*step can overflow (issue 15, item 18: a seed range ending at 2^63-1).
+  auto count = [&](__int128 from, __int128 to, __int128 step) -> int64_t {
+    if (step == 0) Fail(path + ".step", "must not be zero");
+    if (to != from && ((to > from) != (step > 0))) Fail(path + ".step", "goes away from \"to\": the range would never end");
+    const __int128 n = (to - from) / step + 1;
+    if (n > 100'000) Fail(path, "range has more than 100000 values");
+    return static_cast<int64_t>(n);
+  };
   if (r["from"].is_string()) {
     const Duration from = Dur(r["from"], path + ".from"), to = Dur(r["to"], path + ".to"),
                    step = Dur(r["step"], path + ".step");
-    if (step == Duration{0}) Fail(path + ".step", "must not be zero");
-    if ((to - from).count() != 0 && ((to > from) != (step > Duration{0}))) {
-      Fail(path + ".step", "goes away from \"to\": the range would never end");
-    }
-    for (Duration d = from; step > Duration{0} ? d <= to : d >= to; d += step) {
-      out.push_back(FormatGoDuration(d));
-      if (out.size() > 100'000) too_many();
+    const int64_t n = count(from.count(), to.count(), step.count());
+    for (int64_t i = 0; i < n; ++i) {
+      out.push_back(FormatGoDuration(Duration{static_cast<int64_t>(from.count() + static_cast<__int128>(i) * step.count())}));
     }
     return out;
   }
@@ -59,15 +64,12 @@ std::vector<json> RangeValues(const json& r, const std::string& path) {
   }
   const bool ints = r["from"].is_number_integer() && r["to"].is_number_integer() && r["step"].is_number_integer();
   if (ints) {
-    const int64_t from = r["from"].get<int64_t>(), to = r["to"].get<int64_t>(), step = r["step"].get<int64_t>();
-    if (step == 0) Fail(path + ".step", "must not be zero");
-    if (to != from && ((to > from) != (step > 0))) Fail(path + ".step", "goes away from \"to\": the range would never end");
-    for (int64_t v = from; step > 0 ? v <= to : v >= to; v += step) {
-      out.push_back(v);
-      if (out.size() > 100'000) too_many();
-    }
+    const int64_t from = Int(r["from"], path + ".from"), to = Int(r["to"], path + ".to"), step = Int(r["step"], path + ".step");
+    const int64_t n = count(from, to, step);
+    for (int64_t i = 0; i < n; ++i) out.push_back(static_cast<int64_t>(from + static_cast<__int128>(i) * step));
     return out;
   }
+  auto too_many = [&] { Fail(path, "range has more than 100000 values"); };
   const double from = r["from"].get<double>(), to = r["to"].get<double>(), step = r["step"].get<double>();
   if (!(std::isfinite(from) && std::isfinite(to) && std::isfinite(step))) Fail(path, "bounds must be finite");
   if (step == 0) Fail(path + ".step", "must not be zero");
@@ -96,7 +98,7 @@ int ParamIndex(const SweepSpec& s, const json& j, const std::string& path) {
   }
   std::vector<std::string> names;
   for (const SweepParam& p : s.params) names.push_back(p.name);
-  Fail(path, fmt::format("no varied parameter named \"{}\" (varied: {})", name, fmt::join(names, ", ")));
+  Fail(path, fmt::format("no varied parameter named {} (varied: {})", QuoteInput(name), fmt::join(names, ", ")));
 }
 
 SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::path& dir) {
@@ -108,10 +110,15 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
   if (base->is_string()) {
     s.base_file = base->get<std::string>();
     const std::filesystem::path p = dir / s.base_file;
-    std::string read_err;  // JSON or YAML by extension (sim/document_input.h)
-    std::optional<Document> doc = ReadDocumentFile(p, &read_err);
-    if (!doc) Fail("$.base", fmt::format("cannot read base scenario: {}", read_err));
-    s.base = std::move(doc->root);
+    std::string text, err;
+    if (!ReadInputFile(p, &text, &err)) Fail("$.base", fmt::format("cannot read base scenario {}", err));
+    if (IsYamlPath(p.string())) {  // JSON or YAML by extension (sim/document_input.h)
+      std::optional<Document> doc = ParseYaml(text, p.string(), &err);
+      if (!doc) Fail("$.base", fmt::format("the base scenario is not valid YAML: {}", err));
+      s.base = std::move(doc->root);
+    } else if (!ParseInputJson(text, p.string(), &s.base, &err)) {
+      Fail("$.base", fmt::format("the base scenario is not valid JSON: {}", err));
+    }
   } else if (base->is_object()) {
     s.base = *base;
     if (const json* bf = Find(root, "baseFile")) s.base_file = Str(*bf, "$.baseFile");
@@ -120,15 +127,12 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
   }
   if (!s.base.is_object()) Fail("$.base", "the base scenario must be a JSON object");
   if (const json* v = Find(root, "seeds")) {
-    if (!v->is_number_integer() || v->get<int64_t>() < 1 || v->get<int64_t>() > 1'000'000) {
+    if (!v->is_number_unsigned() || v->get<uint64_t>() < 1 || v->get<uint64_t>() > 1'000'000) {
       Fail("$.seeds", fmt::format("expected an integer in [1, 1000000], got {}", v->dump()));
     }
-    s.seeds = v->get<int64_t>();
+    s.seeds = static_cast<int64_t>(v->get<uint64_t>());
   }
-  if (const json* v = Find(root, "seed")) {
-    if (!v->is_number_unsigned()) Fail("$.seed", fmt::format("expected an unsigned integer, got {}", TypeName(*v)));
-    s.seed = v->get<uint64_t>();
-  }
+  if (const json* v = Find(root, "seed")) s.seed = Uint(*v, "$.seed");
   json probe = s.base;  // every path must be settable in the base
   if (const json* v = Find(root, "set")) {
     if (!v->is_object()) Fail("$.set", fmt::format("expected an object keyed by scenario path, got {}", TypeName(*v)));
@@ -170,10 +174,10 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
       }
       if (const json* n = Find(e, "name")) sp.name = Str(*n, p + ".name");
       if (sp.name.empty() || sp.name.find_first_of(",\"\n") != std::string::npos) {
-        Fail(p + ".name", fmt::format("\"{}\" cannot be a column name (empty, or has a comma, quote or newline)", sp.name));
+        Fail(p + ".name", fmt::format("{} cannot be a column name (empty, or has a comma, quote or newline)", QuoteInput(sp.name)));
       }
       for (const SweepParam& other : s.params) {
-        if (other.name == sp.name) Fail(p, fmt::format("duplicate parameter name \"{}\"", sp.name));
+        if (other.name == sp.name) Fail(p, fmt::format("duplicate parameter name {}", QuoteInput(sp.name)));
       }
       for (size_t k = 0; k < sp.paths.size(); ++k) {
         sp.parsed_paths.push_back(PathOrFail(sp.paths[k], param ? p + ".param" : fmt::format("{}.paths[{}]", p, k)));
@@ -223,7 +227,7 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
       s.heatmap.metric = Str(*m, "$.heatmap.metric");
       const auto names = PointColumnNames();
       if (std::find(names.begin(), names.end(), s.heatmap.metric) == names.end()) {
-        Fail("$.heatmap.metric", fmt::format("unknown metric \"{}\" (known: {})", s.heatmap.metric, fmt::join(names, ", ")));
+        Fail("$.heatmap.metric", fmt::format("unknown metric {} (known: {})", QuoteInput(s.heatmap.metric), fmt::join(names, ", ")));
       }
     }
   }
@@ -245,7 +249,7 @@ std::optional<std::vector<JsonPathStep>> ParseJsonPath(std::string_view path, st
   std::vector<JsonPathStep> out;
   size_t i = 0;
   auto bad = [&](std::string_view why) {
-    if (err) *err = fmt::format("invalid scenario path \"{}\": {}", path, why);
+    if (err) *err = fmt::format("invalid scenario path {}: {}", QuoteInput(path), why);
     return std::nullopt;
   };
   if (path.empty()) return bad("empty");
@@ -282,7 +286,7 @@ bool SetJsonPath(json& root, const std::vector<JsonPathStep>& path, const json& 
     if (step.index < 0) {
       if (at->is_null()) *at = json::object();
       if (!at->is_object()) {
-        if (err) *err = fmt::format("the base scenario's {} is not an object, cannot set key \"{}\"", where, step.key);
+        if (err) *err = fmt::format("the base scenario's {} is not an object, cannot set key {}", where, QuoteInput(step.key));
         return false;
       }
       at = &(*at)[step.key];
@@ -312,30 +316,30 @@ int64_t SweepSpec::PointCount() const {
 std::optional<SweepSpec> ParseSweep(std::string_view text, std::string_view file, std::string* err) {
   json root;
   std::optional<Document> yaml;  // .yaml/.yml files (sim/document_input.h): errors give the line
-  if (IsYamlPath(file) && !(yaml = ParseYaml(text, file, err))) return std::nullopt;
-  if (yaml) root = std::move(yaml->root); else try {
-    root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
-    if (err) *err = fmt::format("{}: invalid JSON: {}", file, e.what());
+  if (IsYamlPath(file)) {
+    if (!(yaml = ParseYaml(text, file, err))) return std::nullopt;
+    root = std::move(yaml->root);
+  } else if (!ParseInputJson(text, file, &root, err)) {
     return std::nullopt;
   }
   try {
     return Parse(root, file, std::filesystem::path(file).parent_path());
   } catch (const BadInput& b) {
-    if (err) *err = fmt::format("{}: {}: {}", yaml ? yaml->Where(file, b.path) : std::string(file), b.path, b.problem);
+    if (err) {
+      *err = fmt::format("{}: {}: {}", EscapeInput(yaml ? yaml->Where(file, b.path) : std::string(file), 4096), b.path,
+                         EscapeInput(b.problem, 4096));
+    }
+    return std::nullopt;
+  } catch (const json::exception& e) {
+    if (err) *err = fmt::format("{}: $: invalid input: {}", EscapeInput(file, 4096), EscapeInput(e.what(), 400));
     return std::nullopt;
   }
 }
 
 std::optional<SweepSpec> LoadSweepFile(const std::filesystem::path& path, std::string* err) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (err) *err = fmt::format("{}: cannot read file", path.string());
-    return std::nullopt;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ParseSweep(ss.str(), path.string(), err);
+  std::string text;
+  if (!ReadInputFile(path, &text, err)) return std::nullopt;
+  return ParseSweep(text, path.string(), err);
 }
 
 json CanonicalSweepJson(const SweepSpec& s) {

@@ -527,3 +527,16 @@ TEST_CASE("issue15 item 12: check --junit into a missing directory fails before 
   CHECK(r.out.empty());  // no table: nothing ran
   CHECK(fs::is_empty(dir));
 }
+
+TEST_CASE("issue15 item 18: check gives a file whose number overflows a double an ERROR row, and the suite runs on",
+          "[sim][check]") {
+  CheckArgs a;
+  a.paths = {Fixture("overflow")};
+  const CheckRun r = Check(a);
+  INFO(r.out << r.err);
+  CHECK(r.code == kExitBadInput);  // before the fix: exit 3, "internal error: [json.exception.out_of_range.406]"
+  const std::string file = Fixture("overflow/number-overflow.json");
+  CHECK_THAT(r.out, Catch::Contains("ERROR " + file + "\n  " + file +
+                                    ": line 1, column 5: invalid JSON: number \"7e880\" is out of range (it does not fit a double)\n"));
+  CHECK_THAT(r.out, Catch::Contains("2 scenarios: 1 passed, 0 failed, 1 bad input"));
+}

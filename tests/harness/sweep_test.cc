@@ -96,7 +96,44 @@ TEST_CASE("sweep file errors name the file and the JSON path", "[sim][sweep]") {
         "\"candidateCount\", not a \"candidates\" list");
   CHECK(ParseError("{" + base + R"(, "vary": [{"param": "retryPeriod", "values": ["1s"]}], "heatmap": {"metric": "speed"}})")
             .starts_with("bad.json: $.heatmap.metric: unknown metric \"speed\" (known: runs, failovers,"));
-  CHECK(ParseError(R"({"base": "no-such-base.json"})") == "bad.json: $.base: cannot read base scenario \"no-such-base.json\"");
+  CHECK(ParseError(R"({"base": "no-such-base.json"})") ==
+        "bad.json: $.base: cannot read base scenario no-such-base.json: cannot read file: no such file");
+}
+
+TEST_CASE("issue15 item 18: a sweep file whose number overflows a double is bad input (exit 2), not internal",
+          "[sim][sweep]") {
+  CHECK(ParseError("8e308") == "bad.json: line 1, column 5: invalid JSON: number \"8e308\" is out of range (it does not "
+                               "fit a double)");
+}
+
+TEST_CASE("issue15 item 18: sweep ranges cannot overflow", "[sim][sweep]") {
+  const std::string base = R"("base": {"candidateCount": 2})";
+  // Durations: each bound is within 10 years (sim/json_input.h), so the range is rejected at its bound.
+  CHECK(ParseError("{" + base + R"(, "vary": [{"param": "leaseDuration", "range": {"from": "-2562047h", "to": "2562047h", "step": "1000000h"}}]})") ==
+        "bad.json: $.vary[0].range.from: duration -2562047h is out of range: leasesim simulates durations up to "
+        "87600h0m0s (10 years) either way");
+  // Integers up to 2^63-1 with a step that would step past it: exactly the values in range.
+  std::string err;
+  auto s = ParseSweep("{" + base + R"(, "vary": [{"paths": ["seed"], "range": {"from": 9223372036854775800, "to": 9223372036854775807, "step": 2}}]})",
+                      "ok.json", &err);
+  INFO(err);
+  REQUIRE(s);
+  REQUIRE(s->params.size() == 1);
+  CHECK(s->params[0].values == std::vector<nlohmann::json>{9223372036854775800, 9223372036854775802,
+                                                           9223372036854775804, 9223372036854775806});
+  CHECK(ParseError("{" + base + R"(, "vary": [{"paths": ["seed"], "range": {"from": -9223372036854775807, "to": 9223372036854775807, "step": 1}}]})") ==
+        "bad.json: $.vary[0].range: range has more than 100000 values");
+}
+
+TEST_CASE("issue15 item 15: a sweep seed above 2^64-1 is out of range", "[sim][sweep]") {
+  CHECK(ParseError(R"({"base": {"candidateCount": 2}, "seed": 18446744073709551616})") ==
+        "bad.json: $.seed: out of range: 1.8446744073709552e+19 is above 18446744073709551615 (2^64-1)");
+}
+
+TEST_CASE("issue15 item 11: a directory as the sweep file is named", "[sim][sweep]") {
+  std::string err;
+  CHECK_FALSE(LoadSweepFile("/tmp", &err).has_value());
+  CHECK(err == "/tmp: is a directory");
 }
 
 TEST_CASE("scenario paths parse and set", "[sim][sweep]") {

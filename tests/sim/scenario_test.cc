@@ -80,7 +80,7 @@ TEST_CASE("CamelCaseKey: Kubernetes' spelling, with the unit suffix _s as Second
 
 TEST_CASE("scenario: wrong type", "[sim][scenario]") {
   CHECK(LoadError("wrong-type.json") == R"($.candidates[0].releaseOnCancel: expected true or false, got a string "yes")");
-  CHECK(ParseError(R"({"seed": -1, "candidates": [{"name": "a"}]})") == "$.seed: expected an unsigned integer, got a number");
+  CHECK(ParseError(R"({"seed": -1, "candidates": [{"name": "a"}]})") == "$.seed: out of range: -1 is negative (expected 0 to 18446744073709551615)");
   CHECK(ParseError(R"({"candidates": [{"name": "a", "clock": {"driftPpm": 1.5}}]})") ==
         "$.candidates[0].clock.driftPpm: expected an integer, got a number with a fraction");
   CHECK(ParseError(R"({"candidates": {"name": "a"}})") == "$.candidates: expected a non-empty array of candidates, got an object");

@@ -164,3 +164,67 @@ TEST_CASE("loader: unknown kinds and fields are kept and warned about, not fatal
 
 }  // namespace
 }  // namespace leasesim::viz
+
+namespace leasesim::viz {
+namespace {
+
+std::string Header() { return testing::TinyTrace().substr(0, testing::TinyTrace().find('\n') + 1); }
+
+std::string LoadErrorBoth(const std::string& text) {
+  auto lean = LoadTraceText(text, "bad.jsonl");
+  auto sax = LoadTraceText(text, "bad.jsonl", {.lean_scan = false});
+  REQUIRE_FALSE(lean.ok());
+  REQUIRE_FALSE(sax.ok());
+  CHECK(lean.error == sax.error);
+  CHECK(lean.error.find('\n') == std::string::npos);
+  return lean.error;
+}
+
+TEST_CASE("issue15 item 18: a header whose type or format is not a string is bad input, not an uncaught type_error",
+          "[viz]") {
+  CHECK(LoadErrorBoth(R"({"type":1})" "\n") == "bad.jsonl:1: $.type: expected a string, got number");
+  CHECK(LoadErrorBoth(R"({"type":"header","format":[1]})" "\n") == "bad.jsonl:1: $.format: expected a string, got array");
+  CHECK(LoadErrorBoth(R"({"type":"header","format":"leasesim-trace/1","lock":{"kind":7}})" "\n") ==
+        "bad.jsonl:1: $.lock.kind: expected a string, got number");
+}
+
+TEST_CASE("issue15 item 18: out-of-range numbers in a trace are bad input, never cast", "[viz]") {
+  const std::string base = R"({"type":"header","format":"leasesim-trace/1")";
+  CHECK(LoadErrorBoth(base + R"(,"seed":1e20})" "\n") == "bad.jsonl:1: $.seed: expected an integer in [0, 2^64-1], got 1e+20");
+  CHECK(LoadErrorBoth(base + R"(,"duration_ns":1e19})" "\n") ==
+        "bad.jsonl:1: $.duration_ns: expected an integer in int64 range, got 1e+19");
+  CHECK(LoadErrorBoth(base + R"(,"nodes":[{"node":"a","lease_duration_ns":1e20}]})" "\n") ==
+        "bad.jsonl:1: $.nodes[0].lease_duration_ns: expected an integer in int64 range, got 1e+20");
+  CHECK(LoadErrorBoth(Header() + R"({"seq":0,"t":1e19,"ev":"state","node":"a","state":"leading"})" "\n") ==
+        "bad.jsonl:2: $.t: expected an integer, got 1e+19");
+  CHECK(LoadErrorBoth(Header() + R"({"seq":0,"t":18446744073709551615,"ev":"state","node":"a","state":"leading"})" "\n") ==
+        "bad.jsonl:2: $.t: 18446744073709551615 is out of range");
+  CHECK(LoadErrorBoth(Header() + R"({"seq":0,"t":4611686018427387905,"ev":"state","node":"a","state":"leading"})" "\n") ==
+        "bad.jsonl:2: $.t: 4611686018427387905 is out of range (|ns| <= 2^62)");
+}
+
+TEST_CASE("issue15 item 18: epoch_wall_ns at the int64 limit with a negative wall reading does not overflow", "[viz]") {
+  const std::string base = R"({"type":"header","format":"leasesim-trace/1","nodes":[{"node":"a"}])";
+  CHECK(LoadErrorBoth(base + R"(,"epoch_wall_ns":9223372036854775807})" "\n") ==
+        "bad.jsonl:1: $.epoch_wall_ns: 9223372036854775807 is out of range (|ns| <= 2^62)");
+  // At the bound, wall - epoch_wall - t needs 65 bits: clamped, not wrapped.
+  auto l = LoadTraceText(base + R"(,"epoch_wall_ns":4611686018427387904})" "\n" +
+                             R"({"seq":0,"t":0,"ev":"state","node":"a","state":"leading","mono":0,"wall":-4611686018427387904})" "\n",
+                         "edge.jsonl");
+  REQUIRE(l.ok());
+  REQUIRE(l.trace->nodes.size() == 1);
+  REQUIRE(l.trace->nodes[0].clock.size() == 1);
+  CHECK(l.trace->nodes[0].clock[0].offset_ns == -(int64_t{1} << 62));
+}
+
+TEST_CASE("issue15 item 11: a directory as the trace is named, not read", "[viz]") {
+  auto l = LoadTraceFile("/tmp");
+  REQUIRE_FALSE(l.ok());
+  CHECK(l.error == "/tmp: is a directory");
+  auto n = LoadTraceFile("/dev/null");
+  REQUIRE_FALSE(n.ok());
+  CHECK(n.error == "/dev/null: is not a regular file");
+}
+
+}  // namespace
+}  // namespace leasesim::viz
