@@ -75,7 +75,7 @@ void LeaseHistoryChecker::Observe(const LockWrite& w) {
              fmt::format("update of {} applied with resourceVersion \"{}\" but the stored object had \"{}\"", w.object,
                          w.sent_resource_version, *w.previous_resource_version));
     }
-    if (!w.previous || w.multi_lock) return;
+    if (!w.previous || w.multi_lock || !w.by_elector) return;
     const core::LeaderElectionRecord& old = *w.previous;
     const core::LeaderElectionRecord& now = w.record;
     const bool takeover = !now.holderIdentity.empty() && now.holderIdentity != old.holderIdentity;

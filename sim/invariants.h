@@ -57,12 +57,17 @@ struct InvariantBreach {
 // stored record before the write (nullopt for a create, or when the previous object
 // carried no record); `record` the record after it. `multi_lock` is true when the writer
 // uses a MultiLock (configmapsleases, endpointsleases): see CheckLeaseHistory.
+// `by_elector` is false for a write no client-go LeaderElector made: kube-apiserver's
+// coordinated leader election controller (KEP-4355, pkg/controlplane/controller/
+// leaderelection reconcileElectionStep) sets holderIdentity without touching
+// leaseTransitions or acquireTime, so tryAcquireOrRenew's rules do not bind it.
 struct LockWrite {
   TrueTime at;
   std::string object;  // "<resource>/<namespace>/<name>", e.g. "leases/kube-system/kube-scheduler"
   core::Verb verb = core::Verb::kUpdate;
   std::string node;    // the writer's node name ("" when unknown)
   bool multi_lock = false;
+  bool by_elector = true;
   std::string sent_resource_version;                     // what the update carried ("" for none)
   std::optional<std::string> previous_resource_version;  // the stored version it replaced
   std::optional<core::LeaderElectionRecord> previous;

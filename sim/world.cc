@@ -404,6 +404,7 @@ void World::RecordLockWrite(const AppliedWrite& w) {
   lw.verb = w.verb;
   lw.node.clear();
   lw.multi_lock = false;
+  lw.by_elector = completing_node_ >= 0;  // else the coordinated election controller wrote it
   if (completing_node_ >= 0) {
     const Node& node = *nodes_[completing_node_];
     lw.node.assign(node.spec->name);

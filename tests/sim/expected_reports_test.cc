@@ -38,8 +38,10 @@ std::vector<std::string> BundledScenarios() {
   std::vector<std::string> out;
   const fs::path root = kSource / "scenarios";
   for (const auto& e : fs::recursive_directory_iterator(root)) {
-    if (e.is_regular_file() && e.path().extension() == ".json") {
-      out.push_back(fs::relative(e.path(), root).generic_string());
+    const std::string rel = fs::relative(e.path(), root).generic_string();
+    // scenarios/chaos/ holds chaos files (fault models), not scenarios (docs/chaos.md).
+    if (e.is_regular_file() && e.path().extension() == ".json" && !rel.starts_with("chaos/")) {
+      out.push_back(rel);
     }
   }
   std::sort(out.begin(), out.end());

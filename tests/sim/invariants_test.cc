@@ -164,6 +164,18 @@ TEST_CASE("invariants: MultiLock writes skip the record rules but not the resour
   CHECK(Names(CheckLeaseHistory(h.writes, kTrueEpoch)) == std::vector<std::string>{"lease_resource_version"});
 }
 
+TEST_CASE("invariants: the coordinated election controller's writes skip the record rules but not the resourceVersion",
+          "[sim][invariants]") {
+  // kube-apiserver's election controller (KEP-4355) sets holderIdentity without counting a
+  // transition; tryAcquireOrRenew's rules bind only client-go electors.
+  History h = CorrectHistory();
+  LockWrite& w = h.Update(50s, "", Rec("b", 3, 42));
+  w.by_elector = false;
+  CHECK(CheckLeaseHistory(h.writes, kTrueEpoch).empty());
+  h.writes.back().by_elector = true;  // the same write by an elector is a breach
+  CHECK(Names(CheckLeaseHistory(h.writes, kTrueEpoch)) == std::vector<std::string>{"lease_transitions"});
+}
+
 // --- elector life -----------------------------------------------------------------------
 
 TEST_CASE("invariants: elector life of a correct elector has no breach", "[sim][invariants]") {
