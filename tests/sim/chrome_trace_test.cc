@@ -7,6 +7,8 @@
 // the README prints: split-brain [2m9.456s .. 2m11.335s), no leader [0s .. 8ms).
 #include "sim/chrome_trace.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -34,7 +36,9 @@ std::string ClockDriftTrace() {
     std::string err;
     auto s = LoadScenarioFile(fs::path(LEASESIM_SOURCE_DIR) / "scenarios/split-brain/clock-drift.json", &err);
     REQUIRE(s);
-    const fs::path p = fs::temp_directory_path() / "leasesim-test-chrome-trace-clock-drift.jsonl";
+    // One file per process: ctest runs each test case as its own process, in parallel.
+    const fs::path p =
+        fs::temp_directory_path() / ("leasesim-test-chrome-trace-clock-drift-" + std::to_string(::getpid()) + ".jsonl");
     RunOptions o;
     o.trace_path = p.string();
     RunScenario(*s, o);

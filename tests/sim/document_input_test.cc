@@ -3,6 +3,8 @@
 // JSON path and give the line.
 #include "sim/document_input.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -144,7 +146,7 @@ TEST_CASE("yaml: errors keep the file and JSON path and give the line", "[sim][y
 }
 
 TEST_CASE("yaml: ReadDocumentFile reads YAML or JSON by extension", "[sim][yaml]") {
-  const fs::path dir = fs::temp_directory_path() / "leasesim-test-document-input";
+  const fs::path dir = fs::temp_directory_path() / ("leasesim-test-document-input-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   { std::ofstream(dir / "a.yml") << "kind: Lease\nspec: {leaseDurationSeconds: 15}\n"; }
   { std::ofstream(dir / "a.json") << "// comment\n{\"kind\": \"Lease\", \"spec\": {\"leaseDurationSeconds\": 15}}\n"; }
