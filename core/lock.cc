@@ -107,6 +107,7 @@ static ObjectPtr EmptyObject(Resource res) {
     case Resource::kLeases: return MakeObject(Lease{});
     case Resource::kConfigMaps: return MakeObject(ConfigMap{});
     case Resource::kEndpoints: return MakeObject(Endpoints{});
+    case Resource::kLeaseCandidates: return MakeObject(LeaseCandidate{});  // never a lock object
   }
   return MakeObject(Lease{});
 }
