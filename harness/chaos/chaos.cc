@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/csv_fields.h"
 #include "harness/check/junit.h"
 #include "harness/parallel_for.h"
 #include "sim/go_duration.h"
@@ -26,24 +27,6 @@ using nlohmann::json;
 constexpr std::string_view kRunsHeader =
     "seed_index,seed,families,faults,verdict,split_brain_s,worst_failover_s,no_leader_max_gap_s,invariant_breaches,"
     "failures,trace_hash";
-
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t at = s.find(sep, start);
-    out.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-    if (at == std::string_view::npos) return out;
-    start = at + 1;
-  }
-}
-
-template <typename T>
-bool ParseInt(std::string_view s, T* out) {
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size();
-}
 
 // Seconds prints nanoseconds as seconds with 9 decimals (exact).
 std::string Seconds(int64_t ns) {

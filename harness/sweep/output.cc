@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "harness/sweep/plot.h"
+#include "harness/csv_fields.h"
 #include "sim/json_input.h"
 
 namespace leasesim::sim {
@@ -19,24 +20,6 @@ using nlohmann::json;
 constexpr std::string_view kRunsHeader =
     "run,point,seed_index,seed,duration_ns,split_brain_ns,no_leader_ns,transitions,api_get,api_create,api_update,"
     "api_total,failovers_ns,trace_hash";
-
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t at = s.find(sep, start);
-    out.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-    if (at == std::string_view::npos) return out;
-    start = at + 1;
-  }
-}
-
-template <typename T>
-bool ParseInt(std::string_view s, T* out) {
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size();
-}
 
 // Csv quotes a field when it holds a comma, quote or newline (RFC 4180).
 std::string Csv(std::string_view s) {
