@@ -538,6 +538,15 @@ core::NodeApiResponse ClusterWorld::Apply(const core::NodeApiRequest& req, TrueT
       if (from_kubelet >= 0) {
         ++record_.status_patches;
         heartbeat(spec_.node_status_patch_bytes, spec_.node_bytes, spec_.node_watchers);
+        // The kubelet's own report changed Ready (True again after an outage): traced so the
+        // viewer's node lanes know when a node came back.
+        if (const core::ConditionStatus after = ReadyOf(out.node); after != before) {
+          trace_.Begin(now, "node_ready")
+              .Str("worker", kb.name)
+              .Str("status", core::ConditionStatusName(after))
+              .Bool("false_not_ready", false)
+              .Str("cause", "kubelet status update");
+        }
       } else if (ReadyOf(out.node) == core::ConditionStatus::kUnknown && before != core::ConditionStatus::kUnknown) {
         ClusterRecord::Mark mark;
         mark.node = n;

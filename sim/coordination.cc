@@ -422,7 +422,20 @@ void Coordination::Loopback(int a, bool elector, const core::ApiRequest& req) {
 // node-less api_served events (ids tagged with kControllerTag), so trace readers see
 // every holder change of the Lease.
 void Coordination::TraceServed(const core::ApiRequest& r, const core::ApiResponse& resp) {
-  if (!resp.status.ok() || !resp.body || r.verb == core::Verb::kGet) return;
+  if (!resp.status.ok() || r.verb == core::Verb::kGet) return;
+  if (r.resource == core::Resource::kLeaseCandidates) {
+    // The controller's pings (pingTime) and garbage collection (delete) of LeaseCandidates.
+    auto ev = w_.trace_.Begin(w_.scheduler_.now(), "api_served");
+    ev.Int("id", static_cast<int64_t>(r.id | kControllerTag))
+        .Enum("verb", static_cast<int>(r.verb), core::VerbName(r.verb))
+        .Int("code", resp.status.code)
+        .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
+        .Str("rv", resp.body ? std::string_view(core::Meta(*resp.body).resourceVersion) : std::string_view())
+        .Str("name", r.name);
+    if (resp.body && w_.trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
+    return;
+  }
+  if (!resp.body) return;
   const auto* lease = std::get_if<core::Lease>(resp.body.get());
   const core::LockConfig& lock = w_.scenario_.lock;
   if (!lease || lease->metadata.name != lock.name || lease->metadata.namespace_ != lock.namespace_) return;

@@ -24,7 +24,7 @@ nlohmann::json TraceHeader(const Scenario& s, uint64_t seed) {
                      {"release_on_cancel", c.config.releaseOnCancel},
                      {"start_ns", c.start.count()}});
   }
-  return {{"type", "header"},
+  nlohmann::json header = {{"type", "header"},
           {"format", "leasesim-trace/1"},
           {"scenario", s.name},
           {"scenario_file", s.file},
@@ -33,6 +33,9 @@ nlohmann::json TraceHeader(const Scenario& s, uint64_t seed) {
           {"epoch_wall_ns", kEpochWall.since_unix.count()},
           {"lock", {{"kind", core::LockKindName(s.lock.kind)}, {"namespace", s.lock.namespace_}, {"name", s.lock.name}}},
           {"nodes", nodes}};
+  // Worker nodes are not trace nodes; the viewer needs their number for its node lanes.
+  if (s.cluster) header["cluster"] = {{"workers", s.cluster->node_names.size()}};
+  return header;
 }
 
 namespace {

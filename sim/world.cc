@@ -910,6 +910,10 @@ void World::ServerComplete(uint64_t msg_id) {
         m.request.resource != core::Resource::kLeaseCandidates) {
       ev.Str("holder", HolderOf(*resp.body).value_or(""));
       if (trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
+    } else if (resp.body && resp.status.ok() && m.request.resource == core::Resource::kLeaseCandidates &&
+               trace_.writing()) {
+      // The LeaseCandidate as stored (or read): written, not hashed, for the viewer.
+      ev.Extra("object", core::ToJson(*resp.body));
     }
   }
   const int64_t inflight = server_inflight_--;
