@@ -65,8 +65,31 @@ std::string DescribeEvent(const Trace& trace, uint32_t i) {
     case EventKind::kClock:
       return fmt::format("clock offset {} drift {} ppm", FormatDuration(n("offset_ns")), n("drift_ppm"));
     case EventKind::kFinding:
+      if (s("finding") == "invariant_breach") {
+        return fmt::format("invariant_breach {} at {}{}: {}", s("invariant"), FormatTrueTime(n("at")),
+                           s("node").empty() ? "" : " [" + s("node") + "]", s("message"));
+      }
       return fmt::format("{} {}..{} [{}] {}", s("finding"), FormatTrueTime(n("start")),
                          FormatTrueTime(n("end")), nodes(), s("cause"));
+    case EventKind::kCoordinationLog:
+      return fmt::format("{}{}: {}", s("apiserver").empty() ? "" : s("apiserver") + " ",
+                         n("level") < 0 ? std::string("error") : fmt::format("v{}", n("level")), s("text"));
+    case EventKind::kApiserverInstance:
+      return fmt::format("{} {}{}", s("apiserver"), s("state"), s("identity").empty() ? "" : " (" + s("identity") + ")");
+    case EventKind::kController: return fmt::format("election controller {} in {}", s("state"), s("apiserver"));
+    case EventKind::kNodeLifecycleController:
+      return j.value("running", false) ? "node lifecycle controller starts" : "node lifecycle controller stops";
+    case EventKind::kZoneState: return fmt::format("zone {} -> {}", s("zone"), s("state"));
+    case EventKind::kKubelet:
+      return fmt::format("kubelet {} {}{}", s("worker"), j.value("running", false) ? "running" : "stopped",
+                         j.value("machine_down", false) ? " (machine down)" : "");
+    case EventKind::kNodeReady:
+      return fmt::format("node {} Ready={}{}: {}", s("worker"), s("status"),
+                         j.value("false_not_ready", false) ? " (FALSE NotReady)" : "", s("cause"));
+    case EventKind::kNodeTaint:
+      return fmt::format("node {} {}", s("worker"), j.value("tainted", false) ? "tainted" : "untainted");
+    case EventKind::kNodeEvicted: return fmt::format("node {}: last pod evicted", s("worker"));
+    case EventKind::kClusterFault: return fmt::format("cluster fault {} {} {}", s("id"), s("kind"), s("phase"));
     case EventKind::kUnknown: return fmt::format("({})", s("ev"));
   }
   return "";

@@ -106,6 +106,50 @@ Inspection InspectAt(const Trace& trace, TimeNs t) {
     }
     in.nodes.push_back(std::move(n));
   }
+  for (const LeaseCandidateTrack& c : trace.lease_candidates) {
+    auto it = std::upper_bound(c.objects.begin(), c.objects.end(), t,
+                               [](TimeNs v, const CandidateObject& o) { return v < o.t; });
+    if (it == c.objects.begin()) continue;  // not created yet
+    const CandidateObject& o = *(it - 1);
+    CandidateInspection ci;
+    ci.name = c.name;
+    ci.seen_t = o.t;
+    ci.by_controller = o.by_controller;
+    ci.deleted = o.deleted;
+    ci.exists = !o.deleted;
+    if (o.deleted) {
+      ci.yaml = fmt::format("# deleted by the election controller at {}\n", FormatTrueTime(o.t));
+    } else {
+      const auto line = nlohmann::json::parse(trace.Line(o.event), nullptr, false);
+      if (line.is_object() && line.contains("object") && line["object"].is_object()) {
+        const nlohmann::json& obj = line["object"];
+        ci.yaml = ToKubectlYaml(obj);
+        auto str = [&](const char* key) {
+          const auto sp = obj.find("spec");
+          if (sp == obj.end() || !sp->is_object()) return std::string();
+          const auto v = sp->find(key);
+          return v != sp->end() && v->is_string() ? v->get<std::string>() : std::string();
+        };
+        ci.holder_identity = ci.name;
+        ci.binary_version = str("binaryVersion");
+        ci.emulation_version = str("emulationVersion");
+        ci.renew_time = str("renewTime");
+        ci.ping_time = str("pingTime");
+        // RFC 3339 with the same precision compares as text.
+        ci.ping_pending = !ci.ping_time.empty() && ci.ping_time > ci.renew_time;
+      } else {
+        ci.yaml = "# the LeaseCandidate object could not be read\n";
+      }
+    }
+    in.candidates.push_back(std::move(ci));
+  }
+  if (trace.cluster.present) {
+    in.has_cluster = true;
+    in.workers = trace.cluster.workers;
+    auto it = std::upper_bound(trace.cluster.counts.begin(), trace.cluster.counts.end(), t,
+                               [](TimeNs v, const WorkerCounts& c) { return v < c.t; });
+    if (it != trace.cluster.counts.begin()) in.worker_counts = *(it - 1);
+  }
   return in;
 }
 

@@ -5,7 +5,8 @@
 // candidate: its lane state, whether it acts, its observed record (the last `observed`
 // event) and when it observed it (true time and its own clock readings), its local clock
 // readings at t (monotonic and wall, extrapolated from its last event with the current
-// drift), its clock offset, and the API request in flight at t, if any.
+// drift), its clock offset, and the API request in flight at t, if any. With coordinated
+// election, every LeaseCandidate as stored at t; in cluster scenarios, the worker counts.
 //
 //   viz::Inspection in = viz::InspectAt(trace, 38.2e9);
 //   std::puts(in.lease_yaml.c_str());
@@ -43,6 +44,24 @@ struct NodeInspection {
   std::string in_flight_text;        // "update id 12 sent at 30.018s, pending 2.3s"
 };
 
+// CandidateInspection is one LeaseCandidate (coordinated election) at the cursor: the
+// object as last stored or read at or before t, as `kubectl get leasecandidate -o yaml`
+// prints it, and its spec's fields for a one-line summary.
+struct CandidateInspection {
+  std::string name;
+  bool exists = false;           // written and not deleted by t
+  bool deleted = false;          // deleted by the election controller at or before t
+  TimeNs seen_t = -1;            // true time of that write/read/delete
+  bool by_controller = false;    // that write was the controller's (a ping, or the delete)
+  std::string holder_identity;   // metadata.name is the candidate's identity
+  std::string binary_version;
+  std::string emulation_version;
+  std::string renew_time;        // RFC 3339 as stored ("" if none)
+  std::string ping_time;
+  bool ping_pending = false;     // pingTime newer than renewTime: the controller awaits an answer
+  std::string yaml;
+};
+
 // Inspection is the inspector's contents at one true time.
 struct Inspection {
   TimeNs t = 0;
@@ -52,6 +71,10 @@ struct Inspection {
   std::string resource_version;
   TimeNs lease_written_t = -1;     // true time of that write
   std::vector<NodeInspection> nodes;
+  std::vector<CandidateInspection> candidates;  // every LeaseCandidate seen by t, by name order of first write
+  bool has_cluster = false;
+  int64_t workers = 0;
+  WorkerCounts worker_counts;                   // cluster scenarios: the counts at t
 };
 
 // InspectAt computes the inspector's contents at true time t.

@@ -200,6 +200,120 @@ void DrawClockLane(const NodeTrack& node, const Lane& lane, const TimeAxis& ax, 
   }
 }
 
+// DrawWorkerSummary draws the cluster's worker counts over time: per 2 px column the most
+// Unknown and NotReady workers in it, stacked from the bottom over the Ready green
+// (heights in proportion to the worker count, at least 2 px when non-zero), a taint strip
+// at the top, and the counts at the cursor as text.
+void DrawWorkerSummary(const ClusterModel& c, TimeNs end_ns, const Lane& lane, const TimeAxis& ax,
+                       const TimelineOptions& opt, DrawList& out) {
+  const float strip_y1 = lane.y0 + 4;
+  const float bar_y0 = strip_y1 + 1;
+  const float bar_h = lane.y1 - bar_y0;
+  const double total = static_cast<double>(std::max<int64_t>(c.workers, 1));
+  const float first_x = std::max(ax.x0, ax.X(0.0));
+  const float last_x = std::min(ax.x1, ax.X(static_cast<double>(end_ns)));
+  if (last_x <= first_x || c.counts.empty()) return;
+  AddRect(out, first_x, bar_y0, last_x, lane.y1, kWorkerReady);
+  auto height = [&](int32_t n) {
+    if (n <= 0) return 0.0f;
+    return std::max(2.0f, static_cast<float>(n / total) * bar_h);
+  };
+  constexpr float kColumnPx = 2.0f;
+  size_t i = 0;
+  for (float x = first_x; x < last_x; x += kColumnPx) {
+    const double t0 = ax.T(x), t1 = ax.T(std::min(x + kColumnPx, last_x));
+    while (i + 1 < c.counts.size() && static_cast<double>(c.counts[i + 1].t) <= t0) ++i;
+    int32_t unknown = c.counts[i].unknown, not_ready = c.counts[i].not_ready, tainted = c.counts[i].tainted;
+    for (size_t k = i + 1; k < c.counts.size() && static_cast<double>(c.counts[k].t) < t1; ++k) {
+      unknown = std::max(unknown, c.counts[k].unknown);
+      not_ready = std::max(not_ready, c.counts[k].not_ready);
+      tainted = std::max(tainted, c.counts[k].tainted);
+    }
+    const float x1 = std::min(x + kColumnPx, last_x);
+    const float hu = height(unknown), hn = height(not_ready);
+    if (hu > 0) AddRect(out, x, lane.y1 - hu, x1, lane.y1, kWorkerUnknown);
+    if (hn > 0) AddRect(out, x, lane.y1 - hu - hn, x1, lane.y1 - hu, kWorkerNotReady);
+    if (tainted > 0) AddRect(out, x, lane.y0, x1, strip_y1, kWorkerTainted);
+  }
+  if (opt.cursor_ns >= 0) {
+    const WorkerCounts n = WorkerCountsAt(c, static_cast<TimeNs>(opt.cursor_ns));
+    const int64_t ready = c.workers - n.unknown - n.not_ready;
+    const std::string text = fmt::format("at cursor: {} Ready, {} NotReady, {} Unknown, {} tainted, {} evicted",
+                                         ready, n.not_ready, n.unknown, n.tainted, n.evicted);
+    const float w = opt.char_width_px * static_cast<float>(text.size()) + 6;
+    AddRect(out, ax.x1 - w, bar_y0 + 1, ax.x1, bar_y0 + 1 + kTextHeightPx + 1, Rgba(20, 22, 26, 220));
+    AddText(out, ax.x1 - w + 3, bar_y0 + 1, kText, text);
+  }
+}
+
+// DrawWorker draws one worker: its Ready condition (Ready before its first change), the
+// kubelet-down strip on top, the taint strip at the bottom, a tick where it was evicted.
+void DrawWorker(const WorkerTrack& w, const Lane& lane, const TimeAxis& ax, const TimelineOptions& opt,
+                DrawList& out) {
+  const float y1 = lane.y1 - kWorkerStripPx;
+  const float x_first = std::max(ax.x0, ax.X(0.0));
+  const float x_ready_end = w.ready.empty() ? ax.x1 : std::min(ax.x1, ax.X(static_cast<double>(w.ready.front().start)));
+  if (x_ready_end > x_first) AddRect(out, x_first, lane.y0, x_ready_end, y1, kWorkerReady);
+  const auto runs = VisibleRuns(
+      w.ready, ax, opt.fold_px, [](const WorkerInterval& r) { return r.start; },
+      [](const WorkerInterval& r) { return r.end; });
+  for (const IntervalRun& r : runs) {
+    ReadyStatus worst = w.ready[r.first].status;
+    for (size_t k = r.first + 1; k <= r.last; ++k) {
+      if (w.ready[k].status != ReadyStatus::kTrue) worst = w.ready[k].status;
+    }
+    AddRect(out, r.x0, lane.y0, std::max(r.x1, r.x0 + 1), y1, ReadyColor(worst));
+  }
+  for (const IntervalRun& r : VisibleRuns(
+           w.kubelet_down, ax, opt.fold_px, [](const Interval& i) { return i.start; },
+           [](const Interval& i) { return i.end; })) {
+    AddRect(out, r.x0, lane.y0, std::max(r.x1, r.x0 + 1), lane.y0 + kWorkerStripPx, kWorkerKubeletDown);
+  }
+  for (const IntervalRun& r : VisibleRuns(
+           w.tainted, ax, opt.fold_px, [](const Interval& i) { return i.start; },
+           [](const Interval& i) { return i.end; })) {
+    AddRect(out, r.x0, y1, std::max(r.x1, r.x0 + 1), lane.y1, kWorkerTainted);
+  }
+  if (w.evicted >= 0) {
+    const float x = ax.X(static_cast<double>(w.evicted));
+    if (x >= ax.x0 && x <= ax.x1) AddRect(out, x - 1, lane.y0, x + 1, lane.y1, kWorkerEvicted);
+  }
+}
+
+// DrawLeaseCandidate draws one LeaseCandidate: a bar while it exists, a tick per write of
+// its candidate (renewTime; reads are not drawn) and per ping of the election controller.
+void DrawLeaseCandidate(const LeaseCandidateTrack& c, const Lane& lane, const TimeAxis& ax,
+                        const TimelineOptions& opt, DrawList& out) {
+  const float mid = (lane.y0 + lane.y1) / 2;
+  TimeNs alive_from = -1;
+  auto bar = [&](TimeNs from, TimeNs to) {
+    const float x0 = std::max(ax.x0, ax.X(static_cast<double>(from)));
+    const float x1 = std::min(ax.x1, ax.X(static_cast<double>(to)));
+    if (x1 > x0) AddRect(out, x0, lane.y0 + 2, x1, lane.y1 - 2, kCandidateAlive);
+  };
+  for (const CandidateObject& o : c.objects) {
+    if (o.deleted) {
+      if (alive_from >= 0) bar(alive_from, o.t);
+      alive_from = -1;
+    } else if (alive_from < 0) {
+      alive_from = o.t;
+    }
+  }
+  if (alive_from >= 0) bar(alive_from, static_cast<TimeNs>(ax.end_ns));
+  float last_x = -1e9f;
+  for (const CandidateObject& o : c.objects) {
+    if (o.deleted || o.verb == ApiVerb::kGet) continue;
+    const float x = ax.X(static_cast<double>(o.t));
+    if (x < ax.x0 || x > ax.x1) continue;
+    if (o.by_controller) {
+      AddRect(out, x, lane.y0, x + 2, mid, kCandidatePing);
+    } else if (x - last_x >= opt.fold_px / 2) {
+      AddRect(out, x, mid, x + 2, lane.y1, kCandidateRenew);
+      last_x = x;
+    }
+  }
+}
+
 }  // namespace
 
 uint32_t FaultColor(std::string_view label) {
@@ -224,10 +338,10 @@ namespace {
 
 // LegendRows is how many rows the legend wraps to in `width` pixels (BuildTimeline wraps
 // the same way).
-int LegendRows(float width, float char_w) {
+int LegendRows(const Trace& trace, float width, float char_w) {
   int rows = 1;
   float x = 6;
-  for (const LegendEntry& e : Legend()) {
+  for (const LegendEntry& e : Legend(&trace)) {
     const float w = 14 + char_w * static_cast<float>(e.text.size()) + 12;
     if (x + w > width - 6) {
       x = 6;
@@ -238,9 +352,65 @@ int LegendRows(float width, float char_w) {
   return rows;
 }
 
+// ScrolledLanes is every lane below the violations lane, with y relative to the first.
+struct ScrolledLanes {
+  std::vector<Lane> lanes;
+  float height = 0;  // without a trailing gap
+};
+
+ScrolledLanes CollectLanes(const Trace& trace, bool workers_unfolded) {
+  ScrolledLanes out;
+  float h = 0;
+  auto add = [&](LaneKind kind, int index, std::string label, float height) {
+    out.lanes.push_back({kind, index, std::move(label), h, h + height});
+    h += height + kGapPx;
+  };
+  add(LaneKind::kLease, -1, "lease holder", kLeaseHeightPx);
+  for (size_t i = 0; i < trace.nodes.size(); ++i) {
+    const NodeConfig& c = trace.nodes[i].config;
+    std::string label = c.identity == c.node ? c.node : c.node + " (" + c.identity + ")";
+    add(LaneKind::kNodeState, static_cast<int>(i), std::move(label), StateLaneHeight());
+  }
+  for (size_t i = 0; i < trace.lease_candidates.size(); ++i) {
+    add(LaneKind::kLeaseCandidate, static_cast<int>(i), "LC " + trace.lease_candidates[i].name,
+        kLeaseCandidateHeightPx);
+  }
+  if (trace.cluster.present) {
+    add(LaneKind::kWorkerSummary, -1, fmt::format("{} nodes", trace.cluster.workers), kWorkerSummaryHeightPx);
+    for (int32_t w : WorkerLanes(trace, workers_unfolded)) {
+      add(LaneKind::kWorker, w, trace.cluster.tracks[w].name, kWorkerHeightPx);
+    }
+    if (!workers_unfolded && trace.cluster.by_change.size() > static_cast<size_t>(kFoldedWorkerLanes)) {
+      add(LaneKind::kWorkersFolded, -1, "more nodes", kTextHeightPx + 1);
+    }
+  }
+  for (size_t i = 0; i < trace.fault_lanes.size(); ++i) {
+    add(LaneKind::kFault, static_cast<int>(i), trace.fault_lanes[i], kFaultHeightPx);
+  }
+  for (size_t i = 0; i < trace.nodes.size(); ++i) {
+    add(LaneKind::kNodeClock, static_cast<int>(i), "clock " + trace.nodes[i].config.node,
+        kClockHeightPx);
+  }
+  out.height = h > 0 ? h - kGapPx : 0;
+  return out;
+}
+
+constexpr float kPinnedHeightPx = 2 + kAxisHeightPx + kGapPx + kViolationsHeightPx + kGapPx;
+
 }  // namespace
 
-TimelineLayout LayoutTimeline(const Trace& trace, Rect area, float scroll_px) {
+std::vector<int32_t> WorkerLanes(const Trace& trace, bool workers_unfolded) {
+  const std::vector<int32_t>& all = trace.cluster.by_change;
+  if (workers_unfolded || all.size() <= static_cast<size_t>(kFoldedWorkerLanes)) return all;
+  return {all.begin(), all.begin() + kFoldedWorkerLanes};
+}
+
+float TimelineContentHeight(const Trace& trace, float width, bool workers_unfolded) {
+  const float legend_h = static_cast<float>(LegendRows(trace, width, 7.0f)) * kLegendRowPx;
+  return kPinnedHeightPx + CollectLanes(trace, workers_unfolded).height + 8 + legend_h + 2;
+}
+
+TimelineLayout LayoutTimeline(const Trace& trace, Rect area, float scroll_px, bool workers_unfolded) {
   TimelineLayout lay;
   lay.area = area;
   lay.plot_x0 = area.x0 + kLabelWidthPx + 4;
@@ -251,34 +421,17 @@ TimelineLayout LayoutTimeline(const Trace& trace, Rect area, float scroll_px) {
   y += kAxisHeightPx + kGapPx;
   lay.lanes.push_back({LaneKind::kViolations, -1, "violations", y, y + kViolationsHeightPx});
   y += kViolationsHeightPx + kGapPx;
-  const float legend_h = static_cast<float>(LegendRows(area.Width(), 7.0f)) * kLegendRowPx;
-  // Scrolled: everything else, in this order.
-  std::vector<Lane> rest;
-  float h = 0;
-  auto add = [&](LaneKind kind, int index, std::string label, float height) {
-    rest.push_back({kind, index, std::move(label), h, h + height});
-    h += height + kGapPx;
-  };
-  add(LaneKind::kLease, -1, "lease holder", kLeaseHeightPx);
-  for (size_t i = 0; i < trace.nodes.size(); ++i) {
-    const NodeConfig& c = trace.nodes[i].config;
-    std::string label = c.identity == c.node ? c.node : c.node + " (" + c.identity + ")";
-    add(LaneKind::kNodeState, static_cast<int>(i), std::move(label), StateLaneHeight());
-  }
-  for (size_t i = 0; i < trace.fault_lanes.size(); ++i) {
-    add(LaneKind::kFault, static_cast<int>(i), trace.fault_lanes[i], kFaultHeightPx);
-  }
-  for (size_t i = 0; i < trace.nodes.size(); ++i) {
-    add(LaneKind::kNodeClock, static_cast<int>(i), "clock " + trace.nodes[i].config.node,
-        kClockHeightPx);
-  }
-  const float content_h = h - kGapPx;
+  const float legend_h = static_cast<float>(LegendRows(trace, area.Width(), 7.0f)) * kLegendRowPx;
+  // Scrolled: everything else.
+  ScrolledLanes rest = CollectLanes(trace, workers_unfolded);
+  const float content_h = rest.height;
   const float region_y0 = y;
-  const float region_y1 = area.y1 - legend_h - 6 - kTextHeightPx;  // room for the scroll hint
+  float region_y1 = area.y1 - legend_h - 10;
+  if (content_h > region_y1 - region_y0) region_y1 -= kTextHeightPx;  // room for the scroll hint
   lay.max_scroll_px = std::max(0.0f, content_h - (region_y1 - region_y0));
   lay.scroll_px = std::clamp(scroll_px, 0.0f, lay.max_scroll_px);
   lay.lanes_y1 = region_y0 - kGapPx;
-  for (Lane& l : rest) {
+  for (Lane& l : rest.lanes) {
     l.y0 += region_y0 - lay.scroll_px;
     l.y1 += region_y0 - lay.scroll_px;
     if (l.y0 < region_y0 - 0.5f || l.y1 > region_y1 + 0.5f) continue;  // only whole lanes
@@ -311,7 +464,7 @@ std::string FormatSeconds(double t_ns, double step_ns) {
   return fmt::format("{:.{}f}s", t_ns / 1e9, decimals);
 }
 
-std::vector<LegendEntry> Legend() {
+std::vector<LegendEntry> Legend(const Trace* trace) {
   std::vector<LegendEntry> l;
   for (NodeState s : {NodeState::kFollowing, NodeState::kAcquiring, NodeState::kLeading,
                       NodeState::kReleasing, NodeState::kPaused, NodeState::kCrashed,
@@ -322,6 +475,11 @@ std::vector<LegendEntry> Legend() {
   l.push_back({kFolded, "folded (<3px)"});
   l.push_back({kSplitBrain, "split-brain"});
   l.push_back({kNoLeader, "no leader"});
+  bool breach = false;
+  if (trace) {
+    for (const Finding& f : trace->findings) breach |= f.kind == FindingKind::kInvariantBreach;
+  }
+  if (breach) l.push_back({kInvariantBreach, "invariant breach"});
   for (ApiVerb v : {ApiVerb::kGet, ApiVerb::kCreate, ApiVerb::kUpdate}) {
     l.push_back({VerbColor(v), std::string(ApiVerbName(v))});
   }
@@ -330,7 +488,58 @@ std::vector<LegendEntry> Legend() {
     l.push_back({OutcomeColor(o), std::string(ApiOutcomeName(o))});
   }
   l.push_back({kClockLine, "clock: local wall - true"});
+  if (trace && !trace->lease_candidates.empty()) {
+    l.push_back({kCandidateRenew, "LeaseCandidate renewTime write"});
+    l.push_back({kCandidatePing, "controller ping"});
+  }
+  if (trace && trace->cluster.present) {
+    l.push_back({kWorkerReady, "node Ready"});
+    l.push_back({kWorkerNotReady, "NotReady"});
+    l.push_back({kWorkerUnknown, "Unknown"});
+    l.push_back({kWorkerTainted, "tainted (NoExecute)"});
+    l.push_back({kWorkerKubeletDown, "kubelet down"});
+    l.push_back({kWorkerEvicted, "pods evicted"});
+  }
   return l;
+}
+
+WorkerCounts WorkerCountsAt(const ClusterModel& cluster, TimeNs t) {
+  auto it = std::upper_bound(cluster.counts.begin(), cluster.counts.end(), t,
+                             [](TimeNs v, const WorkerCounts& c) { return v < c.t; });
+  if (it == cluster.counts.begin()) return WorkerCounts{t, 0, 0, 0, 0};
+  return *(it - 1);
+}
+
+std::vector<ViolationMark> ViolationMarks(const Trace& trace, const TimeAxis& ax) {
+  std::vector<ViolationMark> out;
+  auto rank = [](FindingKind k) {
+    switch (k) {
+      case FindingKind::kSplitBrain: return 3;
+      case FindingKind::kInvariantBreach: return 2;
+      case FindingKind::kNoLeader: return 1;
+      case FindingKind::kOther: return 0;
+    }
+    return 0;
+  };
+  for (int pass = 0; pass <= 3; ++pass) {
+    for (size_t i = 0; i < trace.findings.size(); ++i) {
+      const Finding& f = trace.findings[i];
+      if (rank(f.kind) != pass) continue;
+      float x0 = ax.X(static_cast<double>(f.start));
+      float x1 = ax.X(static_cast<double>(f.end));
+      if (x1 - x0 < kMinViolationPx) {
+        const float mid = (x0 + x1) / 2;
+        x0 = mid - kMinViolationPx / 2;
+        x1 = mid + kMinViolationPx / 2;
+      }
+      if (x1 < ax.x0 || x0 > ax.x1) continue;
+      // Clamp to the plot, keeping the minimum width at its edges.
+      if (x0 < ax.x0) x0 = ax.x0, x1 = std::max(x1, ax.x0 + kMinViolationPx);
+      if (x1 > ax.x1) x1 = ax.x1, x0 = std::min(x0, ax.x1 - kMinViolationPx);
+      out.push_back({x0, x1, f.kind, i});
+    }
+  }
+  return out;
 }
 
 void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis& ax,
@@ -347,7 +556,9 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
   }
   const float text_dy = 1;
   for (const Lane& lane : lay.lanes) {
-    const uint32_t label_color = lane.kind == LaneKind::kNodeState ? kText : kTextDim;
+    uint32_t label_color = lane.kind == LaneKind::kNodeState ? kText : kTextDim;
+    if (lane.kind == LaneKind::kWorker && trace.cluster.tracks[lane.index].false_not_ready) label_color = kWorkerNotReady;
+    if (lane.kind == LaneKind::kWorkersFolded) continue;  // its text spans the plot
     const float ty = lane.y0 + std::max(0.0f, (lane.Height() - kTextHeightPx) / 2) - text_dy;
     if (lane.kind == LaneKind::kNodeState) {
       AddRect(out, a.x0 + 4, lane.y0 + 4, a.x0 + 12, lane.y0 + 12, HolderColor(lane.index));
@@ -371,6 +582,23 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
       case LaneKind::kFault:
         DrawFaultLane(trace, lane, ax, opt.char_width_px, out);
         break;
+      case LaneKind::kWorkerSummary:
+        DrawWorkerSummary(trace.cluster, trace.end_ns, lane, ax, opt, out);
+        break;
+      case LaneKind::kWorker:
+        DrawWorker(trace.cluster.tracks[lane.index], lane, ax, opt, out);
+        break;
+      case LaneKind::kWorkersFolded: {
+        const size_t changed = trace.cluster.by_change.size();
+        AddText(out, lay.plot_x0 + 3, lane.y0, kTextDim,
+                fmt::format("+{} more nodes changed state, {} of {} never did: 'Unfold nodes' in the toolbar",
+                            changed - static_cast<size_t>(kFoldedWorkerLanes),
+                            trace.cluster.workers - static_cast<int64_t>(changed), trace.cluster.workers));
+        break;
+      }
+      case LaneKind::kLeaseCandidate:
+        DrawLeaseCandidate(trace.lease_candidates[lane.index], lane, ax, opt, out);
+        break;
       case LaneKind::kNodeClock: {
         const NodeTrack& n = trace.nodes[lane.index];
         DrawClockLane(n, lane, ax, out);
@@ -386,15 +614,11 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
   }
   // Violations: solid in their lane, translucent bands across every lane below the axis.
   if (const Lane* v = lay.Find(LaneKind::kViolations)) {
-    const auto runs = VisibleRuns(
-        trace.findings, ax, 1.0f, [](const Finding& f) { return f.start; },
-        [](const Finding& f) { return f.end; });
-    for (const IntervalRun& r : runs) {
-      bool split = false;
-      for (size_t k = r.first; k <= r.last; ++k) split |= trace.findings[k].kind == FindingKind::kSplitBrain;
-      const float x1 = std::max(r.x1, r.x0 + 2);
-      AddRect(out, r.x0, v->y0, x1, v->y1, split ? kSplitBrain : kNoLeader);
-      AddRect(out, r.x0, v->y1, x1, lay.lanes_y1, split ? kSplitBrainBand : kNoLeaderBand);
+    for (const ViolationMark& m : ViolationMarks(trace, ax)) {
+      const bool split = m.kind == FindingKind::kSplitBrain, breach = m.kind == FindingKind::kInvariantBreach;
+      AddRect(out, m.x0, v->y0, m.x1, v->y1, split ? kSplitBrain : breach ? kInvariantBreach : kNoLeader);
+      AddRect(out, m.x0, v->y1, m.x1, lay.lanes_y1,
+              split ? kSplitBrainBand : breach ? kInvariantBreachBand : kNoLeaderBand);
     }
   }
   if (opt.cursor_ns >= ax.start_ns && opt.cursor_ns <= ax.end_ns) {
@@ -405,7 +629,7 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
   // Legend rows under the lanes.
   float x = a.x0 + 6;
   float y = lay.legend_y0;
-  for (const LegendEntry& e : Legend()) {
+  for (const LegendEntry& e : Legend(&trace)) {
     const float w = 14 + opt.char_width_px * static_cast<float>(e.text.size()) + 12;
     if (x + w > a.x1 - 6) {
       x = a.x0 + 6;

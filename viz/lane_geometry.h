@@ -26,11 +26,18 @@
 
 namespace leasesim::viz {
 
-// LaneKind says what a lane shows.
-enum class LaneKind : uint8_t { kAxis, kViolations, kLease, kNodeState, kFault, kNodeClock };
+// LaneKind says what a lane shows. Cluster scenarios add the worker summary (counts of
+// Ready / NotReady / Unknown / tainted over time), one lane per worker that changed state
+// (folded to the first kFoldedWorkerLanes unless unfolded) and a line saying how many more
+// there are; coordinated election adds one lane per LeaseCandidate.
+enum class LaneKind : uint8_t {
+  kAxis, kViolations, kLease, kNodeState, kFault, kNodeClock,
+  kWorkerSummary, kWorker, kWorkersFolded, kLeaseCandidate,
+};
 
-// Lane is one horizontal band of the timeline. `index` is the node (state/clock lanes) or
-// the fault lane (Trace::fault_lanes), -1 otherwise.
+// Lane is one horizontal band of the timeline. `index` is the node (state/clock lanes),
+// the fault lane (Trace::fault_lanes), the worker (ClusterModel::tracks) or the
+// LeaseCandidate (Trace::lease_candidates), -1 otherwise.
 struct Lane {
   LaneKind kind = LaneKind::kAxis;
   int index = -1;
@@ -46,6 +53,18 @@ inline constexpr float kLabelWidthPx = 118.0f;
 inline constexpr float kStateBarHeightPx = 16.0f;
 inline constexpr float kActingHeightPx = 5.0f;
 inline constexpr float kTickRowHeightPx = 12.0f;
+inline constexpr float kWorkerSummaryHeightPx = 30.0f;
+inline constexpr float kWorkerHeightPx = 11.0f;
+inline constexpr float kWorkerStripPx = 3.0f;   // the taint strip at a worker lane's bottom
+inline constexpr float kLeaseCandidateHeightPx = 12.0f;
+
+// kFoldedWorkerLanes is how many worker lanes a folded cluster shows: the first workers to
+// change state. The summary lane always counts all of them.
+inline constexpr int kFoldedWorkerLanes = 8;
+
+// kMinViolationPx is the narrowest a violation is drawn at any zoom: a 1.9 s split-brain
+// in a 5-minute run is 7 px wide at 1160 px, an invariant breach (an instant) 0.
+inline constexpr float kMinViolationPx = 5.0f;
 
 // TimelineLayout is the lanes of one timeline rectangle. plot_x0/plot_x1 bound the
 // plotted columns (right of the label column).
@@ -63,10 +82,39 @@ struct TimelineLayout {
 };
 
 // LayoutTimeline stacks the lanes of `trace` in `area`: the axis and the violations lane
-// pinned on top, the legend at the bottom, the other lanes between them scrolled up by
-// `scroll_px` (clamped to [0, max_scroll_px]). Only lanes wholly inside are listed, so
-// Find returns nullptr for a lane scrolled out of view.
-TimelineLayout LayoutTimeline(const Trace& trace, Rect area, float scroll_px = 0);
+// pinned on top, the legend right under the last lane (or at the bottom when they do not
+// all fit), the other lanes between them scrolled up by `scroll_px` (clamped to [0,
+// max_scroll_px]). Only lanes wholly inside are listed, so Find returns nullptr for a lane
+// scrolled out of view. `workers_unfolded` shows a lane for every worker that changed
+// state instead of the first kFoldedWorkerLanes.
+TimelineLayout LayoutTimeline(const Trace& trace, Rect area, float scroll_px = 0,
+                              bool workers_unfolded = false);
+
+// TimelineContentHeight is the height in pixels that LayoutTimeline needs in a timeline
+// `width` pixels wide to show every lane and the legend without scrolling (the screen
+// layout gives the timeline no more than this, so no empty band separates the legend
+// from the panels below).
+float TimelineContentHeight(const Trace& trace, float width, bool workers_unfolded = false);
+
+// WorkerLanes lists the workers (indices into ClusterModel::tracks) that get a lane: those
+// that changed state, by first change, the first kFoldedWorkerLanes unless unfolded.
+std::vector<int32_t> WorkerLanes(const Trace& trace, bool workers_unfolded);
+
+// ViolationMark is one finding as drawn: its pixel columns (at least kMinViolationPx wide,
+// centred on the finding when widened) and its kind.
+struct ViolationMark {
+  float x0 = 0;
+  float x1 = 0;
+  FindingKind kind = FindingKind::kOther;
+  size_t finding = 0;  // index into Trace::findings
+};
+
+// ViolationMarks returns the findings visible in the axis window, in drawing order (no
+// leader first, split-brain last so that it is on top).
+std::vector<ViolationMark> ViolationMarks(const Trace& trace, const TimeAxis& axis);
+
+// WorkerCountsAt returns the cluster's worker counts at true time t.
+WorkerCounts WorkerCountsAt(const ClusterModel& cluster, TimeNs t);
 
 // TimelineOptions are the per-frame inputs of BuildTimeline.
 struct TimelineOptions {
@@ -108,8 +156,9 @@ struct LegendEntry {
   uint32_t color;
   std::string text;
 };
-// Legend returns the legend, in drawing order.
-std::vector<LegendEntry> Legend();
+// Legend returns the legend, in drawing order; with `trace`, also the colours of the
+// lanes only some traces have (worker nodes, LeaseCandidates, invariant breaches).
+std::vector<LegendEntry> Legend(const Trace* trace = nullptr);
 
 }  // namespace leasesim::viz
 

@@ -59,4 +59,28 @@ int EventPositionAt(const Trace& trace, const std::vector<uint32_t>& list, TimeN
   return it == list.begin() ? 0 : static_cast<int>(it - list.begin()) - 1;
 }
 
+std::optional<FocusWindow> FirstViolationFocus(const Trace& trace) {
+  const Finding* first = nullptr;
+  for (const Finding& f : trace.findings) {  // sorted by start
+    if (f.kind == FindingKind::kSplitBrain || f.kind == FindingKind::kInvariantBreach) {
+      first = &f;
+      break;
+    }
+  }
+  if (first == nullptr) return std::nullopt;
+  const double start = static_cast<double>(first->start), end = static_cast<double>(first->end);
+  const double span = std::max(kFocusMinSpanNs, 4 * (end - start));
+  FocusWindow w;
+  w.from_ns = (start + end) / 2 - span / 2;
+  w.to_ns = w.from_ns + span;
+  const double total = static_cast<double>(trace.end_ns);
+  if (total >= span) {  // slide inside the trace, keeping the span
+    if (w.from_ns < 0) w = {0, span, 0, nullptr};
+    if (w.to_ns > total) w = {total - span, total, 0, nullptr};
+  }
+  w.cursor_ns = first->start;
+  w.finding = first;
+  return w;
+}
+
 }  // namespace leasesim::viz

@@ -35,6 +35,19 @@ inline constexpr uint32_t kSplitBrain = Rgba(230, 30, 30);     // solid, in the 
 inline constexpr uint32_t kSplitBrainBand = Rgba(230, 30, 30, 48);  // across all lanes
 inline constexpr uint32_t kNoLeader = Rgba(240, 170, 30);
 inline constexpr uint32_t kNoLeaderBand = Rgba(240, 170, 30, 40);
+inline constexpr uint32_t kInvariantBreach = Rgba(255, 60, 220);
+inline constexpr uint32_t kInvariantBreachBand = Rgba(255, 60, 220, 56);
+// Worker nodes (cluster scenarios): Ready condition, taint, kubelet down, eviction.
+inline constexpr uint32_t kWorkerReady = Rgba(60, 130, 80);
+inline constexpr uint32_t kWorkerUnknown = Rgba(235, 140, 40);
+inline constexpr uint32_t kWorkerNotReady = Rgba(215, 50, 50);
+inline constexpr uint32_t kWorkerTainted = Rgba(175, 90, 230);
+inline constexpr uint32_t kWorkerKubeletDown = Rgba(20, 20, 22);
+inline constexpr uint32_t kWorkerEvicted = Rgba(250, 250, 250);
+// LeaseCandidates (coordinated election): the candidate's writes and the controller's pings.
+inline constexpr uint32_t kCandidateAlive = Rgba(70, 95, 120);
+inline constexpr uint32_t kCandidateRenew = Rgba(80, 230, 220);
+inline constexpr uint32_t kCandidatePing = Rgba(250, 210, 60);
 inline constexpr uint32_t kLeaseRenewal = Rgba(235, 235, 235, 200);
 inline constexpr uint32_t kClockLine = Rgba(120, 200, 255);
 inline constexpr uint32_t kClockZero = Rgba(110, 110, 120);
@@ -77,6 +90,16 @@ constexpr uint32_t OutcomeColor(ApiOutcome o) {
     case ApiOutcome::kPending: return Rgba(110, 110, 110);
   }
   return Rgba(110, 110, 110);
+}
+
+// ReadyColor is a worker lane's colour for its Ready condition.
+constexpr uint32_t ReadyColor(ReadyStatus s) {
+  switch (s) {
+    case ReadyStatus::kTrue: return kWorkerReady;
+    case ReadyStatus::kFalse: return kWorkerNotReady;
+    case ReadyStatus::kUnknown: return kWorkerUnknown;
+  }
+  return kWorkerUnknown;
 }
 
 // HolderColor is the Lease lane colour of a holder: the holder's node index hue, or grey

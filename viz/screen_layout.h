@@ -4,7 +4,7 @@
 // layout), so the headless screenshot test can compute where the timeline's pixels are
 // without running ImGui.
 //
-//   viz::ScreenLayout s = viz::ComputeScreenLayout(1280, 800);
+//   viz::ScreenLayout s = viz::ComputeScreenLayout(1280, 800, viz::TimelineContentHeight(trace, 1280));
 //   viz::TimelineLayout t = viz::LayoutTimeline(trace, s.timeline);
 #pragma once
 
@@ -24,8 +24,11 @@ struct ScreenLayout {
 // kToolbarHeightPx is the toolbar's height: two rows of ImGui buttons.
 inline constexpr float kToolbarHeightPx = 56.0f;
 
-// ComputeScreenLayout splits the window: toolbar on top, the timeline below it (60 % of
-// the rest), then inspector | events | summary side by side (34 % | 38 % | 28 %).
-ScreenLayout ComputeScreenLayout(float width, float height);
+// ComputeScreenLayout splits the window: toolbar on top, the timeline below it, then
+// inspector | events | summary side by side (34 % | 38 % | 28 %). The timeline takes
+// `timeline_content_px` (TimelineContentHeight: every lane and the legend) but at most
+// 60 % of the height under the toolbar, so the panels start right under the legend; 0
+// gives it the full 60 %.
+ScreenLayout ComputeScreenLayout(float width, float height, float timeline_content_px = 0);
 
 }  // namespace leasesim::viz

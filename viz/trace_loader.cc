@@ -55,23 +55,64 @@ std::string EscapeForMessage(std::string_view s) {
 // unknown keys are skipped so newer simulators stay readable.
 struct LineFields {
   std::string type, ev, node, state, verb, reason, rv, holder, fault, phase, finding, cause,
-      trace_hash, lease_holder, lease_rv;
+      trace_hash, lease_holder, lease_rv, object_kind, object_name, worker, status, zone, name,
+      invariant;
   std::vector<std::string> nodes;
   int64_t t = 0, seq = 0, mono = 0, wall = 0, id = 0, code = 0, offset_ns = 0, drift_ppm = 0,
-          start = 0, end = 0, events = 0;
+          start = 0, end = 0, events = 0, at = 0;
   bool has_t = false, has_seq = false, has_mono = false, has_wall = false, has_id = false,
-       has_code = false, has_start = false, has_end = false, has_lease = false,
-       has_acting = false, acting = false, lease_has_holder = false;
+       has_code = false, has_start = false, has_end = false, has_lease = false, has_at = false,
+       has_acting = false, acting = false, lease_has_holder = false, has_tainted = false,
+       tainted = false, has_running = false, running = false, false_not_ready = false;
   // Reset clears every field but keeps the strings' capacity (one LineFields per load).
   void Reset() {
     for (std::string* str : {&type, &ev, &node, &state, &verb, &reason, &rv, &holder, &fault, &phase,
-                             &finding, &cause, &trace_hash, &lease_holder, &lease_rv}) {
+                             &finding, &cause, &trace_hash, &lease_holder, &lease_rv, &object_kind,
+                             &object_name, &worker, &status, &zone, &name, &invariant}) {
       str->clear();
     }
     nodes.clear();
-    t = seq = mono = wall = id = code = offset_ns = drift_ppm = start = end = events = 0;
-    has_t = has_seq = has_mono = has_wall = has_id = has_code = has_start = has_end = false;
+    t = seq = mono = wall = id = code = offset_ns = drift_ppm = start = end = events = at = 0;
+    has_t = has_seq = has_mono = has_wall = has_id = has_code = has_start = has_end = has_at = false;
     has_lease = has_acting = acting = lease_has_holder = false;
+    has_tainted = tainted = has_running = running = false_not_ready = false;
+  }
+  // Bool sets the boolean field `key` (if the model reads it).
+  void Bool(std::string_view key, bool v) {
+    if (key == "acting") {
+      has_acting = true;
+      acting = v;
+    } else if (key == "tainted") {
+      has_tainted = true;
+      tainted = v;
+    } else if (key == "running") {
+      has_running = true;
+      running = v;
+    } else if (key == "false_not_ready") {
+      false_not_ready = v;
+    }
+  }
+  // String returns the string field for top-level `key` (nullptr: not needed).
+  std::string* String(std::string_view k) {
+    if (k == "ev") return &ev;
+    if (k == "node") return &node;
+    if (k == "verb") return &verb;
+    if (k == "rv") return &rv;
+    if (k == "state") return &state;
+    if (k == "holder") return &holder;
+    if (k == "reason") return &reason;
+    if (k == "type") return &type;
+    if (k == "fault") return &fault;
+    if (k == "phase") return &phase;
+    if (k == "cause") return &cause;
+    if (k == "finding") return &finding;
+    if (k == "trace_hash") return &trace_hash;
+    if (k == "worker") return &worker;
+    if (k == "status") return &status;
+    if (k == "zone") return &zone;
+    if (k == "name") return &name;
+    if (k == "invariant") return &invariant;
+    return nullptr;
   }
 };
 
@@ -82,10 +123,7 @@ class LineSax {
 
   bool null() { return true; }
   bool boolean(bool v) {
-    if (AtTop() && key_[0] == "acting") {
-      f_.has_acting = true;
-      f_.acting = v;
-    }
+    if (AtTop()) f_.Bool(key_[0], v);
     return true;
   }
   bool number_integer(json::number_integer_t v) { return Int(v); }
@@ -103,12 +141,16 @@ class LineSax {
       if (std::string* field = StringField(key_[0])) *field = std::move(v);
     } else if (depth_ == 1 && in_array_ && key_[0] == "nodes") {
       f_.nodes.push_back(v);
+    } else if (depth_ == 2 && !in_array_ && (key_[0] == "lease" || key_[0] == "object") && key_[1] == "kind") {
+      f_.object_kind = v;
     } else if (depth_ == 3 && !in_array_ && (key_[0] == "lease" || key_[0] == "object")) {
       if (key_[1] == "spec" && key_[2] == "holderIdentity") {
         f_.lease_holder = v;
         f_.lease_has_holder = true;
       } else if (key_[1] == "metadata" && key_[2] == "resourceVersion") {
         f_.lease_rv = v;
+      } else if (key_[1] == "metadata" && key_[2] == "name") {
+        f_.object_name = v;
       }
     }
     return true;
@@ -155,29 +197,14 @@ class LineSax {
   static constexpr int kMaxDepth = 4;
   bool AtTop() const { return depth_ == 1 && !in_array_; }
   // StringField maps a top-level key to its LineFields member (nullptr: not needed).
-  std::string* StringField(const std::string& k) {
-    if (k == "ev") return &f_.ev;
-    if (k == "rv") return &f_.rv;
-    if (k == "type") return &f_.type;
-    if (k == "node") return &f_.node;
-    if (k == "verb") return &f_.verb;
-    if (k == "state") return &f_.state;
-    if (k == "fault") return &f_.fault;
-    if (k == "phase") return &f_.phase;
-    if (k == "cause") return &f_.cause;
-    if (k == "reason") return &f_.reason;
-    if (k == "holder") return &f_.holder;
-    if (k == "finding") return &f_.finding;
-    if (k == "trace_hash") return &f_.trace_hash;
-    return nullptr;
-  }
+  std::string* StringField(const std::string& k) { return f_.String(k); }
   bool NotAnInt(std::string problem) {
     if (!AtTop() || !IsIntField(key_[0])) return true;
     error_ = fmt::format("$.{}: {}", key_[0], problem);
     return false;
   }
   static bool IsIntField(const std::string& k) {
-    for (const char* f : {"t", "seq", "mono", "wall", "id", "code", "start", "end", "events", "offset_ns", "drift_ppm"}) {
+    for (const char* f : {"t", "seq", "mono", "wall", "id", "code", "start", "end", "events", "offset_ns", "drift_ppm", "at"}) {
       if (k == f) return true;
     }
     return false;
@@ -198,6 +225,7 @@ class LineSax {
     else if (k == "start") set(f_.start, &f_.has_start);
     else if (k == "end") set(f_.end, &f_.has_end);
     else if (k == "events") set(f_.events, nullptr);
+    else if (k == "at") set(f_.at, &f_.has_at);
     else if (k == "offset_ns") set(f_.offset_ns, nullptr);
     else if (k == "drift_ppm") set(f_.drift_ppm, nullptr);
     return true;
@@ -317,22 +345,7 @@ class LeanScan {
     p_ += word.size();
     return true;
   }
-  std::string* StringField(std::string_view k) {
-    if (k == "ev") return &f_.ev;
-    if (k == "node") return &f_.node;
-    if (k == "verb") return &f_.verb;
-    if (k == "rv") return &f_.rv;
-    if (k == "state") return &f_.state;
-    if (k == "holder") return &f_.holder;
-    if (k == "reason") return &f_.reason;
-    if (k == "type") return &f_.type;
-    if (k == "fault") return &f_.fault;
-    if (k == "phase") return &f_.phase;
-    if (k == "cause") return &f_.cause;
-    if (k == "finding") return &f_.finding;
-    if (k == "trace_hash") return &f_.trace_hash;
-    return nullptr;
-  }
+  std::string* StringField(std::string_view k) { return f_.String(k); }
   int64_t* IntField(std::string_view k, bool*& has) {
     has = nullptr;
     if (k == "seq") { has = &f_.has_seq; return &f_.seq; }
@@ -344,6 +357,7 @@ class LeanScan {
     if (k == "start") { has = &f_.has_start; return &f_.start; }
     if (k == "end") { has = &f_.has_end; return &f_.end; }
     if (k == "events") return &f_.events;
+    if (k == "at") { has = &f_.has_at; return &f_.at; }
     if (k == "offset_ns") return &f_.offset_ns;
     if (k == "drift_ppm") return &f_.drift_ppm;
     return nullptr;
@@ -367,10 +381,7 @@ class LeanScan {
     if (c == 't' || c == 'f') {
       const bool v = c == 't';
       if (!Literal(v ? "true" : "false")) return false;
-      if (key == "acting") {
-        f_.has_acting = true;
-        f_.acting = v;
-      }
+      f_.Bool(key, v);
       return true;
     }
     if (c == 'n') return Literal("null");
@@ -420,11 +431,18 @@ class LeanScan {
       return Eat('}');
     }
   }
-  // Lease reads metadata.resourceVersion and spec.holderIdentity of the stored object.
+  // Lease reads kind, metadata.name, metadata.resourceVersion and spec.holderIdentity of
+  // the stored object.
   bool Lease() {
     f_.has_lease = true;
     return Object([&](std::string_view key) {
       const bool spec = key == "spec", meta = key == "metadata";
+      if (key == "kind" && p_ < end_ && *p_ == '"') {
+        std::string_view v;
+        if (!PlainString(v)) return false;
+        f_.object_kind.assign(v);
+        return true;
+      }
       if ((!spec && !meta) || p_ == end_ || *p_ != '{') return SkipValue();
       return Object([&](std::string_view inner) {
         std::string_view v;
@@ -437,6 +455,11 @@ class LeanScan {
         if (meta && inner == "resourceVersion" && p_ < end_ && *p_ == '"') {
           if (!PlainString(v)) return false;
           f_.lease_rv.assign(v);
+          return true;
+        }
+        if (meta && inner == "name" && p_ < end_ && *p_ == '"') {
+          if (!PlainString(v)) return false;
+          f_.object_name.assign(v);
           return true;
         }
         return SkipValue();
@@ -549,6 +572,13 @@ class Builder {
     }
     hd.nodes.clear();
     for (const NodeTrack& n : tr_.nodes) hd.nodes.push_back(n.config);
+    if (auto it = h.find("cluster"); it != h.end() && !it->is_null()) {
+      if (!it->is_object()) return "$.cluster: expected an object";
+      tr_.cluster.present = true;
+      tr_.cluster.workers = integer(*it, "workers", "$.cluster.workers", false);
+      if (!err.empty()) return err;
+      if (tr_.cluster.workers < 0) return fmt::format("$.cluster.workers: {} is negative", tr_.cluster.workers);
+    }
     return "";
   }
 
@@ -623,7 +653,16 @@ class Builder {
           c->served = f.t;
           c->served_code = f.has_code ? static_cast<int>(f.code) : -1;
         }
-        if (f.has_lease) AddLeaseWrite(f, index);
+        if (f.has_lease && f.object_kind == "LeaseCandidate") {
+          if (!f.object_name.empty()) {
+            CandidateTrack(f.object_name).objects.push_back({f.t, index, false, e.node < 0, ParseApiVerb(f.verb)});
+          }
+        } else if (f.has_lease) {
+          AddLeaseWrite(f, index);
+        } else if (f.verb == "delete" && !f.name.empty() && f.code >= 200 && f.code < 300) {
+          // The election controller deleted an expired LeaseCandidate (docs/trace-format.md).
+          CandidateTrack(f.name).objects.push_back({f.t, index, true, true, ApiVerb::kOther});
+        }
         break;
       }
       case EventKind::kApiResponse:
@@ -678,19 +717,43 @@ class Builder {
         node->clock_changes.push_back({f.t, f.offset_ns, f.drift_ppm});
         break;
       case EventKind::kFinding: {
-        if (!f.has_start || !f.has_end) return "$.start/$.end: missing or not integers";
         Finding fd;
-        fd.kind = f.finding == "split_brain" ? FindingKind::kSplitBrain
-                  : f.finding == "no_leader" ? FindingKind::kNoLeader
-                                             : FindingKind::kOther;
-        fd.start = f.start;
-        fd.end = f.end;
-        fd.nodes = f.nodes;
-        fd.cause = f.cause;
+        if (f.finding == "invariant_breach") {
+          // An instant: `at`, the invariant's name and the node it concerns (if any).
+          if (!f.has_at) return "$.at: missing or not an integer";
+          fd.kind = FindingKind::kInvariantBreach;
+          fd.start = fd.end = f.at;
+          if (!f.node.empty()) fd.nodes = {f.node};
+          fd.cause = f.invariant;
+        } else {
+          if (!f.has_start || !f.has_end) return "$.start/$.end: missing or not integers";
+          fd.kind = f.finding == "split_brain" ? FindingKind::kSplitBrain
+                    : f.finding == "no_leader" ? FindingKind::kNoLeader
+                                               : FindingKind::kOther;
+          fd.start = f.start;
+          fd.end = f.end;
+          fd.nodes = f.nodes;
+          fd.cause = f.cause;
+        }
         fd.event = index;
         tr_.findings.push_back(std::move(fd));
         break;
       }
+      case EventKind::kNodeReady:
+      case EventKind::kNodeTaint:
+      case EventKind::kKubelet:
+      case EventKind::kNodeEvicted:
+        if (f.worker.empty()) return fmt::format("$.worker: a \"{}\" event needs a worker", f.ev);
+        if (std::string err = WorkerEvent(e.kind, f); !err.empty()) return err;
+        break;
+      case EventKind::kZoneState:
+        tr_.cluster.present = true;
+        tr_.cluster.zone_states.push_back({f.t, f.zone, f.state});
+        break;
+      case EventKind::kNodeLifecycleController:
+      case EventKind::kClusterFault:
+        tr_.cluster.present = true;
+        break;
       case EventKind::kUnknown:
         if (std::find(unknown_kinds_.begin(), unknown_kinds_.end(), f.ev) == unknown_kinds_.end()) {
           unknown_kinds_.push_back(f.ev);
@@ -746,6 +809,7 @@ class Builder {
         tr_.holder_intervals.push_back({w.t, tr_.end_ns, w.holder});
       }
     }
+    FinishCluster();
     if (tr_.footer.present && tr_.footer.events != tr_.events.size()) {
       tr_.warnings.push_back(fmt::format("footer says {} events, the trace has {}",
                                          tr_.footer.events, tr_.events.size()));
@@ -819,6 +883,115 @@ class Builder {
     tr_.lease_writes.push_back(std::move(w));
   }
 
+  LeaseCandidateTrack& CandidateTrack(const std::string& name) {
+    for (LeaseCandidateTrack& c : tr_.lease_candidates) {
+      if (c.name == name) return c;
+    }
+    tr_.lease_candidates.push_back({name, {}});
+    return tr_.lease_candidates.back();
+  }
+
+  // WorkerEvent applies a node_ready / node_taint / kubelet / node_evicted line to its
+  // worker's track and records the change of the cluster's counts.
+  std::string WorkerEvent(EventKind kind, const LineFields& f) {
+    ClusterModel& c = tr_.cluster;
+    c.present = true;
+    auto [it, added] = worker_index_.try_emplace(f.worker, static_cast<int32_t>(c.tracks.size()));
+    if (added) c.tracks.push_back(WorkerTrack{f.worker, {}, {}, {}, -1, -1, false});
+    WorkerTrack& w = c.tracks[it->second];
+    CountDelta d{f.t};
+    bool changed = false;
+    switch (kind) {
+      case EventKind::kNodeReady: {
+        ReadyStatus st;
+        if (f.status == "True") st = ReadyStatus::kTrue;
+        else if (f.status == "False") st = ReadyStatus::kFalse;
+        else if (f.status == "Unknown") st = ReadyStatus::kUnknown;
+        else return fmt::format("$.status: expected \"True\", \"False\" or \"Unknown\", got \"{}\"", EscapeForMessage(f.status));
+        const ReadyStatus before = w.ready.empty() ? ReadyStatus::kTrue : w.ready.back().status;
+        if (st == before) break;
+        if (!w.ready.empty()) w.ready.back().end = f.t;
+        w.ready.push_back({f.t, -1, st});
+        auto count = [&](ReadyStatus s, int v) {
+          if (s == ReadyStatus::kFalse) d.not_ready += v;
+          if (s == ReadyStatus::kUnknown) d.unknown += v;
+        };
+        count(before, -1);
+        count(st, +1);
+        w.false_not_ready |= st == ReadyStatus::kUnknown && f.false_not_ready;
+        changed = st != ReadyStatus::kTrue;
+        break;
+      }
+      case EventKind::kNodeTaint: {
+        if (!f.has_tainted) return "$.tainted: missing or not a boolean";
+        const bool open = !w.tainted.empty() && w.tainted.back().end < 0;
+        if (f.tainted && !open) {
+          w.tainted.push_back({f.t, -1});
+          d.tainted = 1;
+          changed = true;
+        } else if (!f.tainted && open) {
+          w.tainted.back().end = f.t;
+          d.tainted = -1;
+        }
+        break;
+      }
+      case EventKind::kKubelet: {
+        if (!f.has_running) return "$.running: missing or not a boolean";
+        const bool open = !w.kubelet_down.empty() && w.kubelet_down.back().end < 0;
+        if (!f.running && !open) {
+          w.kubelet_down.push_back({f.t, -1});
+          changed = true;
+        } else if (f.running && open) {
+          w.kubelet_down.back().end = f.t;
+        }
+        break;
+      }
+      case EventKind::kNodeEvicted:
+        if (w.evicted < 0) {
+          w.evicted = f.t;
+          d.evicted = 1;
+          changed = true;
+        }
+        break;
+      default:
+        break;
+    }
+    if (changed && w.first_change < 0) w.first_change = f.t;
+    if (d.not_ready != 0 || d.unknown != 0 || d.tainted != 0 || d.evicted != 0) deltas_.push_back(d);
+    return "";
+  }
+
+  // FinishCluster closes the workers' open intervals and builds the counts' step function.
+  void FinishCluster() {
+    ClusterModel& c = tr_.cluster;
+    if (!c.present) return;
+    for (WorkerTrack& w : c.tracks) {
+      for (WorkerInterval& r : w.ready) if (r.end < 0) r.end = tr_.end_ns;
+      for (Interval& i : w.tainted) if (i.end < 0) i.end = tr_.end_ns;
+      for (Interval& i : w.kubelet_down) if (i.end < 0) i.end = tr_.end_ns;
+      if (w.first_change >= 0) c.by_change.push_back(static_cast<int32_t>(&w - c.tracks.data()));
+    }
+    std::stable_sort(c.by_change.begin(), c.by_change.end(),
+                     [&](int32_t a, int32_t b) { return c.tracks[a].first_change < c.tracks[b].first_change; });
+    if (c.workers < static_cast<int64_t>(c.tracks.size())) c.workers = static_cast<int64_t>(c.tracks.size());
+    std::stable_sort(deltas_.begin(), deltas_.end(), [](const CountDelta& a, const CountDelta& b) { return a.t < b.t; });
+    c.counts.push_back(WorkerCounts{0, 0, 0, 0, 0});
+    for (const CountDelta& d : deltas_) {
+      if (c.counts.back().t != d.t) {
+        WorkerCounts next = c.counts.back();
+        next.t = d.t;
+        c.counts.push_back(next);
+      }
+      WorkerCounts& w = c.counts.back();
+      w.not_ready += d.not_ready;
+      w.unknown += d.unknown;
+      w.tainted += d.tainted;
+      w.evicted += d.evicted;
+    }
+    std::stable_sort(c.zone_states.begin(), c.zone_states.end(),
+                     [](const ZoneStateChange& a, const ZoneStateChange& b) { return a.t < b.t; });
+  }
+
   int32_t FaultLane(const std::string& name) {
     auto it = std::find(tr_.fault_lanes.begin(), tr_.fault_lanes.end(), name);
     if (it != tr_.fault_lanes.end()) return static_cast<int32_t>(it - tr_.fault_lanes.begin());
@@ -843,6 +1016,13 @@ class Builder {
   std::unordered_map<uint64_t, int32_t> last_node_for_id_;
   std::vector<std::pair<std::string, std::vector<uint32_t>>> open_faults_;  // by name + nodes
   std::vector<std::string> unknown_kinds_;  // warned about once each
+  // A change of the cluster's worker counts at t.
+  struct CountDelta {
+    TimeNs t = 0;
+    int32_t not_ready = 0, unknown = 0, tainted = 0, evicted = 0;
+  };
+  std::vector<CountDelta> deltas_;
+  std::unordered_map<std::string, int32_t> worker_index_;  // lookup only, never iterated
 };
 
 

@@ -9,7 +9,10 @@ namespace {
 
 constexpr std::array<std::string_view, kEventKindCount> kEventKindNames = {
     "state", "acting", "api_request", "api_served", "api_response", "api_cancel", "observed",
-    "callback", "log", "k8s_event", "metric", "fault", "clock", "finding", "unknown"};
+    "callback", "log", "k8s_event", "metric", "fault", "clock", "finding",
+    "coordination_log", "apiserver_instance", "controller",
+    "node_lifecycle_controller", "zone_state", "kubelet", "node_ready", "node_taint", "node_evicted",
+    "cluster_fault", "unknown"};
 
 constexpr std::array<std::string_view, kNodeStateCount> kNodeStateNames = {
     "following", "acquiring", "leading", "releasing", "stopped", "crashed", "paused", "unknown"};
@@ -23,6 +26,15 @@ EventKind ParseEventKind(std::string_view s) {
     if (kEventKindNames[i] == s) return static_cast<EventKind>(i);
   }
   return EventKind::kUnknown;
+}
+
+std::string_view ReadyStatusName(ReadyStatus s) {
+  switch (s) {
+    case ReadyStatus::kTrue: return "Ready";
+    case ReadyStatus::kFalse: return "NotReady";
+    case ReadyStatus::kUnknown: return "Unknown";
+  }
+  return "Unknown";
 }
 
 std::string_view NodeStateName(NodeState s) { return kNodeStateNames[static_cast<int>(s)]; }
@@ -67,6 +79,7 @@ std::string_view FindingKindName(FindingKind k) {
   switch (k) {
     case FindingKind::kSplitBrain: return "split_brain";
     case FindingKind::kNoLeader: return "no_leader";
+    case FindingKind::kInvariantBreach: return "invariant_breach";
     case FindingKind::kOther: return "other";
   }
   return "other";

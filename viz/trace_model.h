@@ -31,9 +31,14 @@ using TimeNs = int64_t;
 // know (a newer simulator) visible in the event table.
 enum class EventKind : uint8_t {
   kState, kActing, kApiRequest, kApiServed, kApiResponse, kApiCancel, kObserved, kCallback,
-  kLog, kK8sEvent, kMetric, kFault, kClock, kFinding, kUnknown,
+  kLog, kK8sEvent, kMetric, kFault, kClock, kFinding,
+  // coordinated leader election (docs/coordinated.md)
+  kCoordinationLog, kApiserverInstance, kController,
+  // cluster scenarios (docs/node-leases.md)
+  kNodeLifecycleController, kZoneState, kKubelet, kNodeReady, kNodeTaint, kNodeEvicted, kClusterFault,
+  kUnknown,
 };
-inline constexpr int kEventKindCount = 15;
+inline constexpr int kEventKindCount = 25;
 // EventKindName returns the trace spelling ("state", "api_request", …; "unknown").
 std::string_view EventKindName(EventKind k);
 // ParseEventKind maps a trace `ev` string to its kind (kUnknown if not listed).
@@ -175,8 +180,9 @@ struct FaultInterval {
   std::string nodes;  // the fault's `nodes`, comma-separated
 };
 
-// FindingKind is an oracle finding's `finding`.
-enum class FindingKind : uint8_t { kSplitBrain, kNoLeader, kOther };
+// FindingKind is an oracle finding's `finding`. An invariant breach is an instant
+// (start == end == its `at`).
+enum class FindingKind : uint8_t { kSplitBrain, kNoLeader, kInvariantBreach, kOther };
 std::string_view FindingKindName(FindingKind k);
 
 // Finding is an oracle finding, [start, end) in true time.
@@ -187,6 +193,74 @@ struct Finding {
   std::vector<std::string> nodes;
   std::string cause;
   uint32_t event = 0;
+};
+
+// ReadyStatus is a worker node's Ready condition (`node_ready` events' `status`).
+enum class ReadyStatus : uint8_t { kTrue, kFalse, kUnknown };
+std::string_view ReadyStatusName(ReadyStatus s);  // "Ready", "NotReady", "Unknown"
+
+// WorkerInterval is [start, end) of one worker's Ready status.
+struct WorkerInterval {
+  TimeNs start = 0;
+  TimeNs end = 0;
+  ReadyStatus status = ReadyStatus::kTrue;
+};
+
+// WorkerTrack is one worker node of a cluster scenario that some event names (`worker`).
+// Before its first `node_ready` a worker is Ready (every node starts Ready). Vectors are
+// sorted by time and cover only what changed: `ready` holds the non-Ready intervals and
+// the Ready ones between them (from the first change on).
+struct WorkerTrack {
+  std::string name;
+  std::vector<WorkerInterval> ready;
+  std::vector<Interval> tainted;      // the NoExecute unreachable/not-ready taint
+  std::vector<Interval> kubelet_down;  // kubelet stopped or machine down
+  TimeNs evicted = -1;                 // its last pod was deleted (-1: never)
+  TimeNs first_change = -1;            // first non-Ready status, taint, kubelet stop or eviction
+  bool false_not_ready = false;        // marked Unknown while it was up and reachable
+};
+
+// WorkerCounts is the cluster's worker totals from `t` on (a step function).
+struct WorkerCounts {
+  TimeNs t = 0;
+  int32_t not_ready = 0;  // Ready=False
+  int32_t unknown = 0;    // Ready=Unknown
+  int32_t tainted = 0;
+  int32_t evicted = 0;    // nodes whose last pod was deleted so far
+};
+
+// ZoneStateChange is a `zone_state` event: the zone's state from `t` on.
+struct ZoneStateChange {
+  TimeNs t = 0;
+  std::string zone;
+  std::string state;  // Normal / PartialDisruption / FullDisruption
+};
+
+// ClusterModel is the worker-node side of a cluster scenario. `workers` is the header's
+// count (or, without it, the number of workers named in events).
+struct ClusterModel {
+  bool present = false;
+  int64_t workers = 0;
+  std::vector<WorkerTrack> tracks;    // in order of first mention
+  std::vector<int32_t> by_change;     // indices into tracks: those that changed, by first_change
+  std::vector<WorkerCounts> counts;   // step function, sorted by t, starts at t 0
+  std::vector<ZoneStateChange> zone_states;
+};
+
+// CandidateObject is one LeaseCandidate as the API server stored (or returned) it:
+// the `object` of an `api_served` line, or its deletion.
+struct CandidateObject {
+  TimeNs t = 0;
+  uint32_t event = 0;
+  bool deleted = false;
+  bool by_controller = false;  // the election controller's write (a ping) or delete
+  ApiVerb verb = ApiVerb::kOther;
+};
+
+// LeaseCandidateTrack is one LeaseCandidate object (by name) of coordinated election.
+struct LeaseCandidateTrack {
+  std::string name;
+  std::vector<CandidateObject> objects;  // sorted by t
 };
 
 // TraceHeader is line 1 of the trace.
@@ -228,6 +302,8 @@ struct Trace {
   std::vector<std::string> fault_lanes;  // fault name, plus the nodes if all its faults share them
   std::vector<FaultInterval> faults;
   std::vector<Finding> findings;    // sorted by start
+  ClusterModel cluster;             // cluster scenarios only (cluster.present)
+  std::vector<LeaseCandidateTrack> lease_candidates;  // coordinated election, by first write
   std::vector<std::string> warnings;  // non-fatal problems (unknown kinds, hash mismatch)
 
   // Line returns the text of event `i` (no newline).

@@ -45,6 +45,11 @@ struct ViewerState {
   Rect layout_area{-1, -1, -1, -1};
   float scroll_px = 0;          // vertical scroll of the lanes (wheel over the lane names)
   float layout_scroll_px = -1;  // scroll the layout was computed for
+  bool workers_unfolded = false;         // a lane for every worker that changed state
+  bool layout_workers_unfolded = false;  // what the layout was computed for
+  float content_px = 0;                  // TimelineContentHeight for content_width/unfolded
+  float content_width = -1;
+  bool content_unfolded = false;
   TimeAxis axis;
   bool axis_set = false;
   double cursor_ns = 0;
@@ -90,13 +95,12 @@ std::string OpenPath(ViewerState& s, const std::string& path) {
   s.scroll_px = 0;
   s.axis_set = false;
   s.inspected_ns = -1;
+  s.workers_unfolded = false;
+  s.content_width = -1;
+  // The cursor starts on the first split-brain or invariant breach (the window zooms to
+  // it: UpdateLayout), else on the first finding.
   s.cursor_ns = s.trace->findings.empty() ? 0.0 : static_cast<double>(s.trace->findings.front().start);
-  for (const Finding& f : s.trace->findings) {  // prefer the first split-brain
-    if (f.kind == FindingKind::kSplitBrain) {
-      s.cursor_ns = static_cast<double>(f.start);
-      break;
-    }
-  }
+  if (const auto focus = FirstViolationFocus(*s.trace)) s.cursor_ns = static_cast<double>(focus->cursor_ns);
   s.status = fmt::format("{}  ({} events)", trace_path, s.trace->events.size());
   return "";
 }
@@ -113,17 +117,22 @@ void SetCursor(ViewerState& s, double t, bool sync_step) {
 void UpdateLayout(ViewerState& s, const ScreenLayout& screen) {
   const Rect& a = screen.timeline;
   if (a.x0 == s.layout_area.x0 && a.y0 == s.layout_area.y0 && a.x1 == s.layout_area.x1 &&
-      a.y1 == s.layout_area.y1 && s.scroll_px == s.layout_scroll_px) {
+      a.y1 == s.layout_area.y1 && s.scroll_px == s.layout_scroll_px &&
+      s.workers_unfolded == s.layout_workers_unfolded) {
     return;
   }
   s.layout_area = a;
-  s.layout = LayoutTimeline(*s.trace, a, s.scroll_px);
+  s.layout = LayoutTimeline(*s.trace, a, s.scroll_px, s.workers_unfolded);
   s.scroll_px = s.layout.scroll_px;
   s.layout_scroll_px = s.scroll_px;
+  s.layout_workers_unfolded = s.workers_unfolded;
   if (!s.axis_set) {
+    // --from/--to, else the first split-brain or invariant breach, else the whole run.
     const ViewerOptions& o = *s.options;
+    const auto focus = FirstViolationFocus(*s.trace);
     s.axis = o.from_s && o.to_s ? WindowSeconds(*o.from_s, *o.to_s, s.layout.plot_x0, s.layout.plot_x1)
-                                : FitAll(s.trace->end_ns, s.layout.plot_x0, s.layout.plot_x1);
+             : focus ? WindowSeconds(focus->from_ns / 1e9, focus->to_ns / 1e9, s.layout.plot_x0, s.layout.plot_x1)
+                     : FitAll(s.trace->end_ns, s.layout.plot_x0, s.layout.plot_x1);
     s.axis_set = true;
   } else {
     s.axis.x0 = s.layout.plot_x0;
@@ -180,6 +189,10 @@ void DrawToolbar(ViewerState& s, const ScreenLayout& screen) {
     s.cursor_ns = static_cast<double>(tr.events[s.rows[s.step_pos]].t);
     s.axis = EnsureVisible(s.axis, s.cursor_ns);
     s.scroll_to_step = true;
+  }
+  if (tr.cluster.present && tr.cluster.by_change.size() > static_cast<size_t>(kFoldedWorkerLanes)) {
+    ImGui::SameLine();
+    if (ImGui::Button(s.workers_unfolded ? "Fold nodes" : "Unfold nodes")) s.workers_unfolded = !s.workers_unfolded;
   }
   ImGui::SameLine();
   ImGui::Text("  cursor %s   window %s .. %s", FormatTrueTime(now).c_str(),
@@ -258,6 +271,49 @@ void DrawInspector(ViewerState& s, const ScreenLayout& screen) {
                           in.resource_version.c_str());
     }
     ImGui::TextUnformatted(in.lease_yaml.c_str());
+  }
+  if (in.has_cluster) {
+    const WorkerCounts& c = in.worker_counts;
+    ImGui::Text("worker nodes: %lld Ready, %d NotReady, %d Unknown; %d tainted, %d evicted (of %lld)",
+                static_cast<long long>(in.workers - c.not_ready - c.unknown), c.not_ready, c.unknown, c.tainted,
+                c.evicted, static_cast<long long>(in.workers));
+  }
+  if (!in.candidates.empty() &&
+      ImGui::CollapsingHeader("LeaseCandidates (kubectl get leasecandidate -o yaml)", ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (ImGui::BeginTable("candidates", 5, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
+      for (const char* h : {"identity", "binary", "emulation", "renewTime", "pingTime"}) ImGui::TableSetupColumn(h);
+      ImGui::TableHeadersRow();
+      for (const CandidateInspection& c : in.candidates) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(c.name.c_str());
+        if (c.deleted) {
+          ImGui::TableNextColumn();
+          ImGui::TextDisabled("deleted at %s", FormatTrueTime(c.seen_t).c_str());
+          continue;
+        }
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(c.binary_version.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(c.emulation_version.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(c.renew_time.size() > 11 ? c.renew_time.c_str() + 11 : c.renew_time.c_str());
+        ImGui::TableNextColumn();
+        const char* ping = c.ping_time.size() > 11 ? c.ping_time.c_str() + 11 : c.ping_time.c_str();
+        if (c.ping_pending) ImGui::TextColored(ImVec4(1.0f, 0.82f, 0.25f, 1), "%s (unanswered)", ping);
+        else ImGui::TextUnformatted(ping);
+      }
+      ImGui::EndTable();
+    }
+    for (const CandidateInspection& c : in.candidates) {
+      if (c.deleted) continue;
+      const std::string title = fmt::format("LeaseCandidate {}###lc-{}", c.name, c.name);
+      if (!ImGui::TreeNode(title.c_str())) continue;
+      ImGui::TextDisabled("%s at %s", c.by_controller ? "pinged by the controller" : "written or read by its candidate",
+                          FormatTrueTime(c.seen_t).c_str());
+      ImGui::TextUnformatted(c.yaml.c_str());
+      ImGui::TreePop();
+    }
   }
   for (const NodeInspection& n : in.nodes) {
     const std::string title = fmt::format("{}  {}{}###node-{}", n.node, NodeStateName(n.state),
@@ -377,7 +433,13 @@ void DrawSummary(ViewerState& s, const ScreenLayout& screen) {
 }
 
 void DrawFrame(ViewerState& s, int width, int height) {
-  const ScreenLayout screen = ComputeScreenLayout(static_cast<float>(width), static_cast<float>(height));
+  if (s.content_width != static_cast<float>(width) || s.content_unfolded != s.workers_unfolded) {
+    s.content_px = TimelineContentHeight(*s.trace, static_cast<float>(width), s.workers_unfolded);
+    s.content_width = static_cast<float>(width);
+    s.content_unfolded = s.workers_unfolded;
+  }
+  const ScreenLayout screen =
+      ComputeScreenLayout(static_cast<float>(width), static_cast<float>(height), s.content_px);
   UpdateLayout(s, screen);
   DrawTimeline(s, screen);
   DrawToolbar(s, screen);
