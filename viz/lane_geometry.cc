@@ -206,7 +206,7 @@ void DrawClockLane(const NodeTrack& node, const Lane& lane, const TimeAxis& ax, 
 // at the top, and the counts at the cursor as text.
 void DrawWorkerSummary(const ClusterModel& c, TimeNs end_ns, const Lane& lane, const TimeAxis& ax,
                        const TimelineOptions& opt, DrawList& out) {
-  const float strip_y1 = lane.y0 + 4;
+  const float strip_y1 = lane.y0 + 5;
   const float bar_y0 = strip_y1 + 1;
   const float bar_h = lane.y1 - bar_y0;
   const double total = static_cast<double>(std::max<int64_t>(c.workers, 1));
@@ -233,7 +233,7 @@ void DrawWorkerSummary(const ClusterModel& c, TimeNs end_ns, const Lane& lane, c
     const float hu = height(unknown), hn = height(not_ready);
     if (hu > 0) AddRect(out, x, lane.y1 - hu, x1, lane.y1, kWorkerUnknown);
     if (hn > 0) AddRect(out, x, lane.y1 - hu - hn, x1, lane.y1 - hu, kWorkerNotReady);
-    if (tainted > 0) AddRect(out, x, lane.y0, x1, strip_y1, kWorkerTainted);
+    if (tainted > 0) AddRect(out, x, lane.y0 + 1, x1, strip_y1, kWorkerTainted);
   }
   if (opt.cursor_ns >= 0) {
     const WorkerCounts n = WorkerCountsAt(c, static_cast<TimeNs>(opt.cursor_ns));
@@ -438,8 +438,9 @@ TimelineLayout LayoutTimeline(const Trace& trace, Rect area, float scroll_px, bo
     lay.lanes_y1 = std::max(lay.lanes_y1, l.y1);
     lay.lanes.push_back(std::move(l));
   }
-  const float hint_h = lay.max_scroll_px > 0 ? kTextHeightPx + 2 : 0;  // "more lanes" line
-  lay.legend_y0 = std::min(lay.lanes_y1 + 8 + hint_h, area.y1 - legend_h - 2);
+  // The legend follows the last lane; when the lanes scroll it sits at the bottom, with
+  // the "more lanes" hint just above it.
+  lay.legend_y0 = lay.max_scroll_px > 0 ? area.y1 - legend_h - 2 : std::min(lay.lanes_y1 + 8, area.y1 - legend_h - 2);
   return lay;
 }
 
@@ -558,11 +559,12 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
   for (const Lane& lane : lay.lanes) {
     uint32_t label_color = lane.kind == LaneKind::kNodeState ? kText : kTextDim;
     if (lane.kind == LaneKind::kWorker && trace.cluster.tracks[lane.index].false_not_ready) label_color = kWorkerNotReady;
-    if (lane.kind == LaneKind::kWorkersFolded) continue;  // its text spans the plot
     const float ty = lane.y0 + std::max(0.0f, (lane.Height() - kTextHeightPx) / 2) - text_dy;
     if (lane.kind == LaneKind::kNodeState) {
       AddRect(out, a.x0 + 4, lane.y0 + 4, a.x0 + 12, lane.y0 + 12, HolderColor(lane.index));
       AddText(out, a.x0 + 16, lane.y0 + 1, label_color, lane.label);
+    } else if (lane.kind == LaneKind::kWorkersFolded) {
+      // No label: its text starts in the label column and runs across the plot.
     } else {
       std::string label = lane.label;
       const size_t max_chars = static_cast<size_t>((kLabelWidthPx - 8) / opt.char_width_px);
@@ -590,8 +592,8 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
         break;
       case LaneKind::kWorkersFolded: {
         const size_t changed = trace.cluster.by_change.size();
-        AddText(out, lay.plot_x0 + 3, lane.y0, kTextDim,
-                fmt::format("+{} more nodes changed state, {} of {} never did: 'Unfold nodes' in the toolbar",
+        AddText(out, a.x0 + 4, lane.y0, kText,
+                fmt::format("+ {} more nodes changed state ({} of {} never did): 'Unfold nodes' in the toolbar shows them",
                             changed - static_cast<size_t>(kFoldedWorkerLanes),
                             trace.cluster.workers - static_cast<int64_t>(changed), trace.cluster.workers));
         break;
@@ -609,7 +611,7 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
     }
   }
   if (lay.max_scroll_px > 0) {
-    AddText(out, a.x0 + 4, lay.lanes_y1 + 2, kTextDim,
+    AddText(out, a.x0 + 4, lay.legend_y0 - kTextHeightPx - 3, kTextDim,
             lay.scroll_px < lay.max_scroll_px ? "more lanes: wheel here" : "top lanes: wheel here");
   }
   // Violations: solid in their lane, translucent bands across every lane below the axis.

@@ -56,7 +56,7 @@ std::string EscapeForMessage(std::string_view s) {
 struct LineFields {
   std::string type, ev, node, state, verb, reason, rv, holder, fault, phase, finding, cause,
       trace_hash, lease_holder, lease_rv, object_kind, object_name, worker, status, zone, name,
-      invariant;
+      invariant, kind, fault_id;
   std::vector<std::string> nodes;
   int64_t t = 0, seq = 0, mono = 0, wall = 0, id = 0, code = 0, offset_ns = 0, drift_ppm = 0,
           start = 0, end = 0, events = 0, at = 0;
@@ -68,7 +68,7 @@ struct LineFields {
   void Reset() {
     for (std::string* str : {&type, &ev, &node, &state, &verb, &reason, &rv, &holder, &fault, &phase,
                              &finding, &cause, &trace_hash, &lease_holder, &lease_rv, &object_kind,
-                             &object_name, &worker, &status, &zone, &name, &invariant}) {
+                             &object_name, &worker, &status, &zone, &name, &invariant, &kind, &fault_id}) {
       str->clear();
     }
     nodes.clear();
@@ -112,6 +112,8 @@ struct LineFields {
     if (k == "zone") return &zone;
     if (k == "name") return &name;
     if (k == "invariant") return &invariant;
+    if (k == "kind") return &kind;
+    if (k == "id") return &fault_id;  // a cluster_fault's id (an integer id elsewhere)
     return nullptr;
   }
 };
@@ -751,9 +753,24 @@ class Builder {
         tr_.cluster.zone_states.push_back({f.t, f.zone, f.state});
         break;
       case EventKind::kNodeLifecycleController:
-      case EventKind::kClusterFault:
         tr_.cluster.present = true;
         break;
+      case EventKind::kClusterFault: {
+        // A fault of the `cluster` section: one fault lane per kind, begin/end paired by id.
+        tr_.cluster.present = true;
+        const int32_t lane = FaultLane(f.kind.empty() ? std::string("cluster_fault") : f.kind);
+        std::vector<uint32_t>& open = OpenFaults("cluster " + f.fault_id);
+        if (f.phase == "begin") {
+          open.push_back(static_cast<uint32_t>(tr_.faults.size()));
+          tr_.faults.push_back({f.t, -1, lane, index, false, f.fault_id});
+        } else if (f.phase == "end" && !open.empty()) {
+          tr_.faults[open.back()].end = f.t;
+          open.pop_back();
+        } else if (f.phase != "end") {
+          tr_.faults.push_back({f.t, f.t, lane, index, true, f.fault_id});
+        }
+        break;
+      }
       case EventKind::kUnknown:
         if (std::find(unknown_kinds_.begin(), unknown_kinds_.end(), f.ev) == unknown_kinds_.end()) {
           unknown_kinds_.push_back(f.ev);

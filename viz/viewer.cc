@@ -265,16 +265,9 @@ void DrawInspector(ViewerState& s, const ScreenLayout& screen) {
   }
   const Inspection& in = s.inspection;
   ImGui::Text("at true time %s", FormatTrueTime(in.t).c_str());
-  if (ImGui::CollapsingHeader("Lease (kubectl get lease -o yaml)", ImGuiTreeNodeFlags_DefaultOpen)) {
-    if (in.has_lease) {
-      ImGui::TextDisabled("written at %s, resourceVersion %s", FormatTrueTime(in.lease_written_t).c_str(),
-                          in.resource_version.c_str());
-    }
-    ImGui::TextUnformatted(in.lease_yaml.c_str());
-  }
   if (in.has_cluster) {
     const WorkerCounts& c = in.worker_counts;
-    ImGui::Text("worker nodes: %lld Ready, %d NotReady, %d Unknown; %d tainted, %d evicted (of %lld)",
+    ImGui::TextWrapped("worker nodes: %lld Ready, %d NotReady, %d Unknown; %d tainted, %d evicted (of %lld)",
                 static_cast<long long>(in.workers - c.not_ready - c.unknown), c.not_ready, c.unknown, c.tainted,
                 c.evicted, static_cast<long long>(in.workers));
   }
@@ -314,6 +307,13 @@ void DrawInspector(ViewerState& s, const ScreenLayout& screen) {
       ImGui::TextUnformatted(c.yaml.c_str());
       ImGui::TreePop();
     }
+  }
+  if (ImGui::CollapsingHeader("Lease (kubectl get lease -o yaml)", ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (in.has_lease) {
+      ImGui::TextDisabled("written at %s, resourceVersion %s", FormatTrueTime(in.lease_written_t).c_str(),
+                          in.resource_version.c_str());
+    }
+    ImGui::TextUnformatted(in.lease_yaml.c_str());
   }
   for (const NodeInspection& n : in.nodes) {
     const std::string title = fmt::format("{}  {}{}###node-{}", n.node, NodeStateName(n.state),

@@ -3,9 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
 
 #include "fixtures.h"
 #include "viz/lane_geometry.h"
+#include "viz/navigation.h"
 #include "viz/palette.h"
 #include "viz/screen_layout.h"
 
@@ -184,6 +188,129 @@ TEST_CASE("geometry: lanes that do not fit scroll under the pinned axis and viol
       CHECK(lane.y1 <= lay->legend_y0);
     }
   }
+}
+
+// FindingsTrace is a run of `duration_s` with the given findings (seconds) and one node.
+std::string FindingsTrace(double duration_s, const std::vector<std::pair<double, double>>& split_brains,
+                          const std::vector<double>& breaches = {}) {
+  TraceHeader h;
+  h.scenario = "findings";
+  h.duration_ns = static_cast<int64_t>(duration_s * 1e9);
+  h.nodes = {{"a", "a", "1.31", 15 * kS, 10 * kS, 2 * kS, false}};
+  TraceWriter w(h, {{0, 0, 0}});
+  w.Add(0, 0, "state", R"("state":"leading")");
+  for (auto [from, to] : split_brains) {
+    w.Add(h.duration_ns, -1, "finding",
+          fmt::format(R"("finding":"split_brain","start":{},"end":{},"nodes":["a","b"],"cause":"x")",
+                      std::llround(from * 1e9), std::llround(to * 1e9)));
+  }
+  for (double at : breaches) {
+    w.Add(h.duration_ns, -1, "finding",
+          fmt::format(R"("finding":"invariant_breach","invariant":"i","at":{},"node":"","message":"m")",
+                      std::llround(at * 1e9)));
+  }
+  return w.Finish();
+}
+
+TEST_CASE("issue14 item 7: a 1.9 s split-brain in 5 minutes is at least kMinViolationPx wide at any zoom",
+          "[viz]") {
+  auto tr = testing::Load(FindingsTrace(300, {{129.456, 131.335}}, {200}), "f.jsonl");
+  const TimelineLayout lay = LayoutTimeline(*tr, {0, 56, 1280, 502});
+  const Lane& v = *lay.Find(LaneKind::kViolations);
+  // Fit all (as wide as the screen), then ten times wider: a narrower and narrower sliver.
+  for (double span : {303e9, 3000e9, 30000e9}) {
+    CAPTURE(span);
+    const TimeAxis ax{130e9 - span / 2, 130e9 + span / 2, lay.plot_x0, lay.plot_x1};
+    DrawList dl;
+    BuildTimeline(*tr, lay, ax, {}, dl);
+    auto red = RectsOfColor(dl, kSplitBrain, v.y0, v.y1);
+    REQUIRE(red.size() == 1);
+    CHECK(red[0].Width() >= kMinViolationPx - 1e-3f);
+    // Widened around its middle, never shifted.
+    CHECK((red[0].x0 + red[0].x1) / 2 == Approx(ax.X(130.3955e9)).margin(0.01));
+    auto band = RectsOfColor(dl, kSplitBrainBand, v.y1, lay.lanes_y1);
+    REQUIRE(band.size() == 1);
+    CHECK(band[0].Width() >= kMinViolationPx - 1e-3f);
+    // The breach (an instant) too, in its own colour.
+    auto breach = RectsOfColor(dl, kInvariantBreach, v.y0, v.y1);
+    REQUIRE(breach.size() == 1);
+    CHECK(breach[0].Width() == Approx(kMinViolationPx));
+  }
+  // Zoomed in, the band is exactly the finding.
+  const TimeAxis near{125e9, 135e9, lay.plot_x0, lay.plot_x1};
+  const auto marks = ViolationMarks(*tr, near);
+  REQUIRE(marks.size() == 1);
+  CHECK(marks[0].x0 == Approx(near.X(129.456e9)));
+  CHECK(marks[0].x1 == Approx(near.X(131.335e9)));
+  // At the plot's edge a widened mark stays inside the plot and keeps its width.
+  const TimeAxis edge{131.334e9, 140e9, lay.plot_x0, lay.plot_x1};
+  const auto at_edge = ViolationMarks(*tr, edge);
+  REQUIRE(at_edge.size() == 1);
+  CHECK(at_edge[0].x0 == Approx(lay.plot_x0));
+  CHECK(at_edge[0].x1 - at_edge[0].x0 >= kMinViolationPx - 1e-3f);
+}
+
+TEST_CASE("issue14 item 7: the viewer opens on the first split-brain or invariant breach", "[viz]") {
+  SECTION("a split-brain mid-run: a 30 s window centred on it") {
+    auto tr = testing::Load(FindingsTrace(300, {{129.456, 131.335}, {250, 251}}), "f.jsonl");
+    const auto f = FirstViolationFocus(*tr);
+    REQUIRE(f);
+    CHECK(f->cursor_ns == 129'456'000'000);
+    CHECK(f->to_ns - f->from_ns == Approx(kFocusMinSpanNs));
+    CHECK((f->from_ns + f->to_ns) / 2 == Approx(130.3955e9));
+  }
+  SECTION("a long split-brain: four times its length") {
+    auto tr = testing::Load(FindingsTrace(600, {{100, 120}}), "f.jsonl");
+    const auto f = FirstViolationFocus(*tr);
+    REQUIRE(f);
+    CHECK(f->from_ns == Approx(70e9));
+    CHECK(f->to_ns == Approx(150e9));
+  }
+  SECTION("near the start: slid inside the run, the breach before the split-brain first") {
+    auto tr = testing::Load(FindingsTrace(300, {{100, 101}}, {2}), "f.jsonl");
+    const auto f = FirstViolationFocus(*tr);
+    REQUIRE(f);
+    CHECK(f->from_ns == Approx(0));
+    CHECK(f->to_ns == Approx(30e9));
+    CHECK(f->cursor_ns == 2 * kS);
+    CHECK(f->finding->kind == FindingKind::kInvariantBreach);
+  }
+  SECTION("no-leader gaps alone do not zoom") {
+    auto tr = testing::LoadTiny();
+    CHECK(FirstViolationFocus(*tr));  // the tiny trace's split-brain
+    auto none = testing::Load(FindingsTrace(300, {}), "f.jsonl");
+    CHECK_FALSE(FirstViolationFocus(*none));
+  }
+}
+
+TEST_CASE("issue14 item 7: no empty band between the legend and the panels", "[viz]") {
+  auto tr = testing::LoadTiny();
+  const float content = TimelineContentHeight(*tr, 1280);
+  const ScreenLayout screen = ComputeScreenLayout(1280, 800, content);
+  // A few lanes: the timeline is shorter than 60 % and ends right under the legend.
+  CHECK(screen.timeline.y1 < std::round(kToolbarHeightPx + (800 - kToolbarHeightPx) * 0.6f));
+  CHECK(screen.inspector.y0 == screen.timeline.y1);
+  const TimelineLayout lay = LayoutTimeline(*tr, screen.timeline);
+  CHECK(lay.max_scroll_px == 0);
+  int rows = 0;
+  float x = 6;
+  for (const LegendEntry& e : Legend(tr.get())) {
+    const float w = 14 + 7.0f * static_cast<float>(e.text.size()) + 12;
+    if (rows == 0 || x + w > 1280 - 6) x = 6, ++rows;
+    x += w;
+  }
+  const float legend_bottom = lay.legend_y0 + 16.0f * static_cast<float>(rows);
+  CHECK(legend_bottom <= screen.timeline.y1);
+  CHECK(screen.timeline.y1 - legend_bottom <= 4);
+  CHECK(lay.legend_y0 - lay.lanes_y1 <= 10);
+  // Many lanes: capped at 60 %, the lanes scroll and the legend still ends at the bottom.
+  TraceLoad many = LoadTraceText(LargeTrace({.nodes = 12, .events = 5'000, .seed = 3}), "large");
+  REQUIRE(many.ok());
+  const ScreenLayout big = ComputeScreenLayout(1280, 800, TimelineContentHeight(*many.trace, 1280));
+  CHECK(big.timeline.y1 == std::round(kToolbarHeightPx + (800 - kToolbarHeightPx) * 0.6f));
+  const TimelineLayout scrolled = LayoutTimeline(*many.trace, big.timeline);
+  CHECK(scrolled.max_scroll_px > 0);
+  CHECK(big.timeline.y1 - (scrolled.legend_y0 + 16.0f * 2) <= 4);
 }
 
 TEST_CASE("geometry: axis steps are 1-2-5 and labels are seconds", "[viz]") {

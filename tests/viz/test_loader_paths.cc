@@ -51,17 +51,34 @@ void CheckSame(const Trace& a, const Trace& b) {
     REQUIRE(a.findings[i].nodes == b.findings[i].nodes);
     REQUIRE(a.findings[i].cause == b.findings[i].cause);
   }
+  REQUIRE(a.cluster.present == b.cluster.present);
+  REQUIRE(a.cluster.workers == b.cluster.workers);
+  REQUIRE(a.cluster.tracks.size() == b.cluster.tracks.size());
+  for (size_t i = 0; i < a.cluster.tracks.size(); ++i) {
+    const WorkerTrack &x = a.cluster.tracks[i], &y = b.cluster.tracks[i];
+    REQUIRE((x.name == y.name && x.ready.size() == y.ready.size() && x.tainted.size() == y.tainted.size() &&
+             x.kubelet_down.size() == y.kubelet_down.size() && x.evicted == y.evicted &&
+             x.false_not_ready == y.false_not_ready && x.first_change == y.first_change));
+  }
+  REQUIRE(a.cluster.counts.size() == b.cluster.counts.size());
+  REQUIRE(a.lease_candidates.size() == b.lease_candidates.size());
+  for (size_t i = 0; i < a.lease_candidates.size(); ++i) {
+    REQUIRE(a.lease_candidates[i].name == b.lease_candidates[i].name);
+    REQUIRE(a.lease_candidates[i].objects.size() == b.lease_candidates[i].objects.size());
+  }
   REQUIRE(a.footer.computed_hash == b.footer.computed_hash);
   REQUIRE(a.footer.trace_hash == b.footer.trace_hash);
   REQUIRE(a.warnings == b.warnings);
 }
 
 TEST_CASE("loader paths: lean scan and SAX agree", "[viz]") {
-  const std::string text = GENERATE(as<std::string>{}, "tiny", "sample", "large", "escapes");
+  const std::string text = GENERATE(as<std::string>{}, "tiny", "sample", "large", "escapes", "cluster", "coordinated");
   CAPTURE(text);
   std::string trace;
   if (text == "tiny") trace = testing::TinyTrace();
   if (text == "sample") trace = SplitBrainSampleTrace();
+  if (text == "cluster") trace = testing::ClusterTrace();
+  if (text == "coordinated") trace = testing::CoordinatedTrace();
   if (text == "large") trace = LargeTrace({.nodes = 4, .events = 30'000, .seed = 5});
   if (text == "escapes") {
     // Escaped and unusual values: a holder with a quote (SAX path), floats, nested params,
@@ -80,6 +97,8 @@ TEST_CASE("loader paths: lean scan and SAX agree", "[viz]") {
   REQUIRE(lean.ok());
   REQUIRE(sax.ok());
   CheckSame(*lean.trace, *sax.trace);
+  if (text == "cluster") CHECK(lean.trace->cluster.tracks.size() == 12);
+  if (text == "coordinated") CHECK(lean.trace->lease_candidates.size() == 2);
   if (text == "escapes") {
     CHECK(lean.trace->nodes[0].observed.back().holder == "q\"x");
     CHECK(lean.trace->lease_writes.back().holder == -1);  // null holder: released
