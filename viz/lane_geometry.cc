@@ -282,7 +282,7 @@ void DrawWorker(const WorkerTrack& w, const Lane& lane, const TimeAxis& ax, cons
 
 // DrawLeaseCandidate draws one LeaseCandidate: a bar while it exists, a tick per write of
 // its candidate (renewTime; reads are not drawn) and per ping of the election controller.
-void DrawLeaseCandidate(const LeaseCandidateTrack& c, const Lane& lane, const TimeAxis& ax,
+void DrawLeaseCandidate(const LeaseCandidateTrack& c, TimeNs end_ns, const Lane& lane, const TimeAxis& ax,
                         const TimelineOptions& opt, DrawList& out) {
   const float mid = (lane.y0 + lane.y1) / 2;
   TimeNs alive_from = -1;
@@ -299,7 +299,7 @@ void DrawLeaseCandidate(const LeaseCandidateTrack& c, const Lane& lane, const Ti
       alive_from = o.t;
     }
   }
-  if (alive_from >= 0) bar(alive_from, static_cast<TimeNs>(ax.end_ns));
+  if (alive_from >= 0) bar(alive_from, end_ns);
   float last_x = -1e9f;
   for (const CandidateObject& o : c.objects) {
     if (o.deleted || o.verb == ApiVerb::kGet) continue;
@@ -599,7 +599,7 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
         break;
       }
       case LaneKind::kLeaseCandidate:
-        DrawLeaseCandidate(trace.lease_candidates[lane.index], lane, ax, opt, out);
+        DrawLeaseCandidate(trace.lease_candidates[lane.index], trace.end_ns, lane, ax, opt, out);
         break;
       case LaneKind::kNodeClock: {
         const NodeTrack& n = trace.nodes[lane.index];

@@ -1,13 +1,25 @@
-// screenshot_check.cc — renders the sample split-brain trace headless and checks the PNG
-// semantically (not against a golden image): where the model's geometry functions say
-// the split-brain band and each candidate's leading bars are, the pixels must have those
-// colours, and where they say there is none, they must not.
+// screenshot_check.cc — renders traces headless and checks the PNGs semantically (not
+// against a golden image): where the model's geometry functions say something is drawn,
+// the pixels must have its colour, and where they say there is none, they must not.
 //
-//   xvfb-run -a -s "-screen 0 1280x800x24" test_viz_screenshot VIEWER TRACE OUT.png
+//   xvfb-run -a -s "-screen 0 1280x800x24" test_viz_screenshot [--mode=M] TRACE OUT.png VIEWER...
+//
+// Modes:
+//   split-brain (default)  the window is the split-brain with 20 s either side: the red band,
+//                          both candidates acting across it, leading bars where the model says
+//   focus                  issue 14 item 7: opened with no window, the view is zoomed on the
+//                          first split-brain; at fit-all the split-brain is still >= 4 px of red;
+//                          the panels start right under the legend (no empty band)
+//   nodes                  issue 12: a cluster run with thousands of workers, node lanes folded:
+//                          the summary lane's Unknown share, each worker lane's colours, the
+//                          "+ N more nodes" line
+//   coordinated            issue 13: one lane per LeaseCandidate, drawn while it exists, with the
+//                          controller's pings
 //
 // Registered with add_test in tests/viz/CMakeLists.txt (it needs a display).
 #include <stb_image.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -15,6 +27,7 @@
 #include <vector>
 
 #include "viz/lane_geometry.h"
+#include "viz/navigation.h"
 #include "viz/palette.h"
 #include "viz/screen_layout.h"
 #include "viz/time_axis.h"
@@ -63,6 +76,233 @@ double Fraction(const Image& img, float x0, float x1, float y, const std::functi
   return n ? static_cast<double>(hit) / n : 0.0;
 }
 
+
+// Render runs the viewer command with `args` appended, writing `png` at kWidth x kHeight,
+// and loads the PNG.
+bool Render(const std::string& viewer, const std::string& png, const std::string& args, Image& img) {
+  std::remove(png.c_str());
+  const std::string cmd = viewer + "--screenshot '" + png + "' --width " + std::to_string(kWidth) + " --height " +
+                          std::to_string(kHeight) + args;
+  const int rc = std::system(cmd.c_str());
+  Expect(rc == 0, "viewer exits 0: " + cmd);
+  int channels = 0;
+  img.px = stbi_load(png.c_str(), &img.w, &img.h, &channels, 4);
+  Expect(img.px != nullptr, "PNG readable: " + png);
+  if (!img.px) return false;
+  Expect(img.w == kWidth && img.h == kHeight, "PNG is 1280x800");
+  return img.w == kWidth && img.h == kHeight;
+}
+
+// Near is true when the pixel is within `tol` of colour c in every channel.
+std::function<bool(int, int, int)> Near(uint32_t c, int tol = 12) {
+  return [c, tol](int r, int g, int b) {
+    return std::abs(r - Red(c)) <= tol && std::abs(g - Green(c)) <= tol && std::abs(b - Blue(c)) <= tol;
+  };
+}
+
+ScreenLayout Screen(const Trace& tr, bool unfolded = false) {
+  return ComputeScreenLayout(kWidth, kHeight, TimelineContentHeight(tr, kWidth, unfolded));
+}
+
+// Focus: issue 14 item 7.
+int CheckFocus(const Trace& tr, const std::string& viewer, const std::string& png) {
+  const auto focus = FirstViolationFocus(tr);
+  Expect(focus.has_value() && focus->finding->kind == FindingKind::kSplitBrain, "the trace has a split-brain");
+  if (!focus) return 1;
+  const Finding& f = *focus->finding;
+  const ScreenLayout screen = Screen(tr);
+  const TimelineLayout lay = LayoutTimeline(tr, screen.timeline);
+  const Lane* v = lay.Find(LaneKind::kViolations);
+  const float vy = (v->y0 + v->y1) / 2;
+  char what[200];
+  {
+    Image img;
+    if (!Render(viewer, png, "", img)) return 1;
+    const TimeAxis ax = WindowSeconds(focus->from_ns / 1e9, focus->to_ns / 1e9, lay.plot_x0, lay.plot_x1);
+    const float x0 = ax.X(static_cast<double>(f.start)), x1 = ax.X(static_cast<double>(f.end));
+    std::snprintf(what, sizeof what, "opened zoomed on the split-brain: red at x %.0f..%.0f (%.0f px wide)", x0, x1,
+                  x1 - x0);
+    Expect(x1 - x0 > 40 && Fraction(img, x0 + 2, x1 - 2, vy, IsRed) > 0.95, what);
+    Expect(Fraction(img, x0 - 8, x0 - 4, vy, IsRed) == 0.0, "no red just before the split-brain");
+    Expect(Fraction(img, x1 + 4, x1 + 8, vy, IsRed) == 0.0, "no red just after the split-brain");
+    // The cursor (white) is on the split-brain's start.
+    const float cx = ax.X(static_cast<double>(f.start));
+    const Lane* lease = lay.Find(LaneKind::kLease);
+    Expect(Fraction(img, cx - 1, cx + 1, (lease->y0 + lease->y1) / 2,
+                    [](int r, int g, int b) { return r > 235 && g > 235 && b > 235; }) > 0.3,
+           "the cursor is at the split-brain's start");
+    // No empty band: the panels start where the legend ends (give or take 4 px).
+    int rows = 0;
+    float x = 6;
+    for (const LegendEntry& e : Legend(&tr)) {
+      const float w = 14 + 7.0f * static_cast<float>(e.text.size()) + 12;
+      if (rows == 0 || x + w > kWidth - 6) x = 6, ++rows;
+      x += w;
+    }
+    const float legend_bottom = lay.legend_y0 + 16.0f * static_cast<float>(rows);
+    std::snprintf(what, sizeof what, "the panels start at y %.0f, the legend ends at y %.0f", screen.inspector.y0,
+                  legend_bottom);
+    Expect(screen.inspector.y0 - legend_bottom <= 4 && screen.inspector.y0 >= legend_bottom, what);
+    // The inspector's title bar is at that row (not the timeline's background colour).
+    const double not_bg = 1.0 - Fraction(img, 10, screen.inspector.x1 - 10, screen.inspector.y0 + 4, Near(kBackground, 3));
+    std::snprintf(what, sizeof what, "the inspector's title bar at y %.0f (%.0f%% not background)", screen.inspector.y0 + 4,
+                  not_bg * 100);
+    Expect(not_bg > 0.9, what);
+    // The last legend row has its swatches (drawn, not cut off).
+    const float swatch_y = lay.legend_y0 + 16.0f * static_cast<float>(rows - 1) + 7;
+    Expect(Fraction(img, 6, 16, swatch_y, Near(kBackground, 3)) < 0.5, "the legend's last row is drawn");
+  }
+  {
+    // Fit all (the whole 300 s run): the 1.9 s split-brain is still at least 4 px of red.
+    Image img;
+    const double end_s = static_cast<double>(tr.end_ns) / 1e9;
+    char window[96];
+    std::snprintf(window, sizeof window, " --from %.3f --to %.3f", -0.01 * end_s, 1.01 * end_s);
+    if (!Render(viewer, png, window, img)) return 1;
+    const TimeAxis ax = WindowSeconds(-0.01 * end_s, 1.01 * end_s, lay.plot_x0, lay.plot_x1);
+    const float mid = ax.X(static_cast<double>(f.start + f.end) / 2);
+    int red = 0;
+    for (int x = static_cast<int>(mid) - 8; x <= static_cast<int>(mid) + 8; ++x) {
+      int r, g, b;
+      img.At(x, static_cast<int>(vy), r, g, b);
+      red += IsRed(r, g, b) ? 1 : 0;
+    }
+    std::snprintf(what, sizeof what, "fit all: the %.1f s split-brain is %d px of red (>= 4)",
+                  static_cast<double>(f.end - f.start) / 1e9, red);
+    Expect(red >= 4, what);
+  }
+  std::printf("%d failure(s)\n", failures);
+  return failures == 0 ? 0 : 1;
+}
+
+// Nodes: issue 12, a cluster of thousands of workers with its worker lanes folded.
+int CheckNodes(const Trace& tr, const std::string& viewer, const std::string& png) {
+  const ClusterModel& c = tr.cluster;
+  char what[240];
+  std::snprintf(what, sizeof what, "a cluster trace: %lld workers, %zu changed state", static_cast<long long>(c.workers),
+                c.by_change.size());
+  Expect(c.present && c.workers >= 1000 && c.by_change.size() > static_cast<size_t>(kFoldedWorkerLanes) * 10, what);
+  if (!c.present || c.counts.empty()) return 1;
+  // The cursor where the most workers are Unknown.
+  const WorkerCounts* peak = &c.counts.front();
+  for (const WorkerCounts& w : c.counts) if (w.unknown > peak->unknown) peak = &w;
+  const double cursor_s = static_cast<double>(peak->t) / 1e9 + 1;
+  Image img;
+  char args[64];
+  std::snprintf(args, sizeof args, " --cursor %.3f", cursor_s);
+  if (!Render(viewer, png, args, img)) return 1;
+  const ScreenLayout screen = Screen(tr);
+  const TimelineLayout lay = LayoutTimeline(tr, screen.timeline);
+  const TimeAxis ax = FitAll(tr.end_ns, lay.plot_x0, lay.plot_x1);
+  const Lane* sum = lay.Find(LaneKind::kWorkerSummary);
+  Expect(sum != nullptr, "the worker summary lane is shown");
+  if (!sum) return 1;
+  // Summary: at the peak, the Unknown share of the bar (from the bottom) is orange, the rest green.
+  const float xp = ax.X(static_cast<double>(peak->t) + 2e9);
+  const float bar_h = sum->y1 - (sum->y0 + 6);
+  const float orange_h = static_cast<float>(peak->unknown) / static_cast<float>(c.workers) * bar_h;
+  int orange = 0, green = 0;
+  for (int y = static_cast<int>(sum->y0 + 6); y < static_cast<int>(sum->y1); ++y) {
+    int r, g, b;
+    img.At(static_cast<int>(xp), y, r, g, b);
+    orange += Near(kWorkerUnknown, 20)(r, g, b) ? 1 : 0;
+    green += Near(kWorkerReady, 20)(r, g, b) ? 1 : 0;
+  }
+  std::snprintf(what, sizeof what, "summary at %.0fs: %d of %lld Unknown -> %d px orange (model %.1f), %d px green",
+                static_cast<double>(peak->t) / 1e9 + 2, peak->unknown, static_cast<long long>(c.workers), orange, orange_h, green);
+  Expect(std::abs(orange - orange_h) <= 2.5f && green >= bar_h - orange_h - 3, what);
+  const float x_early = ax.X(1e9);
+  Expect(Fraction(img, x_early, x_early + 3, sum->y1 - 2, Near(kWorkerReady, 20)) == 1.0,
+         "summary: all Ready at 1s (green at the bottom)");
+  // Folded: exactly kFoldedWorkerLanes worker lanes, then the "+ N more" line.
+  int lanes = 0;
+  for (const Lane& l : lay.lanes) lanes += l.kind == LaneKind::kWorker ? 1 : 0;
+  std::snprintf(what, sizeof what, "%d worker lanes shown (folded: %d)", lanes, kFoldedWorkerLanes);
+  Expect(lanes == kFoldedWorkerLanes, what);
+  const Lane* more = lay.Find(LaneKind::kWorkersFolded);
+  Expect(more != nullptr, "the folded line is shown");
+  if (more) {
+    int text = 0;
+    for (int y = static_cast<int>(more->y0); y < static_cast<int>(more->y1); ++y) {
+      for (int x = 4; x < 400; ++x) {
+        int r, g, b;
+        img.At(x, y, r, g, b);
+        text += (r > 170 && g > 170 && b > 170) ? 1 : 0;
+      }
+    }
+    std::snprintf(what, sizeof what, "the folded line has text (%d bright pixels)", text);
+    Expect(text > 100, what);
+  }
+  // Each worker lane: its Ready intervals in their colours.
+  for (const Lane& l : lay.lanes) {
+    if (l.kind != LaneKind::kWorker) continue;
+    const WorkerTrack& w = c.tracks[l.index];
+    const float y = l.y0 + (kWorkerHeightPx - kWorkerStripPx) / 2;
+    for (const WorkerInterval& iv : w.ready) {
+      const float x0 = ax.X(static_cast<double>(iv.start)), x1 = ax.X(static_cast<double>(iv.end));
+      if (x1 - x0 < 10) continue;
+      const double share = Fraction(img, x0 + 3, x1 - 3, y, Near(ReadyColor(iv.status), 20));
+      std::snprintf(what, sizeof what, "worker %s %s at x %.0f..%.0f: %.0f%%", w.name.c_str(),
+                    std::string(ReadyStatusName(iv.status)).c_str(), x0, x1, share * 100);
+      Expect(share > 0.9, what);
+    }
+    if (!w.tainted.empty()) {
+      const Interval& t = w.tainted.front();
+      const float x0 = ax.X(static_cast<double>(t.start)), x1 = ax.X(static_cast<double>(t.end));
+      if (x1 - x0 >= 10) {
+        std::snprintf(what, sizeof what, "worker %s tainted strip at x %.0f..%.0f", w.name.c_str(), x0, x1);
+        Expect(Fraction(img, x0 + 3, x1 - 3, l.y1 - 1.5f, Near(kWorkerTainted, 20)) > 0.9, what);
+      }
+    }
+  }
+  std::printf("%d failure(s)\n", failures);
+  return failures == 0 ? 0 : 1;
+}
+
+// Coordinated: issue 13, one lane per LeaseCandidate.
+int CheckCoordinated(const Trace& tr, const std::string& viewer, const std::string& png) {
+  char what[200];
+  std::snprintf(what, sizeof what, "the trace has LeaseCandidates (%zu)", tr.lease_candidates.size());
+  Expect(tr.lease_candidates.size() >= 3, what);
+  Image img;
+  if (!Render(viewer, png, "", img)) return 1;
+  const ScreenLayout screen = Screen(tr);
+  const TimelineLayout lay = LayoutTimeline(tr, screen.timeline);
+  const TimeAxis ax = FitAll(tr.end_ns, lay.plot_x0, lay.plot_x1);
+  int pings = 0;
+  for (size_t i = 0; i < tr.lease_candidates.size(); ++i) {
+    const LeaseCandidateTrack& c = tr.lease_candidates[i];
+    const Lane* l = lay.Find(LaneKind::kLeaseCandidate, static_cast<int>(i));
+    Expect(l != nullptr, "a lane for LeaseCandidate " + c.name);
+    if (!l || c.objects.empty()) continue;
+    TimeNs end = tr.end_ns;
+    for (const CandidateObject& o : c.objects) {
+      if (o.deleted) end = o.t;
+    }
+    const float x0 = ax.X(static_cast<double>(c.objects.front().t)), x1 = ax.X(static_cast<double>(end));
+    // The bar (between the ticks) while it exists, nothing after its deletion.
+    const double alive = Fraction(img, x0 + 2, x1 - 2, l->y0 + 3, [](int r, int g, int b) {
+      return Near(kCandidateAlive, 14)(r, g, b) || Near(kCandidatePing, 30)(r, g, b) || Near(kCandidateRenew, 30)(r, g, b) ||
+             (r > 200 && g > 200 && b > 200);  // the cursor
+    });
+    std::snprintf(what, sizeof what, "LeaseCandidate %s drawn at x %.0f..%.0f (%.0f%%)", c.name.c_str(), x0, x1, alive * 100);
+    Expect(x1 - x0 < 8 || alive > 0.8, what);
+    if (x1 + 10 < lay.plot_x1) {
+      Expect(Fraction(img, x1 + 4, lay.plot_x1 - 2, l->y0 + 3, Near(kCandidateAlive, 14)) < 0.02,
+             "LeaseCandidate " + c.name + " not drawn after its deletion");
+    }
+    for (int x = static_cast<int>(lay.plot_x0); x < static_cast<int>(lay.plot_x1); ++x) {
+      int r, g, b;
+      img.At(x, static_cast<int>(l->y0 + 2), r, g, b);
+      pings += Near(kCandidatePing, 30)(r, g, b) ? 1 : 0;
+    }
+  }
+  std::snprintf(what, sizeof what, "the controller's pings are drawn (%d px)", pings);
+  Expect(pings > 0, what);
+  std::printf("%d failure(s)\n", failures);
+  return failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 // Usage: screenshot_check TRACE OUT.png VIEWER-COMMAND...
@@ -72,8 +312,15 @@ double Fraction(const Image& img, float x0, float x1, float y, const std::functi
 // the run the viewer shows (e.g. `leasesim run SCENARIO --trace TRACE` of the scenario that
 // `leasesim view SCENARIO` runs in-process with the same seed).
 int main(int argc, char** argv) {
+  std::string mode = "split-brain";
+  if (argc > 1 && std::string(argv[1]).rfind("--mode=", 0) == 0) {
+    mode = std::string(argv[1]).substr(7);
+    --argc;
+    ++argv;
+  }
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s TRACE OUT.png VIEWER-COMMAND...\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [--mode=split-brain|focus|nodes|coordinated] TRACE OUT.png VIEWER-COMMAND...\n",
+                 argv[0]);
     return 2;
   }
   const std::string trace_path = argv[1], png = argv[2];
@@ -87,6 +334,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   const Trace& tr = *load.trace;
+  if (mode == "focus") return CheckFocus(tr, viewer, png);
+  if (mode == "nodes") return CheckNodes(tr, viewer, png);
+  if (mode == "coordinated") return CheckCoordinated(tr, viewer, png);
+  if (mode != "split-brain") {
+    std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
+    return 2;
+  }
   const Finding* first = nullptr;
   for (const Finding& f : tr.findings)
     if (f.kind == FindingKind::kSplitBrain && first == nullptr) first = &f;
@@ -101,7 +355,7 @@ int main(int argc, char** argv) {
   Expect(rc == 0, "viewer exits 0: " + cmd);
 
   // The same pure functions the app uses to place and draw the timeline.
-  const ScreenLayout screen = ComputeScreenLayout(kWidth, kHeight);
+  const ScreenLayout screen = Screen(tr);
   const TimelineLayout lay = LayoutTimeline(tr, screen.timeline);
   const TimeAxis ax = WindowSeconds(from_s, to_s, lay.plot_x0, lay.plot_x1);
 
