@@ -10,6 +10,7 @@
 
 #include "harness/sweep/plot.h"
 #include "harness/csv_fields.h"
+#include "sim/go_duration.h"
 #include "sim/json_input.h"
 
 namespace leasesim::sim {
@@ -363,8 +364,10 @@ std::map<std::string, std::string> SweepOutputFiles(const SweepReport& rep, cons
   std::vector<ScatterPoint> scatter;
   for (const PointReport& p : rep.points) {
     if (!p.valid || !p.figures.failover_p99_s) continue;
+    auto go = [](double s) { return FormatGoDuration(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s))); };
     scatter.push_back({p.index, p.figures.api_rps, *p.figures.failover_p99_s, p.figures.split_brain_seed_share > 0,
-                       std::find(rep.front.begin(), rep.front.end(), p.index) != rep.front.end(), rep.recommended == p.index});
+                       std::find(rep.front.begin(), rep.front.end(), p.index) != rep.front.end(), rep.recommended == p.index,
+                       go(p.closed.lease_duration_s) + "/" + go(p.closed.renew_deadline_s) + "/" + go(p.closed.retry_period_s)});
   }
   files["pareto.svg"] = ParetoSvg(scatter, fmt::format("Pareto front: {}", rep.spec->file));
   if (rep.spec->heatmap.x >= 0) {

@@ -44,14 +44,36 @@ std::string Header(int w, int h) {
       w, h);
 }
 
-// Ticks are 5 evenly spaced values over [lo, hi].
-std::vector<double> Ticks(double lo, double hi) {
-  std::vector<double> t;
-  for (int i = 0; i <= 4; ++i) t.push_back(lo + (hi - lo) * i / 4);
-  return t;
+// TickText prints a tick with the decimals its step needs (0.25 with a step of 0.05).
+std::string TickText(double v, double step) {
+  int decimals = 0;
+  for (double s = step; decimals < 9 && std::abs(s - std::round(s)) > 1e-9 * std::max(1.0, std::abs(s)); s *= 10) ++decimals;
+  if (std::abs(v) < step * 1e-9) v = 0;  // no "-0"
+  return fmt::format("{:.{}f}", v, decimals);
 }
 
+// Box is a label's or point's rectangle in SVG pixels.
+struct Box {
+  double x0, y0, x1, y1;
+  bool Overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+};
+
 }  // namespace
+
+std::vector<double> NiceTicks(double lo, double hi) {
+  if (!(hi > lo)) hi = lo + 1;
+  const double raw = (hi - lo) / 5;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    step = m * mag;
+    if ((std::ceil(hi / step - 1e-9) - std::floor(lo / step + 1e-9)) <= 8) break;
+  }
+  std::vector<double> t;
+  const double first = std::floor(lo / step + 1e-9), last = std::ceil(hi / step - 1e-9);
+  for (double k = first; k <= last + 0.5; ++k) t.push_back(k * step);
+  return t;
+}
 
 std::string HeatmapSvg(const HeatmapGrid& g) {
   const int cols = static_cast<int>(g.x_values.size()), rows = static_cast<int>(g.y_values.size());
@@ -105,7 +127,18 @@ std::string HeatmapSvg(const HeatmapGrid& g) {
 }
 
 std::string ParetoSvg(const std::vector<ScatterPoint>& pts, const std::string& title) {
-  const int w = 720, h = 480, left = 80, right = 190, top = 50, bottom = 60;
+  // The front, sorted by rate: drawn as a staircase, labelled, and listed beside the legend.
+  std::vector<ScatterPoint> front;
+  for (const ScatterPoint& p : pts) {
+    if (p.on_front) front.push_back(p);
+  }
+  std::sort(front.begin(), front.end(), [](const ScatterPoint& a, const ScatterPoint& b) {
+    return a.api_rps != b.api_rps ? a.api_rps < b.api_rps : a.point < b.point;
+  });
+  constexpr int kListRowPx = 14;
+  const int list_top = 50 + 100;  // under the legend
+  const int w = 760, left = 80, right = 230, top = 50, bottom = 60;
+  const int h = std::max(480, list_top + 20 + static_cast<int>(front.size()) * kListRowPx + 20);
   const int pw = w - left - right, ph = h - top - bottom;
   double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
   if (!pts.empty()) {
@@ -118,7 +151,7 @@ std::string ParetoSvg(const std::vector<ScatterPoint>& pts, const std::string& t
       y_hi = std::max(y_hi, p.failover_p99_s);
     }
   }
-  // 5% padding; a degenerate axis gets a unit span.
+  // 5% padding (a degenerate axis gets a unit span), then out to the round ticks.
   auto pad = [](double& lo, double& hi) {
     const double span = hi > lo ? hi - lo : std::max(1.0, std::abs(lo));
     lo -= span * 0.05;
@@ -127,32 +160,30 @@ std::string ParetoSvg(const std::vector<ScatterPoint>& pts, const std::string& t
   };
   pad(x_lo, x_hi);
   pad(y_lo, y_hi);
+  const std::vector<double> x_ticks = NiceTicks(x_lo, x_hi), y_ticks = NiceTicks(y_lo, y_hi);
+  x_lo = x_ticks.front();
+  x_hi = x_ticks.back();
+  y_lo = y_ticks.front();
+  y_hi = y_ticks.back();
   auto X = [&](double v) { return left + (v - x_lo) / (x_hi - x_lo) * pw; };
   auto Y = [&](double v) { return top + ph - (v - y_lo) / (y_hi - y_lo) * ph; };
   std::string s = Header(w, h);
   s += fmt::format("<text x=\"{}\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">{}</text>\n", left + pw / 2, Esc(title));
   s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"black\"/>\n", left, top, pw, ph);
-  for (double t : Ticks(x_lo, x_hi)) {
+  const double x_step = x_ticks.size() > 1 ? x_ticks[1] - x_ticks[0] : 1, y_step = y_ticks.size() > 1 ? y_ticks[1] - y_ticks[0] : 1;
+  for (double t : x_ticks) {
     s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#dddddd\"/>\n", X(t), top, top + ph);
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", X(t), top + ph + 16, Num(t));
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", X(t), top + ph + 16, TickText(t, x_step));
   }
-  for (double t : Ticks(y_lo, y_hi)) {
+  for (double t : y_ticks) {
     s += fmt::format("<line x1=\"{1}\" y1=\"{0:.1f}\" x2=\"{2}\" y2=\"{0:.1f}\" stroke=\"#dddddd\"/>\n", Y(t), left, left + pw);
-    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", left - 6, Y(t) + 4, Num(t));
+    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", left - 6, Y(t) + 4, TickText(t, y_step));
   }
   s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"bold\">API requests/s (all verbs)</text>\n",
                    left + pw / 2, h - 18);
   s += fmt::format("<text x=\"20\" y=\"{0}\" text-anchor=\"middle\" font-weight=\"bold\" transform=\"rotate(-90 20 {0})\">"
                    "failover p99 (s)</text>\n",
                    top + ph / 2);
-  // The front as a staircase: sorted by rate, each step holds the best p99 so far.
-  std::vector<ScatterPoint> front;
-  for (const ScatterPoint& p : pts) {
-    if (p.on_front) front.push_back(p);
-  }
-  std::sort(front.begin(), front.end(), [](const ScatterPoint& a, const ScatterPoint& b) {
-    return a.api_rps != b.api_rps ? a.api_rps < b.api_rps : a.point < b.point;
-  });
   if (!front.empty()) {
     std::string path = fmt::format("M{:.1f},{:.1f}", X(front[0].api_rps), Y(front[0].failover_p99_s));
     for (size_t i = 1; i < front.size(); ++i) {
@@ -160,18 +191,45 @@ std::string ParetoSvg(const std::vector<ScatterPoint>& pts, const std::string& t
     }
     s += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\"/>\n", path);
   }
-  for (const ScatterPoint& p : pts) {
-    const double x = X(p.api_rps), y = Y(p.failover_p99_s);
-    if (p.split_brain) {
-      s += fmt::format("<path d=\"M{0:.1f},{1:.1f} l8,8 m0,-8 l-8,8\" stroke=\"#d62728\" stroke-width=\"2\"/>\n", x - 4, y - 4);
-    } else {
-      s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"{}\"/>\n", x, y, p.on_front ? "#1f77b4" : "#999999");
+  // Points: the non-front ones first, so the front is drawn on top.
+  std::vector<Box> taken;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const ScatterPoint& p : pts) {
+      if (p.on_front != (pass == 1)) continue;
+      const double x = X(p.api_rps), y = Y(p.failover_p99_s);
+      taken.push_back({x - 5, y - 5, x + 5, y + 5});
+      if (p.split_brain) {
+        s += fmt::format("<path d=\"M{0:.1f},{1:.1f} l8,8 m0,-8 l-8,8\" stroke=\"#d62728\" stroke-width=\"2\"/>\n", x - 4, y - 4);
+      } else {
+        s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"{}\"/>\n", x, y, p.on_front ? "#1f77b4" : "#999999");
+      }
+      if (p.recommended) {
+        s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"9\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"2.5\"/>\n", x, y);
+        taken.push_back({x - 10, y - 10, x + 10, y + 10});
+      }
     }
-    if (p.recommended) {
-      s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"9\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"2.5\"/>\n", x, y);
-    }
-    if (p.on_front || p.recommended) {
-      s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\">#{}</text>\n", x + 7, y - 6, p.point);
+  }
+  // Front labels: the first free spot of eight around the point, inside the plot; a label
+  // that fits nowhere is left to the list beside the legend.
+  constexpr double kCharPx = 6.0, kLabelH = 12.0;  // font-size 10
+  const Box plot{static_cast<double>(left), static_cast<double>(top), static_cast<double>(left + pw),
+                 static_cast<double>(top + ph)};
+  for (const ScatterPoint& p : front) {
+    const std::string text = p.timings.empty() ? fmt::format("#{}", p.point) : fmt::format("#{} {}", p.point, p.timings);
+    const double tw = kCharPx * static_cast<double>(text.size()), x = X(p.api_rps), y = Y(p.failover_p99_s);
+    const double gap = p.recommended ? 11 : 6;
+    const std::pair<double, double> spots[] = {{x + gap, y - gap - kLabelH}, {x + gap, y + gap},
+                                               {x - gap - tw, y - gap - kLabelH}, {x - gap - tw, y + gap},
+                                               {x - tw / 2, y - gap - 2 - kLabelH}, {x - tw / 2, y + gap + 2},
+                                               {x + gap + 4, y - kLabelH / 2}, {x - gap - 4 - tw, y - kLabelH / 2}};
+    for (const auto& [bx, by] : spots) {
+      const Box b{bx, by, bx + tw, by + kLabelH};
+      if (b.x0 < plot.x0 + 1 || b.x1 > plot.x1 - 1 || b.y0 < plot.y0 + 1 || b.y1 > plot.y1 - 1) continue;
+      if (std::any_of(taken.begin(), taken.end(), [&](const Box& o) { return b.Overlaps(o); })) continue;
+      taken.push_back(b);
+      s += fmt::format("<text class=\"front-label\" x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\">{}</text>\n", bx,
+                       by + kLabelH - 2, Esc(text));
+      break;
     }
   }
   const int lx = left + pw + 16;
@@ -183,6 +241,15 @@ std::string ParetoSvg(const std::vector<ScatterPoint>& pts, const std::string& t
                    lx, top + 46, lx + 14, top + 54);
   s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"8\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"2.5\"/><text x=\"{}\" y=\"{}\">recommended</text>\n",
                    lx + 4, top + 70, lx + 14, top + 74);
+  if (!front.empty()) {
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">front: lease/renew/retry</text>\n", lx, list_top);
+    int row = 0;
+    for (const ScatterPoint& p : front) {
+      s += fmt::format("<text class=\"front-row\" x=\"{}\" y=\"{}\" font-size=\"11\">#{} {}  p99 {}s{}</text>\n", lx,
+                       list_top + 16 + row++ * kListRowPx, p.point, Esc(p.timings), Num(p.failover_p99_s),
+                       p.recommended ? " *" : "");
+    }
+  }
   s += "</svg>\n";
   return s;
 }

@@ -33,10 +33,18 @@ struct ScatterPoint {
   bool split_brain = false;  // some seed had split-brain: not eligible
   bool on_front = false;
   bool recommended = false;
+  std::string timings;  // "15s/10s/2s": LeaseDuration/RenewDeadline/RetryPeriod (labels the front)
 };
 
-// ParetoSvg draws API requests/s (x) against failover p99 (y), the front as a step line,
-// the recommended point circled, and a legend.
+// ParetoSvg draws API requests/s (x) against failover p99 (y) on round axis ticks (1, 2 or
+// 5 x 10^k), the front as a step line, the recommended point circled, and a legend. Only
+// front points are labelled ("#12 15s/10s/2s"), each placed beside its point where it
+// overlaps no other label, point or the plot's edge (a label that fits nowhere is left
+// off the plot); the front is also listed in full beside the legend, so no label is lost.
 std::string ParetoSvg(const std::vector<ScatterPoint>& pts, const std::string& title);
+
+// NiceTicks returns round ticks covering [lo, hi]: multiples of a step of 1, 2 or 5 x 10^k
+// chosen for 4 to 8 intervals, the first <= lo and the last >= hi. Exposed for tests.
+std::vector<double> NiceTicks(double lo, double hi);
 
 }  // namespace leasesim::sim
