@@ -8,6 +8,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -293,10 +294,13 @@ void DrawInspector(ViewerState& s, const ScreenLayout& screen) {
         ImGui::TextUnformatted(c.renew_time.size() > 11 ? c.renew_time.c_str() + 11 : c.renew_time.c_str());
         ImGui::TableNextColumn();
         const char* ping = c.ping_time.size() > 11 ? c.ping_time.c_str() + 11 : c.ping_time.c_str();
-        if (c.ping_pending) ImGui::TextColored(ImVec4(1.0f, 0.82f, 0.25f, 1), "%s (unanswered)", ping);
+        if (c.ping_pending) ImGui::TextColored(ImVec4(1.0f, 0.82f, 0.25f, 1), "%s", ping);
         else ImGui::TextUnformatted(ping);
       }
       ImGui::EndTable();
+    }
+    if (std::any_of(in.candidates.begin(), in.candidates.end(), [](const CandidateInspection& c) { return c.ping_pending; })) {
+      ImGui::TextDisabled("yellow pingTime: pinged by the controller, not answered (pingTime > renewTime)");
     }
     for (const CandidateInspection& c : in.candidates) {
       if (c.deleted) continue;
