@@ -11,7 +11,9 @@ int main(int argc, char** argv) {
       "leasesim-viz: view a leasesim trace (leasesim-trace/1 JSON Lines) on one true-time axis:\n"
       "per-candidate state lanes with API requests, the Lease holder, faults, clocks,\n"
       "split-brain (red) and no-leader (amber) bands, an inspector at the cursor, the event\n"
-      "list and a run summary. Wheel zooms around the mouse, drag pans, click sets the cursor,\n"
+      "list and a run summary; node lanes for cluster scenarios, LeaseCandidates for coordinated\n"
+      "election. A run with a split-brain or invariant breach opens zoomed on the first one.\n"
+      "Wheel zooms around the mouse, drag pans, click sets the cursor,\n"
       "wheel over the lane names scrolls lanes, Left/Right step through events, Home fits all.\n"
       "Exit codes: 0 ok, 1 no display/GL or PNG not written, 2 bad input.",
       "leasesim-viz"};
