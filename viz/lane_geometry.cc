@@ -371,6 +371,9 @@ ScrolledLanes CollectLanes(const Trace& trace, bool workers_unfolded) {
     std::string label = c.identity == c.node ? c.node : c.node + " (" + c.identity + ")";
     add(LaneKind::kNodeState, static_cast<int>(i), std::move(label), StateLaneHeight());
   }
+  for (size_t i = 0; i < trace.apiservers.size(); ++i) {
+    add(LaneKind::kApiserver, static_cast<int>(i), trace.apiservers[i].name, kLeaseCandidateHeightPx);
+  }
   for (size_t i = 0; i < trace.lease_candidates.size(); ++i) {
     add(LaneKind::kLeaseCandidate, static_cast<int>(i), "LC " + trace.lease_candidates[i].name,
         kLeaseCandidateHeightPx);
@@ -489,6 +492,11 @@ std::vector<LegendEntry> Legend(const Trace* trace) {
     l.push_back({OutcomeColor(o), std::string(ApiOutcomeName(o))});
   }
   l.push_back({kClockLine, "clock: local wall - true"});
+  if (trace && !trace->apiservers.empty()) {
+    l.push_back({kApiserverUp, "apiserver up"});
+    l.push_back({kApiserverController, "election controller"});
+    l.push_back({kApiserverCrash, "crash"});
+  }
   if (trace && !trace->lease_candidates.empty()) {
     l.push_back({kCandidateRenew, "LeaseCandidate renewTime write"});
     l.push_back({kCandidatePing, "controller ping"});
@@ -596,6 +604,23 @@ void BuildTimeline(const Trace& trace, const TimelineLayout& lay, const TimeAxis
                 fmt::format("+ {} more nodes changed state ({} of {} never did): 'Unfold nodes' in the toolbar shows them",
                             changed - static_cast<size_t>(kFoldedWorkerLanes),
                             trace.cluster.workers - static_cast<int64_t>(changed), trace.cluster.workers));
+        break;
+      }
+      case LaneKind::kApiserver: {
+        const ApiserverTrack& as = trace.apiservers[lane.index];
+        auto bars = [&](const std::vector<Interval>& v, float y0, float y1, uint32_t color) {
+          for (const IntervalRun& r : VisibleRuns(
+                   v, ax, opt.fold_px, [](const Interval& i) { return i.start; },
+                   [](const Interval& i) { return i.end; })) {
+            AddRect(out, r.x0, y0, std::max(r.x1, r.x0 + 1), y1, color);
+          }
+        };
+        bars(as.up, lane.y0 + 2, lane.y1 - 2, kApiserverUp);
+        bars(as.controller, lane.y0 + 4, lane.y1 - 4, kApiserverController);
+        for (TimeNs t : as.crashes) {
+          const float x = ax.X(static_cast<double>(t));
+          if (x >= ax.x0 && x <= ax.x1) AddRect(out, x - 1, lane.y0, x + 2, lane.y1, kApiserverCrash);
+        }
         break;
       }
       case LaneKind::kLeaseCandidate:

@@ -29,15 +29,16 @@ namespace leasesim::viz {
 // LaneKind says what a lane shows. Cluster scenarios add the worker summary (counts of
 // Ready / NotReady / Unknown / tainted over time), one lane per worker that changed state
 // (folded to the first kFoldedWorkerLanes unless unfolded) and a line saying how many more
-// there are; coordinated election adds one lane per LeaseCandidate.
+// there are; coordinated election adds one lane per kube-apiserver instance (up, its
+// election controller running, crashes) and one per LeaseCandidate.
 enum class LaneKind : uint8_t {
   kAxis, kViolations, kLease, kNodeState, kFault, kNodeClock,
-  kWorkerSummary, kWorker, kWorkersFolded, kLeaseCandidate,
+  kWorkerSummary, kWorker, kWorkersFolded, kLeaseCandidate, kApiserver,
 };
 
 // Lane is one horizontal band of the timeline. `index` is the node (state/clock lanes),
 // the fault lane (Trace::fault_lanes), the worker (ClusterModel::tracks) or the
-// LeaseCandidate (Trace::lease_candidates), -1 otherwise.
+// LeaseCandidate (Trace::lease_candidates) or the API server (Trace::apiservers), -1 otherwise.
 struct Lane {
   LaneKind kind = LaneKind::kAxis;
   int index = -1;

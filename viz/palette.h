@@ -48,6 +48,10 @@ inline constexpr uint32_t kWorkerEvicted = Rgba(250, 250, 250);
 inline constexpr uint32_t kCandidateAlive = Rgba(70, 95, 120);
 inline constexpr uint32_t kCandidateRenew = Rgba(80, 230, 220);
 inline constexpr uint32_t kCandidatePing = Rgba(250, 210, 60);
+// kube-apiserver instances: up, running the election controller, crashed.
+inline constexpr uint32_t kApiserverUp = Rgba(95, 100, 115);
+inline constexpr uint32_t kApiserverController = Rgba(60, 190, 80);
+inline constexpr uint32_t kApiserverCrash = Rgba(230, 40, 40);
 inline constexpr uint32_t kLeaseRenewal = Rgba(235, 235, 235, 200);
 inline constexpr uint32_t kClockLine = Rgba(120, 200, 255);
 inline constexpr uint32_t kClockZero = Rgba(110, 110, 120);

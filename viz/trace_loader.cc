@@ -56,7 +56,7 @@ std::string EscapeForMessage(std::string_view s) {
 struct LineFields {
   std::string type, ev, node, state, verb, reason, rv, holder, fault, phase, finding, cause,
       trace_hash, lease_holder, lease_rv, object_kind, object_name, worker, status, zone, name,
-      invariant, kind, fault_id;
+      invariant, kind, fault_id, apiserver;
   std::vector<std::string> nodes;
   int64_t t = 0, seq = 0, mono = 0, wall = 0, id = 0, code = 0, offset_ns = 0, drift_ppm = 0,
           start = 0, end = 0, events = 0, at = 0;
@@ -68,7 +68,7 @@ struct LineFields {
   void Reset() {
     for (std::string* str : {&type, &ev, &node, &state, &verb, &reason, &rv, &holder, &fault, &phase,
                              &finding, &cause, &trace_hash, &lease_holder, &lease_rv, &object_kind,
-                             &object_name, &worker, &status, &zone, &name, &invariant, &kind, &fault_id}) {
+                             &object_name, &worker, &status, &zone, &name, &invariant, &kind, &fault_id, &apiserver}) {
       str->clear();
     }
     nodes.clear();
@@ -113,6 +113,7 @@ struct LineFields {
     if (k == "name") return &name;
     if (k == "invariant") return &invariant;
     if (k == "kind") return &kind;
+    if (k == "apiserver") return &apiserver;
     if (k == "id") return &fault_id;  // a cluster_fault's id (an integer id elsewhere)
     return nullptr;
   }
@@ -755,6 +756,23 @@ class Builder {
       case EventKind::kNodeLifecycleController:
         tr_.cluster.present = true;
         break;
+      case EventKind::kApiserverInstance:
+      case EventKind::kController: {
+        if (f.apiserver.empty()) return fmt::format("$.apiserver: a \"{}\" event needs an apiserver", f.ev);
+        ApiserverTrack& a = Apiserver(f.apiserver);
+        auto open = [](std::vector<Interval>& v) { return !v.empty() && v.back().end < 0; };
+        if (e.kind == EventKind::kController) {
+          if (f.state == "started" && !open(a.controller)) a.controller.push_back({f.t, -1});
+          if (f.state == "stopped" && open(a.controller)) a.controller.back().end = f.t;
+        } else if (f.state == "up") {
+          if (!open(a.up)) a.up.push_back({f.t, -1});
+        } else if (f.state == "crashed") {
+          if (open(a.up)) a.up.back().end = f.t;
+          if (open(a.controller)) a.controller.back().end = f.t;  // a crash stops it too
+          a.crashes.push_back(f.t);
+        }
+        break;
+      }
       case EventKind::kClusterFault: {
         // A fault of the `cluster` section: one fault lane per kind, begin/end paired by id.
         tr_.cluster.present = true;
@@ -804,6 +822,10 @@ class Builder {
       }
     }
     for (FaultInterval& f : tr_.faults) if (f.end < 0) f.end = tr_.end_ns;
+    for (ApiserverTrack& a : tr_.apiservers) {
+      for (Interval& i : a.up) if (i.end < 0) i.end = tr_.end_ns;
+      for (Interval& i : a.controller) if (i.end < 0) i.end = tr_.end_ns;
+    }
     // A lane whose faults all hit the same nodes names them ("partition a").
     for (size_t lane = 0; lane < tr_.fault_lanes.size(); ++lane) {
       const std::string* nodes = nullptr;
@@ -898,6 +920,14 @@ class Builder {
     }
     w.holder_changed = tr_.lease_writes.empty() || tr_.lease_writes.back().holder != w.holder;
     tr_.lease_writes.push_back(std::move(w));
+  }
+
+  ApiserverTrack& Apiserver(const std::string& name) {
+    for (ApiserverTrack& a : tr_.apiservers) {
+      if (a.name == name) return a;
+    }
+    tr_.apiservers.push_back({name, {}, {}, {}});
+    return tr_.apiservers.back();
   }
 
   LeaseCandidateTrack& CandidateTrack(const std::string& name) {

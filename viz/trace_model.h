@@ -263,6 +263,16 @@ struct LeaseCandidateTrack {
   std::vector<CandidateObject> objects;  // sorted by t
 };
 
+// ApiserverTrack is one kube-apiserver instance of coordinated election
+// (`apiserver_instance` and `controller` events): when it was up, when its election
+// controller ran (it leads the controllers' own election), and when it crashed.
+struct ApiserverTrack {
+  std::string name;
+  std::vector<Interval> up;
+  std::vector<Interval> controller;
+  std::vector<TimeNs> crashes;
+};
+
 // TraceHeader is line 1 of the trace.
 struct TraceHeader {
   std::string format;
@@ -304,6 +314,7 @@ struct Trace {
   std::vector<Finding> findings;    // sorted by start
   ClusterModel cluster;             // cluster scenarios only (cluster.present)
   std::vector<LeaseCandidateTrack> lease_candidates;  // coordinated election, by first write
+  std::vector<ApiserverTrack> apiservers;             // coordinated election, by first event
   std::vector<std::string> warnings;  // non-fatal problems (unknown kinds, hash mismatch)
 
   // Line returns the text of event `i` (no newline).

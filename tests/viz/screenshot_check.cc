@@ -325,7 +325,11 @@ int main(int argc, char** argv) {
   }
   const std::string trace_path = argv[1], png = argv[2];
   std::string viewer;
-  for (int i = 3; i < argc; ++i) viewer += "'" + std::string(argv[i]) + "' ";
+  for (int i = 3; i < argc; ++i) {
+    viewer += '\'';
+    viewer += argv[i];
+    viewer += "' ";
+  }
   std::remove(png.c_str());
 
   TraceLoad load = LoadTraceFile(trace_path);

@@ -295,3 +295,44 @@ TEST_CASE("coordinated: one LeaseCandidate lane each, with pings and renewals", 
 
 }  // namespace
 }  // namespace leasesim::viz
+
+namespace leasesim::viz {
+namespace {
+
+TEST_CASE("coordinated: one lane per kube-apiserver instance: up, controller running, crashes", "[viz]") {
+  std::string text = testing::CoordinatedTrace();
+  text = text.substr(0, text.rfind("{\"type\":\"footer\""));
+  text += R"({"seq":100,"t":30000000000,"ev":"apiserver_instance","apiserver":"kube-apiserver-0","state":"crashed"})" "\n";
+  text += R"({"seq":101,"t":40000000000,"ev":"apiserver_instance","apiserver":"kube-apiserver-0","state":"up","identity":"x"})" "\n";
+  auto tr = testing::Load(text, "coord.jsonl");
+  REQUIRE(tr->apiservers.size() == 1);
+  const ApiserverTrack& a = tr->apiservers[0];
+  CHECK(a.name == "kube-apiserver-0");
+  REQUIRE(a.up.size() == 2);
+  CHECK(a.up[0].start == 3 * testing::kS);
+  CHECK(a.up[0].end == 30 * testing::kS);
+  CHECK(a.up[1].end == tr->end_ns);
+  REQUIRE(a.controller.size() == 1);
+  CHECK(a.controller[0].end == 30 * testing::kS);  // stopped by the crash
+  CHECK(a.crashes == std::vector<TimeNs>{30 * testing::kS});
+  const TimelineLayout lay = LayoutTimeline(*tr, {0, 0, 1280, 800});
+  const Lane* lane = lay.Find(LaneKind::kApiserver, 0);
+  REQUIRE(lane != nullptr);
+  const TimeAxis ax{0, 60e9, 200, 1400};
+  DrawList dl;
+  BuildTimeline(*tr, lay, ax, {}, dl);
+  auto rect_at = [&](float x, float y, uint32_t color) {
+    return std::any_of(dl.rects.begin(), dl.rects.end(), [&](const DrawRect& r) {
+      return r.color == color && r.r.x0 <= x && x < r.r.x1 && r.r.y0 <= y && y < r.r.y1;
+    });
+  };
+  const float mid = (lane->y0 + lane->y1) / 2;
+  CHECK(rect_at(ax.X(10e9), mid, kApiserverController));
+  CHECK(rect_at(ax.X(30e9), mid, kApiserverCrash));
+  CHECK_FALSE(rect_at(ax.X(35e9), mid, kApiserverUp));
+  CHECK(rect_at(ax.X(45e9), mid, kApiserverUp));
+  CHECK_FALSE(rect_at(ax.X(45e9), mid, kApiserverController));
+}
+
+}  // namespace
+}  // namespace leasesim::viz

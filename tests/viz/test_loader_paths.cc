@@ -66,6 +66,12 @@ void CheckSame(const Trace& a, const Trace& b) {
     REQUIRE(a.lease_candidates[i].name == b.lease_candidates[i].name);
     REQUIRE(a.lease_candidates[i].objects.size() == b.lease_candidates[i].objects.size());
   }
+  REQUIRE(a.apiservers.size() == b.apiservers.size());
+  for (size_t i = 0; i < a.apiservers.size(); ++i) {
+    REQUIRE(a.apiservers[i].name == b.apiservers[i].name);
+    REQUIRE(a.apiservers[i].up.size() == b.apiservers[i].up.size());
+    REQUIRE(a.apiservers[i].controller.size() == b.apiservers[i].controller.size());
+  }
   REQUIRE(a.footer.computed_hash == b.footer.computed_hash);
   REQUIRE(a.footer.trace_hash == b.footer.trace_hash);
   REQUIRE(a.warnings == b.warnings);
@@ -99,6 +105,7 @@ TEST_CASE("loader paths: lean scan and SAX agree", "[viz]") {
   CheckSame(*lean.trace, *sax.trace);
   if (text == "cluster") CHECK(lean.trace->cluster.tracks.size() == 12);
   if (text == "coordinated") CHECK(lean.trace->lease_candidates.size() == 2);
+  if (text == "coordinated") CHECK(lean.trace->apiservers.size() == 1);
   if (text == "escapes") {
     CHECK(lean.trace->nodes[0].observed.back().holder == "q\"x");
     CHECK(lean.trace->lease_writes.back().holder == -1);  // null holder: released
