@@ -14,7 +14,8 @@
 //                          the summary lane's Unknown share, each worker lane's colours, the
 //                          "+ N more nodes" line
 //   coordinated            issue 13: one lane per LeaseCandidate, drawn while it exists, with the
-//                          controller's pings
+//                          controller's pings; the kube-apiserver lane green while its
+//                          election controller runs
 //
 // Registered with add_test in tests/viz/CMakeLists.txt (it needs a display).
 #include <stb_image.h>
@@ -299,6 +300,23 @@ int CheckCoordinated(const Trace& tr, const std::string& viewer, const std::stri
   }
   std::snprintf(what, sizeof what, "the controller's pings are drawn (%d px)", pings);
   Expect(pings > 0, what);
+  // The kube-apiserver lane: green while its election controller runs (translucent
+  // no-leader bands tint parts of it).
+  Expect(!tr.apiservers.empty(), "the trace has a kube-apiserver instance");
+  for (size_t i = 0; i < tr.apiservers.size(); ++i) {
+    const Lane* l = lay.Find(LaneKind::kApiserver, static_cast<int>(i));
+    Expect(l != nullptr, "a lane for " + tr.apiservers[i].name);
+    if (!l) continue;
+    for (const Interval& c : tr.apiservers[i].controller) {
+      const float x0 = ax.X(static_cast<double>(c.start)), x1 = ax.X(static_cast<double>(c.end));
+      const double green = Fraction(img, x0 + 3, x1 - 3, (l->y0 + l->y1) / 2, [](int r, int g, int b) {
+        return g > r + 50 && g > b + 50;
+      });
+      std::snprintf(what, sizeof what, "%s runs the election controller at x %.0f..%.0f (%.0f%% green)",
+                    tr.apiservers[i].name.c_str(), x0, x1, green * 100);
+      Expect(green > 0.7, what);
+    }
+  }
   std::printf("%d failure(s)\n", failures);
   return failures == 0 ? 0 : 1;
 }
