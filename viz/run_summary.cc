@@ -1,6 +1,8 @@
 // run_summary.cc — the summary panel's contents (see run_summary.h).
 #include "viz/run_summary.h"
 
+#include <algorithm>
+
 #include <fstream>
 
 #include <fmt/format.h>
@@ -52,7 +54,23 @@ RunSummary Summarize(const Trace& trace, const nlohmann::json* report) {
   for (const Finding& f : trace.findings) {
     if (f.kind == FindingKind::kSplitBrain) Add(s.split_brain, f);
     if (f.kind == FindingKind::kNoLeader) Add(s.no_leader, f);
+    if (f.kind == FindingKind::kInvariantBreach && s.invariant_breaches++ == 0) {
+      s.first_breach = fmt::format("{} at {}{}", f.cause, FormatTrueTime(f.start),
+                                   f.nodes.empty() ? "" : " [" + f.nodes.front() + "]");
+    }
   }
+  if (trace.cluster.present) {
+    s.cluster = true;
+    s.workers = trace.cluster.workers;
+    for (const WorkerTrack& w : trace.cluster.tracks) {
+      s.workers_not_ready += std::any_of(w.ready.begin(), w.ready.end(),
+                                         [](const WorkerInterval& r) { return r.status != ReadyStatus::kTrue; });
+      s.workers_false_not_ready += w.false_not_ready;
+      s.workers_tainted += !w.tainted.empty();
+      s.workers_evicted += w.evicted >= 0;
+    }
+  }
+  s.lease_candidates = trace.lease_candidates.size();
   s.lease_writes = trace.lease_writes.size();
   s.holder_transitions = trace.holder_intervals.empty() ? 0 : static_cast<int>(trace.holder_intervals.size()) - 1;
   for (const NodeTrack& n : trace.nodes) {
@@ -89,7 +107,15 @@ std::vector<std::string> FormatSummary(const RunSummary& s) {
   if (!s.split_brain.first_cause.empty()) l.push_back("  cause: " + s.split_brain.first_cause);
   l.push_back(fmt::format("no leader: {} x, total {}, longest {}", s.no_leader.count,
                           FormatDuration(s.no_leader.total_ns), FormatDuration(s.no_leader.longest_ns)));
+  if (s.invariant_breaches > 0) {
+    l.push_back(fmt::format("invariant breaches: {} x, first {}", s.invariant_breaches, s.first_breach));
+  }
   l.push_back(fmt::format("holder transitions {}  lease writes {}", s.holder_transitions, s.lease_writes));
+  if (s.lease_candidates > 0) l.push_back(fmt::format("LeaseCandidates: {}", s.lease_candidates));
+  if (s.cluster) {
+    l.push_back(fmt::format("nodes: {}, ever Unknown/NotReady {} (false {}), tainted {}, evicted {}", s.workers,
+                            s.workers_not_ready, s.workers_false_not_ready, s.workers_tainted, s.workers_evicted));
+  }
   l.push_back(fmt::format("requests: get {}  create {}  update {}  other {}", s.requests_by_verb[0],
                           s.requests_by_verb[1], s.requests_by_verb[2], s.requests_by_verb[3]));
   l.push_back(fmt::format("outcomes: ok {}  conflict {}  error {}  timeout {}  cancelled {}  pending {}",

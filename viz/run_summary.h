@@ -39,6 +39,13 @@ struct RunSummary {
   std::string hash_status;  // "ok 9f3c…", "MISMATCH …", "no footer"
   FindingStats split_brain;
   FindingStats no_leader;
+  int invariant_breaches = 0;
+  std::string first_breach;  // "lease_transitions at 317.240469348s [b]"
+  // Cluster scenarios: workers, and how many were ever Unknown/NotReady, tainted, evicted.
+  bool cluster = false;
+  int64_t workers = 0;
+  size_t workers_not_ready = 0, workers_false_not_ready = 0, workers_tainted = 0, workers_evicted = 0;
+  size_t lease_candidates = 0;  // coordinated election
   int holder_transitions = 0;  // holder changes after the first write
   size_t lease_writes = 0;
   std::array<size_t, 4> requests_by_verb{};     // index: ApiVerb

@@ -428,6 +428,7 @@ void DrawSummary(ViewerState& s, const ScreenLayout& screen) {
   BeginPanel("Summary", screen.summary);
   for (const std::string& line : s.summary_lines) {
     const bool bad = (line.rfind("split-brain", 0) == 0 && s.summary.split_brain.count > 0) ||
+                     line.rfind("invariant breaches", 0) == 0 ||
                      line.rfind("warning", 0) == 0 || line.find("MISMATCH") != std::string::npos;
     if (bad) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.4f, 0.4f, 1.0f));
     ImGui::TextWrapped("%s", line.c_str());

@@ -11,6 +11,7 @@
 #include "viz/lane_geometry.h"
 #include "viz/navigation.h"
 #include "viz/palette.h"
+#include "viz/run_summary.h"
 #include "viz/screen_layout.h"
 
 namespace leasesim::viz {
@@ -332,6 +333,24 @@ TEST_CASE("coordinated: one lane per kube-apiserver instance: up, controller run
   CHECK_FALSE(rect_at(ax.X(35e9), mid, kApiserverUp));
   CHECK(rect_at(ax.X(45e9), mid, kApiserverUp));
   CHECK_FALSE(rect_at(ax.X(45e9), mid, kApiserverController));
+}
+
+}  // namespace
+}  // namespace leasesim::viz
+
+namespace leasesim::viz {
+namespace {
+
+TEST_CASE("summary: invariant breaches, worker nodes and LeaseCandidates", "[viz]") {
+  auto tr = testing::Load(testing::ClusterTrace(), "cluster.jsonl");
+  const std::vector<std::string> lines = FormatSummary(Summarize(*tr, nullptr));
+  auto has = [&](const std::string& s) { return std::find(lines.begin(), lines.end(), s) != lines.end(); };
+  CHECK(has("invariant breaches: 1 x, first single_writer at 30.000000000s [kcm]"));
+  CHECK(has("nodes: 50, ever Unknown/NotReady 12 (false 1), tainted 1, evicted 1"));
+  auto coord = testing::Load(testing::CoordinatedTrace(), "coord.jsonl");
+  const std::vector<std::string> c = FormatSummary(Summarize(*coord, nullptr));
+  CHECK(std::find(c.begin(), c.end(), "LeaseCandidates: 2") != c.end());
+  CHECK(std::none_of(c.begin(), c.end(), [](const std::string& l) { return l.rfind("invariant", 0) == 0; }));
 }
 
 }  // namespace
