@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   from->needs(to);
   to->needs(from);
   auto* cursor = app.add_option("--cursor", cursor_s, "cursor position, seconds of true time");
+  app.add_flag("--unfold-nodes", o.unfold_nodes,
+               "cluster scenarios: open with a lane for every worker node that changed state (default: the first 8)");
   app.add_option("--width", o.width, "window width in pixels")->check(CLI::Range(320, 8192));
   app.add_option("--height", o.height, "window height in pixels")->check(CLI::Range(240, 8192));
   try {

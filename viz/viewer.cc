@@ -508,6 +508,7 @@ int RunViewer(const ViewerOptions& options) {
     return kViewerBadInput;
   }
   if (options.cursor_s) s.cursor_ns = *options.cursor_s * 1e9;
+  s.workers_unfolded = options.unfold_nodes;
   std::snprintf(s.open_path.data(), s.open_path.size(), "%s", options.trace_path.c_str());
 
   if (!glfwInit()) {

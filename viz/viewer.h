@@ -46,6 +46,7 @@ struct ViewerOptions {
   std::optional<double> cursor_s;  // initial cursor; default: first violation, else 0
   int width = 1280;   // window size in pixels
   int height = 800;
+  bool unfold_nodes = false;  // cluster scenarios: a lane for every worker that changed state
   int screenshot_frames = 3;  // frames rendered before reading pixels (>= 2: see toolchain notes)
   ScenarioRunner run_scenario;
 };
