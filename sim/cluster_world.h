@@ -125,6 +125,7 @@ class ClusterWorld {
   void ApplyKubelet(int k, int comp, std::span<const core::NodeEffect> effects);
   void SendFromKubelet(int k, int comp, core::NodeApiRequest req);
   void KubeletArrive(uint32_t slot);
+  void KubeletAdmitted(uint32_t slot, const Admission& a);
   void KubeletComplete(uint32_t slot);
   void KubeletRespond(uint32_t slot, core::NodeApiResponse resp);
   void KubeletReceive(uint32_t slot);
