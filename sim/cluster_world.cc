@@ -774,6 +774,11 @@ ClusterRecord ClusterWorld::Finish(TrueTime end) {
   for (auto& [kcm, c] : controllers_) record_.controllers.push_back({hooks_.name(kcm), c->start, end});
   std::sort(record_.controllers.begin(), record_.controllers.end(),
             [](const auto& a, const auto& b) { return a.start < b.start; });
+  if (const apf::ApfFilter* f = server_.apf()) {
+    for (size_t i = 0; i < f->config().priority_levels.size(); ++i)
+      record_.apf_levels.push_back({f->config().priority_levels[i].name, f->nominal_limits()[i], f->level_stats()[i]});
+  }
+  if (const BackgroundClients* b = server_.background()) record_.background = b->stats();
   return record_;
 }
 
