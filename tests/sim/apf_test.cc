@@ -15,6 +15,8 @@
 #include "sim/apf.h"
 #include "sim/apf_config.h"
 #include "sim/background_clients.h"
+#include "sim/cluster_report.h"
+#include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/scheduler.h"
 
@@ -510,4 +512,61 @@ TEST_CASE("scenario keys: apf and backgroundClients, errors with JSON paths", "[
         "in.json: $.apiserver.backgroundClients[1].name: duplicate background client name \"x\"");
   CHECK(err_of(R"({"backgroundClients":[{"name":"x","user":"u","rate":1,"start":"2h"}]})") ==
         "in.json: $.apiserver.backgroundClients[0].start: must be before the end of the scenario");
+}
+
+TEST_CASE("cluster expectations on APF and renew failures: parsing and errors", "[sim][apf][scenario]") {
+  const std::string head = R"({"candidates":[{"name":"kcm-a"}],"apiserver":{"apf":{}},"cluster":{"nodes":2,"expect":)";
+  std::string err;
+  auto s = ParseScenario(head + R"([{"kind":"apf_rejections_at_most","priorityLevel":"leader-election","count":0},
+      {"kind":"apf_rejections_at_least","count":1},{"kind":"renew_failures_at_most","count":0}]}})",
+                         "in.json", &err);
+  INFO(err);
+  REQUIRE(s.has_value());
+  REQUIRE(s->cluster->expect.size() == 3);
+  CHECK(s->cluster->expect[0].kind == ClusterExpectKind::kApfRejectionsAtMost);
+  CHECK(s->cluster->expect[0].priority_level == "leader-election");
+  CHECK(s->cluster->expect[1].priority_level.empty());
+  CHECK(s->cluster->expect[2].kind == ClusterExpectKind::kRenewFailuresAtMost);
+  CHECK_FALSE(ParseScenario(head + R"([{"kind":"apf_rejections_at_most","priorityLevel":"leader","count":0}]}})", "in.json", &err));
+  CHECK(err ==
+        "in.json: $.cluster.expect[0].priorityLevel: unknown priority level \"leader\" (one of: exempt, system, node-high, "
+        "leader-election, workload-high, workload-low, global-default, catch-all)");
+  CHECK_FALSE(ParseScenario(head + R"([{"kind":"renew_failures_at_most","priorityLevel":"system","count":0}]}})", "in.json", &err));
+  CHECK_THAT(err, Catch::StartsWith("in.json: $.cluster.expect[0].priorityLevel: unknown key for a renew_failures_at_most expectation"));
+}
+
+TEST_CASE("a LIST storm: the controller-manager's renewals survive with APF and fail without it", "[sim][apf][scenario]") {
+  // The bundled pair (scenarios/nodes/list-storm-*.json, docs/apf.md), evaluated here on
+  // the report figures the oracles use.
+  for (const char* name : {"list-storm-with-apf", "list-storm-without-apf"}) {
+    CAPTURE(name);
+    std::string err;
+    auto s = LoadScenarioFile(std::string(LEASESIM_SOURCE_DIR) + "/scenarios/nodes/" + name + ".json", &err);
+    INFO(err);
+    REQUIRE(s.has_value());
+    const RunResult r = RunScenario(*s, RunOptions{});
+    CHECK(r.passed);
+    REQUIRE(r.cluster);
+    const ClusterRecord& rec = r.cluster->record;
+    const nlohmann::json j = ClusterReportJson(*s->cluster, *r.cluster);
+    if (std::string(name) == "list-storm-with-apf") {
+      CHECK(rec.renew_failures == 0);
+      REQUIRE(j.contains("apf"));
+      for (const auto& l : j["apf"]["priorityLevels"]) {
+        if (l["name"] == "leader-election" || l["name"] == "node-high") {
+          CHECK(l["arrived"].get<int>() > 0);
+          CHECK(l["rejectedQueueFull"] == 0);
+          CHECK(l["rejectedTimeout"] == 0);
+          CHECK(l["maxWaitS"] == 0.0);
+        }
+      }
+      CHECK(j["apf"]["backgroundClients"][0]["priorityLevel"] == "workload-low");
+      CHECK(j["apf"]["backgroundClients"][0]["rejected"].get<int>() > 110000);
+    } else {
+      CHECK(rec.renew_failures >= 1);
+      CHECK(j["apf"]["enabled"] == false);
+      CHECK(j["apf"]["backgroundClients"][0]["rejected"] == 0);
+      CHECK(r.results.no_leader_total >= std::chrono::minutes(2));
+    }
+  }
 }
