@@ -245,8 +245,9 @@ void NodeLifecycleController::MonitorNodeHealth(LocalTime now) {
   }
 
   std::map<std::string, std::vector<std::optional<NodeCondition>>> zone_conditions;
+  Node node;  // one scratch copy: assigning into it reuses its strings' and vectors' storage
   for (const NodePtr& np : nodes) {
-    Node node = *np;  // nodes[piece].DeepCopy()
+    node = *np;  // nodes[piece].DeepCopy()
     UpdateResult r = TryUpdateNodeHealth(node, now);
     // Some nodes may be excluded from disruption checking.
     if (!node.metadata.labels.count(std::string(kLabelNodeDisruptionExclusion)))

@@ -512,12 +512,16 @@ void ClusterWorld::SendFromController(int kcm, const core::NodeApiRequest& req) 
 core::NodeApiResponse ClusterWorld::Apply(const core::NodeApiRequest& req, TrueTime now, int from_kubelet) {
   core::NodeApiResponse out;
   out.id = req.id;
-  auto it = node_index_.find(req.name);
-  if (it == node_index_.end()) {
-    out.status = core::Status::NotFound(core::Resource::kLeases, req.name);
-    return out;
+  int n = from_kubelet;  // a kubelet only names its own Node and Lease
+  if (n < 0) {
+    auto it = node_index_.find(req.name);
+    if (it == node_index_.end()) {
+      out.status = core::Status::NotFound(core::Resource::kLeases, req.name);
+      return out;
+    }
+    n = it->second;
   }
-  const int n = it->second;
+  assert(req.name == spec_.node_names[static_cast<size_t>(n)]);
   Kubelet& kb = *kubelets_[n];
   auto heartbeat = [&](int64_t request_bytes, int64_t object_bytes, int64_t watchers) {
     record_.heartbeat_request_bytes += static_cast<uint64_t>(request_bytes);
