@@ -331,7 +331,7 @@ TEST_CASE("ApfFilter: leader election keeps its seats while a LIST storm fills w
   CHECK(f.SeatsInUse() == 0);
 }
 
-TEST_CASE("ApfFilter: a full queue answers 429 with Retry-After at once; queued requests are answered later", "[sim][apf]") {
+TEST_CASE("ApfFilter: a full queue answers 429 with Retry-After at once, queued requests are answered later", "[sim][apf]") {
   Scheduler sched;
   apf::Config c = apf::BootstrapConfig(600);
   apf::ApfFilter f(c, sched, apf::FilterOptions{.slowdown_at_limit = 0});
