@@ -245,12 +245,16 @@ void NodeLifecycleController::MonitorNodeHealth(LocalTime now) {
   }
 
   std::map<std::string, std::vector<std::optional<NodeCondition>>> zone_conditions;
+  Node node;  // one scratch copy: assigning into it reuses its strings' and vectors' storage
   for (const NodePtr& np : nodes) {
-    Node node = *np;  // nodes[piece].DeepCopy()
+    node = *np;  // nodes[piece].DeepCopy()
     UpdateResult r = TryUpdateNodeHealth(node, now);
     // Some nodes may be excluded from disruption checking.
-    if (!node.metadata.labels.count(std::string(kLabelNodeDisruptionExclusion)))
-      zone_conditions[GetZoneKey(node)].push_back(r.current);
+    if (!node.metadata.labels.count(std::string(kLabelNodeDisruptionExclusion))) {
+      std::vector<std::optional<NodeCondition>>& zc = zone_conditions[GetZoneKey(node)];
+      if (zc.empty()) zc.reserve(nodes.size());  // no regrowth (each element holds strings)
+      zc.push_back(r.current);
+    }
     if (r.current) {
       ProcessTaintBaseEviction(node, r.observed, now);
       if (r.current->status != ConditionStatus::kTrue && r.observed.status == ConditionStatus::kTrue) {
@@ -403,14 +407,14 @@ bool NodeLifecycleController::MarkNodeForTainting(const Node& node, ConditionSta
 // Port of (*Controller).markNodeAsReachable: RemoveTaintOffNode(unreachable, not-ready)
 // — no API call unless the node has one of them — then drop it from the tainter queue.
 bool NodeLifecycleController::MarkNodeAsReachable(const Node& node, LocalTime now) {
-  std::vector<Taint> kept;
-  bool had = false;
-  for (const Taint& t : node.taints) {
-    const bool ours = t.effect == kTaintEffectNoExecute && (t.key == kTaintNodeUnreachable || t.key == kTaintNodeNotReady);
-    had = had || ours;
-    if (!ours) kept.push_back(t);
-  }
+  auto ours = [](const Taint& t) {
+    return t.effect == kTaintEffectNoExecute && (t.key == kTaintNodeUnreachable || t.key == kTaintNodeNotReady);
+  };
+  const bool had = std::any_of(node.taints.begin(), node.taints.end(), ours);
   if (had) {
+    std::vector<Taint> kept;
+    for (const Taint& t : node.taints)
+      if (!ours(t)) kept.push_back(t);
     Node patched = node;
     patched.taints = std::move(kept);
     Send(NodeVerb::kPatch, NodeResource::kNodeTaints, node.metadata.name, std::make_shared<const Node>(std::move(patched)));

@@ -1,6 +1,8 @@
 // api_server.cc — the fake kube-apiserver's store, validation, admission and accounting.
 #include "sim/api_server.h"
 
+#include "sim/apf.h"
+#include "sim/background_clients.h"
 #include "sim/lease_candidate_validation.h"
 
 #include <algorithm>
@@ -179,7 +181,7 @@ ApiResponse ApiServer::Reject(const ApiRequest& r, Status status, std::optional<
   return ApiResponse{.id = r.id, .status = std::move(status), .body = nullptr, .retry_after = retry_after};
 }
 
-Admission ApiServer::Arrive(const ApiRequest& r, TrueTime now) {
+Admission ApiServer::Arrive(const ApiRequest& r, TrueTime now, ArriveOptions options) {
   assert(now >= last_arrival_ && "Arrive must be called in true-time order");
   last_arrival_ = now;
   ++stats_.requests_by_verb[Index(r.verb)];
@@ -219,8 +221,9 @@ Admission ApiServer::Arrive(const ApiRequest& r, TrueTime now) {
     return a;
   }
   a.kind = Admission::Kind::kProcessed;
-  a.latency = config_.latency.Sample(latency_rng_);
+  a.latency = config_.latency.Sample(latency_rng_) + options.extra_latency;
   assert(a.latency >= Duration{0});
+  if (apf_) return ArriveApf(r, now, a.latency, options);  // API Priority and Fairness (api_server_apf.cc)
   TrueTime start = now;
   if (config_.max_inflight > 0) {
     // FIFO over c slots: the request takes the slot that frees first (an M/G/c queue

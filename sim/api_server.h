@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <string>
@@ -39,11 +40,18 @@
 #include "core/api.h"
 #include "core/objects.h"
 #include "core/prng.h"
+#include "sim/apf_config.h"
 #include "sim/distributions.h"
 #include "sim/token_bucket.h"
 #include "sim/true_time.h"
 
 namespace leasesim::sim {
+
+class Scheduler;
+class BackgroundClients;
+namespace apf {
+class ApfFilter;
+}
 
 // OutageMode is what an unavailable API server does with a request: kDrop never answers
 // (the client's timeout fires, as with a blackholed endpoint), kRefuse answers 503 at once
@@ -76,6 +84,11 @@ struct ApiServerConfig {
   // Watchers per resource kind (informers watching that kind): each applied write to an
   // object of the kind is one watch event per watcher. Indexed by core::Resource.
   std::array<int, core::kNumResources> watchers{};
+  // API Priority and Fairness (sim/apf.h, docs/apf.md): when set and enabled it replaces
+  // the FIFO slots of max_inflight (which must then be 0). Needs AttachScheduler.
+  std::optional<ApfSpec> apf;
+  // Open-loop load from other clients (sim/background_clients.h). Needs AttachScheduler.
+  std::vector<BackgroundClientSpec> background_clients;
 };
 
 // Admission is what Arrive decided for one request.
@@ -84,12 +97,29 @@ struct Admission {
     kProcessed,  // Complete(request, complete_at) gives the response
     kRejected,   // `response` is the answer, sent at the arrival instant
     kDropped,    // never answered
+    kQueued,     // APF put it in a queue: ArriveOptions::later gets the final admission
   };
   Kind kind = Kind::kProcessed;
   TrueTime complete_at{};   // kProcessed: arrival + queue_delay + latency
   Duration queue_delay{0};  // kProcessed: time spent waiting for a free slot
   Duration latency{0};      // kProcessed: processing latency sampled for it
   core::ApiResponse response;  // kRejected
+};
+
+// AdmissionCallback receives the final admission (kProcessed or kRejected) of a request
+// APF queued; it runs from a scheduled event, at the instant it is decided.
+using AdmissionCallback = std::function<void(const Admission&)>;
+
+// ArriveOptions: who sends the request and what it costs, for APF and background load.
+struct ArriveOptions {
+  // The request as APF classifies it; null: derived from the request, sent by the
+  // scenario's candidate user (ApfSpec::candidate_user).
+  const apf::RequestDigest* digest = nullptr;
+  // Added to the sampled processing latency (a list's per-object cost).
+  Duration extra_latency{0};
+  // Called later for a request APF queued (never for other kinds). Without it a queued
+  // request is never answered (the client times out).
+  AdmissionCallback later;
 };
 
 // AppliedWrite is one write that changed the store (create, update or delete), in the
@@ -125,6 +155,7 @@ struct ApiServerStats {
 class ApiServer {
  public:
   explicit ApiServer(ApiServerConfig config = {});
+  ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
@@ -133,7 +164,18 @@ class ApiServer {
   // throttled with 429 + Retry-After (token bucket), failed with the injected error code,
   // or processed: then it takes the earliest free slot (FIFO) and completes at
   // now + queue_delay + latency. Counts the request and any immediate response.
-  [[nodiscard]] Admission Arrive(const core::ApiRequest& request, TrueTime now);
+  // With APF (config().apf enabled, AttachScheduler called) the processed case goes
+  // through the APF filter instead of the slots: kProcessed at once, kQueued (answered
+  // through `options.later`), or kRejected with 429 + Retry-After (queue full, or waited
+  // longer than requestWaitLimit). sim/api_server_apf.cc.
+  [[nodiscard]] Admission Arrive(const core::ApiRequest& request, TrueTime now, ArriveOptions options = {});
+
+  // AttachScheduler lets the server schedule its own events: APF's seat releases and
+  // queue timeouts, and the background clients (started here). Call once, before running.
+  void AttachScheduler(Scheduler& scheduler);
+  // apf: the APF filter, or null when APF is off. background: the background clients, or null.
+  const apf::ApfFilter* apf() const { return apf_.get(); }
+  const BackgroundClients* background() const { return background_.get(); }
 
   // Complete applies a processed request at its completion instant (the linearization
   // point) and returns the response: get 200 / 404; create 201 / 409 AlreadyExists /
@@ -205,6 +247,7 @@ class ApiServer {
   void CountResponse(core::Verb verb, int code);
   bool TakeToken(TrueTime now);
   core::ApiResponse Reject(const core::ApiRequest& r, core::Status status, std::optional<Duration> retry_after);
+  Admission ArriveApf(const core::ApiRequest& r, TrueTime now, Duration latency, ArriveOptions& options);
 
   ApiServerConfig config_;
   ApiServerStats stats_;
@@ -218,6 +261,9 @@ class ApiServer {
   std::priority_queue<TrueTime, std::vector<TrueTime>, std::greater<>> slot_free_at_;
   std::function<void(const AppliedWrite&)> observer_;
   TrueTime last_arrival_{};
+  std::unique_ptr<apf::ApfFilter> apf_;
+  std::unique_ptr<BackgroundClients> background_;
+  apf::UserInfo candidate_user_;
 };
 
 }  // namespace leasesim::sim

@@ -205,6 +205,28 @@ ClusterResult EvaluateCluster(const ClusterSpec& spec, ClusterRecord record, Tru
         out.actual = fmt::format("{:.1f}/s", v);
         break;
       }
+      case ClusterExpectKind::kApfRejectionsAtMost:
+      case ClusterExpectKind::kApfRejectionsAtLeast: {
+        const bool at_most = e.kind == ClusterExpectKind::kApfRejectionsAtMost;
+        uint64_t n = 0;
+        for (const auto& l : rec.apf_levels)
+          if (e.priority_level.empty() || l.name == e.priority_level)
+            n += l.stats.rejected_queue_full + l.stats.rejected_timeout;
+        const std::string what = e.priority_level.empty() ? "APF" : "APF " + e.priority_level;
+        out.expect = fmt::format("{} {} request(s) rejected with 429 by {}", at_most ? "at most" : "at least", e.count, what);
+        out.held = !rec.apf_levels.empty() && (at_most ? n <= static_cast<uint64_t>(e.count) : n >= static_cast<uint64_t>(e.count));
+        out.actual = rec.apf_levels.empty() ? "APF is off" : fmt::format("{} rejected", n);
+        break;
+      }
+      case ClusterExpectKind::kRenewFailuresAtMost:
+      case ClusterExpectKind::kRenewFailuresAtLeast: {
+        const bool at_most = e.kind == ClusterExpectKind::kRenewFailuresAtMost;
+        out.expect = fmt::format("{} {} controller-manager renew failure(s)", at_most ? "at most" : "at least", e.count);
+        out.held = at_most ? rec.renew_failures <= static_cast<uint64_t>(e.count)
+                           : rec.renew_failures >= static_cast<uint64_t>(e.count);
+        out.actual = fmt::format("{} renew failure(s)", rec.renew_failures);
+        break;
+      }
     }
     r.expectations.push_back(std::move(out));
   }
@@ -256,6 +278,21 @@ std::string ClusterSummaryText(const ClusterSpec& spec, const ClusterResult& r) 
   line(fmt::format("kubelets: {} requests, {} failed, {} onRepeatedHeartbeatFailure; controller: {} writes ({} conflicts)",
                    rec.kubelet_requests, rec.kubelet_failures, rec.repeated_heartbeat_failures, rec.controller_requests,
                    rec.controller_conflicts));
+  if (!rec.apf_levels.empty() || !rec.background.empty() || rec.renew_failures > 0)
+    line(fmt::format("controller-manager election: {} renew failure(s)", rec.renew_failures));
+  if (!rec.apf_levels.empty()) {
+    line("APF priority levels (seats, arrived, dispatched, waited, 429 queue full, 429 timed out, max wait):");
+    for (const auto& l : rec.apf_levels) {
+      if (l.stats.arrived == 0) continue;
+      line(fmt::format("  {:<16} {:>4} {:>8} {:>8} {:>8} {:>8} {:>8} {}", l.name, l.nominal_concurrency_limit,
+                       l.stats.arrived, l.stats.dispatched, l.stats.queued, l.stats.rejected_queue_full,
+                       l.stats.rejected_timeout, D(l.stats.max_wait)));
+    }
+  }
+  for (const auto& b : rec.background)
+    line(fmt::format("background client {}{}: {} sent, {} served, {} rejected, {} dropped, max latency {}", b.name,
+                     b.priority_level.empty() ? "" : " (" + b.flow_schema + " -> " + b.priority_level + ")", b.sent,
+                     b.served, b.rejected, b.dropped, D(b.max_latency)));
   return out;
 }
 
@@ -282,7 +319,7 @@ nlohmann::json ClusterReportJson(const ClusterSpec& spec, const ClusterResult& r
   json ctrls = json::array();
   for (const auto& c : rec.controllers)
     ctrls.push_back({{"controller", c.controller}, {"startS", S(c.start - r.start)}, {"endS", S(c.end - r.start)}});
-  return {{"nodes", spec.node_names.size()},
+  json out = {{"nodes", spec.node_names.size()},
           {"markedUnknown", rec.marks.size()},
           {"falseNotReady", fnr},
           {"faults", faults},
@@ -301,7 +338,33 @@ nlohmann::json ClusterReportJson(const ClusterSpec& spec, const ClusterResult& r
             {"failures", rec.kubelet_failures},
             {"repeatedHeartbeatFailures", rec.repeated_heartbeat_failures}}},
           {"controller",
-           {{"writes", rec.controller_requests}, {"conflicts", rec.controller_conflicts}, {"listBytes", rec.list_bytes}}}};
+           {{"writes", rec.controller_requests}, {"conflicts", rec.controller_conflicts}, {"listBytes", rec.list_bytes}}},
+          {"renewFailures", rec.renew_failures}};
+  if (!rec.apf_levels.empty() || !rec.background.empty()) {
+    json levels = json::array();
+    for (const auto& l : rec.apf_levels)
+      levels.push_back({{"name", l.name},
+                        {"nominalConcurrencyLimit", l.nominal_concurrency_limit},
+                        {"arrived", l.stats.arrived},
+                        {"dispatched", l.stats.dispatched},
+                        {"queued", l.stats.queued},
+                        {"rejectedQueueFull", l.stats.rejected_queue_full},
+                        {"rejectedTimeout", l.stats.rejected_timeout},
+                        {"maxWaitS", S(l.stats.max_wait)},
+                        {"maxSeatsInUse", l.stats.max_seats_in_use}});
+    json bg = json::array();
+    for (const auto& b : rec.background)
+      bg.push_back({{"name", b.name},
+                    {"priorityLevel", b.priority_level},
+                    {"flowSchema", b.flow_schema},
+                    {"sent", b.sent},
+                    {"served", b.served},
+                    {"rejected", b.rejected},
+                    {"dropped", b.dropped},
+                    {"maxLatencyS", S(b.max_latency)}});
+    out["apf"] = {{"enabled", !rec.apf_levels.empty()}, {"priorityLevels", levels}, {"backgroundClients", bg}};
+  }
+  return out;
 }
 
 }  // namespace leasesim::sim

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/apf.h"
 #include "sim/json_input.h"
 #include "sim/scenario.h"
 
@@ -19,12 +20,13 @@ using namespace json_input;  // NOLINT
 
 constexpr std::array<std::string_view, 7> kFaultNames = {
     "kubelet_stop", "node_down", "zone_partition", "node_partition", "connection_broken", "kubelet_clock_step", "kubelet_latency"};
-constexpr std::array<std::string_view, 14> kExpectNames = {
+constexpr std::array<std::string_view, 18> kExpectNames = {
     "no_false_not_ready",      "false_not_ready_at_least",  "detected_within",
     "not_detected",          "evicted_between",        "evictions_at_most",
     "evictions_at_least",     "no_evictions_from_healthy_nodes", "zone_state_reached",
     "zone_state_never",       "heartbeat_writes_per_second_at_most", "heartbeat_writes_per_second_at_least",
-    "heartbeat_bytes_per_second_at_most", "heartbeat_bytes_per_second_at_least"};
+    "heartbeat_bytes_per_second_at_most", "heartbeat_bytes_per_second_at_least",
+    "apf_rejections_at_most", "apf_rejections_at_least", "renew_failures_at_most", "renew_failures_at_least"};
 
 float Float32(const json& j, const std::string& path) { return static_cast<float>(NonNegNumber(j, path)); }
 
@@ -234,7 +236,11 @@ ClusterSpec ParseClusterSpec(const json& j, const std::string& path, const Scena
       switch (e.kind) {
         case ClusterExpectKind::kFalseNotReadyAtLeast:
         case ClusterExpectKind::kEvictionsAtMost:
-        case ClusterExpectKind::kEvictionsAtLeast: keys.push_back("count"); break;
+        case ClusterExpectKind::kEvictionsAtLeast:
+        case ClusterExpectKind::kRenewFailuresAtMost:
+        case ClusterExpectKind::kRenewFailuresAtLeast: keys.push_back("count"); break;
+        case ClusterExpectKind::kApfRejectionsAtMost:
+        case ClusterExpectKind::kApfRejectionsAtLeast: keys.insert(keys.end(), {"priorityLevel", "count"}); break;
         case ClusterExpectKind::kDetectedWithin: keys.insert(keys.end(), {"after", "within", "notBefore"}); break;
         case ClusterExpectKind::kNotDetected: keys.push_back("after"); break;
         case ClusterExpectKind::kEvictedBetween: keys.insert(keys.end(), {"after", "from", "to"}); break;
@@ -273,6 +279,18 @@ ClusterSpec ParseClusterSpec(const json& j, const std::string& path, const Scena
           Fail(Key(p, "zone"), fmt::format("unknown zone \"{}\"", e.zone));
       }
       if (has("state")) e.state = ParseZoneState(Require(ej, p, "state"), Key(p, "state"));
+      if (has("priorityLevel")) {
+        if (const json* v = Find(ej, "priorityLevel")) {
+          e.priority_level = Str(*v, Key(p, "priorityLevel"));
+          const apf::Config boot = apf::BootstrapConfig();
+          if (boot.LevelIndex(e.priority_level) < 0) {
+            std::vector<std::string> names;
+            for (const auto& l : boot.priority_levels) names.push_back(l.name);
+            Fail(Key(p, "priorityLevel"),
+                 fmt::format("unknown priority level \"{}\" (one of: {})", e.priority_level, fmt::join(names, ", ")));
+          }
+        }
+      }
       c.expect.push_back(std::move(e));
     }
   }

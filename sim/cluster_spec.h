@@ -76,6 +76,10 @@ enum class ClusterExpectKind : uint8_t {
   kHeartbeatWritesPerSecondAtLeast,  // {rate}
   kHeartbeatBytesPerSecondAtMost,    // {rate}: heartbeat bytes written to storage per second
   kHeartbeatBytesPerSecondAtLeast,   // {rate}
+  kApfRejectionsAtMost,              // {priorityLevel?, count}: APF 429s (queue full or timed out) of that level / all
+  kApfRejectionsAtLeast,             // {priorityLevel?, count}
+  kRenewFailuresAtMost,              // {count}: controller-manager renew loops that gave up
+  kRenewFailuresAtLeast,             // {count}
 };
 std::string_view ClusterExpectKindName(ClusterExpectKind k);
 
@@ -89,6 +93,7 @@ struct ClusterExpectSpec {
   double rate = 0;
   std::string zone;
   core::ZoneState state = core::ZoneState::kNormal;
+  std::string priority_level;  // apf_rejections_*: "" = every level
 };
 
 struct ClusterSpec {

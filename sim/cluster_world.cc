@@ -2,6 +2,8 @@
 // the world's scheduler. See cluster_world.h.
 #include "sim/cluster_world.h"
 
+#include "sim/apf.h"
+
 #include <algorithm>
 #include <cassert>
 #include <utility>
@@ -16,6 +18,32 @@ constexpr int kLeaseComp = 0;
 constexpr int kStatusComp = 1;
 
 core::WallTime ServerWall(TrueTime now) { return kEpochWall + (now - kTrueEpoch); }
+
+// NodeDigest is a node-heartbeat request as API Priority and Fairness classifies it.
+apf::RequestDigest NodeDigest(const core::NodeApiRequest& r, apf::UserInfo user) {
+  apf::RequestDigest d;
+  d.user = std::move(user);
+  d.verb = core::NodeVerbName(r.verb);
+  d.name = r.name;
+  switch (r.resource) {
+    case core::NodeResource::kLease:
+      d.api_group = "coordination.k8s.io";
+      d.resource = "leases";
+      d.namespace_ = std::string(core::kNamespaceNodeLease);
+      break;
+    case core::NodeResource::kNode:
+    case core::NodeResource::kNodeTaints: d.resource = "nodes"; break;
+    case core::NodeResource::kNodeStatus:
+      d.resource = "nodes";
+      d.subresource = "status";
+      break;
+    case core::NodeResource::kPod:
+      d.resource = "pods";
+      d.namespace_ = "default";
+      break;
+  }
+  return d;
+}
 
 core::Verb ProxyVerb(core::NodeVerb v) {
   switch (v) {
@@ -287,7 +315,21 @@ void ClusterWorld::SendFromKubelet(int k, int comp, core::NodeApiRequest req) {
 void ClusterWorld::KubeletArrive(uint32_t slot) {
   proxy_.id = slot + 1;
   proxy_.verb = ProxyVerb(msgs_[slot].req.verb);
-  Admission a = server_.Arrive(proxy_, sched_.now());
+  ArriveOptions o;
+  apf::RequestDigest digest;
+  if (server_.apf()) {  // API Priority and Fairness: the kubelet is system:node:<name>
+    digest = NodeDigest(msgs_[slot].req, apf::NodeUser(spec_.node_names[static_cast<size_t>(msgs_[slot].k)]));
+    o.digest = &digest;
+    o.later = [this, slot](const Admission& a) {
+      KubeletAdmitted(slot, a);
+      Unref(slot);
+    };
+  }
+  KubeletAdmitted(slot, server_.Arrive(proxy_, sched_.now(), std::move(o)));
+  Unref(slot);
+}
+
+void ClusterWorld::KubeletAdmitted(uint32_t slot, const Admission& a) {
   switch (a.kind) {
     case Admission::Kind::kProcessed:
       msgs_[slot].refs++;
@@ -300,8 +342,8 @@ void ClusterWorld::KubeletArrive(uint32_t slot) {
       break;
     }
     case Admission::Kind::kDropped: break;
+    case Admission::Kind::kQueued: msgs_[slot].refs++; break;  // held until APF decides
   }
-  Unref(slot);
 }
 
 void ClusterWorld::KubeletComplete(uint32_t slot) {
@@ -439,16 +481,29 @@ void ClusterWorld::SendFromController(int kcm, const core::NodeApiRequest& req) 
   sched_.After(*d, [this, n, verb, res, body = std::move(body)]() mutable {
     proxy_.id = 0;
     proxy_.verb = ProxyVerb(verb);
-    Admission a = server_.Arrive(proxy_, sched_.now());
-    if (a.kind != Admission::Kind::kProcessed) return;  // fire-and-forget (see core)
-    sched_.At(a.complete_at, [this, n, verb, res, body = std::move(body)] {
+    auto apply_at = [this, n, verb, res, body](const Admission& a) {
+      if (a.kind != Admission::Kind::kProcessed) return;  // fire-and-forget (see core)
+      sched_.At(a.complete_at, [this, n, verb, res, body] {
+        core::NodeApiRequest r;
+        r.verb = verb;
+        r.resource = res;
+        r.name = spec_.node_names[n];
+        r.node = body;
+        (void)Apply(r, sched_.now(), -1);
+      });
+    };
+    ArriveOptions o;
+    apf::RequestDigest digest;
+    if (server_.apf()) {  // the node lifecycle controller's service account (--use-service-account-credentials)
       core::NodeApiRequest r;
       r.verb = verb;
       r.resource = res;
       r.name = spec_.node_names[n];
-      r.node = body;
-      (void)Apply(r, sched_.now(), -1);
-    });
+      digest = NodeDigest(r, apf::ServiceAccountUser("kube-system", "node-controller"));
+      o.digest = &digest;
+      o.later = apply_at;
+    }
+    apply_at(server_.Arrive(proxy_, sched_.now(), std::move(o)));
   });
 }
 
@@ -457,12 +512,16 @@ void ClusterWorld::SendFromController(int kcm, const core::NodeApiRequest& req) 
 core::NodeApiResponse ClusterWorld::Apply(const core::NodeApiRequest& req, TrueTime now, int from_kubelet) {
   core::NodeApiResponse out;
   out.id = req.id;
-  auto it = node_index_.find(req.name);
-  if (it == node_index_.end()) {
-    out.status = core::Status::NotFound(core::Resource::kLeases, req.name);
-    return out;
+  int n = from_kubelet;  // a kubelet only names its own Node and Lease
+  if (n < 0) {
+    auto it = node_index_.find(req.name);
+    if (it == node_index_.end()) {
+      out.status = core::Status::NotFound(core::Resource::kLeases, req.name);
+      return out;
+    }
+    n = it->second;
   }
-  const int n = it->second;
+  assert(req.name == spec_.node_names[static_cast<size_t>(n)]);
   Kubelet& kb = *kubelets_[n];
   auto heartbeat = [&](int64_t request_bytes, int64_t object_bytes, int64_t watchers) {
     record_.heartbeat_request_bytes += static_cast<uint64_t>(request_bytes);
@@ -728,6 +787,11 @@ ClusterRecord ClusterWorld::Finish(TrueTime end) {
   for (auto& [kcm, c] : controllers_) record_.controllers.push_back({hooks_.name(kcm), c->start, end});
   std::sort(record_.controllers.begin(), record_.controllers.end(),
             [](const auto& a, const auto& b) { return a.start < b.start; });
+  if (const apf::ApfFilter* f = server_.apf()) {
+    for (size_t i = 0; i < f->config().priority_levels.size(); ++i)
+      record_.apf_levels.push_back({f->config().priority_levels[i].name, f->nominal_limits()[i], f->level_stats()[i]});
+  }
+  if (const BackgroundClients* b = server_.background()) record_.background = b->stats();
   return record_;
 }
 

@@ -32,6 +32,8 @@
 #include "core/node_lifecycle_controller.h"
 #include "core/node_status_updater.h"
 #include "sim/api_server.h"
+#include "sim/apf.h"
+#include "sim/background_clients.h"
 #include "sim/cluster_spec.h"
 #include "sim/network.h"
 #include "sim/node_clock.h"
@@ -88,6 +90,17 @@ struct ClusterRecord {
   uint64_t controller_requests = 0;      // node lifecycle controller writes
   uint64_t controller_conflicts = 0;     // its UpdateStatus writes refused with 409
   uint64_t list_bytes = 0;               // informer LISTs at controller starts
+  // API Priority and Fairness at the shared API server (empty without APF), per level.
+  struct ApfLevel {
+    std::string name;
+    int nominal_concurrency_limit = 0;
+    apf::LevelStats stats;
+  };
+  std::vector<ApfLevel> apf_levels;
+  std::vector<BackgroundClientStats> background;  // the API server's background clients
+  // The controller-managers' election: renew loops that gave up ("failed to renew
+  // lease"), counted by the runner from the electors' logs.
+  uint64_t renew_failures = 0;
 };
 
 // ClusterHooks lets the ClusterWorld read the controller-managers' clocks.
@@ -125,6 +138,7 @@ class ClusterWorld {
   void ApplyKubelet(int k, int comp, std::span<const core::NodeEffect> effects);
   void SendFromKubelet(int k, int comp, core::NodeApiRequest req);
   void KubeletArrive(uint32_t slot);
+  void KubeletAdmitted(uint32_t slot, const Admission& a);
   void KubeletComplete(uint32_t slot);
   void KubeletRespond(uint32_t slot, core::NodeApiResponse resp);
   void KubeletReceive(uint32_t slot);

@@ -1,6 +1,8 @@
 // coordination.cc — coordinated leader election in the simulated world (see coordination.h).
 #include "sim/coordination.h"
 
+#include "sim/apf.h"
+
 #include <algorithm>
 #include <set>
 
@@ -382,7 +384,15 @@ void Coordination::Loopback(int a, bool elector, const core::ApiRequest& req) {
     }
   };
   const TrueTime now = w_.scheduler_.now();
-  Admission ad = w_.server_.Arrive(req, now);
+  // The election controller runs inside kube-apiserver: loopback requests, exempt from APF.
+  static const apf::RequestDigest kLoopback = [] {
+    apf::RequestDigest d;
+    d.user = apf::LoopbackUser();
+    return d;
+  }();
+  ArriveOptions opts;
+  opts.digest = &kLoopback;
+  Admission ad = w_.server_.Arrive(req, now, std::move(opts));
   switch (ad.kind) {
     case Admission::Kind::kProcessed: {
       if (ad.complete_at - now >= kLoopbackTimeout) break;  // answered by the timeout below
@@ -403,6 +413,7 @@ void Coordination::Loopback(int a, bool elector, const core::ApiRequest& req) {
       return;
     }
     case Admission::Kind::kDropped: break;
+    case Admission::Kind::kQueued: break;  // never for exempt loopback requests
   }
   const core::RequestId id = req.id;
   if (ad.kind == Admission::Kind::kProcessed) {

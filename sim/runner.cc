@@ -40,6 +40,7 @@ nlohmann::json TraceHeader(const Scenario& s, uint64_t seed) {
 
 namespace {
 bool NeedsLogs(const Scenario& s) {
+  if (s.cluster) return true;  // the cluster report counts the controller-managers' renew failures
   for (const Expectation& e : s.expect)
     if (e.kind == ExpectKind::kLogContains) return true;
   return false;
@@ -73,8 +74,14 @@ RunResult RunScenario(const Scenario& s, const RunOptions& o) {
     r.input = world.TakeOracleInput();
     inv = world.TakeInvariantInput();
     if (ClusterWorld* c = world.cluster()) {
+      ClusterRecord rec = c->Finish(kTrueEpoch + s.duration);
+      // The controller-managers' renew loops that gave up (client-go "failed to renew lease").
+      for (const LogLine& l : r.input.logs)
+        if (l.text.find("failed to renew lease") != std::string::npos ||
+            l.text.find("Failed to renew lease") != std::string::npos)
+          ++rec.renew_failures;
       r.cluster = std::make_shared<const ClusterResult>(
-          EvaluateCluster(*s.cluster, c->Finish(kTrueEpoch + s.duration), kTrueEpoch, kTrueEpoch + s.duration));
+          EvaluateCluster(*s.cluster, std::move(rec), kTrueEpoch, kTrueEpoch + s.duration));
     }
   }
   r.results = RunOracles(r.input);

@@ -523,7 +523,7 @@ Scenario Parse(const json& root, std::string_view file, const StreamedArray& str
   if (const json* v = Find(root, "apiserver")) {
     const std::string ap = "$.apiserver";
     CheckObject(*v, ap, {"latency", "maxInflight", "qps", "burst", "retryAfter", "errorRatio", "errorCode", "watchers",
-                         "writeAckLatency", "writeAckLatencyPerInflight"});
+                         "writeAckLatency", "writeAckLatencyPerInflight", "apf", "backgroundClients"});
     ApiServerSpec& a = s.apiserver;
     if (const json* w = Find(*v, "writeAckLatency")) a.write_ack_latency = Dist(*w, Key(ap, "writeAckLatency"));
     if (const json* w = Find(*v, "writeAckLatencyPerInflight"))
@@ -542,6 +542,13 @@ Scenario Parse(const json& root, std::string_view file, const StreamedArray& str
       CheckObject(*w, wp, {"configmaps", "endpoints", "leases"});
       for (const auto& [k, val] : w->items()) a.watchers[k] = IntIn(val, Key(wp, k), 0, INT64_MAX);
     }
+    if (const json* w = Find(*v, "apf")) {
+      a.apf = ParseApfSpec(*w, Key(ap, "apf"));
+      if (a.apf->enabled && a.max_inflight > 0)
+        Fail(Key(ap, "maxInflight"), "APF replaces the max-in-flight filter: set apf.serverConcurrencyLimit instead");
+    }
+    if (const json* w = Find(*v, "backgroundClients"))
+      a.background_clients = ParseBackgroundClients(*w, Key(ap, "backgroundClients"), s.duration);
   }
   // Coordinated leader election: API server instances may be named by node faults.
   std::set<std::string> fault_names = names;

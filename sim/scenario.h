@@ -130,6 +130,9 @@ struct ApiServerSpec {
   // load. writeAckLatencyPerInflight adds this much per request then in the server.
   Distribution write_ack_latency = Distribution::Constant(Duration{0});
   Duration write_ack_latency_per_inflight{0};
+  // API Priority and Fairness and background load (sim/apf_config.h, docs/apf.md).
+  std::optional<ApfSpec> apf;
+  std::vector<BackgroundClientSpec> background_clients;
 };
 
 // FaultKind is a fault's "kind". Node faults name node(s); API-server faults name none.

@@ -217,6 +217,8 @@ ApiServerConfig ServerConfig(const Scenario& s, uint64_t seed) {
   c.error_ratio = s.apiserver.error_ratio;
   c.error_code = s.apiserver.error_code;
   c.watchers = Watchers(s.apiserver);
+  c.apf = s.apiserver.apf;
+  c.background_clients = s.apiserver.background_clients;
   return c;
 }
 
@@ -356,6 +358,7 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     last_holder_ = *holder;
     record_.holder_changes.push_back({w.at, *holder});
   });
+  server_.AttachScheduler(scheduler_);  // APF's own events, background clients
   if (scenario.coordination) coord_ = std::make_unique<Coordination>(*this);
   if (scenario.cluster) {
     ClusterHooks hooks;
@@ -860,8 +863,13 @@ void World::Transmit(uint64_t msg_id) {
 }
 
 void World::ServerArrive(uint64_t msg_id) {
+  ArriveOptions o;
+  o.later = [this, msg_id](const Admission& a) { ServerAdmitted(msg_id, a); };  // APF queued it
+  ServerAdmitted(msg_id, server_.Arrive(messages_->at(msg_id).request, scheduler_.now(), std::move(o)));
+}
+
+void World::ServerAdmitted(uint64_t msg_id, const Admission& a) {
   Message& m = messages_->at(msg_id);
-  const Admission a = server_.Arrive(m.request, scheduler_.now());
   switch (a.kind) {
     case Admission::Kind::kProcessed:
       ++server_inflight_;
@@ -884,6 +892,9 @@ void World::ServerArrive(uint64_t msg_id) {
     case Admission::Kind::kDropped:
       ExpectTimeout(m);
       messages_->erase(msg_id);
+      break;
+    case Admission::Kind::kQueued:  // ServerAdmitted runs again when APF decides
+      ExpectTimeout(m);  // the client may give up while it waits in a queue
       break;
   }
 }

@@ -123,6 +123,7 @@ class World {
   void SendRequest(int n, const core::SendApiRequest& s);
   void Transmit(uint64_t msg_id);
   void ServerArrive(uint64_t msg_id);
+  void ServerAdmitted(uint64_t msg_id, const Admission& a);
   void ServerComplete(uint64_t msg_id);
   void SendResponse(uint64_t msg_id, core::ApiResponse resp);
   void NodeReceive(uint64_t msg_id);
