@@ -229,3 +229,52 @@ TEST_CASE("a bad chaos file is bad input with a one-line error", "[cli][chaos]")
                                  a.chaos));
   CHECK_FALSE(fs::exists(a.out_dir));
 }
+
+TEST_CASE("a YAML chaos file with a YAML base runs like JSON, check skips it, and its errors give the line", "[cli][chaos][yaml]") {
+  const fs::path root = TempDir("yaml");
+  std::ofstream(root / "base.yaml") << "clientGo: \"1.37\"\n"
+                                       "defaults: {workload: {onStoppedLeading: keep_acting}}\n"
+                                       "candidates:\n  - name: a\n  - {name: b, start: 1s}\n  - {name: c, start: 2s}\n";
+  std::ofstream(root / "model.yaml") << "kind: chaos\nbase: base.yaml\nduration: 5m\n"
+                                        "liveness: {healAt: 4m, leaderWithin: 30s}\n"
+                                        "faults:\n  - {kind: partition, count: 2, for: {min: 1s, max: 40s}}\n"
+                                        "properties: {noSplitBrain: true}\nseeds: 6\n";
+  std::ofstream(root / "model.json") << R"({"kind": "chaos", "base": {"clientGo": "1.37",
+    "defaults": {"workload": {"onStoppedLeading": "keep_acting"}},
+    "candidates": [{"name": "a"}, {"name": "b", "start": "1s"}, {"name": "c", "start": "2s"}]},
+    "duration": "5m", "liveness": {"healAt": "4m", "leaderWithin": "30s"},
+    "faults": [{"kind": "partition", "count": 2, "for": {"min": "1s", "max": "40s"}}],
+    "properties": {"noSplitBrain": true}, "seeds": 6})";
+  const Found y = RunChaosCommand((root / "model.yaml").string(), 6, "yaml/y");
+  const Found j = RunChaosCommand((root / "model.json").string(), 6, "yaml/j");
+  CAPTURE(y.out);
+  CHECK(y.code == kExitExpectationFailed);
+  CHECK(y.code == j.code);
+  CHECK(Slurp(y.dir / "runs.csv") == Slurp(j.dir / "runs.csv"));
+
+  CheckArgs c;
+  c.paths = {(root / "model.yaml").string(), std::string(LEASESIM_SOURCE_DIR) + "/scenarios/basics/steady.json"};
+  c.jobs = 1;
+  std::ostringstream out, err;
+  CHECK(CheckCommand(c, kNoClock, out, err) == kExitPass);
+  CHECK_THAT(err.str(), Catch::Contains("a chaos file (\"kind\": \"chaos\"), not a scenario: skipped"));
+
+  std::ofstream(root / "bad.yaml") << "kind: chaos\nbase: base.yaml\nduration: 5m\n"
+                                      "liveness: {healAt: 4m, leaderWithin: 30s}\n"
+                                      "faults:\n  - kind: crash\n    count: 1\n    for: \"10\"\n";
+  ChaosArgs a;
+  a.chaos = (root / "bad.yaml").string();
+  a.out_dir = (root / "bad-out").string();
+  std::ostringstream o2, e2;
+  CHECK(ChaosCommand(a, kNoClock, o2, e2) == kExitBadInput);
+  CHECK(e2.str() == fmt::format("{}: line 8: $.faults[0].for: invalid duration \"10\": time: missing unit in duration \"10\"\n",
+                                a.chaos));
+  CHECK_FALSE(fs::exists(a.out_dir));
+
+  std::ofstream(root / "badbase.yaml") << "kind: chaos\nbase: missing.yaml\nduration: 5m\n"
+                                          "liveness: {healAt: 4m, leaderWithin: 30s}\nfaults: []\n";
+  a.chaos = (root / "badbase.yaml").string();
+  std::ostringstream o3, e3;
+  CHECK(ChaosCommand(a, kNoClock, o3, e3) == kExitBadInput);
+  CHECK_THAT(e3.str(), Catch::StartsWith(a.chaos + ": line 2: $.base: cannot read base scenario"));
+}
