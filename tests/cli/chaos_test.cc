@@ -7,6 +7,7 @@
 // enough for CI (docs/chaos.md has the 10,000-seed run).
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -277,4 +278,44 @@ TEST_CASE("a YAML chaos file with a YAML base runs like JSON, check skips it, an
   std::ostringstream o3, e3;
   CHECK(ChaosCommand(a, kNoClock, o3, e3) == kExitBadInput);
   CHECK_THAT(e3.str(), Catch::StartsWith(a.chaos + ": line 2: $.base: cannot read base scenario"));
+}
+
+TEST_CASE("chaos reproducers keep role targets and shrunk reproducers name the nodes the roles resolved to", "[cli][chaos]") {
+  const fs::path root = TempDir("roles");
+  std::ofstream(root / "roles.json") << R"({"kind": "chaos", "base": {"clientGo": "1.37",
+    "defaults": {"workload": {"onStoppedLeading": "keep_acting"}},
+    "candidates": [{"name": "a"}, {"name": "b", "start": "1s"}, {"name": "c", "start": "2s"}]},
+    "duration": "5m", "liveness": {"healAt": "4m", "leaderWithin": "30s"},
+    "faults": [{"kind": "partition", "count": 1, "targets": ["@leader"], "for": {"min": "20s", "max": "40s"}},
+               {"kind": "latency", "count": 1, "targets": ["@follower"], "delay": "10ms", "for": "10s"}],
+    "properties": {"noSplitBrain": true}, "seeds": 4})";
+  const Found f = RunChaosCommand((root / "roles.json").string(), 4, "roles/out");
+  CAPTURE(f.out);
+  REQUIRE(f.code == kExitExpectationFailed);
+  std::string err;
+  auto rows = ParseChaosRunsCsv(Slurp(f.dir / "runs.csv"), "runs.csv", &err);
+  REQUIRE(rows);
+  int reproducers = 0;
+  for (const ChaosRow& r : *rows) {
+    if (!r.Failed()) continue;
+    const nlohmann::json j = nlohmann::json::parse(Slurp(f.dir / fmt::format("reproducers/seed-{}.json", r.seed)));
+    std::set<std::string> nodes;
+    for (const auto& fault : j["faults"]) nodes.insert(fault.value("node", ""));
+    CHECK(nodes.count("@leader") == 1);  // replays the run exactly: the simulator resolves the role again
+    ++reproducers;
+  }
+  CHECK(reproducers > 0);
+  const fs::path shrunk = f.dir / "shrunk" / "noSplitBrain-workload_ignores_cancellation.json";
+  REQUIRE(fs::exists(shrunk));
+  const nlohmann::json s = nlohmann::json::parse(Slurp(shrunk));
+  REQUIRE(s["faults"].size() >= 1);
+  for (const auto& fault : s["faults"]) {
+    const std::string node = fault.value("node", "");
+    CHECK((node == "a" || node == "b" || node == "c"));
+  }
+  RunArgs r;
+  r.scenario = shrunk.string();
+  std::ostringstream out, e2;
+  CHECK(RunCommand(r, kNoClock, out, e2) == kExitExpectationFailed);
+  CHECK_THAT(out.str(), Catch::Contains("kubernetes#23731"));
 }
