@@ -15,24 +15,29 @@
 # invariant or chaos (docs/chaos.md, "Mutation self-test").
 #
 # Usage: scripts/mutation-test.sh [--seeds N] [--jobs N] [--scratch DIR] [--all] [PATCH...]
+#        scripts/mutation-test.sh --check-apply    (ctest: every mutant still applies)
 #   --seeds N     seeds per chaos file (default 20)
 #   --jobs N      worker threads for check and chaos (default 2)
-#   --scratch DIR scratch copy and its build (default build/mutation; reused, so later
-#                 runs rebuild only what a mutant touches)
+#   --scratch DIR scratch copy and its build (default build/mutation; reused, and
+#                 ccache turns each rebuild into cache hits but for the mutated file)
 #   --all         run chaos even when check already caught the mutant (slower; the line
 #                 then names every catcher)
 #   PATCH...      only these mutants (default tests/mutants/*.patch)
+#   --check-apply only check that every tests/mutants/*.patch has its "Mutant:" line and
+#                 applies cleanly to this tree (`git apply --check`), that there are at
+#                 least 12, and exit: the patches must not rot as core/ and sim/ change
 # Exit: 0 every mutant killed, 1 some survived, 2 bad usage or the unmutated tree fails.
 #
 # ccache: export CCACHE_DIR (and CCACHE_BASEDIR at or above the repository, e.g. /work,
 # with CCACHE_NOHASHDIR=true) so the scratch build compiles from the main build's cache.
 set -euo pipefail
 
-root=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
+root=$(cd "$(dirname "$0")/.." && pwd)
 seeds=20
 jobs=2
 scratch="$root/build/mutation"
 all=0
+check_apply=0
 patches=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -40,13 +45,28 @@ while [[ $# -gt 0 ]]; do
     --jobs) jobs=$2; shift 2 ;;
     --scratch) scratch=$2; shift 2 ;;
     --all) all=1; shift ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    --check-apply) check_apply=1; shift ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     -*) echo "mutation-test.sh: unknown option $1" >&2; exit 2 ;;
     *) patches+=("$(realpath "$1")"); shift ;;
   esac
 done
 if [[ ${#patches[@]} -eq 0 ]]; then
-  for p in "$root"/tests/mutants/*.patch; do patches+=("$p"); done
+  for p in "$root"/tests/mutants/*.patch; do [[ -f "$p" ]] && patches+=("$p"); done
+fi
+if [[ $check_apply -eq 1 ]]; then
+  bad=0
+  for p in "${patches[@]}"; do
+    if ! head -n 1 "$p" | grep -q '^Mutant: '; then
+      echo "$p: the first line must say 'Mutant: <the bug>'"; bad=1
+    fi
+    if ! (cd "$root" && git apply --check "$p"); then
+      echo "$p: no longer applies: update the mutant to the code it mutates"; bad=1
+    fi
+  done
+  if [[ ${#patches[@]} -lt 12 ]]; then echo "only ${#patches[@]} mutant(s) in tests/mutants (at least 12)"; bad=1; fi
+  [[ $bad -eq 0 ]] && echo "${#patches[@]} mutant(s) apply cleanly"
+  exit $bad
 fi
 : "${CCACHE_BASEDIR:=$(dirname "$root")}"
 : "${CCACHE_NOHASHDIR:=true}"
@@ -129,7 +149,9 @@ for p in "${patches[@]}"; do
     continue
   fi
   cc=$(check_catches)
-  if [[ -n "$cc" ]]; then
+  if [[ "$cc" == "check exit "* ]]; then
+    caught+=("check: ${cc#check }")
+  elif [[ -n "$cc" ]]; then
     n=$(wc -l <<<"$cc")
     first=$(head -n 3 <<<"$cc" | tr '\n' ' ')
     # Why the first one fails: its first breached invariant or failed expectation.
