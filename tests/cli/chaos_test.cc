@@ -5,6 +5,7 @@
 // tolerated fault model on client-go 1.37 finds nothing; --jobs 1 and 2 and sharded +
 // merged outputs are byte-identical; `check` skips chaos files. Seed counts are small
 // enough for CI (docs/chaos.md has the 10,000-seed run).
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -318,4 +319,40 @@ TEST_CASE("chaos reproducers keep role targets and shrunk reproducers name the n
   std::ostringstream out, e2;
   CHECK(RunCommand(r, kNoClock, out, e2) == kExitExpectationFailed);
   CHECK_THAT(out.str(), Catch::Contains("kubernetes#23731"));
+}
+
+TEST_CASE("bad chaos files: each is one line naming the file and the JSON path, exit 2, nothing written", "[cli][chaos]") {
+  const fs::path root = TempDir("bad-several");
+  const std::string head = R"({"kind": "chaos", "base": {"candidates": [{"name": "a"}]}, "duration": "5m",
+    "liveness": {"healAt": "4m", "leaderWithin": "30s"}, )";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"kind": "chaos", "base": "nope.json", "duration": "5m", "liveness": {"healAt": "4m", "leaderWithin": "30s"}, "faults": []})",
+       "$.base: cannot read base scenario "},
+      {head + R"("faults": {}})", "$.faults: expected an array of fault families, got an object"},
+      {head + R"("faults": [], "seeds": 0})", "$.seeds: must be in [1, 100000000], got 0"},
+      {head + R"("faults": [{"kind": "crash", "count": 1, "for": "1s"}, {"kind": "crash", "count": 1, "for": "1s"}]})",
+       "$.faults[1]: two families named \"crash\": give one a \"name\""},
+      {head + R"("faults": [{"kind": "latency", "count": 1, "for": "1s", "delay": {"min": "1s", "max": "2s", "dist": "gaussian"}}]})",
+       "$.faults[0].delay.dist: expected \"uniform\" or \"logUniform\", got \"gaussian\""},
+      {head + R"("faults": [], "properties": {"failoverAtMost": {"within": "1s", "after": ["boom"]}}})",
+       "$.properties.failoverAtMost.after[0]: unknown fault kind \"boom\""},
+      {head + R"("faults": [{"kind": "partition", "count": 1, "for": "1s", "targets": ["@boss"]}]})",
+       "$.faults[0].targets[0]: unknown role \"@boss\""},
+      {head + R"("faults": [], "seed": -1})", "$.seed: expected an unsigned integer"},
+      {std::string("\xff\xfe{\x00}\x00", 6), "file is UTF-16; leasesim reads UTF-8"},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const fs::path file = root / fmt::format("bad{}.json", i);
+    std::ofstream(file, std::ios::binary) << cases[i].first;
+    ChaosArgs a;
+    a.chaos = file.string();
+    a.out_dir = (root / fmt::format("out{}", i)).string();
+    std::ostringstream out, err;
+    CAPTURE(i, err.str());
+    CHECK(ChaosCommand(a, kNoClock, out, err) == kExitBadInput);
+    CHECK_THAT(err.str(), Catch::StartsWith(file.string() + ": " + cases[i].second));
+    const std::string e = err.str();
+    CHECK(std::count(e.begin(), e.end(), '\n') == 1);
+    CHECK_FALSE(fs::exists(a.out_dir));
+  }
 }
