@@ -356,3 +356,28 @@ TEST_CASE("bad chaos files: each is one line naming the file and the JSON path, 
     CHECK_FALSE(fs::exists(a.out_dir));
   }
 }
+
+TEST_CASE("chaos finds the coordinated end-of-term deadlock after a rolling upgrade and shrinks it to one fault",
+          "[cli][chaos][coordinated]") {
+  // docs/coordinated.md, "An end-of-term Lease whose holder is elected again": faithful to
+  // upstream; scenarios/coordinated/end-of-term-same-identity-deadlock.json keeps it.
+  const fs::path root = TempDir("coordinated");
+  std::ofstream(root / "coord.json") << fmt::format(R"({{"kind": "chaos",
+    "base": "{}/scenarios/coordinated/rolling-upgrade-coordinated.json",
+    "duration": "10m", "liveness": {{"healAt": "7m", "leaderWithin": "1m"}},
+    "faults": [{{"kind": "crash", "count": {{"min": 1, "max": 2}}, "targets": ["@leader"], "for": {{"min": "5s", "max": "1m"}}}},
+               {{"kind": "pause", "count": {{"min": 0, "max": 2}}, "targets": ["@follower"], "for": {{"min": "1s", "max": "20s"}}}}],
+    "properties": {{"noSplitBrain": true, "invariants": true}}, "seeds": 8}})",
+                                                    fs::relative(LEASESIM_SOURCE_DIR, root).generic_string());
+  const Found f = RunChaosCommand((root / "coord.json").string(), 8, "coordinated/out");
+  CAPTURE(f.out);
+  REQUIRE(f.code == kExitExpectationFailed);
+  CHECK_THAT(f.out, Catch::Contains("liveness:no_leader_after_heal"));
+  const nlohmann::json s = nlohmann::json::parse(Slurp(f.dir / "shrunk" / "liveness-no_leader_after_heal.json"));
+  CHECK(s["faults"].size() == 4);  // the base's three upgrade restarts and one drawn crash of the leader
+  RunArgs r;
+  r.scenario = (f.dir / "shrunk" / "liveness-no_leader_after_heal.json").string();
+  std::ostringstream out, err;
+  CHECK(RunCommand(r, kNoClock, out, err) == kExitExpectationFailed);
+  CHECK_THAT(out.str(), Catch::Contains("no new leader"));
+}
