@@ -94,13 +94,14 @@ fi
 
 build() { cmake --build "$bld" -j"$jobs" --target leasesim >"$out/build.log" 2>&1; }
 
-# check_catches: the failing scenarios of `leasesim check scenarios/`, one per line, each
-# with its first failure detail. Empty when every scenario passes.
+# check_catches: the failing scenarios of `leasesim check scenarios/`, one per line
+# ("check exit N (...)" when check itself failed, e.g. an internal error). Empty when
+# every scenario passes.
 check_catches() {
   local code=0
   (cd "$src" && timeout 900 "$bld/leasesim" check scenarios/ --jobs "$jobs" >"$out/check.txt" 2>&1) || code=$?
   if [[ $code -ne 0 && $code -ne 1 ]]; then echo "check exit $code ($(tail -n 1 "$out/check.txt"))"; return; fi
-  # Rows are "<file>  FAIL ..."; the failure details follow as indented lines.
+  # Rows are "<file>  <VERDICT>  <figures...>".
   awk '$2 == "FAIL" || $2 == "ERROR" { f = $1; n++; print f; next }' "$out/check.txt"
 }
 
