@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
+#include "sim/document_input.h"
 #include "sim/go_duration.h"
+#include "sim/input_file.h"
 #include "sim/json_input.h"
 
 namespace leasesim::sim {
@@ -24,15 +24,6 @@ using namespace json_input;  // NOLINT: shared JSON-path getters (sim/json_input
 
 constexpr std::array<std::string_view, 6> kPropertyNames = {"noSplitBrain", "failoverAtMost", "noLeaderGapAtMost",
                                                             "transitionsPerHourAtMost", "invariants", "liveness"};
-
-std::optional<std::string> ReadText(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return ss.str();
-}
 
 // Internal: a base scenario that does not load (its message already names the base file).
 struct BaseError {
@@ -348,13 +339,22 @@ ChaosSpec Parse(const json& root, std::string_view file) {
   if (base.is_string()) {
     s.base_file = base.get<std::string>();
     const std::filesystem::path bp = std::filesystem::path(s.file).parent_path() / s.base_file;
-    auto text = ReadText(bp);
-    if (!text) Fail("$.base", fmt::format("cannot read base scenario \"{}\"", bp.string()));
-    try {
-      s.base = json::parse(*text, nullptr, true, /*ignore_comments=*/true);
-    } catch (const json::parse_error& e) {
+    std::string text, read_err;
+    if (!ReadInputFile(bp, &text, &read_err)) Fail("$.base", fmt::format("cannot read base scenario {}", read_err));
+    bool parsed = false;
+    if (IsYamlPath(bp.string())) {  // JSON or YAML by extension (sim/document_input.h)
+      std::string yerr;
+      if (std::optional<Document> doc = ParseYaml(text, bp.string(), &yerr)) {
+        s.base = std::move(doc->root);
+        parsed = true;
+      }
+    } else {
+      std::string jerr;
+      parsed = ParseInputJson(text, bp.string(), &s.base, &jerr);
+    }
+    if (!parsed) {
       std::string err;
-      (void)ParseScenario(*text, bp.string(), &err);  // the loader's own message for the same text
+      (void)ParseScenario(text, bp.string(), &err);  // the loader's own message for the same text
       throw BaseError{err};
     }
     base_name = bp.string();
@@ -422,15 +422,6 @@ ChaosSpec Parse(const json& root, std::string_view file) {
   return s;
 }
 
-std::string JsonErrorText(const json::parse_error& e) {
-  std::string_view what = e.what();
-  const auto at = what.find("at line ");
-  if (at == std::string_view::npos) return fmt::format("invalid JSON: {}", what);
-  const auto colon = what.find(": ", at);
-  if (colon == std::string_view::npos) return fmt::format("invalid JSON: {}", what);
-  return fmt::format("{}: invalid JSON: {}", what.substr(at + 3, colon - at - 3), what.substr(colon + 2));
-}
-
 }  // namespace
 
 std::string_view ChaosPropertyName(ChaosPropertyKind k) { return kPropertyNames[static_cast<size_t>(k)]; }
@@ -443,32 +434,32 @@ bool IsChaosJson(const json& root) {
 
 std::optional<ChaosSpec> ParseChaos(std::string_view text, std::string_view file, std::string* err) {
   json root;
-  try {
-    root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
-    if (err) *err = fmt::format("{}: {}", file, JsonErrorText(e));
+  std::optional<Document> yaml;  // .yaml/.yml files (sim/document_input.h): errors give the line
+  if (IsYamlPath(file)) {
+    if (!(yaml = ParseYaml(text, file, err))) return std::nullopt;
+    root = std::move(yaml->root);
+  } else if (!ParseInputJson(text, file, &root, err)) {
     return std::nullopt;
   }
   try {
     return Parse(root, file);
   } catch (const BadInput& b) {
-    if (err) *err = fmt::format("{}: {}: {}", file, b.path, b.problem);
+    if (err) {
+      *err = fmt::format("{}: {}: {}", EscapeInput(yaml ? yaml->Where(file, b.path) : std::string(file), 4096), b.path,
+                         EscapeInput(b.problem, 4096));
+    }
   } catch (const BaseError& b) {
-    if (err) *err = fmt::format("{}: $.base: {}", file, b.message);
+    if (err) *err = fmt::format("{}: $.base: {}", EscapeInput(yaml ? yaml->Where(file, "$.base") : std::string(file), 4096), b.message);
+  } catch (const json::exception& e) {
+    if (err) *err = fmt::format("{}: $: invalid input: {}", EscapeInput(file, 4096), EscapeInput(e.what(), 400));
   }
   return std::nullopt;
 }
 
 std::optional<ChaosSpec> LoadChaosFile(const std::filesystem::path& path, std::string* err) {
-  auto text = ReadText(path);
-  if (!text) {
-    std::error_code ec;
-    const bool exists = std::filesystem::exists(path, ec);
-    if (err) *err = fmt::format("{}: cannot read file: {}", path.string(), exists ? "permission denied or not a file" : "no such file");
-    return std::nullopt;
-  }
-  auto spec = ParseChaos(*text, path.string(), err);
-  return spec;
+  std::string text;
+  if (!ReadInputFile(path, &text, err)) return std::nullopt;
+  return ParseChaos(text, path.string(), err);
 }
 
 nlohmann::json CanonicalChaosJson(const ChaosSpec& spec) {

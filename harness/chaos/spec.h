@@ -1,8 +1,10 @@
 // spec.h — chaos files: a base cluster, a fault model, the properties that define a
 // failure and the number of seeds, loaded into a validated ChaosSpec (docs/chaos.md).
 //
-// A chaos file is JSON with comments, camelCase keys, and the scenario loader's one-line
-// errors (`<file>: <json path>: <problem>`, sim/json_input.h). Its top-level
+// A chaos file is JSON with comments, or YAML when its name ends in .yaml/.yml
+// (sim/document_input.h), with camelCase keys and the scenario loader's one-line errors
+// (`<file>: <json path>: <problem>`, sim/json_input.h; YAML: `<file>: line L: <json path>:
+// <problem>`). A base given as a path is read as JSON or YAML by its extension. Its top-level
 // `"kind": "chaos"` marks it, so `leasesim check` can tell it from a scenario.
 //
 //   std::string err;

@@ -22,7 +22,8 @@ namespace leasesim::sim {
 namespace fs = std::filesystem;
 
 namespace {
-// IsChaosFile: the file parses as JSON (comments allowed) with top-level "kind": "chaos".
+// IsChaosFile: the file parses as JSON (comments allowed) or, named .yaml/.yml, as YAML, with
+// top-level "kind": "chaos".
 // Anything else, unreadable or invalid files included, is left to the scenario loader.
 bool IsChaosFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -30,7 +31,12 @@ bool IsChaosFile(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
-  if (text.find("\"chaos\"") == std::string::npos) return false;
+  if (text.find("chaos") == std::string::npos) return false;
+  if (IsYamlPath(path)) {  // kind: chaos in YAML (sim/document_input.h)
+    std::string err;
+    const std::optional<Document> d = ParseYaml(text, path, &err);
+    return d && IsChaosJson(d->root);
+  }
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   return IsChaosJson(j);
 }

@@ -5,8 +5,10 @@
 // tolerated fault model on client-go 1.37 finds nothing; --jobs 1 and 2 and sharded +
 // merged outputs are byte-identical; `check` skips chaos files. Seed counts are small
 // enough for CI (docs/chaos.md has the 10,000-seed run).
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -228,4 +230,154 @@ TEST_CASE("a bad chaos file is bad input with a one-line error", "[cli][chaos]")
   CHECK(err.str() == fmt::format("{}: $.faults[0].for: invalid duration \"10\": time: missing unit in duration \"10\"\n",
                                  a.chaos));
   CHECK_FALSE(fs::exists(a.out_dir));
+}
+
+TEST_CASE("a YAML chaos file with a YAML base runs like JSON, check skips it, and its errors give the line", "[cli][chaos][yaml]") {
+  const fs::path root = TempDir("yaml");
+  std::ofstream(root / "base.yaml") << "clientGo: \"1.37\"\n"
+                                       "defaults: {workload: {onStoppedLeading: keep_acting}}\n"
+                                       "candidates:\n  - name: a\n  - {name: b, start: 1s}\n  - {name: c, start: 2s}\n";
+  std::ofstream(root / "model.yaml") << "kind: chaos\nbase: base.yaml\nduration: 5m\n"
+                                        "liveness: {healAt: 4m, leaderWithin: 30s}\n"
+                                        "faults:\n  - {kind: partition, count: 2, for: {min: 1s, max: 40s}}\n"
+                                        "properties: {noSplitBrain: true}\nseeds: 6\n";
+  std::ofstream(root / "model.json") << R"({"kind": "chaos", "base": {"clientGo": "1.37",
+    "defaults": {"workload": {"onStoppedLeading": "keep_acting"}},
+    "candidates": [{"name": "a"}, {"name": "b", "start": "1s"}, {"name": "c", "start": "2s"}]},
+    "duration": "5m", "liveness": {"healAt": "4m", "leaderWithin": "30s"},
+    "faults": [{"kind": "partition", "count": 2, "for": {"min": "1s", "max": "40s"}}],
+    "properties": {"noSplitBrain": true}, "seeds": 6})";
+  const Found y = RunChaosCommand((root / "model.yaml").string(), 6, "yaml/y");
+  const Found j = RunChaosCommand((root / "model.json").string(), 6, "yaml/j");
+  CAPTURE(y.out);
+  CHECK(y.code == kExitExpectationFailed);
+  CHECK(y.code == j.code);
+  CHECK(Slurp(y.dir / "runs.csv") == Slurp(j.dir / "runs.csv"));
+
+  CheckArgs c;
+  c.paths = {(root / "model.yaml").string(), std::string(LEASESIM_SOURCE_DIR) + "/scenarios/basics/steady.json"};
+  c.jobs = 1;
+  std::ostringstream out, err;
+  CHECK(CheckCommand(c, kNoClock, out, err) == kExitPass);
+  CHECK_THAT(err.str(), Catch::Contains("a chaos file (\"kind\": \"chaos\"), not a scenario: skipped"));
+
+  std::ofstream(root / "bad.yaml") << "kind: chaos\nbase: base.yaml\nduration: 5m\n"
+                                      "liveness: {healAt: 4m, leaderWithin: 30s}\n"
+                                      "faults:\n  - kind: crash\n    count: 1\n    for: \"10\"\n";
+  ChaosArgs a;
+  a.chaos = (root / "bad.yaml").string();
+  a.out_dir = (root / "bad-out").string();
+  std::ostringstream o2, e2;
+  CHECK(ChaosCommand(a, kNoClock, o2, e2) == kExitBadInput);
+  CHECK(e2.str() == fmt::format("{}: line 8: $.faults[0].for: invalid duration \"10\": time: missing unit in duration \"10\"\n",
+                                a.chaos));
+  CHECK_FALSE(fs::exists(a.out_dir));
+
+  std::ofstream(root / "badbase.yaml") << "kind: chaos\nbase: missing.yaml\nduration: 5m\n"
+                                          "liveness: {healAt: 4m, leaderWithin: 30s}\nfaults: []\n";
+  a.chaos = (root / "badbase.yaml").string();
+  std::ostringstream o3, e3;
+  CHECK(ChaosCommand(a, kNoClock, o3, e3) == kExitBadInput);
+  CHECK_THAT(e3.str(), Catch::StartsWith(a.chaos + ": line 2: $.base: cannot read base scenario"));
+}
+
+TEST_CASE("chaos reproducers keep role targets and shrunk reproducers name the nodes the roles resolved to", "[cli][chaos]") {
+  const fs::path root = TempDir("roles");
+  std::ofstream(root / "roles.json") << R"({"kind": "chaos", "base": {"clientGo": "1.37",
+    "defaults": {"workload": {"onStoppedLeading": "keep_acting"}},
+    "candidates": [{"name": "a"}, {"name": "b", "start": "1s"}, {"name": "c", "start": "2s"}]},
+    "duration": "5m", "liveness": {"healAt": "4m", "leaderWithin": "30s"},
+    "faults": [{"kind": "partition", "count": 1, "targets": ["@leader"], "for": {"min": "20s", "max": "40s"}},
+               {"kind": "latency", "count": 1, "targets": ["@follower"], "delay": "10ms", "for": "10s"}],
+    "properties": {"noSplitBrain": true}, "seeds": 4})";
+  const Found f = RunChaosCommand((root / "roles.json").string(), 4, "roles/out");
+  CAPTURE(f.out);
+  REQUIRE(f.code == kExitExpectationFailed);
+  std::string err;
+  auto rows = ParseChaosRunsCsv(Slurp(f.dir / "runs.csv"), "runs.csv", &err);
+  REQUIRE(rows);
+  int reproducers = 0;
+  for (const ChaosRow& r : *rows) {
+    if (!r.Failed()) continue;
+    const nlohmann::json j = nlohmann::json::parse(Slurp(f.dir / fmt::format("reproducers/seed-{}.json", r.seed)));
+    std::set<std::string> nodes;
+    for (const auto& fault : j["faults"]) nodes.insert(fault.value("node", ""));
+    CHECK(nodes.count("@leader") == 1);  // replays the run exactly: the simulator resolves the role again
+    ++reproducers;
+  }
+  CHECK(reproducers > 0);
+  const fs::path shrunk = f.dir / "shrunk" / "noSplitBrain-workload_ignores_cancellation.json";
+  REQUIRE(fs::exists(shrunk));
+  const nlohmann::json s = nlohmann::json::parse(Slurp(shrunk));
+  REQUIRE(s["faults"].size() >= 1);
+  for (const auto& fault : s["faults"]) {
+    const std::string node = fault.value("node", "");
+    CHECK((node == "a" || node == "b" || node == "c"));
+  }
+  RunArgs r;
+  r.scenario = shrunk.string();
+  std::ostringstream out, e2;
+  CHECK(RunCommand(r, kNoClock, out, e2) == kExitExpectationFailed);
+  CHECK_THAT(out.str(), Catch::Contains("kubernetes#23731"));
+}
+
+TEST_CASE("bad chaos files: each is one line naming the file and the JSON path, exit 2, nothing written", "[cli][chaos]") {
+  const fs::path root = TempDir("bad-several");
+  const std::string head = R"({"kind": "chaos", "base": {"candidates": [{"name": "a"}]}, "duration": "5m",
+    "liveness": {"healAt": "4m", "leaderWithin": "30s"}, )";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"kind": "chaos", "base": "nope.json", "duration": "5m", "liveness": {"healAt": "4m", "leaderWithin": "30s"}, "faults": []})",
+       "$.base: cannot read base scenario "},
+      {head + R"("faults": {}})", "$.faults: expected an array of fault families, got an object"},
+      {head + R"("faults": [], "seeds": 0})", "$.seeds: must be in [1, 100000000], got 0"},
+      {head + R"("faults": [{"kind": "crash", "count": 1, "for": "1s"}, {"kind": "crash", "count": 1, "for": "1s"}]})",
+       "$.faults[1]: two families named \"crash\": give one a \"name\""},
+      {head + R"("faults": [{"kind": "latency", "count": 1, "for": "1s", "delay": {"min": "1s", "max": "2s", "dist": "gaussian"}}]})",
+       "$.faults[0].delay.dist: expected \"uniform\" or \"logUniform\", got \"gaussian\""},
+      {head + R"("faults": [], "properties": {"failoverAtMost": {"within": "1s", "after": ["boom"]}}})",
+       "$.properties.failoverAtMost.after[0]: unknown fault kind \"boom\""},
+      {head + R"("faults": [{"kind": "partition", "count": 1, "for": "1s", "targets": ["@boss"]}]})",
+       "$.faults[0].targets[0]: unknown role \"@boss\""},
+      {head + R"("faults": [], "seed": -1})", "$.seed: expected an unsigned integer"},
+      {std::string("\xff\xfe{\x00}\x00", 6), "file is UTF-16; leasesim reads UTF-8"},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const fs::path file = root / fmt::format("bad{}.json", i);
+    std::ofstream(file, std::ios::binary) << cases[i].first;
+    ChaosArgs a;
+    a.chaos = file.string();
+    a.out_dir = (root / fmt::format("out{}", i)).string();
+    std::ostringstream out, err;
+    CAPTURE(i, err.str());
+    CHECK(ChaosCommand(a, kNoClock, out, err) == kExitBadInput);
+    CHECK_THAT(err.str(), Catch::StartsWith(file.string() + ": " + cases[i].second));
+    const std::string e = err.str();
+    CHECK(std::count(e.begin(), e.end(), '\n') == 1);
+    CHECK_FALSE(fs::exists(a.out_dir));
+  }
+}
+
+TEST_CASE("chaos finds the coordinated end-of-term deadlock after a rolling upgrade and shrinks it to one fault",
+          "[cli][chaos][coordinated]") {
+  // docs/coordinated.md, "An end-of-term Lease whose holder is elected again": faithful to
+  // upstream; scenarios/coordinated/end-of-term-same-identity-deadlock.json keeps it.
+  const fs::path root = TempDir("coordinated");
+  std::ofstream(root / "coord.json") << fmt::format(R"({{"kind": "chaos",
+    "base": "{}/scenarios/coordinated/rolling-upgrade-coordinated.json",
+    "duration": "10m", "liveness": {{"healAt": "7m", "leaderWithin": "1m"}},
+    "faults": [{{"kind": "crash", "count": {{"min": 1, "max": 2}}, "targets": ["@leader"], "for": {{"min": "5s", "max": "1m"}}}},
+               {{"kind": "pause", "count": {{"min": 0, "max": 2}}, "targets": ["@follower"], "for": {{"min": "1s", "max": "20s"}}}}],
+    "properties": {{"noSplitBrain": true, "invariants": true}}, "seeds": 8}})",
+                                                    fs::relative(LEASESIM_SOURCE_DIR, root).generic_string());
+  const Found f = RunChaosCommand((root / "coord.json").string(), 8, "coordinated/out");
+  CAPTURE(f.out);
+  REQUIRE(f.code == kExitExpectationFailed);
+  CHECK_THAT(f.out, Catch::Contains("liveness:no_leader_after_heal"));
+  const nlohmann::json s = nlohmann::json::parse(Slurp(f.dir / "shrunk" / "liveness-no_leader_after_heal.json"));
+  CHECK(s["faults"].size() == 4);  // the base's three upgrade restarts and one drawn crash of the leader
+  RunArgs r;
+  r.scenario = (f.dir / "shrunk" / "liveness-no_leader_after_heal.json").string();
+  std::ostringstream out, err;
+  CHECK(RunCommand(r, kNoClock, out, err) == kExitExpectationFailed);
+  CHECK_THAT(out.str(), Catch::Contains("no new leader"));
 }

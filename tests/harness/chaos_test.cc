@@ -143,3 +143,79 @@ TEST_CASE("shrinking reduces a failing run and keeps its failure class", "[harne
     CHECK(z.budget_exhausted);
   }
 }
+
+namespace {
+// kModel in YAML: the same chaos search.
+const char* kModelYaml = R"(# comments are allowed
+kind: chaos
+name: tiny
+base:
+  clientGo: "1.37"
+  defaults: {workload: {onStoppedLeading: keep_acting}}
+  candidates:
+    - name: a
+    - {name: b, start: 1s}
+    - {name: c, start: 2s}
+duration: 5m
+liveness: {healAt: 4m, leaderWithin: 30s}
+faults:
+  - kind: partition
+    count: {min: 1, max: 3}
+    for: {min: 1s, max: 40s}
+  - {kind: latency, count: {min: 0, max: 2}, delay: {min: 1ms, max: 100ms}, for: 20s}
+  - kind: clock_step
+    count: 1
+    by: {min: -1m, max: 1m}
+properties:
+  noSplitBrain: true
+seeds: 8
+)";
+
+std::string YamlWith(std::string_view from, std::string_view to) {
+  std::string s = kModelYaml;
+  const size_t at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  s.replace(at, from.size(), to);
+  return s;
+}
+
+std::string YamlErrorOf(const std::string& text) {
+  std::string err;
+  auto s = ParseChaos(text, "x.yaml", &err);
+  CHECK_FALSE(s);
+  CHECK(err.find('\n') == std::string::npos);
+  return err;
+}
+}  // namespace
+
+TEST_CASE("chaos files: a YAML chaos file is the same search as its JSON file", "[harness][chaos][yaml]") {
+  std::string err;
+  auto from_json = ParseChaos(kModel, "tiny.json", &err);
+  REQUIRE(from_json);
+  auto from_yaml = ParseChaos(kModelYaml, "tiny.yaml", &err);
+  INFO(err);
+  REQUIRE(from_yaml);
+  CHECK(from_yaml->name == "tiny");
+  CHECK(from_yaml->families.size() == 3);
+  for (int64_t k = 0; k < 3; ++k) CHECK(GenerateRun(*from_yaml, k).scenario == GenerateRun(*from_json, k).scenario);
+  CHECK(RunOneSeed(*from_yaml, 0).trace_hash == RunOneSeed(*from_json, 0).trace_hash);
+}
+
+TEST_CASE("chaos files: YAML errors are one line with the line and the JSON path", "[harness][chaos][yaml]") {
+  CHECK(YamlErrorOf(YamlWith("seeds: 8", "seeds: 8\nseedz: 1")) == "x.yaml: line 24: $.seedz: unknown key (known keys: kind, name, description, base, duration, liveness, faults, swarm, properties, seeds, seed)");
+  CHECK(YamlErrorOf(YamlWith("for: {min: 1s, max: 40s}", "for: {min: 1s, max: \"40\"}")) ==
+        "x.yaml: line 16: $.faults[0].for.max: invalid duration \"40\": time: missing unit in duration \"40\"");
+  CHECK(YamlErrorOf(YamlWith("count: {min: 1, max: 3}", "count: {min: 3, max: 1}")) ==
+        "x.yaml: line 15: $.faults[0].count.max: must not be less than \"min\"");
+  CHECK(YamlErrorOf(YamlWith("  - kind: partition\n", "  - kind: partition\n    targets: [z]\n")) ==
+        "x.yaml: line 15: $.faults[0].targets[0]: unknown node \"z\": no candidate of the base has that name");
+  CHECK(YamlErrorOf(YamlWith("noSplitBrain: true", "noSplitBrain: {excuse: [gremlins]}"))
+            .starts_with("x.yaml: line 22: $.properties.noSplitBrain.excuse[0]: unknown split-brain cause \"gremlins\""));
+  CHECK(YamlErrorOf(YamlWith("healAt: 4m,", "healAt: 4m45s,")).starts_with("x.yaml: line 12: $.liveness: healAt + leaderWithin"));
+  CHECK(YamlErrorOf(YamlWith("kind: chaos", "kind: scenario")).starts_with("x.yaml: line 2: $.kind: expected \"chaos\""));
+  CHECK(YamlErrorOf(YamlWith("    - name: a\n", "    - {name: a, leaseDuration: 5s}\n")) ==
+        "x.yaml: line 4: $.base: x.yaml#base: $.candidates[0]: leaseDuration must be greater than renewDeadline");
+  CHECK(YamlErrorOf(YamlWith("duration: 5m", "duration: [5m")).starts_with("x.yaml: line "));
+  CHECK(YamlErrorOf(YamlWith("duration: 5m", "duration: 5m\nduration: 6m")).find("invalid YAML") != std::string::npos);
+  CHECK(YamlErrorOf("- just\n- a list\n") == "x.yaml: line 1: $: expected an object, got an array");
+}
