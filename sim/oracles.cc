@@ -222,16 +222,17 @@ void Explain(const OracleInput& in, const std::vector<size_t>& idx, SplitBrainIn
   // so a renewal within the same second as the last change rewrites identical bytes and
   // is invisible (observedTime is not refreshed). The rule: the margin as followers see it
   // was eaten (received - applied >= recorded LD - RD - RP), while the real delay of the
-  // last renewal (received - written) was within the configured margin, and precision
-  // hid something (an invisible renewal or a truncated leaseDuration).
+  // last renewal (received - changed, counting an exact rewrite's wait as delay) was within
+  // the configured margin, and precision hid something (a renewal that changed the record
+  // only below the second, or a truncated leaseDuration).
   {
     const bool follower_reads_record = &old_n != &new_n && new_n.client_go_minor >= 27;
     const Duration truncated =
         follower_reads_record ? old_n.lease_duration - RecordLeaseDuration(old_n.lease_duration) : Duration{0};
     const Duration seen_margin = margin - truncated;
-    const Duration invisible = last ? last->written - last->applied : Duration{0};
+    const Duration invisible = last ? last->changed - last->applied : Duration{0};
     const Duration seen_lag = last ? last->received - last->applied : Duration{0};
-    const Duration real_lag = last ? last->received - last->written : Duration{0};
+    const Duration real_lag = last ? last->received - last->changed : Duration{0};
     if ((truncated > Duration{0} || invisible > Duration{0}) && seen_lag >= seen_margin && real_lag < margin) {
       std::string hidden;
       if (truncated > Duration{0}) {
@@ -243,8 +244,8 @@ void Explain(const OracleInput& in, const std::vector<size_t>& idx, SplitBrainIn
                               "unseen by followers for {}", hidden.empty() ? "" : "; ", old_n.node, Secs(invisible));
       }
       return set(SplitBrainCause::kRecordPrecision,
-                 fmt::format("record precision: {}; nothing was slow ({}'s last renewal was answered {} after its "
-                             "write, within the configured {} margin)", hidden, old_n.node, Secs(real_lag),
+                 fmt::format("record precision: {}; nothing was slow ({}'s last renewal was answered {} after it "
+                             "changed the record, within the configured {} margin)", hidden, old_n.node, Secs(real_lag),
                              Secs(margin)));
     }
   }

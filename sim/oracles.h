@@ -47,10 +47,15 @@ struct RenewalWrite {
   TrueTime sent;
   TrueTime applied;
   TrueTime received;
-  // written: when the API server applied this write. `written - applied` > 0 means the
-  // renewal rewrote bytes followers could not tell apart (renewTime compares at
-  // whole-second precision in the raw record): record precision, not slowness.
+  // written: when the API server applied this write. changed: when the stored record last
+  // changed at full (microsecond) precision, as of this write (== written when the write
+  // changed it). `changed - applied` > 0 means renewals rewrote bytes followers could not
+  // tell apart (renewTime compares at whole-second precision in the raw record): record
+  // precision, not slowness. `written - changed` > 0 means this write repeated the stored
+  // record exactly: a renewal retried with tryAcquireOrRenew's same `now` after its first
+  // attempt's response was lost, an ambiguous write whose delay counts as slowness.
   TrueTime written;
+  TrueTime changed;
 };
 
 // DriftChange says that from `at` on, the node's clock runs at (1 + drift_ppm/1e6) times

@@ -120,6 +120,7 @@ struct World::Message {
   TrueTime deadline = TrueTime::Max();
   bool timeout_scheduled = false;
   TrueTime written{};  // when the server applied the request (ServerComplete)
+  TrueTime changed{};  // when the record last changed at full precision, as of `written`
 };
 
 // MessageTable holds the messages on the wire without an allocation per message: slots
@@ -248,6 +249,8 @@ Partition PartitionOf(PartitionMode m) {
 // RecordContent is the leader election record an object carries as observers compare it:
 // the raw record has second-precision times (core/record.h), so the record with its times
 // truncated to seconds stands for the raw bytes; annotation locks carry the string itself.
+// With `whole_seconds` false, a Lease's times keep their full (microsecond) precision: the
+// record as stored, whatever observers can tell apart.
 struct RecordContent {
   core::LeaderElectionRecord record;
   std::string annotation;
@@ -259,12 +262,14 @@ core::WallTime ToSeconds(core::WallTime t) {
   const int64_t s = ns / 1'000'000'000 - ((ns % 1'000'000'000 != 0) && ns < 0);
   return core::WallTime{core::Duration{s * 1'000'000'000}};
 }
-RecordContent ContentOf(const core::Object& o) {
+RecordContent ContentOf(const core::Object& o, bool whole_seconds) {
   RecordContent c;
   if (const auto* l = std::get_if<core::Lease>(&o)) {
     c.record = core::LeaseSpecToLeaderElectionRecord(l->spec);
-    c.record.acquireTime = ToSeconds(c.record.acquireTime);
-    c.record.renewTime = ToSeconds(c.record.renewTime);
+    if (whole_seconds) {
+      c.record.acquireTime = ToSeconds(c.record.acquireTime);
+      c.record.renewTime = ToSeconds(c.record.renewTime);
+    }
     return c;
   }
   const auto& ann = core::Meta(o).annotations;
@@ -290,6 +295,7 @@ struct World::LastContent : RecordContent {};
 
 World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions options)
     : last_content_(std::make_unique<LastContent>()),
+      last_exact_content_(std::make_unique<LastContent>()),
       scenario_(scenario),
       seed_(seed),
       trace_(trace),
@@ -348,10 +354,17 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     // What observers compare is the record's content: note when it last changed. A write
     // that repeats the stored record (a renewal retried with the same `now` after its
     // first attempt's response was lost) changes nothing they can see.
-    RecordContent content = ContentOf(*w.object);
+    RecordContent content = ContentOf(*w.object, /*whole_seconds=*/true);
     if (!(content == *last_content_)) {
       static_cast<RecordContent&>(*last_content_) = std::move(content);
       content_changed_at_ = w.at;
+    }
+    // And when the record last changed at all: a write that repeats it exactly is an
+    // ambiguous retry (same `now`), not something record precision hid.
+    RecordContent exact = ContentOf(*w.object, /*whole_seconds=*/false);
+    if (!(exact == *last_exact_content_)) {
+      static_cast<RecordContent&>(*last_exact_content_) = std::move(exact);
+      exact_changed_at_ = w.at;
     }
     if (have_holder_ && *holder == last_holder_) return;
     have_holder_ = true;
@@ -910,6 +923,7 @@ void World::ServerComplete(uint64_t msg_id) {
   // write that changed it, now).
   m.applied = content_changed_at_ > kTrueEpoch - std::chrono::hours(1) ? std::min(now, content_changed_at_) : now;
   m.written = now;
+  m.changed = exact_changed_at_ > kTrueEpoch - std::chrono::hours(1) ? std::min(now, exact_changed_at_) : now;
   {
     auto ev = trace_.Begin(now, "api_served", nodes_[m.node]->spec->name);
     ev.Int("id", static_cast<int64_t>(m.request.id))
@@ -976,6 +990,7 @@ void World::NodeReceive(uint64_t msg_id) {
     const core::Verb request_verb = slot.request.verb;
     const TrueTime applied = slot.applied;
     const TrueTime written = slot.written;
+    const TrueTime changed = slot.changed;
     const core::ApiResponse resp = std::move(slot.response);
     std::optional<core::ApiRequest> retry_request;
     if ((resp.status.code == 429 || resp.status.code >= 500) && resp.retry_after) retry_request = slot.request;
@@ -1006,7 +1021,7 @@ void World::NodeReceive(uint64_t msg_id) {
     }
     // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
     if (resp.status.ok() && request_verb == core::Verb::kUpdate && nd.believed && !Coordination::Owns(request_id)) {
-      nd.obs.renewals.push_back({pit->sent, applied, scheduler_.now(), written});
+      nd.obs.renewals.push_back({pit->sent, applied, scheduler_.now(), written, changed});
     }
     FinishRequest(n, request_id, resp);
   });

@@ -145,7 +145,8 @@ class World {
 
   // (declared first: constructed before the API server's observer can run)
   struct LastContent;
-  std::unique_ptr<LastContent> last_content_;
+  std::unique_ptr<LastContent> last_content_;        // the record as observers compare it
+  std::unique_ptr<LastContent> last_exact_content_;  // the record at full precision
   const Scenario& scenario_;
   uint64_t seed_;
   Trace& trace_;
@@ -165,6 +166,7 @@ class World {
   std::string last_holder_;
   bool have_holder_ = false;
   TrueTime content_changed_at_{};
+  TrueTime exact_changed_at_{};
   std::unique_ptr<ClusterWorld> cluster_;  // last: destroyed first (it uses the members above)
 
   // fault_targets_[index]: the node indexes a begun fault applies to (roles resolved at

@@ -409,6 +409,18 @@ ChaosSpec Parse(const json& root, std::string_view file) {
       Fail(Key(p, "at"), "must start before liveness.healAt (every fault ends by then)");
     }
   }
+  // Every drawn fault becomes a scenario fault held in memory and scheduled: bound the
+  // mean number per run, so that a high rate over a long run is an error, not an
+  // out-of-memory kill (issue 15, item 16).
+  double mean_faults = 0;
+  for (const FaultFamily& f : s.families) {
+    mean_faults += f.count ? f.count->hi : f.rate_per_hour * static_cast<double>(s.heal_at.count()) / 3.6e12;
+  }
+  if (mean_faults > static_cast<double>(kMaxChaosFaultsPerRun)) {
+    Fail("$.faults", fmt::format("the families draw {:.0f} faults per run on average (rate x liveness.healAt, "
+                                 "plus counts); at most {} are allowed",
+                                 mean_faults, kMaxChaosFaultsPerRun));
+  }
   if (const json* v = Find(root, "swarm")) s.swarm = Bool(*v, "$.swarm");
   if (const json* v = Find(root, "properties")) s.properties = ParseProperties(*v, "$.properties");
   ChaosProperty live_prop;

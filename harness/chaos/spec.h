@@ -116,6 +116,10 @@ struct ChaosSpec {
 // kMaxChaosSeeds bounds `seeds` (and --seeds).
 inline constexpr int64_t kMaxChaosSeeds = 100'000'000;
 
+// kMaxChaosFaultsPerRun bounds the mean number of faults one run draws (the sum over the
+// families of `count`'s maximum or `rate` x liveness.healAt).
+inline constexpr int64_t kMaxChaosFaultsPerRun = 100'000;
+
 // IsChaosJson is true for a top-level object with "kind": "chaos" (how `leasesim check`
 // recognises a chaos file among scenarios).
 bool IsChaosJson(const nlohmann::json& root);

@@ -65,6 +65,24 @@ TEST_CASE("chaos files: errors are one line with the JSON path", "[harness][chao
   CHECK(ErrorOf(With(R"("count": 1, "by")", R"("drift_ppm": 1, "by")")).find("$.faults[2].drift_ppm") != std::string::npos);
 }
 
+TEST_CASE("issue15 item 16: a chaos file that would draw millions of faults per run is rejected", "[harness][chaos]") {
+  // 10000 faults per hour over a 10-year run: 8.76e8 faults, an out-of-memory kill before
+  // the bound existed.
+  std::string text = With(R"("healAt": "4m")", R"("healAt": "87599h")");
+  text.replace(text.find(R"("duration": "5m")"), 16, R"("duration": "87600h")");
+  text.replace(text.find(R"("count": {"min": 1, "max": 3})"), 29, R"("rate": 10000)");
+  CHECK(ErrorOf(text) ==
+        "x.json: $.faults: the families draw 875990003 faults per run on average (rate x liveness.healAt, plus "
+        "counts); at most 100000 are allowed");
+  // Just below the bound is accepted.
+  std::string ok = With(R"("count": {"min": 1, "max": 3})", R"("rate": 1000)");
+  ok.replace(ok.find(R"("duration": "5m")"), 16, R"("duration": "101h")");
+  ok.replace(ok.find(R"("healAt": "4m")"), 14, R"("healAt": "99h")");
+  std::string err;
+  CHECK(ParseChaos(ok, "x.json", &err));
+  CHECK(err.empty());
+}
+
 TEST_CASE("chaos generation is a pure function of the file and the seed index", "[harness][chaos]") {
   std::string err;
   auto spec = ParseChaos(kModel, "tiny.json", &err);

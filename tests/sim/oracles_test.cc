@@ -129,7 +129,7 @@ TEST_CASE("oracles: split-brain cause: clock rate ratio beyond LD/(RD+RP)", "[si
 TEST_CASE("oracles: split-brain cause: slow renewal response ate the margin", "[sim][oracles]") {
   OracleInput in = Run(10min);
   NodeObservations a = Node("a", {I(0s, 100s)});
-  a.renewals = {{T(70s), T(70s) + 10ms, T(70s) + 20ms, T(70s) + 10ms},
+  a.renewals = {{T(70s), T(70s) + 10ms, T(70s) + 20ms, T(70s) + 10ms, T(70s) + 10ms},
                 {T(80s), T(80s) + 10ms, T(84s), T(80s) + 10ms}};  // 3.99s latency
   in.nodes = {a, Node("b", {I(95s, 10min)})};
   auto sb = ComputeSplitBrain(in);
@@ -303,7 +303,7 @@ TEST_CASE("issue15 item 4: split-brain cause: record precision, not a slow renew
   a.retry_period = 400ms;     // configured margin 100ms
   // The last renewal before the overlap took 2ms, but it rewrote the record of 99.2s
   // (same wall second): followers last saw a change 600ms before it was written.
-  a.renewals = {{T(99800ms), T(99200ms), T(99802ms), T(99801ms)}};
+  a.renewals = {{T(99800ms), T(99200ms), T(99802ms), T(99801ms), T(99801ms)}};
   NodeObservations b = Node("b", {I(99900ms, 10min)});
   b.lease_duration = 1500ms;
   b.renew_deadline = 1s;
@@ -315,7 +315,7 @@ TEST_CASE("issue15 item 4: split-brain cause: record precision, not a slow renew
   CHECK(sb[0].cause ==
         "record precision: leaseDuration 1.5s is written as leaseDurationSeconds 1; renewTime has whole-second "
         "precision: a's last renewal rewrote identical bytes, unseen by followers for 601ms; nothing was slow (a's "
-        "last renewal was answered 1ms after its write, within the configured 100ms margin)");
+        "last renewal was answered 1ms after it changed the record, within the configured 100ms margin)");
   CHECK(CauseName(sb[0].cause_kind) == "record_precision");
 
   SECTION("a truly slow last renewal stays a slow write") {
@@ -323,8 +323,24 @@ TEST_CASE("issue15 item 4: split-brain cause: record precision, not a slow renew
     in.nodes[0].renew_deadline = 10s;
     in.nodes[0].retry_period = 2s;
     in.nodes[1].lease_duration = 15s;
-    in.nodes[0].renewals = {{T(90s), T(90s), T(94s), T(90s)}};
+    in.nodes[0].renewals = {{T(90s), T(90s), T(94s), T(90s), T(90s)}};
     CHECK(ComputeSplitBrain(in)[0].cause_kind == SplitBrainCause::kSlowWrite);
+  }
+
+  SECTION("an exact rewrite after a lost response is an ambiguous (slow) write, not record precision") {
+    // flapping/unstable-network: the renewal applied at 90s lost its response; after the 5s
+    // client timeout the slow path of the same tryAcquireOrRenew rewrote the record with the
+    // same `now` (identical at full precision). Followers last saw a change at 90s, the
+    // leader learned of its write 5.005s later: nothing about precision hid anything.
+    in.nodes[0].lease_duration = 15s;
+    in.nodes[0].renew_deadline = 10s;
+    in.nodes[0].retry_period = 2s;
+    in.nodes[1].lease_duration = 15s;
+    in.nodes[0].renewals = {{T(95s), T(90s), T(95005ms), T(95s), T(90s)}};
+    auto sb2 = ComputeSplitBrain(in);
+    CHECK(sb2[0].cause_kind == SplitBrainCause::kSlowWrite);
+    CHECK(sb2[0].cause == "slow or ambiguous renewal: a learned of its last renewal 5.005s after the record last changed, "
+                          "eating the 3s margin");
   }
 }
 
