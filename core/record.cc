@@ -425,14 +425,25 @@ LeaseSpec LeaderElectionRecordToLeaseSpec(const LeaderElectionRecord& r) {
 
 LeaderElectionRecord LeaseSpecToLeaderElectionRecord(const LeaseSpec& s) {
   LeaderElectionRecord r;
-  if (s.holderIdentity) r.holderIdentity = *s.holderIdentity;
-  if (s.leaseDurationSeconds) r.leaseDurationSeconds = *s.leaseDurationSeconds;
-  if (s.leaseTransitions) r.leaderTransitions = *s.leaseTransitions;
-  if (s.acquireTime) r.acquireTime = *s.acquireTime;
-  if (s.renewTime) r.renewTime = *s.renewTime;
-  if (s.strategy) r.strategy = *s.strategy;
-  if (s.preferredHolder) r.preferredHolder = *s.preferredHolder;
+  LeaseSpecToLeaderElectionRecordInto(s, r);
   return r;
+}
+
+void LeaseSpecToLeaderElectionRecordInto(const LeaseSpec& s, LeaderElectionRecord& r) {
+  auto str = [](std::string& out, const std::optional<std::string>& v) {
+    if (v) {
+      out.assign(*v);
+    } else {
+      out.clear();
+    }
+  };
+  str(r.holderIdentity, s.holderIdentity);
+  r.leaseDurationSeconds = s.leaseDurationSeconds ? *s.leaseDurationSeconds : 0;
+  r.leaderTransitions = s.leaseTransitions ? *s.leaseTransitions : 0;
+  r.acquireTime = s.acquireTime ? *s.acquireTime : WallTime::Zero();
+  r.renewTime = s.renewTime ? *s.renewTime : WallTime::Zero();
+  str(r.strategy, s.strategy);
+  str(r.preferredHolder, s.preferredHolder);
 }
 
 std::string ConcatRawRecord(std::string_view a, std::string_view b) {

@@ -62,6 +62,9 @@ void AppendGoJSONString(std::string& out, std::string_view s);
 LeaseSpec LeaderElectionRecordToLeaseSpec(const LeaderElectionRecord& r);
 // LeaseSpecToLeaderElectionRecord is the inverse: nil fields give zero values.
 LeaderElectionRecord LeaseSpecToLeaderElectionRecord(const LeaseSpec& s);
+// LeaseSpecToLeaderElectionRecordInto is the same mapping written into `out` in place
+// (its strings keep their buffers): for callers that decode every write.
+void LeaseSpecToLeaderElectionRecordInto(const LeaseSpec& s, LeaderElectionRecord& out);
 
 // ConcatRawRecord is resourcelock.ConcatRawRecord (MultiLock): a + "," + b.
 std::string ConcatRawRecord(std::string_view a, std::string_view b);
