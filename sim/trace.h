@@ -80,6 +80,7 @@ class Trace {
   };
   // Begin starts event `kind` at true time `t`; `node` is the node name ("" for none) and
   // `local` its clock readings (null for none).
+  // (Inline: a kind given as a literal hashes as constant words.)
   Event Begin(TrueTime t, std::string_view kind, std::string_view node = {}, const core::LocalTime* local = nullptr);
 
   // Finish writes the footer. Commit renames the file into place; false (with *err) on an
@@ -95,7 +96,11 @@ class Trace {
   void HashBytes(std::string_view s);
   void HashInt(int64_t v) { hash_ = TraceMix(hash_, static_cast<uint64_t>(v)); }
   void EndEvent();
+  // The file's side of the hashing setters: out of line, called only with a trace file.
+  void BeginLine(int64_t t_ns, std::string_view kind, std::string_view node, const core::LocalTime* local);
+  void EndLine();
   void AppendInt(int64_t v);
+  void AppendJsonString(std::string_view v);
 
   std::string path_;
   std::string tmp_path_;
@@ -134,6 +139,41 @@ inline void Trace::HashBytes(std::string_view s) {
   }
   h = TraceMix(h, tail);
   hash_ = TraceMix(h, s.size());
+}
+
+inline Trace::Event Trace::Begin(TrueTime t, std::string_view kind, std::string_view node, const core::LocalTime* local) {
+  const int64_t t_ns = (t - kTrueEpoch).count();
+  HashInt(static_cast<int64_t>(seq_));
+  HashInt(t_ns);
+  HashBytes(kind);
+  HashBytes(node);
+  if (local != nullptr) {
+    HashInt(local->mono.since_boot.count());
+    HashInt(local->wall.since_unix.count());
+  }
+  if (file_ != nullptr) BeginLine(t_ns, kind, node, local);
+  return Event(*this);
+}
+
+inline Trace::Event::~Event() { t_.EndEvent(); }
+
+inline void Trace::EndEvent() {
+  if (file_ != nullptr) EndLine();
+  ++seq_;
+}
+
+inline Trace::Event& Trace::Event::Str(std::string_view key, std::string_view v) {
+  Key(key);
+  t_.HashBytes(v);
+  if (t_.file_ != nullptr) t_.AppendJsonString(v);
+  return *this;
+}
+
+inline Trace::Event& Trace::Event::Bool(std::string_view key, bool v) {
+  Key(key);
+  t_.HashInt(v ? 1 : 0);
+  if (t_.file_ != nullptr) t_.line_ += v ? "true" : "false";
+  return *this;
 }
 
 // ExtraStr costs nothing without a trace file (the common case on the request path).
