@@ -134,14 +134,21 @@ Status ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
     if (const auto* lease = std::get_if<Lease>(resp.body.get())) {
       // LeaseLock.Get: record := LeaseSpecToLeaderElectionRecord(&ll.lease.Spec);
       //                recordByte, err := json.Marshal(*record)
-      memo_record_[sub] = LeaseSpecToLeaderElectionRecord(lease->spec);
-      MarshalRecordTo(memo_raw_[sub], memo_record_[sub], coordinated_fields_);
+      // (Between two reads the record usually differs only in renewTime: the previous
+      // raw bytes are then patched in place, the same bytes json.Marshal writes.)
+      LeaseSpecToLeaderElectionRecordInto(lease->spec, decode_scratch_);
+      if (!memo_raw_marshalled_[sub] || !PatchRecordRenewTime(memo_raw_[sub], memo_record_[sub], decode_scratch_)) {
+        MarshalRecordTo(memo_raw_[sub], decode_scratch_, coordinated_fields_);
+        memo_raw_marshalled_[sub] = true;
+      }
+      std::swap(memo_record_[sub], decode_scratch_);
     } else {
       // configMapLock.Get: raw = the annotation string; record = json.Unmarshal(raw).
       const auto& ann = Meta(*resp.body).annotations;
       auto it = ann.find(std::string(kLeaderAnnotationKey));
       memo_record_[sub] = LeaderElectionRecord{};
       memo_raw_[sub].clear();
+      memo_raw_marshalled_[sub] = false;
       if (it != ann.end()) {
         memo_raw_[sub] = it->second;
         if (!UnmarshalRecord(it->second, memo_record_[sub])) {

@@ -5,6 +5,7 @@
 #include "core/record.h"
 
 #include <charconv>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 
@@ -55,6 +56,31 @@ void Split(WallTime t, int64_t& sec, int64_t& nsec) {
     nsec += 1'000'000'000;
     sec -= 1;
   }
+}
+
+// FormatDateTime writes "YYYY-MM-DDTHH:MM:SS" (19 bytes) for `sec` seconds since the
+// epoch (UTC) into buf; false (buf unspecified) for a year outside 0000-9999.
+bool FormatDateTime(char* buf, int64_t sec) {
+  int64_t days = sec / 86400;
+  int64_t rem = sec % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days -= 1;
+  }
+  const Civil c = CivilFromDays(days);
+  if (c.y < 0 || c.y > 9999) return false;
+  PutDigits(buf, c.y, 4);
+  buf[4] = '-';
+  PutDigits(buf + 5, c.m, 2);
+  buf[7] = '-';
+  PutDigits(buf + 8, c.d, 2);
+  buf[10] = 'T';
+  PutDigits(buf + 11, rem / 3600, 2);
+  buf[13] = ':';
+  PutDigits(buf + 14, rem / 60 % 60, 2);
+  buf[16] = ':';
+  PutDigits(buf + 17, rem % 60, 2);
+  return true;
 }
 
 // AppendDateTime appends "YYYY-MM-DDTHH:MM:SS" for `sec` seconds since the epoch (UTC).
@@ -299,6 +325,38 @@ void MarshalRecordTo(std::string& out, const LeaderElectionRecord& r, bool coord
     AppendGoJSONString(out, r.preferredHolder);
   }
   out.push_back('}');
+}
+
+bool PatchRecordRenewTime(std::string& raw, const LeaderElectionRecord& prev, const LeaderElectionRecord& r) {
+  if (r.holderIdentity != prev.holderIdentity || r.leaseDurationSeconds != prev.leaseDurationSeconds ||
+      r.acquireTime != prev.acquireTime || r.leaderTransitions != prev.leaderTransitions ||
+      r.strategy != prev.strategy || r.preferredHolder != prev.preferredHolder) {
+    return false;
+  }
+  if (r.renewTime.IsZero() || prev.renewTime.IsZero()) return r.renewTime == prev.renewTime;
+  int64_t sec, prev_sec, nsec;
+  Split(r.renewTime, sec, nsec);
+  Split(prev.renewTime, prev_sec, nsec);
+  if (sec == prev_sec) return true;  // the same text (second precision)
+  // `,"renewTime":"` occurs once: inside the encoded holderIdentity every `"` is escaped.
+  static constexpr std::string_view kKey = ",\"renewTime\":\"";
+  const size_t at = raw.find(kKey);
+  if (at == std::string::npos || at + kKey.size() + 20 > raw.size()) return false;
+  char* p = raw.data() + at + kKey.size();
+  if (p[19] != 'Z') return false;  // the previous time was not in the 4-digit-year form
+  const auto day_of = [](int64_t x) { return x / 86400 - (x % 86400 < 0 ? 1 : 0); };
+  if (day_of(sec) == day_of(prev_sec)) {
+    // The same date: only "HH:MM:SS" changes.
+    const int64_t rem = sec - day_of(sec) * 86400;
+    PutDigits(p + 11, rem / 3600, 2);
+    PutDigits(p + 14, rem / 60 % 60, 2);
+    PutDigits(p + 17, rem % 60, 2);
+    return true;
+  }
+  char buf[19];
+  if (!FormatDateTime(buf, sec)) return false;
+  std::memcpy(p, buf, sizeof buf);
+  return true;
 }
 
 namespace {
