@@ -128,16 +128,8 @@ struct World::Message {
 class World::MessageTable {
  public:
   uint64_t Add(Message m) {
-    uint32_t slot;
-    if (!free_.empty()) {
-      slot = free_.back();
-      free_.pop_back();
-    } else {
-      slot = static_cast<uint32_t>(slots_.size());
-      slots_.emplace_back();
-    }
-    Slot& s = slots_[slot];
-    s.live = true;
+    const uint64_t id = Acquire();
+    Slot& s = slots_[static_cast<uint32_t>(id)];
     // Member-wise, so that the slot's request strings keep their buffers (AddCopy).
     s.msg.node = m.node;
     s.msg.incarnation = m.incarnation;
@@ -151,14 +143,16 @@ class World::MessageTable {
     s.msg.response = std::move(m.response);
     s.msg.deadline = m.deadline;
     s.msg.timeout_scheduled = m.timeout_scheduled;
-    return (static_cast<uint64_t>(s.generation) << 32) | slot;
+    return id;
   }
   // AddCopy is Add(Message{node, incarnation, request, {}, {}, deadline, false}) that
   // copies the request's strings into the slot's existing buffers: no allocation per
   // request once the slots are warm.
   uint64_t AddCopy(int node, uint32_t incarnation, const core::ApiRequest& r, TrueTime deadline) {
-    const uint64_t id = Add(Message{});
-    Message& m = at(id);
+    const uint64_t id = Acquire();
+    Message& m = slots_[static_cast<uint32_t>(id)].msg;
+    m.applied = TrueTime{};
+    m.timeout_scheduled = false;  // (the response was reset when the slot was freed)
     m.node = node;
     m.incarnation = incarnation;
     m.request.id = r.id;
@@ -174,6 +168,20 @@ class World::MessageTable {
     Slot& s = slots_[static_cast<uint32_t>(id)];
     assert(s.live && s.generation == static_cast<uint32_t>(id >> 32) && "stale message id");
     return s.msg;
+  }
+  // Acquire takes a free slot (its response empty, see erase) and returns its id.
+  uint64_t Acquire() {
+    uint32_t slot;
+    if (!free_.empty()) {
+      slot = free_.back();
+      free_.pop_back();
+    } else {
+      slot = static_cast<uint32_t>(slots_.size());
+      slots_.emplace_back();
+    }
+    Slot& s = slots_[slot];
+    s.live = true;
+    return (static_cast<uint64_t>(s.generation) << 32) | slot;
   }
   void erase(uint64_t id) {
     const uint32_t slot = static_cast<uint32_t>(id);
