@@ -53,7 +53,13 @@ void LeaderElector::Disarm(TimerId& id) {
 }
 
 void LeaderElector::EmitLog(LogMsg m, int v, bool error, std::string err, std::string holder) {
-  out_.emplace_back(Log{m, v, error, std::move(err), std::move(holder)});
+  // Built in its slot of the effect list (no temporary Log moved in).
+  Log& l = std::get<Log>(out_.emplace_back(std::in_place_type<Log>));
+  l.msg = m;
+  l.verbosity = v;
+  l.error = error;
+  l.err = std::move(err);
+  l.holder = std::move(holder);
 }
 
 // wait.Jitter(RetryPeriod, JitterFactor): duration + Duration(rand.Float64()*maxFactor*duration).

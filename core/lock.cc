@@ -83,14 +83,15 @@ LockStep ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) {
   // LeaseLock.Update mutates the cached object in place (ll.lease.Spec = ...; labels
   // merged) and sends it with the cached resourceVersion. On error the cache keeps the
   // mutated spec and the old resourceVersion (PR #95939), which is exactly this copy.
-  Object updated = *cache_[sub];
-  if (auto* lease = std::get_if<Lease>(&updated)) {
+  // (The copy is made in the allocation that becomes the new cache entry.)
+  auto updated = std::make_shared<Object>(*cache_[sub]);
+  if (auto* lease = std::get_if<Lease>(updated.get())) {
     lease->spec = LeaderElectionRecordToLeaseSpec(r);
     for (const auto& [k, v] : config_.labels) lease->metadata.labels[k] = v;
   } else {
-    Meta(updated).annotations[std::string(kLeaderAnnotationKey)] = MarshalRecord(r, coordinated_fields_);
+    Meta(*updated).annotations[std::string(kLeaderAnnotationKey)] = MarshalRecord(r, coordinated_fields_);
   }
-  cache_[sub] = std::make_shared<const Object>(std::move(updated));
+  cache_[sub] = std::move(updated);
   // The typed client's Update builds Put().Name(obj.GetName()): on the empty object a
   // failed Create (or, before 1.26, a failed Get) left in the cache, rest.Request.Name
   // records "resource name may not be empty" and Do returns it without a request
@@ -133,14 +134,21 @@ Status ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
     if (const auto* lease = std::get_if<Lease>(resp.body.get())) {
       // LeaseLock.Get: record := LeaseSpecToLeaderElectionRecord(&ll.lease.Spec);
       //                recordByte, err := json.Marshal(*record)
-      memo_record_[sub] = LeaseSpecToLeaderElectionRecord(lease->spec);
-      MarshalRecordTo(memo_raw_[sub], memo_record_[sub], coordinated_fields_);
+      // (Between two reads the record usually differs only in renewTime: the previous
+      // raw bytes are then patched in place, the same bytes json.Marshal writes.)
+      LeaseSpecToLeaderElectionRecordInto(lease->spec, decode_scratch_);
+      if (!memo_raw_marshalled_[sub] || !PatchRecordRenewTime(memo_raw_[sub], memo_record_[sub], decode_scratch_)) {
+        MarshalRecordTo(memo_raw_[sub], decode_scratch_, coordinated_fields_);
+        memo_raw_marshalled_[sub] = true;
+      }
+      std::swap(memo_record_[sub], decode_scratch_);
     } else {
       // configMapLock.Get: raw = the annotation string; record = json.Unmarshal(raw).
       const auto& ann = Meta(*resp.body).annotations;
       auto it = ann.find(std::string(kLeaderAnnotationKey));
       memo_record_[sub] = LeaderElectionRecord{};
       memo_raw_[sub].clear();
+      memo_raw_marshalled_[sub] = false;
       if (it != ann.end()) {
         memo_raw_[sub] = it->second;
         if (!UnmarshalRecord(it->second, memo_record_[sub])) {

@@ -82,6 +82,9 @@ class ResourceLock {
   ObjectPtr memo_obj_[2];
   LeaderElectionRecord memo_record_[2];
   std::string memo_raw_[2];
+  // memo_raw_[sub] is MarshalRecord(memo_record_[sub]) (a Lease's), so it can be patched.
+  bool memo_raw_marshalled_[2] = {false, false};
+  LeaderElectionRecord decode_scratch_;
 
   Op op_ = Op::kNone;
   int step_ = 0;

@@ -5,6 +5,7 @@
 #include "core/record.h"
 
 #include <charconv>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 
@@ -55,6 +56,31 @@ void Split(WallTime t, int64_t& sec, int64_t& nsec) {
     nsec += 1'000'000'000;
     sec -= 1;
   }
+}
+
+// FormatDateTime writes "YYYY-MM-DDTHH:MM:SS" (19 bytes) for `sec` seconds since the
+// epoch (UTC) into buf; false (buf unspecified) for a year outside 0000-9999.
+bool FormatDateTime(char* buf, int64_t sec) {
+  int64_t days = sec / 86400;
+  int64_t rem = sec % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days -= 1;
+  }
+  const Civil c = CivilFromDays(days);
+  if (c.y < 0 || c.y > 9999) return false;
+  PutDigits(buf, c.y, 4);
+  buf[4] = '-';
+  PutDigits(buf + 5, c.m, 2);
+  buf[7] = '-';
+  PutDigits(buf + 8, c.d, 2);
+  buf[10] = 'T';
+  PutDigits(buf + 11, rem / 3600, 2);
+  buf[13] = ':';
+  PutDigits(buf + 14, rem / 60 % 60, 2);
+  buf[16] = ':';
+  PutDigits(buf + 17, rem % 60, 2);
+  return true;
 }
 
 // AppendDateTime appends "YYYY-MM-DDTHH:MM:SS" for `sec` seconds since the epoch (UTC).
@@ -301,6 +327,38 @@ void MarshalRecordTo(std::string& out, const LeaderElectionRecord& r, bool coord
   out.push_back('}');
 }
 
+bool PatchRecordRenewTime(std::string& raw, const LeaderElectionRecord& prev, const LeaderElectionRecord& r) {
+  if (r.holderIdentity != prev.holderIdentity || r.leaseDurationSeconds != prev.leaseDurationSeconds ||
+      r.acquireTime != prev.acquireTime || r.leaderTransitions != prev.leaderTransitions ||
+      r.strategy != prev.strategy || r.preferredHolder != prev.preferredHolder) {
+    return false;
+  }
+  if (r.renewTime.IsZero() || prev.renewTime.IsZero()) return r.renewTime == prev.renewTime;
+  int64_t sec, prev_sec, nsec;
+  Split(r.renewTime, sec, nsec);
+  Split(prev.renewTime, prev_sec, nsec);
+  if (sec == prev_sec) return true;  // the same text (second precision)
+  // `,"renewTime":"` occurs once: inside the encoded holderIdentity every `"` is escaped.
+  static constexpr std::string_view kKey = ",\"renewTime\":\"";
+  const size_t at = raw.find(kKey);
+  if (at == std::string::npos || at + kKey.size() + 20 > raw.size()) return false;
+  char* p = raw.data() + at + kKey.size();
+  if (p[19] != 'Z') return false;  // the previous time was not in the 4-digit-year form
+  const auto day_of = [](int64_t x) { return x / 86400 - (x % 86400 < 0 ? 1 : 0); };
+  if (day_of(sec) == day_of(prev_sec)) {
+    // The same date: only "HH:MM:SS" changes.
+    const int64_t rem = sec - day_of(sec) * 86400;
+    PutDigits(p + 11, rem / 3600, 2);
+    PutDigits(p + 14, rem / 60 % 60, 2);
+    PutDigits(p + 17, rem % 60, 2);
+    return true;
+  }
+  char buf[19];
+  if (!FormatDateTime(buf, sec)) return false;
+  std::memcpy(p, buf, sizeof buf);
+  return true;
+}
+
 namespace {
 
 // A minimal reader for the flat JSON objects MarshalRecord writes (and Go writes for the
@@ -425,14 +483,25 @@ LeaseSpec LeaderElectionRecordToLeaseSpec(const LeaderElectionRecord& r) {
 
 LeaderElectionRecord LeaseSpecToLeaderElectionRecord(const LeaseSpec& s) {
   LeaderElectionRecord r;
-  if (s.holderIdentity) r.holderIdentity = *s.holderIdentity;
-  if (s.leaseDurationSeconds) r.leaseDurationSeconds = *s.leaseDurationSeconds;
-  if (s.leaseTransitions) r.leaderTransitions = *s.leaseTransitions;
-  if (s.acquireTime) r.acquireTime = *s.acquireTime;
-  if (s.renewTime) r.renewTime = *s.renewTime;
-  if (s.strategy) r.strategy = *s.strategy;
-  if (s.preferredHolder) r.preferredHolder = *s.preferredHolder;
+  LeaseSpecToLeaderElectionRecordInto(s, r);
   return r;
+}
+
+void LeaseSpecToLeaderElectionRecordInto(const LeaseSpec& s, LeaderElectionRecord& r) {
+  auto str = [](std::string& out, const std::optional<std::string>& v) {
+    if (v) {
+      out.assign(*v);
+    } else {
+      out.clear();
+    }
+  };
+  str(r.holderIdentity, s.holderIdentity);
+  r.leaseDurationSeconds = s.leaseDurationSeconds ? *s.leaseDurationSeconds : 0;
+  r.leaderTransitions = s.leaseTransitions ? *s.leaseTransitions : 0;
+  r.acquireTime = s.acquireTime ? *s.acquireTime : WallTime::Zero();
+  r.renewTime = s.renewTime ? *s.renewTime : WallTime::Zero();
+  str(r.strategy, s.strategy);
+  str(r.preferredHolder, s.preferredHolder);
 }
 
 std::string ConcatRawRecord(std::string_view a, std::string_view b) {

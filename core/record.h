@@ -39,6 +39,13 @@ std::string MarshalRecord(const LeaderElectionRecord& r, bool coordinated_fields
 // buffer).
 void MarshalRecordTo(std::string& out, const LeaderElectionRecord& r, bool coordinated_fields = true);
 
+// PatchRecordRenewTime turns `raw` == MarshalRecord(prev, f) into MarshalRecord(r, f) in
+// place when the two records differ at most in renewTime (a renewal: the usual change
+// between two reads of a lock), rewriting only the renewTime's 19 date bytes. Returns
+// false, leaving `raw` unchanged, when it cannot (another field changed, a zero time, a
+// year outside 0000-9999): the caller then marshals in full.
+bool PatchRecordRenewTime(std::string& raw, const LeaderElectionRecord& prev, const LeaderElectionRecord& r);
+
 // UnmarshalRecord parses what MarshalRecord (or Go) wrote, as the annotation locks do
 // with json.Unmarshal. Returns false on malformed input (r is then unspecified).
 bool UnmarshalRecord(std::string_view raw, LeaderElectionRecord& r);
@@ -62,6 +69,9 @@ void AppendGoJSONString(std::string& out, std::string_view s);
 LeaseSpec LeaderElectionRecordToLeaseSpec(const LeaderElectionRecord& r);
 // LeaseSpecToLeaderElectionRecord is the inverse: nil fields give zero values.
 LeaderElectionRecord LeaseSpecToLeaderElectionRecord(const LeaseSpec& s);
+// LeaseSpecToLeaderElectionRecordInto is the same mapping written into `out` in place
+// (its strings keep their buffers): for callers that decode every write.
+void LeaseSpecToLeaderElectionRecordInto(const LeaseSpec& s, LeaderElectionRecord& out);
 
 // ConcatRawRecord is resourcelock.ConcatRawRecord (MultiLock): a + "," + b.
 std::string ConcatRawRecord(std::string_view a, std::string_view b);

@@ -258,8 +258,13 @@ void ApiServer::CountResponse(Verb verb, int code) {
 
 Object ApiServer::Receive(const ApiRequest& r) const {
   assert(r.body && "create/update need a body");
-  assert(core::ResourceOf(*r.body) == r.resource);
   Object obj = *r.body;
+  ReceiveInPlace(r, obj);
+  return obj;
+}
+
+void ApiServer::ReceiveInPlace(const ApiRequest& r, Object& obj) const {
+  assert(core::ResourceOf(obj) == r.resource);
   core::ObjectMeta& m = core::Meta(obj);
   // The REST path names the object; a body naming another one is a client bug (the real
   // server answers 400 BadRequest).
@@ -274,7 +279,6 @@ Object ApiServer::Receive(const ApiRequest& r) const {
     if (lc->spec.pingTime) lc->spec.pingTime = core::TruncateToMicros(*lc->spec.pingTime);
     if (lc->spec.renewTime) lc->spec.renewTime = core::TruncateToMicros(*lc->spec.renewTime);
   }
-  return obj;
 }
 
 std::string ApiServer::NextResourceVersion() { return std::to_string(++resource_version_); }
@@ -328,12 +332,13 @@ ApiResponse ApiServer::Create(const ApiRequest& r, TrueTime now) {
 ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
   const auto it = store_.find(KeyView{r.resource, r.namespace_, r.name});
   if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
-  Object obj = Receive(r);
-  core::ObjectMeta& m = core::Meta(obj);
+  assert(r.body && "create/update need a body");
   const core::ObjectMeta& old = core::Meta(*it->second);
   // Port of the optimistic-concurrency check in the generic registry's Store.Update
-  // (k8s.io/apiserver pkg/registry/generic/registry/store.go).
-  if (m.resourceVersion.empty()) {
+  // (k8s.io/apiserver pkg/registry/generic/registry/store.go). Decoding the body (Receive)
+  // leaves its resourceVersion as sent, so the check reads the body before copying it.
+  const std::string& sent_rv = core::Meta(*r.body).resourceVersion;
+  if (sent_rv.empty()) {
     if (r.resource == Resource::kLeases || r.resource == Resource::kLeaseCandidates) {
       // leaseStrategy (and LeaseCandidateStrategy).AllowUnconditionalUpdate() is false. The Invalid error is built
       // from the group and *resource* (not kind), and the uint64 0 prints as 0x0.
@@ -343,9 +348,14 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
                          "specified for an update"});
     }
     // configmaps and endpoints allow unconditional updates: last writer wins.
-  } else if (m.resourceVersion != old.resourceVersion) {
+  } else if (sent_rv != old.resourceVersion) {
     return Failed(Status::Conflict(r.resource, r.name));
   }
+  // The decoded body is built in the allocation that will be stored (one copy).
+  auto decoded = std::make_shared<Object>(*r.body);
+  Object& obj = *decoded;
+  ReceiveInPlace(r, obj);
+  core::ObjectMeta& m = core::Meta(obj);
   if (const auto* lease = std::get_if<core::Lease>(&obj)) {
     if (std::string errs = ValidateLeaseSpec(lease->spec); !errs.empty()) {
       return Failed(Status::Invalid(r.resource, r.name, errs));
@@ -364,7 +374,7 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
     return {.status = Status::OK(200), .body = it->second};
   }
   m.resourceVersion = NextResourceVersion();
-  core::ObjectPtr stored = core::MakeObject(std::move(obj));
+  core::ObjectPtr stored = std::move(decoded);
   core::ObjectPtr previous = std::exchange(it->second, stored);
   RecordWrite(r, Verb::kUpdate, now, stored, std::move(previous));
   return {.status = Status::OK(200), .body = std::move(stored)};

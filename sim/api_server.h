@@ -241,6 +241,8 @@ class ApiServer {
   // Receive copies the request body as the server decodes it: namespace and name from
   // the request path, MicroTimes truncated to microseconds.
   core::Object Receive(const core::ApiRequest& r) const;
+  // ReceiveInPlace decodes `obj` (a copy of r.body) in place.
+  void ReceiveInPlace(const core::ApiRequest& r, core::Object& obj) const;
   std::string NextResourceVersion();
   void RecordWrite(const core::ApiRequest& r, core::Verb verb, TrueTime now, core::ObjectPtr obj,
                    core::ObjectPtr previous = nullptr);

@@ -38,40 +38,20 @@ void Trace::Header(const nlohmann::json& header) {
   }
 }
 
-Trace::Event Trace::Begin(TrueTime t, std::string_view kind, std::string_view node, const core::LocalTime* local) {
-  const int64_t t_ns = (t - kTrueEpoch).count();
-  HashInt(static_cast<int64_t>(seq_));
-  HashInt(t_ns);
-  HashBytes(kind);
-  HashBytes(node);
+void Trace::BeginLine(int64_t t_ns, std::string_view kind, std::string_view node, const core::LocalTime* local) {
+  line_.clear();
+  fmt::format_to(std::back_inserter(line_), R"({{"seq":{},"t":{},"ev":"{}")", seq_, t_ns, kind);
+  if (!node.empty()) {
+    line_ += R"(,"node":)";
+    line_ += nlohmann::json(node).dump();
+  }
   if (local != nullptr) {
-    HashInt(local->mono.since_boot.count());
-    HashInt(local->wall.since_unix.count());
+    fmt::format_to(std::back_inserter(line_), R"(,"mono":{},"wall":{})", local->mono.since_boot.count(),
+                   local->wall.since_unix.count());
   }
-  if (file_ != nullptr) {
-    line_.clear();
-    fmt::format_to(std::back_inserter(line_), R"({{"seq":{},"t":{},"ev":"{}")", seq_, t_ns, kind);
-    if (!node.empty()) {
-      line_ += R"(,"node":)";
-      line_ += nlohmann::json(node).dump();
-    }
-    if (local != nullptr) {
-      fmt::format_to(std::back_inserter(line_), R"(,"mono":{},"wall":{})", local->mono.since_boot.count(),
-                     local->wall.since_unix.count());
-    }
-  }
-  return Event(*this);
 }
 
-
-Trace::Event& Trace::Event::Str(std::string_view key, std::string_view v) {
-  Key(key);
-  t_.HashBytes(v);
-  if (t_.file_ != nullptr) t_.line_ += nlohmann::json(v).dump();
-  return *this;
-}
-
-
+void Trace::AppendJsonString(std::string_view v) { line_ += nlohmann::json(v).dump(); }
 
 Trace::Event& Trace::Event::Num(std::string_view key, double v) {
   Key(key);
@@ -79,13 +59,6 @@ Trace::Event& Trace::Event::Num(std::string_view key, double v) {
   std::memcpy(&bits, &v, 8);
   t_.HashInt(bits);
   if (t_.file_ != nullptr) t_.line_ += nlohmann::json(v).dump();
-  return *this;
-}
-
-Trace::Event& Trace::Event::Bool(std::string_view key, bool v) {
-  Key(key);
-  t_.HashInt(v ? 1 : 0);
-  if (t_.file_ != nullptr) t_.line_ += v ? "true" : "false";
   return *this;
 }
 
@@ -108,15 +81,10 @@ Trace::Event& Trace::Event::Extra(std::string_view key, const nlohmann::json& v)
 
 void Trace::AppendInt(int64_t v) { fmt::format_to(std::back_inserter(line_), "{}", v); }
 
-Trace::Event::~Event() { t_.EndEvent(); }
-
-void Trace::EndEvent() {
-  if (file_ != nullptr) {
-    fmt::format_to(std::back_inserter(line_), R"(,"h":"{:016x}"}})", hash_);
-    line_.push_back('\n');
-    failed_ |= std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size();
-  }
-  ++seq_;
+void Trace::EndLine() {
+  fmt::format_to(std::back_inserter(line_), R"(,"h":"{:016x}"}})", hash_);
+  line_.push_back('\n');
+  failed_ |= std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size();
 }
 
 void Trace::Finish() {

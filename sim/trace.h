@@ -28,6 +28,15 @@
 
 namespace leasesim::sim {
 
+// LEASESIM_TRACE_INLINE forces the hash-only paths inline at every call site: there a
+// literal kind or key folds into constant words, and a run without a trace file pays no
+// call per field.
+#if defined(__GNUC__)
+#define LEASESIM_TRACE_INLINE inline __attribute__((always_inline))
+#else
+#define LEASESIM_TRACE_INLINE inline
+#endif
+
 // TraceMix mixes one 64-bit word into the rolling hash (FNV-style multiply, then a shift).
 inline uint64_t TraceMix(uint64_t h, uint64_t w) {
   h ^= w;
@@ -80,6 +89,7 @@ class Trace {
   };
   // Begin starts event `kind` at true time `t`; `node` is the node name ("" for none) and
   // `local` its clock readings (null for none).
+  // (Inline: a kind given as a literal hashes as constant words.)
   Event Begin(TrueTime t, std::string_view kind, std::string_view node = {}, const core::LocalTime* local = nullptr);
 
   // Finish writes the footer. Commit renames the file into place; false (with *err) on an
@@ -95,7 +105,11 @@ class Trace {
   void HashBytes(std::string_view s);
   void HashInt(int64_t v) { hash_ = TraceMix(hash_, static_cast<uint64_t>(v)); }
   void EndEvent();
+  // The file's side of the hashing setters: out of line, called only with a trace file.
+  void BeginLine(int64_t t_ns, std::string_view kind, std::string_view node, const core::LocalTime* local);
+  void EndLine();
   void AppendInt(int64_t v);
+  void AppendJsonString(std::string_view v);
 
   std::string path_;
   std::string tmp_path_;
@@ -107,14 +121,14 @@ class Trace {
 };
 
 // Keys are not hashed: each event kind writes its keys in a fixed order.
-inline void Trace::Event::Key(std::string_view key) {
+LEASESIM_TRACE_INLINE void Trace::Event::Key(std::string_view key) {
   if (t_.file_ == nullptr) return;
   t_.line_ += ",\"";
   t_.line_ += key;
   t_.line_ += "\":";
 }
 
-inline void Trace::HashBytes(std::string_view s) {
+LEASESIM_TRACE_INLINE void Trace::HashBytes(std::string_view s) {
   uint64_t h = hash_;
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
@@ -136,20 +150,55 @@ inline void Trace::HashBytes(std::string_view s) {
   hash_ = TraceMix(h, s.size());
 }
 
+LEASESIM_TRACE_INLINE Trace::Event Trace::Begin(TrueTime t, std::string_view kind, std::string_view node, const core::LocalTime* local) {
+  const int64_t t_ns = (t - kTrueEpoch).count();
+  HashInt(static_cast<int64_t>(seq_));
+  HashInt(t_ns);
+  HashBytes(kind);
+  HashBytes(node);
+  if (local != nullptr) {
+    HashInt(local->mono.since_boot.count());
+    HashInt(local->wall.since_unix.count());
+  }
+  if (file_ != nullptr) BeginLine(t_ns, kind, node, local);
+  return Event(*this);
+}
+
+LEASESIM_TRACE_INLINE Trace::Event::~Event() { t_.EndEvent(); }
+
+LEASESIM_TRACE_INLINE void Trace::EndEvent() {
+  if (file_ != nullptr) EndLine();
+  ++seq_;
+}
+
+LEASESIM_TRACE_INLINE Trace::Event& Trace::Event::Str(std::string_view key, std::string_view v) {
+  Key(key);
+  t_.HashBytes(v);
+  if (t_.file_ != nullptr) t_.AppendJsonString(v);
+  return *this;
+}
+
+LEASESIM_TRACE_INLINE Trace::Event& Trace::Event::Bool(std::string_view key, bool v) {
+  Key(key);
+  t_.HashInt(v ? 1 : 0);
+  if (t_.file_ != nullptr) t_.line_ += v ? "true" : "false";
+  return *this;
+}
+
 // ExtraStr costs nothing without a trace file (the common case on the request path).
-inline Trace::Event& Trace::Event::ExtraStr(std::string_view key, std::string_view v) {
+LEASESIM_TRACE_INLINE Trace::Event& Trace::Event::ExtraStr(std::string_view key, std::string_view v) {
   if (t_.file_ == nullptr) return *this;
   return Extra(key, nlohmann::json(v));
 }
 
-inline Trace::Event& Trace::Event::Int(std::string_view key, int64_t v) {
+LEASESIM_TRACE_INLINE Trace::Event& Trace::Event::Int(std::string_view key, int64_t v) {
   Key(key);
   t_.HashInt(v);
   if (t_.file_ != nullptr) t_.AppendInt(v);
   return *this;
 }
 
-inline Trace::Event& Trace::Event::Enum(std::string_view key, int code, std::string_view name) {
+LEASESIM_TRACE_INLINE Trace::Event& Trace::Event::Enum(std::string_view key, int code, std::string_view name) {
   Key(key);
   t_.HashInt(code);
   if (t_.file_ != nullptr) {

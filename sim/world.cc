@@ -129,16 +129,8 @@ struct World::Message {
 class World::MessageTable {
  public:
   uint64_t Add(Message m) {
-    uint32_t slot;
-    if (!free_.empty()) {
-      slot = free_.back();
-      free_.pop_back();
-    } else {
-      slot = static_cast<uint32_t>(slots_.size());
-      slots_.emplace_back();
-    }
-    Slot& s = slots_[slot];
-    s.live = true;
+    const uint64_t id = Acquire();
+    Slot& s = slots_[static_cast<uint32_t>(id)];
     // Member-wise, so that the slot's request strings keep their buffers (AddCopy).
     s.msg.node = m.node;
     s.msg.incarnation = m.incarnation;
@@ -152,14 +144,16 @@ class World::MessageTable {
     s.msg.response = std::move(m.response);
     s.msg.deadline = m.deadline;
     s.msg.timeout_scheduled = m.timeout_scheduled;
-    return (static_cast<uint64_t>(s.generation) << 32) | slot;
+    return id;
   }
   // AddCopy is Add(Message{node, incarnation, request, {}, {}, deadline, false}) that
   // copies the request's strings into the slot's existing buffers: no allocation per
   // request once the slots are warm.
   uint64_t AddCopy(int node, uint32_t incarnation, const core::ApiRequest& r, TrueTime deadline) {
-    const uint64_t id = Add(Message{});
-    Message& m = at(id);
+    const uint64_t id = Acquire();
+    Message& m = slots_[static_cast<uint32_t>(id)].msg;
+    m.applied = TrueTime{};
+    m.timeout_scheduled = false;  // (the response was reset when the slot was freed)
     m.node = node;
     m.incarnation = incarnation;
     m.request.id = r.id;
@@ -175,6 +169,20 @@ class World::MessageTable {
     Slot& s = slots_[static_cast<uint32_t>(id)];
     assert(s.live && s.generation == static_cast<uint32_t>(id >> 32) && "stale message id");
     return s.msg;
+  }
+  // Acquire takes a free slot (its response empty, see erase) and returns its id.
+  uint64_t Acquire() {
+    uint32_t slot;
+    if (!free_.empty()) {
+      slot = free_.back();
+      free_.pop_back();
+    } else {
+      slot = static_cast<uint32_t>(slots_.size());
+      slots_.emplace_back();
+    }
+    Slot& s = slots_[slot];
+    s.live = true;
+    return (static_cast<uint64_t>(s.generation) << 32) | slot;
   }
   void erase(uint64_t id) {
     const uint32_t slot = static_cast<uint32_t>(id);
@@ -262,36 +270,55 @@ core::WallTime ToSeconds(core::WallTime t) {
   const int64_t s = ns / 1'000'000'000 - ((ns % 1'000'000'000 != 0) && ns < 0);
   return core::WallTime{core::Duration{s * 1'000'000'000}};
 }
-RecordContent ContentOf(const core::Object& o, bool whole_seconds) {
-  RecordContent c;
+// LeaderKey is the leader annotation's key as a std::string (the annotation map is
+// keyed by std::string).
+const std::string& LeaderKey() {
+  static const std::string key(core::kLeaderAnnotationKey);
+  return key;
+}
+
+// ContentInto writes the RecordContent `o` carries into `c` in place (its strings keep
+// their buffers). With `whole_seconds` false, a Lease's times keep their full
+// (microsecond) precision: the record as stored, whatever observers can tell apart.
+void ContentInto(const core::Object& o, RecordContent& c, bool whole_seconds) {
   if (const auto* l = std::get_if<core::Lease>(&o)) {
-    c.record = core::LeaseSpecToLeaderElectionRecord(l->spec);
+    core::LeaseSpecToLeaderElectionRecordInto(l->spec, c.record);
     if (whole_seconds) {
       c.record.acquireTime = ToSeconds(c.record.acquireTime);
       c.record.renewTime = ToSeconds(c.record.renewTime);
     }
-    return c;
+    c.annotation.clear();
+    return;
   }
+  c.record = core::LeaderElectionRecord{};
+  c.annotation.clear();
   const auto& ann = core::Meta(o).annotations;
-  auto it = ann.find(std::string(core::kLeaderAnnotationKey));
+  auto it = ann.find(LeaderKey());
   if (it != ann.end()) c.annotation = it->second;
-  return c;
 }
 
-// HolderOf is the leader election record's holder an object carries, if it is a lock.
-std::optional<std::string> HolderOf(const core::Object& o) {
-  if (const auto* l = std::get_if<core::Lease>(&o)) return l->spec.holderIdentity.value_or("");
+// HolderOf is the leader election record's holder an object carries, if it is a lock: a
+// view into the object, or (annotation locks) into `scratch`, which it decodes into.
+std::optional<std::string_view> HolderOf(const core::Object& o, core::LeaderElectionRecord& scratch) {
+  if (const auto* l = std::get_if<core::Lease>(&o)) {
+    return l->spec.holderIdentity ? std::string_view(*l->spec.holderIdentity) : std::string_view();
+  }
   const auto& ann = core::Meta(o).annotations;
-  auto it = ann.find(std::string(core::kLeaderAnnotationKey));
+  auto it = ann.find(LeaderKey());
   if (it == ann.end()) return std::nullopt;
-  core::LeaderElectionRecord r;
-  if (!core::UnmarshalRecord(it->second, r)) return std::nullopt;
-  return r.holderIdentity;
+  scratch = core::LeaderElectionRecord{};
+  if (!core::UnmarshalRecord(it->second, scratch)) return std::nullopt;
+  return std::string_view(scratch.holderIdentity);
 }
 
 }  // namespace
 
-struct World::LastContent : RecordContent {};
+// LastContent is the lock record's content as observers last saw it change, with a
+// scratch record for decoding each write without allocating.
+struct World::LastContent : RecordContent {
+  RecordContent scratch;
+  core::LeaderElectionRecord holder_scratch;
+};
 
 World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions options)
     : last_content_(std::make_unique<LastContent>()),
@@ -349,27 +376,29 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     const core::ObjectMeta& m = core::Meta(*w.object);
     if (m.name != scenario_.lock.name || m.namespace_ != scenario_.lock.namespace_) return;
     RecordLockWrite(w);
-    std::optional<std::string> holder = HolderOf(*w.object);
+    LastContent& last = *last_content_;
+    std::optional<std::string_view> holder = HolderOf(*w.object, last.holder_scratch);
     if (!holder) return;
     // What observers compare is the record's content: note when it last changed. A write
     // that repeats the stored record (a renewal retried with the same `now` after its
     // first attempt's response was lost) changes nothing they can see.
-    RecordContent content = ContentOf(*w.object, /*whole_seconds=*/true);
-    if (!(content == *last_content_)) {
-      static_cast<RecordContent&>(*last_content_) = std::move(content);
+    ContentInto(*w.object, last.scratch, /*whole_seconds=*/true);
+    if (!(last.scratch == static_cast<const RecordContent&>(last))) {
+      std::swap(static_cast<RecordContent&>(last), last.scratch);
       content_changed_at_ = w.at;
     }
     // And when the record last changed at all: a write that repeats it exactly is an
     // ambiguous retry (same `now`), not something record precision hid.
-    RecordContent exact = ContentOf(*w.object, /*whole_seconds=*/false);
-    if (!(exact == *last_exact_content_)) {
-      static_cast<RecordContent&>(*last_exact_content_) = std::move(exact);
+    LastContent& exact = *last_exact_content_;
+    ContentInto(*w.object, exact.scratch, /*whole_seconds=*/false);
+    if (!(exact.scratch == static_cast<const RecordContent&>(exact))) {
+      std::swap(static_cast<RecordContent&>(exact), exact.scratch);
       exact_changed_at_ = w.at;
     }
     if (have_holder_ && *holder == last_holder_) return;
     have_holder_ = true;
-    last_holder_ = *holder;
-    record_.holder_changes.push_back({w.at, *holder});
+    last_holder_.assign(*holder);
+    record_.holder_changes.push_back({w.at, std::string(*holder)});
   });
   server_.AttachScheduler(scheduler_);  // APF's own events, background clients
   if (scenario.coordination) coord_ = std::make_unique<Coordination>(*this);
@@ -394,14 +423,22 @@ void World::Life(int n, ElectorEvent::Kind kind, int64_t request_id) {
 }
 
 namespace {
-// RecordOf is the leader election record an object carries (full stored precision).
-std::optional<core::LeaderElectionRecord> RecordOf(const core::Object& o) {
-  if (const auto* l = std::get_if<core::Lease>(&o)) return core::LeaseSpecToLeaderElectionRecord(l->spec);
+// RecordInto writes the leader election record an object carries (full stored precision)
+// into `r` in place; false when it carries none (r is then the zero record).
+bool RecordInto(const core::Object& o, core::LeaderElectionRecord& r) {
+  if (const auto* l = std::get_if<core::Lease>(&o)) {
+    core::LeaseSpecToLeaderElectionRecordInto(l->spec, r);
+    return true;
+  }
   const auto& ann = core::Meta(o).annotations;
-  auto it = ann.find(std::string(core::kLeaderAnnotationKey));
-  core::LeaderElectionRecord r;
-  if (it == ann.end() || !core::UnmarshalRecord(it->second, r)) return std::nullopt;
-  return r;
+  auto it = ann.find(LeaderKey());
+  r = core::LeaderElectionRecord{};
+  if (it == ann.end()) return false;
+  if (!core::UnmarshalRecord(it->second, r)) {
+    r = core::LeaderElectionRecord{};
+    return false;
+  }
+  return true;
 }
 bool IsMultiLock(core::LockKind k) {
   return k == core::LockKind::kConfigMapsLeases || k == core::LockKind::kEndpointsLeases;
@@ -428,12 +465,14 @@ void World::RecordLockWrite(const AppliedWrite& w) {
   }
   lw.sent_resource_version.assign(w.sent_resource_version);
   lw.previous_resource_version.reset();
-  lw.previous.reset();
   if (w.previous) {
     lw.previous_resource_version = core::Meta(*w.previous).resourceVersion;
-    lw.previous = RecordOf(*w.previous);
+    if (!lw.previous) lw.previous.emplace();
+    if (!RecordInto(*w.previous, *lw.previous)) lw.previous.reset();
+  } else {
+    lw.previous.reset();
   }
-  lw.record = RecordOf(*w.object).value_or(core::LeaderElectionRecord{});
+  RecordInto(*w.object, lw.record);
   lease_checker_.Observe(lw);
 }
 
@@ -933,7 +972,7 @@ void World::ServerComplete(uint64_t msg_id) {
         .Str("rv", resp.body ? std::string_view(core::Meta(*resp.body).resourceVersion) : std::string_view());
     if (resp.body && m.request.verb != core::Verb::kGet && resp.status.ok() &&
         m.request.resource != core::Resource::kLeaseCandidates) {
-      ev.Str("holder", HolderOf(*resp.body).value_or(""));
+      ev.Str("holder", HolderOf(*resp.body, last_content_->holder_scratch).value_or(std::string_view()));
       if (trace_.writing()) ev.Extra("object", core::ToJson(*resp.body));
     } else if (resp.body && resp.status.ok() && m.request.resource == core::Resource::kLeaseCandidates &&
                trace_.writing()) {

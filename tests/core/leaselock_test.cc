@@ -102,6 +102,28 @@ TEST_CASE("TestGet", "[core][lock][client-go]") {
   CHECK(lock.got_raw() == MarshalRecord(r));
 }
 
+TEST_CASE("Get after renewals and a takeover: the raw bytes are json.Marshal's each time", "[core][lock]") {
+  // A reader's raw record is patched in place across renewals (only renewTime changed)
+  // and marshalled afresh otherwise; either way the bytes are those of MarshalRecord.
+  Tracker t;
+  ResourceLock writer(Cfg(), true);
+  ResourceLock reader(Cfg(), true);
+  LeaderElectionRecord r = Rec("test-identity");
+  REQUIRE(Run(writer, writer.BeginCreate(r), t).ok());
+  for (int i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    REQUIRE(Run(reader, reader.BeginGet(), t).ok());
+    CHECK(reader.got_record() == r);
+    CHECK(reader.got_raw() == MarshalRecord(r));
+    if (i == 2) {
+      r.holderIdentity = "other";  // a takeover: not a renewal
+      r.leaderTransitions++;
+    }
+    r.renewTime = r.renewTime + std::chrono::seconds(2);
+    REQUIRE(Run(writer, writer.BeginUpdate(r), t).ok());
+  }
+}
+
 TEST_CASE("TestCreateError", "[core][lock][client-go]") {
   Tracker t;
   ResourceLock lock(Cfg(), true);

@@ -137,3 +137,41 @@ TEST_CASE("MicroTime truncation and ConcatRawRecord", "[core][record]") {
   CHECK(TruncateToMicros(WallTime::Zero()).IsZero());
   CHECK(ConcatRawRecord("{a}", "{b}") == "{a},{b}");
 }
+
+TEST_CASE("raw record: a renewal patched in place is MarshalRecord of the new record", "[core][record]") {
+  LeaderElectionRecord prev;
+  prev.holderIdentity = "node-\"a\",\"renewTime\":\"x";  // escaped: never taken for the key
+  prev.leaseDurationSeconds = 15;
+  prev.acquireTime = kT0 + 1s;
+  prev.renewTime = kT0 + 1s + 500ms;
+  prev.leaderTransitions = 2;
+  for (const bool coordinated : {true, false}) {
+    CAPTURE(coordinated);
+    std::string raw = MarshalRecord(prev, coordinated);
+    LeaderElectionRecord r = prev;
+    // Renewals: the same second (nothing to rewrite), the next seconds, across a day and a year.
+    for (const Duration step : {Duration(300ms), Duration(2s), Duration(24h), Duration(24h * 365)}) {
+      CAPTURE(step.count());
+      LeaderElectionRecord next = r;
+      next.renewTime = r.renewTime + step;
+      REQUIRE(PatchRecordRenewTime(raw, r, next));
+      CHECK(raw == MarshalRecord(next, coordinated));
+      r = next;
+    }
+    // Any other change (or a zero renewTime) is not a renewal: raw is left as it was.
+    const std::string before = raw;
+    LeaderElectionRecord other = r;
+    other.holderIdentity = "node-b";
+    CHECK_FALSE(PatchRecordRenewTime(raw, r, other));
+    other = r;
+    other.leaderTransitions = 3;
+    CHECK_FALSE(PatchRecordRenewTime(raw, r, other));
+    other = r;
+    other.acquireTime = r.acquireTime + 1ns;
+    CHECK_FALSE(PatchRecordRenewTime(raw, r, other));
+    other = r;
+    other.renewTime = WallTime::Zero();
+    CHECK_FALSE(PatchRecordRenewTime(raw, r, other));
+    CHECK(raw == before);
+  }
+}
