@@ -1,6 +1,7 @@
 // man_page.cc — `leasesim man`: the manual page from the CLI11 definition (man_page.h).
 #include "cli/man_page.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -57,10 +58,21 @@ std::string OptionsOf(const CLI::App& app, const CLI::Formatter& f) {
 
 std::string RoffEscape(std::string_view text) {
   std::string out;
-  for (char c : text) {
-    if (c == '\\') out += "\\e";
-    else if (c == '-') out += "\\-";
-    else out += c;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\\') {
+      out += "\\e";
+    } else if (c == '-') {
+      out += "\\-";
+    } else if (c >= 0x80) {
+      // UTF-8 as groff's \[uXXXX], so that the page is ASCII and renders without preconv.
+      const int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+      for (int k = 1; k < len && i + 1 < text.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[++i]) & 0x3F);
+      out += fmt::format("\\[u{:04X}]", cp);
+    } else {
+      out += static_cast<char>(c);
+    }
   }
   if (!out.empty() && (out.front() == '.' || out.front() == '\'')) out.insert(0, "\\&");
   return out;

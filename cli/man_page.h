@@ -22,7 +22,8 @@ namespace leasesim::sim {
 std::string ManPage(const CLI::App& app, std::string_view program, std::string_view version, std::string_view tail);
 
 // RoffEscape escapes text for a roff body line: backslashes, hyphens ("\-", so that
-// options copy and paste), and a leading '.' or '\'' (which roff would read as a request).
+// options copy and paste), non-ASCII characters (UTF-8, as "\[u2014]") and a leading '.'
+// or '\'' (which roff would read as a request).
 std::string RoffEscape(std::string_view text);
 
 }  // namespace leasesim::sim
