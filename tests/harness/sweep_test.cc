@@ -449,3 +449,20 @@ TEST_CASE("sweep: a YAML sweep file is the same sweep as its JSON file", "[harne
   CHECK_FALSE(ParseSweep("base: base-crash-rotation.json\nseeds: 0\n", dir + "bad.yaml", &err));
   CHECK(err == dir + "bad.yaml: line 2: $.seeds: expected an integer in [1, 1000000], got 0");
 }
+
+TEST_CASE("issue14: a point counts the invariant breaches of its runs", "[sim][sweep]") {
+  RunRow a, b;
+  a.duration_ns = b.duration_ns = 60'000'000'000;
+  a.invariant_breaches = 1;
+  b.invariant_breaches = 2;
+  const PointFigures f = AggregatePoint({&a, &b}, 3);
+  CHECK(f.invariant_breaches == 3);
+  bool found = false;
+  for (const PointColumn& c : PointColumns(f, ClosedForm{})) {
+    if (c.name != "invariant_breaches") continue;
+    found = true;
+    CHECK(c.unit == PointColumn::Unit::kCount);
+    CHECK(FormatColumn(c) == "3");
+  }
+  CHECK(found);
+}
