@@ -75,23 +75,24 @@ const PointReport* Find(const SweepReport& rep, int64_t point) {
 // pandas.read_json reads it as a table): "point", the parameters by name, "valid", every
 // column of points.csv under its camelCase name (null without a value; a parameter of
 // the same name keeps its own value), "pareto", "recommended", "error" (null when valid).
-json PointRecord(const SweepReport& rep, const PointReport& p) {
-  json j = {{"point", p.index}};
+// Keys keep points.csv's column order (an ordered object), so a loaded table reads alike.
+nlohmann::ordered_json PointRecord(const SweepReport& rep, const PointReport& p) {
+  nlohmann::ordered_json j = {{"point", p.index}};
   for (size_t i = 0; i < p.values.size(); ++i) j[rep.spec->params[i].name] = p.values[i];
   j["valid"] = p.valid;
   for (const PointColumn& c : PointColumns(p.figures, p.closed)) {
     const std::string key = json_input::CamelCaseKey(c.name);
     if (j.contains(key)) continue;
-    j[key] = p.valid ? ColumnJson(c) : json(nullptr);
+    j[key] = p.valid ? nlohmann::ordered_json(ColumnJson(c)) : nlohmann::ordered_json(nullptr);
   }
   j["pareto"] = std::find(rep.front.begin(), rep.front.end(), p.index) != rep.front.end();
   j["recommended"] = rep.recommended == p.index;
-  j["error"] = p.valid ? json(nullptr) : json(p.error);
+  j["error"] = p.valid ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.error);
   return j;
 }
 
-json PointsJson(const SweepReport& rep) {
-  json points = json::array();
+nlohmann::ordered_json PointsJson(const SweepReport& rep) {
+  nlohmann::ordered_json points = nlohmann::ordered_json::array();
   for (const PointReport& p : rep.points) points.push_back(PointRecord(rep, p));
   return points;
 }
@@ -103,7 +104,7 @@ json SweepJson(const SweepReport& rep) {
     if (!p.valid) invalid.push_back({{"point", p.index}, {"error", p.error}});
   }
   json rec = nullptr;
-  if (rep.recommended) rec = PointRecord(rep, *Find(rep, *rep.recommended));
+  if (rep.recommended) rec = json::parse(PointRecord(rep, *Find(rep, *rep.recommended)).dump());
   json params = json::array();
   for (const SweepParam& p : rep.spec->params) params.push_back({{"name", p.name}, {"paths", p.paths}, {"values", p.values}});
   return {{"format", kSweepFormat},
