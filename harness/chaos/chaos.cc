@@ -24,8 +24,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kRunsHeader =
-    "seed_index,seed,families,faults,verdict,split_brain_s,worst_failover_s,no_leader_max_gap_s,invariant_breaches,"
-    "failures,trace_hash";
+    "seed_index,seed,families,faults,verdict,split_brain_s,worst_failover_s,failover_unrecovered,no_leader_max_gap_s,"
+    "invariant_breaches,failures,trace_hash";
 
 std::string FileSafe(std::string s) {
   for (char& c : s) {
@@ -130,11 +130,12 @@ std::vector<ChaosRow> RunChaos(const ChaosSpec& spec, const ChaosRunOptions& o) 
 std::string ChaosRunsCsv(const std::vector<ChaosRow>& rows) {
   std::string s = std::string(kRunsHeader) + "\n";
   for (const ChaosRow& r : rows) {
-    std::string fo;
-    if (r.worst_failover_ns) fo = *r.worst_failover_ns < 0 ? "none" : FormatSeconds(*r.worst_failover_ns);
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", r.index, r.seed, fmt::join(r.families, ";"), r.faults,
-                     r.Failed() ? "fail" : "pass", FormatSeconds(r.split_brain_ns), fo, FormatSeconds(r.no_leader_max_ns),
-                     r.invariant_breaches, fmt::join(r.failures, ";"), r.trace_hash);
+    // A number or an empty cell in worst_failover_s; "no new leader" is its own column.
+    const bool unrecovered = r.worst_failover_ns && *r.worst_failover_ns < 0;
+    const std::string fo = r.worst_failover_ns && !unrecovered ? FormatSeconds(*r.worst_failover_ns) : "";
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", r.index, r.seed, fmt::join(r.families, ";"), r.faults,
+                     r.Failed() ? "fail" : "pass", FormatSeconds(r.split_brain_ns), fo, unrecovered ? "true" : "false",
+                     FormatSeconds(r.no_leader_max_ns), r.invariant_breaches, fmt::join(r.failures, ";"), r.trace_hash);
   }
   return s;
 }
@@ -150,27 +151,29 @@ std::optional<std::vector<ChaosRow>> ParseChaosRunsCsv(std::string_view text, st
   if (lines.empty() || lines[0] != kRunsHeader) return fail(1, "not a leasesim chaos runs.csv (unexpected header)");
   for (size_t i = 1; i < lines.size(); ++i) {
     const auto f = Split(lines[i], ',');
-    if (f.size() != 11) return fail(i + 1, fmt::format("expected 11 fields, got {}", f.size()));
+    if (f.size() != 12) return fail(i + 1, fmt::format("expected 12 fields, got {}", f.size()));
     ChaosRow r;
     bool ok = ParseInt(f[0], &r.index) && ParseInt(f[1], &r.seed) && ParseInt(f[3], &r.faults) &&
-              ParseSeconds(f[5], &r.split_brain_ns) && ParseSeconds(f[7], &r.no_leader_max_ns) &&
-              ParseInt(f[8], &r.invariant_breaches);
+              ParseSeconds(f[5], &r.split_brain_ns) && ParseSeconds(f[8], &r.no_leader_max_ns) &&
+              ParseInt(f[9], &r.invariant_breaches);
     if (!ok) return fail(i + 1, "a numeric field is malformed");
     if (!f[2].empty()) {
       for (std::string_view x : Split(f[2], ';')) r.families.emplace_back(x);
     }
-    if (f[6] == "none") {
+    if (f[7] == "true" && f[6].empty()) {
       r.worst_failover_ns = -1;
-    } else if (!f[6].empty()) {
+    } else if (f[7] == "false" && !f[6].empty()) {
       int64_t ns = 0;
       if (!ParseSeconds(f[6], &ns)) return fail(i + 1, "bad worst_failover_s");
       r.worst_failover_ns = ns;
+    } else if (f[7] != "false") {
+      return fail(i + 1, "bad worst_failover_s/failover_unrecovered");
     }
-    if (!f[9].empty()) {
-      for (std::string_view x : Split(f[9], ';')) r.failures.emplace_back(x);
+    if (!f[10].empty()) {
+      for (std::string_view x : Split(f[10], ';')) r.failures.emplace_back(x);
     }
     if ((f[4] == "fail") != r.Failed() || (f[4] != "fail" && f[4] != "pass")) return fail(i + 1, "verdict does not match failures");
-    r.trace_hash = std::string(f[10]);
+    r.trace_hash = std::string(f[11]);
     rows.push_back(std::move(r));
   }
   return rows;

@@ -72,10 +72,10 @@ ChaosRow RunOneSeed(const ChaosSpec& spec, int64_t k);
 std::vector<ChaosRow> RunChaos(const ChaosSpec& spec, const ChaosRunOptions& o);
 
 // ChaosRunsCsv is runs.csv: seed_index,seed,families,faults,verdict,split_brain_s,
-// worst_failover_s,no_leader_max_gap_s,invariant_breaches,failures,trace_hash. Seconds
-// with 9 decimals (exact nanoseconds, FormatSeconds); families and failures
-// ';'-separated; worst failover empty when nothing was disrupted, "none" when no new
-// leader came.
+// worst_failover_s,failover_unrecovered,no_leader_max_gap_s,invariant_breaches,failures,
+// trace_hash. Seconds with 9 decimals (exact nanoseconds, FormatSeconds); families and
+// failures ';'-separated labels; worst_failover_s empty when nothing was disrupted or
+// when failover_unrecovered is true (a disruption with no new leader before the end).
 std::string ChaosRunsCsv(const std::vector<ChaosRow>& rows);
 // ParseChaosRunsCsv reads ChaosRunsCsv's output back exactly; nullopt and `*err`
 // ("<file>: line N: <problem>") otherwise.
