@@ -356,6 +356,16 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     last_holder_ = *holder;
     record_.holder_changes.push_back({w.at, *holder});
   });
+  // The lock as the scenario's initialLease has it (a Lease as kubectl prints it): stored
+  // before any candidate starts; its holder is the holder the first change starts from.
+  if (scenario.initial_lease) {
+    server_.Preload(*scenario.initial_lease, kTrueEpoch);
+    if (const auto& h = scenario.initial_lease->spec.holderIdentity; h && !h->empty()) {
+      have_holder_ = true;
+      last_holder_ = *h;
+      record_.holder_changes.push_back({kTrueEpoch, *h});
+    }
+  }
   if (scenario.coordination) coord_ = std::make_unique<Coordination>(*this);
   if (scenario.cluster) {
     ClusterHooks hooks;
