@@ -9,11 +9,11 @@
 
 #include <filesystem>
 #include <ostream>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/outputs.h"
 #include "harness/chaos/chaos.h"
 #include "harness/check/junit.h"
 #include "harness/output_files.h"
@@ -22,48 +22,50 @@
 namespace leasesim::sim {
 namespace {
 
-int Jobs(int jobs) { return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
-
-// Finish builds the report, writes the directory (and JUnit) and prints the summary.
+// Finish builds the report, writes the directory prepared before the runs (and JUnit) and
+// prints the summary.
 int Finish(const ChaosSpec& spec, const std::vector<ChaosRow>& rows, Shard shard, int64_t budget, int jobs,
-           const std::string& out_dir, const std::string& junit, std::ostream& out, std::ostream& err) {
+           const std::string& out_dir, const std::string& junit, const std::string& program, std::ostream& out,
+           std::ostream& err) {
   ChaosReport rep;
   if (shard.count == 1) rep = BuildChaosReport(spec, rows, {.shrink_budget = budget, .jobs = jobs});
   int64_t failing = 0;
   for (const ChaosRow& r : rows) failing += r.Failed() ? 1 : 0;
-  if (!WriteDirAtomically(out_dir, ChaosOutputFiles(spec, rows, rep, shard, budget), err)) return kExitInternal;
+  if (!CommitOutDir(out_dir, ChaosOutputFiles(spec, rows, rep, shard, budget), err)) return kExitInternal;
   if (!junit.empty() && shard.count == 1) {
     std::string e;
-    if (!WriteFileAtomically(junit, ChaosJunitXml(spec, rep, out_dir), &e)) {
+    if (!WriteFileAtomically(junit, ChaosJunitXml(spec, rep, out_dir, program), &e)) {
       err << "leasesim: " << e << "\n";
       return kExitBadInput;
     }
   }
   if (shard.count > 1) {
-    out << fmt::format("shard {}/{}: {} run(s), {} failing, written to {}/runs.csv; join the shards with `leasesim merge`\n",
-                       shard.index, shard.count, rows.size(), failing, out_dir);
+    out << ShardLine(shard, rows.size(), fmt::format(", {} failing,", failing), out_dir, program);
   } else {
     out << ChaosSummaryText(spec, rep);
     for (const FailureClass& c : rep.classes) {
-      out << fmt::format("reproduce {}: leasesim run {}\n", c.cls, (std::filesystem::path(out_dir) / c.shrunk_path).string());
+      out << fmt::format("reproduce {}: {}\n", c.cls, ChaosReproduceCommand(program, out_dir, c.shrunk_path));
     }
   }
   return failing > 0 ? kExitExpectationFailed : kExitPass;
 }
 
+// PrepareOutputs checks --out and --junit before any run (nothing is written on failure).
+bool PrepareOutputs(const std::string& out_dir, const std::string& junit, std::ostream& err) {
+  std::string e;
+  if (!PrepareOutputFile(junit, &e)) {
+    err << "leasesim: " << e << "\n";
+    return false;
+  }
+  return PrepareOutDir(out_dir, false, err);
+}
+
 }  // namespace
 
 int ChaosCommand(const ChaosArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err) {
-  Shard shard;
-  if (!a.shard.empty()) {
-    std::string e;
-    auto s = ParseShard(a.shard, &e);
-    if (!s) {
-      err << e << "\n";
-      return kExitBadInput;
-    }
-    shard = *s;
-  }
+  const std::optional<Shard> shard_arg = ShardArg(a.shard, err);
+  if (!shard_arg) return kExitBadInput;
+  const Shard shard = *shard_arg;
   if (a.shrink_budget < 0) {
     err << "--shrink-budget: must not be negative\n";
     return kExitBadInput;
@@ -82,6 +84,8 @@ int ChaosCommand(const ChaosArgs& a, const WallClock& wall, std::ostream& out, s
     spec->seeds = *a.seeds;
     spec->source["seeds"] = *a.seeds;  // the manifest's canonical file says how many were run
   }
+  // Every destination is checked before the first run, as sweep does.
+  if (!PrepareOutputs(a.out_dir, shard.count == 1 ? a.junit : "", err)) return kExitBadInput;
   const double t0 = wall();
   ChaosRunOptions o;
   o.jobs = Jobs(a.jobs);
@@ -94,24 +98,25 @@ int ChaosCommand(const ChaosArgs& a, const WallClock& wall, std::ostream& out, s
   }
   const std::vector<ChaosRow> rows = RunChaos(*spec, o);
   const double run_s = wall() - t0;
-  const int code = Finish(*spec, rows, shard, a.shrink_budget, o.jobs, a.out_dir, a.junit, out, err);
+  const int code = Finish(*spec, rows, shard, a.shrink_budget, o.jobs, a.out_dir, a.junit, a.program, out, err);
   const double total_s = wall() - t0;
-  out << fmt::format("{} run(s) on {} worker(s) in {:.2f} s wall ({:.0f} runs/s), shrinking {:.2f} s; outputs in {}/\n",
-                     rows.size(), o.jobs, run_s, run_s > 0 ? static_cast<double>(rows.size()) / run_s : 0.0,
-                     total_s - run_s, a.out_dir);
+  out << WallLine(rows.size(), o.jobs, run_s, fmt::format(", shrinking {:.2f} s", total_s - run_s), a.out_dir);
   return code;
 }
 
 int ChaosMergeCommand(const MergeArgs& a, std::ostream& out, std::ostream& err) {
+  if (!PrepareOutputs(a.out_dir, a.junit, err)) return kExitBadInput;
   std::string e;
   auto merged = MergeChaosShardDirs(a.inputs, &e);
   if (!merged) {
+    std::error_code ec;
+    std::filesystem::remove_all(StagingDir(a.out_dir), ec);
     err << e << "\n";
     return kExitBadInput;
   }
   const int code = Finish(merged->spec, merged->rows, Shard{0, 1}, merged->shrink_budget, Jobs(a.jobs), a.out_dir,
-                          a.junit, out, err);
-  out << fmt::format("merged {} shard(s), {} run(s); outputs in {}/\n", a.inputs.size(), merged->rows.size(), a.out_dir);
+                          a.junit, a.program, out, err);
+  out << MergedLine(a.inputs.size(), merged->rows.size(), a.out_dir);
   return code;
 }
 

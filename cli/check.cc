@@ -55,7 +55,7 @@ int CheckCommand(const CheckArgs& a, const WallClock& wall, std::ostream& out, s
     if (i < det.size() && det[i].mismatch()) code = kExitNondeterminism;
   }
 
-  const SuiteReportContext ctx{.test_perturb_order = a.test_perturb_order};
+  const SuiteReportContext ctx{.test_perturb_order = a.test_perturb_order, .program = a.program};
   if (!a.quiet) out << SuiteTable(results, det);
   out << SuiteSummary(results, det) << "\n";
   out << SuiteFailures(results, det, ctx) << std::flush;

@@ -69,6 +69,16 @@ std::string VersionText(std::string_view version);
 // UnknownCommandMessage is "unknown command \"runn\"; did you mean \"run\"? (commands: ...)"
 // when `typed` (argv[1]) is no subcommand and no option; nullopt otherwise (help.cc).
 std::optional<std::string> UnknownCommandMessage(std::string_view typed, const std::vector<std::string>& commands);
+// UnknownOptionMessage is "leasesim run: unknown option --sed (did you mean --seed?)" for
+// `typed` ("--sed" or "--sed=3") given to `command` ("leasesim run"), whose options are
+// `options` ("--seed", "-q", ...); without a near name it points at `command --help`.
+std::string UnknownOptionMessage(std::string_view command, std::string_view typed, const std::vector<std::string>& options);
+
+// ProgramName is how printed commands (reproduce lines, JUnit, "join the shards with")
+// name leasesim: argv[0] as typed when it holds a '/' ("build/release/leasesim", so that
+// the line works pasted into the same shell from a fresh clone), else "leasesim" (found on
+// PATH: installed).
+std::string ProgramName(std::string_view argv0);
 
 // CheckArgs is `leasesim check [PATH...] [--junit FILE] [--jobs N] [--determinism] [--filter GLOB]`.
 struct CheckArgs {
@@ -79,6 +89,8 @@ struct CheckArgs {
   std::string filter;              // glob on the scenario path, e.g. "*/split-brain/*"
   uint64_t test_perturb_order = 0; // hidden, test only: make runs nondeterministic
   bool quiet = false;
+  // program: how reproduce commands name leasesim — as it was invoked (ProgramName).
+  std::string program = "leasesim";
 };
 // CheckCommand runs a suite for CI (check.cc).
 int CheckCommand(const CheckArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
@@ -98,6 +110,7 @@ struct SweepArgs {
   // (harness/sweep/journal.h); without it a stale staging directory is started over.
   bool resume = false;
   const std::atomic<bool>* cancel = nullptr;  // as RunArgs::cancel
+  std::string program = "leasesim";           // as CheckArgs::program
 };
 // SweepCommand runs a timing-parameter sweep (sweep.cc). The output directory is built in
 // `<out>.partial` and renamed into place when complete, replacing an older sweep output
@@ -113,6 +126,7 @@ struct MergeArgs {
   int jobs = 0;         // chaos shards only: shrinking workers
   std::string min_safety_margin = "3s";  // as SweepArgs: give merge the sweep's floor
   double min_clock_rate_ratio = 1.25;
+  std::string program = "leasesim";      // as CheckArgs::program
 };
 // MergeCommand joins shard outputs into exactly what one unsharded sweep (or chaos
 // search: the manifest's format decides) writes.
@@ -129,6 +143,7 @@ struct ChaosArgs {
   std::string shard;  // "i/N", empty = all
   int64_t shrink_budget = 400;  // runs per failure class (harness/chaos/shrink.h)
   bool progress = true;
+  std::string program = "leasesim";  // as CheckArgs::program
 };
 // ChaosCommand searches the fault space of a chaos file (chaos.cc): exit 0 nothing found,
 // 1 failures found, 2 bad input.

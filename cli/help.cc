@@ -1,5 +1,5 @@
 // help.cc — the helping parts of the command line: `--version`'s text and "did you mean"
-// for a mistyped subcommand.
+// for a mistyped subcommand or option.
 #include <algorithm>
 #include <vector>
 
@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "core/version_profile.h"
+#include "harness/check/suite.h"
 
 namespace leasesim::sim {
 namespace {
@@ -28,6 +29,21 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// Closest is the candidate within two edits of `typed` (the nearest; the first of equals),
+// else the first one `typed` is a prefix of; "" for none.
+std::string Closest(std::string_view typed, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = 3;
+  for (const std::string& c : candidates) {
+    const size_t d = EditDistance(typed, c);
+    if (d < best_d || (best.empty() && c.rfind(typed, 0) == 0)) {
+      best_d = std::min(d, best_d);
+      best = c;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 std::string VersionText(std::string_view version) {
@@ -45,18 +61,27 @@ std::string VersionText(std::string_view version) {
 std::optional<std::string> UnknownCommandMessage(std::string_view typed, const std::vector<std::string>& commands) {
   if (typed.empty() || typed[0] == '-') return std::nullopt;
   if (std::find(commands.begin(), commands.end(), typed) != commands.end()) return std::nullopt;
-  std::string best;
-  size_t best_d = 3;  // suggest within two edits, or a unique prefix
-  for (const std::string& c : commands) {
-    const size_t d = EditDistance(typed, c);
-    if (d < best_d || (best.empty() && c.rfind(typed, 0) == 0)) {
-      best_d = std::min(d, best_d);
-      best = c;
-    }
-  }
+  const std::string best = Closest(typed, commands);
   std::string msg = fmt::format("unknown command \"{}\"", typed);
   if (!best.empty()) msg += fmt::format("; did you mean \"{}\"?", best);
   msg += fmt::format(" (commands: {}; leasesim help COMMAND)", fmt::join(commands, ", "));
+  return msg;
+}
+
+std::string ProgramName(std::string_view argv0) {
+  return argv0.find('/') == std::string_view::npos ? std::string("leasesim") : ShellQuote(argv0);
+}
+
+std::string UnknownOptionMessage(std::string_view command, std::string_view typed, const std::vector<std::string>& options) {
+  const std::string_view name = typed.substr(0, typed.find('='));
+  std::string msg = fmt::format("{}: unknown option {}", command, name);
+  // A suggestion must share most of the name ("-Z" is not a typo of "-h").
+  const std::string best = Closest(name, options);
+  if (!best.empty() && (best.rfind(name, 0) == 0 || EditDistance(name, best) * 2 < name.size())) {
+    msg += fmt::format(" (did you mean {}?)", best);
+  } else {
+    msg += fmt::format(" ({} --help lists the options)", command);
+  }
   return msg;
 }
 

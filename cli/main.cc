@@ -3,6 +3,7 @@
 // simulation polls; the command then removes what it started (a trace's .tmp; a sweep
 // keeps its journal of finished runs for --resume) and exits 128 + the signal (130, 143).
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -10,15 +11,61 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/completion.h"
+#include "cli/man_page.h"
+#include "sim/go_duration.h"
 #include "sim/runner.h"
 #ifdef LEASESIM_HAVE_VIZ
 #include "viz/viewer.h"
 #endif
 
 namespace {
+constexpr const char* kVersion = "0.1.0";
+
+// kManTail closes the manual page (cli/man_page.h) after the generated COMMANDS section.
+constexpr const char* kManTail = R"(.SH EXIT STATUS
+.TP
+.B 0
+pass (every expectation held; for chaos: no failure found)
+.TP
+.B 1
+an expectation failed or an invariant was breached (chaos: failures found)
+.TP
+.B 2
+bad input or usage: one line on stderr naming the file, the JSON path and the problem
+.TP
+.B 3
+internal error
+.TP
+.B 4
+nondeterminism (check \-\-determinism)
+.TP
+.B 130, 143
+interrupted by SIGINT or SIGTERM
+.SH EXAMPLES
+.nf
+leasesim init \-\-from\-flags "\-\-leader\-elect\-lease\-duration=30s" > mine.json
+leasesim run mine.json \-\-trace run.jsonl \-\-report report.json
+leasesim check scenarios/ \-\-junit junit.xml \-\-determinism
+leasesim sweep docs/sweeps/readme.json \-\-out sweep\-out
+leasesim chaos scenarios/chaos/kube\-controller\-manager.json \-\-out chaos\-out
+.fi
+.SH FILES
+Scenario, sweep and chaos files are JSON (comments allowed) or YAML (.yaml, .yml);
+durations are Go duration strings ("15s", "1m30s").
+An installed copy keeps the bundled scenarios under
+.I share/leasesim/scenarios
+and the documentation under
+.IR share/leasesim/docs .
+.SH SEE ALSO
+.B leasesim\-viz \-\-help
+(the viewer, when built);
+docs/ of the source tree: sweep.md, chaos.md, ci.md, trace\-format.md, perfetto.md.
+)";
+
 double WallSeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -43,6 +90,101 @@ void CatchTerminatingSignals() {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 }
+// IntIn is a CLI11 check that the value is an integer in [lo, hi], with a plain message
+// ("expected an integer from 0 to 1024 (0: one worker per core), got -3") instead of
+// CLI11's range over the whole double type.
+CLI::Validator IntIn(int64_t lo, int64_t hi, std::string note) {
+  return CLI::Validator(
+      [lo, hi, note](std::string& v) -> std::string {
+        int64_t n = 0;
+        const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec == std::errc() && p == v.data() + v.size() && n >= lo && n <= hi) return "";
+        return fmt::format("expected an integer from {} to {}{}, got \"{}\"", lo, hi, note, v);
+      },
+      "", "");
+}
+
+// NonNegative is CLI::NonNegativeNumber with a plain message.
+CLI::Validator NonNegative() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        double x = 0;
+        const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+        if (ec == std::errc() && p == v.data() + v.size() && x >= 0) return "";
+        return fmt::format("expected a number >= 0, got \"{}\"", v);
+      },
+      "", "");
+}
+
+// GoDurationSeconds is a CLI11 check for a Go duration ("2m", "90s", "1m30.5s"); the
+// value is kept as text and converted by SecondsOf.
+CLI::Validator GoDurationCheck() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        std::string err;
+        if (leasesim::sim::ParseGoDuration(v, &err)) return "";
+        return err + " (a Go duration such as 90s or 2m)";
+      },
+      "", "");
+}
+
+[[maybe_unused]] std::optional<double> SecondsOf(const std::optional<std::string>& v) {
+  if (!v) return std::nullopt;
+  return std::chrono::duration<double>(*leasesim::sim::ParseGoDuration(*v)).count();
+}
+
+std::vector<std::string> VisibleCommands(const CLI::App& app) {
+  std::vector<std::string> out;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (!sub->get_group().empty()) out.push_back(sub->get_name());
+  }
+  return out;
+}
+
+bool LooksNumeric(std::string_view s) {
+  double x = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// ParseErrorLine turns a CLI11 parse error into one line naming the command: an unknown
+// option names itself with "did you mean", anything else keeps CLI11's text.
+std::string ParseErrorLine(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  const std::vector<CLI::App*> parsed = app.get_subcommands();
+  const CLI::App* sub = parsed.empty() ? nullptr : parsed.front();
+  const std::string where = sub ? "leasesim " + sub->get_name() : "leasesim";
+  const std::string hint = sub ? fmt::format(" (leasesim help {})", sub->get_name()) : " (leasesim help)";
+  // An option the command does not have is named first, whatever CLI11 tripped over.
+  const CLI::App& owner = sub ? *sub : app;
+  std::vector<std::string> names;
+  for (const CLI::Option* o : owner.get_options([](const CLI::Option* o) { return !o->get_group().empty(); })) {
+    for (const std::string& l : o->get_lnames()) names.push_back("--" + l);
+    for (const std::string& n : o->get_snames()) names.push_back("-" + n);
+  }
+  bool in_sub = sub == nullptr;
+  bool value_next = false;  // the previous token was an option that takes a value
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view tok = argv[i];
+    if (!in_sub) {
+      in_sub = tok == sub->get_name();
+      continue;
+    }
+    if (tok == "--") break;
+    const bool is_value = value_next;
+    value_next = false;
+    if (is_value || tok.size() < 2 || tok[0] != '-' || LooksNumeric(tok)) continue;
+    const std::string name(tok.substr(0, tok.find('=')));
+    const CLI::Option* o = owner.get_option_no_throw(name);
+    if (o == nullptr) return leasesim::sim::UnknownOptionMessage(where, tok, names);
+    value_next = o->get_type_size() != 0 && name.size() == tok.size();
+  }
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    std::string what = e.what();
+    if (const size_t colon = what.find(": "); colon != std::string::npos) what.erase(0, colon + 2);
+    return fmt::format("{}: unexpected argument(s): {}{}", where, what, hint);
+  }
+  return fmt::format("{}: {}{}", where, e.what(), hint);
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -53,7 +195,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 pass, 1 an expectation failed, 2 bad input or usage, 3 internal error, 4 nondeterminism, "
       "130/143 interrupted by SIGINT/SIGTERM."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", VersionText("0.1.0"));
+  app.set_version_flag("--version", VersionText(kVersion));
 
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run one scenario and report who led when, split-brain, no-leader, failovers");
@@ -72,7 +214,7 @@ int main(int argc, char** argv) {
       "check", "Run a suite of scenarios for CI: a table of verdicts, optional JUnit XML and determinism check");
   check_cmd->add_option("paths", check.paths, "Scenario files or directories (recursive; default: scenarios)")->option_text("PATH...");
   check_cmd->add_option("--junit", check.junit, "Write JUnit XML to FILE")->option_text("FILE");
-  check_cmd->add_option("-j,--jobs", check.jobs, "Worker threads (default: number of cores)")->check(CLI::NonNegativeNumber)->option_text("N");
+  check_cmd->add_option("-j,--jobs", check.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   check_cmd->add_flag("--determinism", check.determinism,
                       "Run each scenario twice (and across worker counts) and compare trace hashes (exit 4 on a mismatch)");
   check_cmd->add_option("--filter", check.filter, "Only scenarios whose path matches GLOB")->option_text("GLOB");
@@ -84,7 +226,7 @@ int main(int argc, char** argv) {
   CLI::App* sweep_cmd = app.add_subcommand(
       "sweep", "Sweep LeaseDuration/RenewDeadline/RetryPeriod (and fault intensities) over seeds: failover, split-brain, API load");
   sweep_cmd->add_option("sweep", sweep.sweep, "Sweep file (JSON, see docs/sweep.md)")->required()->option_text("FILE");
-  sweep_cmd->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: number of cores)")->check(CLI::NonNegativeNumber)->option_text("N");
+  sweep_cmd->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   sweep_cmd->add_option("--out", sweep.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
   sweep_cmd->add_option("--shard", sweep.shard, "Run only slice i of N (\"i/N\", 0-based), for leasesim merge");
   sweep_cmd->add_flag("!--no-progress", sweep.progress, "No progress bar");
@@ -99,7 +241,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--min-clock-rate-ratio", ratio,
                     "Only points with LeaseDuration / (RenewDeadline + RetryPeriod) >= this ratio are eligible "
                     "(default 1.25: client-go's 15s/10s/2s)")
-        ->check(CLI::NonNegativeNumber)
+        ->check(NonNegative())
         ->option_text("RATIO");
   };
   add_floor(sweep_cmd, sweep.min_safety_margin, sweep.min_clock_rate_ratio);
@@ -109,7 +251,7 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("inputs", merge.inputs, "Shard output directories")->required()->option_text("DIR...");
   merge_cmd->add_option("--out", merge.out_dir, "Output directory (default: sweep-out, or chaos-out for chaos shards)")->option_text("DIR");
   merge_cmd->add_option("--junit", merge.junit, "Chaos shards: write JUnit XML (one case per failure class) to FILE")->option_text("FILE");
-  merge_cmd->add_option("-j,--jobs", merge.jobs, "Chaos shards: shrinking workers (default: number of cores)")->check(CLI::NonNegativeNumber)->option_text("N");
+  merge_cmd->add_option("-j,--jobs", merge.jobs, "Chaos shards: shrinking workers (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
 
   add_floor(merge_cmd, merge.min_safety_margin, merge.min_clock_rate_ratio);
 
@@ -118,7 +260,7 @@ int main(int argc, char** argv) {
       "chaos", "Search a fault model at random (one run per seed), check properties, shrink each failure to a minimal scenario");
   chaos_cmd->add_option("chaos", chaos.chaos, "Chaos file (JSON, see docs/chaos.md)")->required()->option_text("FILE");
   chaos_cmd->add_option("--seeds", chaos.seeds, "Number of seeds (default: the file's \"seeds\")")->option_text("N");
-  chaos_cmd->add_option("-j,--jobs", chaos.jobs, "Worker threads (default: number of cores)")->check(CLI::NonNegativeNumber)->option_text("N");
+  chaos_cmd->add_option("-j,--jobs", chaos.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   chaos_cmd->add_option("--out", chaos.out_dir, "Output directory (default: chaos-out)")->option_text("DIR");
   chaos_cmd->add_option("--junit", chaos.junit, "Write JUnit XML (one case per failure class) to FILE")->option_text("FILE");
   chaos_cmd->add_option("--shard", chaos.shard, "Run only seeds i of N (\"i/N\", 0-based), for leasesim merge");
@@ -151,7 +293,7 @@ int main(int argc, char** argv) {
     std::string input;
     std::string report;
     std::string screenshot;
-    std::optional<double> from_s, to_s, cursor_s;
+    std::optional<std::string> from, to, cursor;  // Go durations of true time since the start
     std::optional<uint64_t> seed;
     int width = 1280, height = 800;
   } view;
@@ -160,9 +302,13 @@ int main(int argc, char** argv) {
   view_cmd->add_option("input", view.input, "Trace file (JSON Lines) or scenario file (JSON)")->required()->option_text("FILE");
   view_cmd->add_option("--report", view.report, "Report JSON (from leasesim run --report) for the summary panel")->option_text("FILE");
   view_cmd->add_option("--screenshot", view.screenshot, "Render headless (needs a display, e.g. xvfb-run) and write this PNG")->option_text("FILE");
-  view_cmd->add_option("--from", view.from_s, "Start of the initial window, seconds of true time")->option_text("SECONDS");
-  view_cmd->add_option("--to", view.to_s, "End of the initial window, seconds of true time")->option_text("SECONDS");
-  view_cmd->add_option("--cursor", view.cursor_s, "Initial cursor, seconds (default: the first violation)")->option_text("SECONDS");
+  view_cmd->add_option("--from", view.from, "Start of the initial window, true time since the start (Go duration: 2m, 90s)")
+      ->check(GoDurationCheck())
+      ->option_text("DURATION");
+  view_cmd->add_option("--to", view.to, "End of the initial window (Go duration)")->check(GoDurationCheck())->option_text("DURATION");
+  view_cmd->add_option("--cursor", view.cursor, "Initial cursor (Go duration; default: the first violation)")
+      ->check(GoDurationCheck())
+      ->option_text("DURATION");
   view_cmd->add_option("--seed", view.seed, "Seed when opening a scenario (default: the scenario's)")->option_text("N");
   view_cmd->add_option("--width", view.width, "Window width in pixels")->check(CLI::Range(320, 8192));
   view_cmd->add_option("--height", view.height, "Window height in pixels")->check(CLI::Range(240, 8192));
@@ -171,6 +317,8 @@ int main(int argc, char** argv) {
   CLI::App* completion_cmd = app.add_subcommand("completion", "Print a shell completion script: source <(leasesim completion bash)");
   completion_cmd->add_option("shell", completion_shell, "Shell (bash)")->required()->check(CLI::IsMember({"bash"}))->option_text("SHELL");
 
+  CLI::App* man_cmd = app.add_subcommand("man", "Print the manual page (roff), generated from these help texts: leasesim man | man -l -");
+
   std::string help_topic;
   CLI::App* help_cmd = app.add_subcommand("help", "Show the help of leasesim or of one command: leasesim help run");
   help_cmd->add_option("command", help_topic, "A command")->option_text("COMMAND");
@@ -178,16 +326,19 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    std::vector<std::string> commands;
-    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     if (argc > 1) {
-      if (auto msg = UnknownCommandMessage(argv[1], commands)) {
+      if (auto msg = UnknownCommandMessage(argv[1], VisibleCommands(app))) {
         std::cerr << "leasesim: " << *msg << "\n";
         return kExitBadInput;
       }
     }
-    const int code = app.exit(e);
-    return code == 0 ? 0 : kExitBadInput;
+    std::cerr << ParseErrorLine(app, e, argc, argv) << "\n";
+    return kExitBadInput;
+  }
+  if (*man_cmd) {
+    std::cout << ManPage(app, "leasesim", kVersion, kManTail);
+    return kExitPass;
   }
   if (*completion_cmd) {
     std::cout << BashCompletion(app, "leasesim");
@@ -204,15 +355,16 @@ int main(int argc, char** argv) {
         return kExitPass;
       }
     }
-    std::vector<std::string> commands;
-    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) commands.push_back(sub->get_name());
-    std::cerr << "leasesim: help: " << UnknownCommandMessage(help_topic, commands).value_or("unknown command") << "\n";
+    std::cerr << "leasesim: help: " << UnknownCommandMessage(help_topic, VisibleCommands(app)).value_or("unknown command") << "\n";
     return kExitBadInput;
   }
   try {
     if (*run_cmd || *sweep_cmd) CatchTerminatingSignals();
     run.cancel = &g_cancel;
     sweep.cancel = &g_cancel;
+    // Printed commands (reproduce lines, JUnit) name leasesim as it was invoked.
+    const std::string program = ProgramName(argv[0]);
+    check.program = sweep.program = merge.program = chaos.program = program;
     if (*run_cmd) return RunCommand(run, WallSeconds, std::cout, std::cerr);
     if (*check_cmd) return CheckCommand(check, WallSeconds, std::cout, std::cerr);
     if (*sweep_cmd) return SweepCommand(sweep, WallSeconds, std::cout, std::cerr);
@@ -228,9 +380,9 @@ int main(int argc, char** argv) {
       o.trace_path = view.input;
       o.report_path = view.report;
       o.screenshot_path = view.screenshot;
-      o.from_s = view.from_s;
-      o.to_s = view.to_s;
-      o.cursor_s = view.cursor_s;
+      o.from_s = SecondsOf(view.from);
+      o.to_s = SecondsOf(view.to);
+      o.cursor_s = SecondsOf(view.cursor);
       o.width = view.width;
       o.height = view.height;
       // Opening a scenario runs it in-process into a temporary trace, removed on exit.

@@ -9,11 +9,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <ostream>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/outputs.h"
 #include "harness/output_files.h"
 #include "harness/progress.h"
 #include "harness/sweep/journal.h"
@@ -39,16 +39,9 @@ std::optional<SafetyFloor> Floor(const std::string& margin, double ratio, std::o
 }  // namespace
 
 int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err) {
-  Shard shard;
-  if (!a.shard.empty()) {
-    std::string e;
-    auto s = ParseShard(a.shard, &e);
-    if (!s) {
-      err << e << "\n";
-      return kExitBadInput;
-    }
-    shard = *s;
-  }
+  const std::optional<Shard> shard_arg = ShardArg(a.shard, err);
+  if (!shard_arg) return kExitBadInput;
+  const Shard shard = *shard_arg;
   const std::optional<SafetyFloor> floor = Floor(a.min_safety_margin, a.min_clock_rate_ratio, err);
   if (!floor) return kExitBadInput;
   std::string e;
@@ -64,10 +57,7 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
   }
   // The output goes to a staging directory, checked and created before any run; the
   // finished runs are journaled there as they complete (harness/sweep/journal.h).
-  if (!PrepareStagingDir(a.out_dir, "manifest.json", a.resume, &e)) {
-    err << "leasesim: " << e << "\n";
-    return kExitBadInput;
-  }
+  if (!PrepareOutDir(a.out_dir, a.resume, err)) return kExitBadInput;
   const std::string staging = StagingDir(a.out_dir);
   std::optional<SweepJournal> journal = SweepJournal::Open(staging, *spec, points, shard, a.resume, &e);
   if (!journal) {
@@ -78,7 +68,7 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
     out << fmt::format("resuming: {} finished run(s) reused from {}/\n", journal->finished().size(), staging);
   }
   SweepRunOptions o;
-  o.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o.jobs = Jobs(a.jobs);
   o.shard = shard;
   o.reuse = &journal->finished();
   o.cancel = a.cancel;
@@ -104,18 +94,9 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
     return kExitInternal;
   }
   journal->Finish();
-  if (!CommitStagingDir(a.out_dir, &e)) {
-    err << "leasesim: " << e << "\n";
-    return kExitInternal;
-  }
-  if (shard.count > 1) {
-    out << fmt::format("shard {}/{}: {} run(s) written to {}/runs.csv; join the shards with `leasesim merge`\n",
-                       shard.index, shard.count, rows.size(), a.out_dir);
-  } else {
-    out << SummaryText(rep);
-  }
-  out << fmt::format("{} run(s) on {} worker(s) in {:.2f} s wall ({:.0f} runs/s); outputs in {}/\n", rows.size(), o.jobs,
-                     seconds, seconds > 0 ? static_cast<double>(rows.size()) / seconds : 0.0, a.out_dir);
+  if (!CommitOutDir(a.out_dir, {}, err)) return kExitInternal;
+  out << (shard.count > 1 ? ShardLine(shard, rows.size(), "", a.out_dir, a.program) : SummaryText(rep));
+  out << WallLine(rows.size(), o.jobs, seconds, "", a.out_dir);
   return kExitPass;
 }
 
@@ -128,11 +109,8 @@ int MergeCommand(const MergeArgs& args, std::ostream& out, std::ostream& err) {
   if (a.out_dir.empty()) a.out_dir = "sweep-out";
   const std::optional<SafetyFloor> floor = Floor(a.min_safety_margin, a.min_clock_rate_ratio, err);
   if (!floor) return kExitBadInput;
+  if (!PrepareOutDir(a.out_dir, false, err)) return kExitBadInput;
   std::string e;
-  if (!PrepareStagingDir(a.out_dir, "manifest.json", false, &e)) {
-    err << "leasesim: " << e << "\n";
-    return kExitBadInput;
-  }
   auto merged = MergeShardDirs(a.inputs, &e);
   if (!merged) {
     std::error_code ec;
@@ -141,13 +119,9 @@ int MergeCommand(const MergeArgs& args, std::ostream& out, std::ostream& err) {
     return kExitBadInput;
   }
   const SweepReport rep = BuildSweepReport(merged->spec, merged->points, merged->rows, *floor);
-  if (!WriteDir(StagingDir(a.out_dir), SweepOutputFiles(rep, merged->rows, Shard{0, 1}), err)) return kExitInternal;
-  if (!CommitStagingDir(a.out_dir, &e)) {
-    err << "leasesim: " << e << "\n";
-    return kExitInternal;
-  }
+  if (!CommitOutDir(a.out_dir, SweepOutputFiles(rep, merged->rows, Shard{0, 1}), err)) return kExitInternal;
   out << SummaryText(rep);
-  out << fmt::format("merged {} shard(s), {} run(s); outputs in {}/\n", a.inputs.size(), merged->rows.size(), a.out_dir);
+  out << MergedLine(a.inputs.size(), merged->rows.size(), a.out_dir);
   return kExitPass;
 }
 

@@ -11,6 +11,7 @@
 #                                  a checkout)
 #   share/doc/leasesim/README.md   (and the CLI's README as cli.md)
 #   share/bash-completion/completions/leasesim   (`leasesim completion bash`)
+#   share/man/man1/leasesim.1                    (`leasesim man`)
 include(GNUInstallDirs)
 
 install(TARGETS leasesim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -19,6 +20,7 @@ if(TARGET leasesim-viz)
 endif()
 install(FILES ${PROJECT_BINARY_DIR}/leasesim.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME leasesim)
+install(FILES ${PROJECT_BINARY_DIR}/leasesim.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/ DESTINATION ${CMAKE_INSTALL_DATADIR}/leasesim/scenarios)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/leasesim/docs)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})

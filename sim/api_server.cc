@@ -304,6 +304,15 @@ ApiResponse ApiServer::Get(const ApiRequest& r) {
   return {.status = Status::OK(200), .body = it->second};
 }
 
+void ApiServer::Preload(core::Object obj, TrueTime now) {
+  core::ObjectMeta& m = core::Meta(obj);
+  m.resourceVersion = NextResourceVersion();
+  m.uid = UidFor(m.resourceVersion);
+  if (m.creationTimestamp == core::WallTime::Zero()) m.creationTimestamp = TruncateToSeconds(ServerWall(now));
+  Key key{core::ResourceOf(obj), m.namespace_, m.name};
+  store_.insert_or_assign(std::move(key), core::MakeObject(std::move(obj)));
+}
+
 ApiResponse ApiServer::Create(const ApiRequest& r, TrueTime now) {
   Key key{r.resource, r.namespace_, r.name};
   if (store_.contains(key)) return Failed(Status::AlreadyExists(r.resource, r.name));

@@ -185,6 +185,10 @@ class ApiServer {
   // Invariant: a failed request leaves the store unchanged.
   [[nodiscard]] core::ApiResponse Complete(const core::ApiRequest& request, TrueTime now);
 
+  // Preload stores `obj` as it stands before the run (a scenario's initialLease): the
+  // server assigns resourceVersion and uid, and creationTimestamp when it has none. No
+  // request, no write is counted and no observer is told: it is the state the run starts in.
+  void Preload(core::Object obj, TrueTime now);
   // Lookup returns the stored object or null.
   [[nodiscard]] core::ObjectPtr Lookup(core::Resource resource, std::string_view namespace_,
                                        std::string_view name) const;

@@ -119,12 +119,20 @@ struct FaultMark {
   std::vector<std::string> nodes;
 };
 
-// ApiAccounting is the fake API server's per-verb request count ("get", "create",
-// "update") and per-status-code response count (200, 201, 409, 429, 503, ...; 0 = a
-// client-side timeout or cancel).
+// ApiAccounting is the candidates' per-verb request count ("get", "create", "update"),
+// the API server's per-status-code response count (200, 201, 409, 429, 503, ...; plus
+// 0 = a client-side timeout or cancel), and what each request's sender saw.
 struct ApiAccounting {
   std::map<std::string, uint64_t> requests;
   std::map<int, uint64_t> responses;
+  // outcomes[verb][code]: requests of `verb` whose sender saw status `code`, 0 = no
+  // response (the client timed out: the request or its answer was lost or late; or the
+  // request was cancelled). unanswered[verb]: requests still open when the run ended or
+  // whose sender crashed or restarted meanwhile. Per verb, requests = the outcomes' sum
+  // + unanswered (the server-side `responses` also count requests of the API server's
+  // own controllers, and answers that were lost on the way back, so they need not).
+  std::map<std::string, std::map<int, uint64_t>> outcomes;
+  std::map<std::string, uint64_t> unanswered;
   // requests_by_node: requests each candidate sent (by node name).
   std::map<std::string, uint64_t> requests_by_node;
   // watch_events: watch notifications the API server fanned out per resource ("leases",

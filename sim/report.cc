@@ -23,6 +23,35 @@ json Pairs(const OracleResults& r, const std::vector<Interval>& v) {
 std::string D(Duration d) { return FormatGoDuration(std::chrono::round<std::chrono::milliseconds>(d)); }
 std::string At(const OracleResults& r, TrueTime t) { return D(t - r.start); }
 
+// ApiText is the summary's API line: per verb, the requests and how they ended, so that
+// the figures add up ("get 300 = 200:298 + no-response:2"); code 0 is named.
+std::string ApiText(const ApiAccounting& api, double per_second) {
+  std::string out = fmt::format("api: {} requests ({:.3f}/s)", api.TotalRequests(), per_second);
+  if (api.requests.empty()) return out + "; none";
+  bool any_lost = false;
+  const char* sep = ": ";
+  for (const auto& [verb, n] : api.requests) {
+    std::vector<std::string> parts;
+    if (auto it = api.outcomes.find(verb); it != api.outcomes.end()) {
+      for (const auto& [code, k] : it->second) {
+        if (code == 0) continue;  // listed last, by name
+        parts.push_back(fmt::format("{}:{}", code, k));
+      }
+      if (auto z = it->second.find(0); z != it->second.end()) {
+        parts.push_back(fmt::format("no-response:{}", z->second));
+        any_lost = true;
+      }
+    }
+    if (auto u = api.unanswered.find(verb); u != api.unanswered.end() && u->second > 0) {
+      parts.push_back(fmt::format("unanswered:{}", u->second));
+    }
+    out += fmt::format("{}{} {}{}", sep, verb, n, parts.empty() ? "" : fmt::format(" = {}", fmt::join(parts, " + ")));
+    sep = ", ";
+  }
+  if (any_lost) out += " (no-response: code 0, the client timed out or cancelled)";
+  return out;
+}
+
 const FaultSpec* FaultByIndex(const Scenario& s, int index) {
   return index >= 0 && index < static_cast<int>(s.faults.size()) ? &s.faults[index] : nullptr;
 }
@@ -96,8 +125,17 @@ json BuildReport(const Scenario& s, const OracleResults& r, const std::vector<Ex
     watch_total += n;
   }
   const double run_s = std::chrono::duration<double>(r.end - r.start).count();
+  json outcomes = json::object(), unanswered = json::object();
+  for (const auto& [verb, codes] : r.api.outcomes) {
+    json by_code = json::object();
+    for (const auto& [code, n] : codes) by_code[std::to_string(code)] = n;
+    outcomes[verb] = std::move(by_code);
+  }
+  for (const auto& [verb, n] : r.api.unanswered) unanswered[verb] = n;
   j["api"] = {{"requests", requests},
               {"responses", responses},
+              {"outcomes", outcomes},
+              {"unanswered", unanswered},
               {"total", r.api.TotalRequests()},
               {"perSecond", r.api_requests_per_second},
               {"requestsByNode", by_node},
@@ -169,12 +207,7 @@ std::string SummaryText(const Scenario& s, const OracleResults& r, const std::ve
   for (const Transition& t : r.transitions) {
     line(fmt::format("  {} {} -> {}", At(r, t.at), t.from.empty() ? "(released)" : t.from, t.to));
   }
-  std::string verbs;
-  for (const auto& [verb, n] : r.api.requests) verbs += fmt::format(" {} {}", verb, n);
-  std::string codes;
-  for (const auto& [code, n] : r.api.responses) codes += fmt::format(" {}:{}", code, n);
-  line(fmt::format("api: {} requests ({:.3f}/s);{}; responses{}", r.api.TotalRequests(), r.api_requests_per_second,
-                   verbs.empty() ? " none" : verbs, codes.empty() ? " none" : codes));
+  line(ApiText(r.api, r.api_requests_per_second));
   std::string watches;
   uint64_t watch_total = 0;
   for (const auto& [res, n] : r.api.watch_events) {

@@ -9,6 +9,11 @@
 //   nlohmann::json j = sim::BuildReport(scenario, results, expectations, stats);
 //   std::cout << sim::SummaryText(scenario, results, expectations, stats);
 //
+// api: `requests` are the candidates' requests by verb; `outcomes` what their senders saw
+// by verb and status code ("0" = no response: a client timeout or cancel), `unanswered`
+// those still open at the end (or whose sender crashed), so that per verb requests =
+// sum(outcomes) + unanswered; `responses` are the API server's answers by code (its own
+// controllers' requests and answers lost on the way back included) plus the "0"s.
 // Shape (every field always present; absent optional values are null):
 //   {"scenario": str, "scenarioFile": str, "seed": uint, "clientGo": str,
 //    "simDurationSeconds": num, "events": uint, "wallSeconds": num, "traceHash": str,
@@ -21,7 +26,8 @@
 //    "failovers": [{"fault": int, "id": str, "kind": str, "atSeconds": num,
 //                   "previousLeader": str|null, "newLeader": str|null,
 //                   "newLeaderAtSeconds": num|null, "failoverSeconds": num|null, "disrupted": bool}],
-//    "api": {"requests": {<verb>: uint}, "responses": {<code>: uint}, "total": uint,
+//    "api": {"requests": {<verb>: uint}, "responses": {<code>: uint},
+//            "outcomes": {<verb>: {<code>: uint}}, "unanswered": {<verb>: uint}, "total": uint,
 //            "perSecond": num, "requestsByNode": {<node>: uint},
 //            "watchEvents": {<resource>: uint}, "watchEventsPerSecond": num},
 //    "expectations": [{"index": int, "kind": str, "expect": str, "held": bool, "actual": str}],

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/objects_json.h"
 #include "sim/document_input.h"
 #include "sim/cluster_spec.h"
 #include "sim/go_duration.h"
@@ -429,12 +430,55 @@ Expectation ParseExpect(const json& j, const std::string& path, int index, const
   return e;
 }
 
+// InitialLease reads "initialLease": a Lease as `kubectl get lease NAME -n NS -o yaml`
+// (or -o json) prints it, the lock's state when the run starts. The lock must be of kind
+// "leases" and the Lease must be that lock (metadata.name and namespace, when given);
+// status fields the API server owns (resourceVersion, uid, managedFields) are ignored.
+core::Lease InitialLease(const json& j, const std::string& path, const core::LockConfig& lock) {
+  if (!j.is_object()) Fail(path, fmt::format("expected a Lease object (kubectl get lease NAME -o yaml), got {}", TypeName(j)));
+  if (lock.kind != core::LockKind::kLeases) {
+    Fail(path, fmt::format("needs the lock kind \"leases\" ($.lock.kind is \"{}\")", core::LockKindName(lock.kind)));
+  }
+  json lease = j;
+  if (!lease.contains("kind")) Fail(path, "expected a Lease: \"kind\": \"Lease\" is missing");
+  if (lease["kind"] != "Lease") {
+    Fail(Key(path, "kind"), fmt::format("expected \"Lease\", got {}", lease["kind"].dump()));
+  }
+  core::Object obj;
+  if (std::string err = core::FromJson(lease, obj); !err.empty()) {
+    // core::FromJson names the field ("spec.leaseDurationSeconds: expected ..."): under $.initialLease.
+    const size_t colon = err.find(": ");
+    const std::string field = colon == std::string::npos ? "" : err.substr(0, colon);
+    if (!field.empty() && field.find(' ') == std::string::npos) Fail(path + "." + field, err.substr(colon + 2));
+    Fail(path, err);
+  }
+  core::Lease out = std::get<core::Lease>(obj);
+  core::ObjectMeta& m = out.metadata;
+  const std::string mp = Key(path, "metadata");
+  if (m.name.empty()) m.name = lock.name;
+  if (m.namespace_.empty()) m.namespace_ = lock.namespace_;
+  if (m.name != lock.name) {
+    Fail(Key(mp, "name"), fmt::format("\"{}\" is not the lock's name \"{}\" ($.lock.name)", m.name, lock.name));
+  }
+  if (m.namespace_ != lock.namespace_) {
+    Fail(Key(mp, "namespace"),
+         fmt::format("\"{}\" is not the lock's namespace \"{}\" ($.lock.namespace)", m.namespace_, lock.namespace_));
+  }
+  if (out.spec.leaseDurationSeconds && *out.spec.leaseDurationSeconds <= 0) {
+    Fail(Key(Key(path, "spec"), "leaseDurationSeconds"),
+         fmt::format("must be greater than 0, got {}", *out.spec.leaseDurationSeconds));
+  }
+  m.resourceVersion.clear();
+  m.uid.clear();
+  return out;
+}
+
 Scenario Parse(const json& root, std::string_view file, const StreamedArray& streamed_faults) {
   const std::string $ = "$";
   CheckObject(root, $,
               {"name", "description", "seed", "duration", "clientGo", "lock", "timings", "defaults", "candidates",
                "candidateCount", "startSpread", "network", "apiserver", "faults", "expect", "coordination",
-               "cluster"});
+               "cluster", "initialLease"});
   Scenario s;
   s.file = std::string(file);
   s.name = std::filesystem::path(s.file).stem().string();
@@ -453,6 +497,7 @@ Scenario Parse(const json& root, std::string_view file, const StreamedArray& str
                                       .identity = "", .labels = {}};
   if (const json* v = Find(root, "lock")) ApplyLock(*v, "$.lock", base.config.lock);
   s.lock = base.config.lock;
+  if (const json* v = Find(root, "initialLease")) s.initial_lease = InitialLease(*v, "$.initialLease", s.lock);
   if (const json* v = Find(root, "timings")) {
     CheckObject(*v, "$.timings", {"leaseDuration", "renewDeadline", "retryPeriod"});
     ApplyTimings(*v, "$.timings", base.config);

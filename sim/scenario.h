@@ -218,6 +218,9 @@ struct Scenario {
   Duration duration = std::chrono::minutes(10);
   std::string client_go = "1.37";   // the default for candidates
   core::LockConfig lock;            // the default lock (identity empty)
+  // initial_lease: "initialLease", the lock's Lease when the run starts (as kubectl prints
+  // it); the API server stores it before any candidate starts. nullopt: no object yet.
+  std::optional<core::Lease> initial_lease;
   std::vector<CandidateSpec> candidates;
   NetworkSpec network;
   ApiServerSpec apiserver;

@@ -401,6 +401,16 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     record_.holder_changes.push_back({w.at, std::string(*holder)});
   });
   server_.AttachScheduler(scheduler_);  // APF's own events, background clients
+  // The lock as the scenario's initialLease has it (a Lease as kubectl prints it): stored
+  // before any candidate starts; its holder is the holder the first change starts from.
+  if (scenario.initial_lease) {
+    server_.Preload(*scenario.initial_lease, kTrueEpoch);
+    if (const auto& h = scenario.initial_lease->spec.holderIdentity; h && !h->empty()) {
+      have_holder_ = true;
+      last_holder_ = *h;
+      record_.holder_changes.push_back({kTrueEpoch, *h});
+    }
+  }
   if (scenario.coordination) coord_ = std::make_unique<Coordination>(*this);
   if (scenario.cluster) {
     ClusterHooks hooks;
@@ -684,6 +694,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
         node.timers.erase(it);
       }
     } else if (const auto* c = std::get_if<core::CancelRequest>(&e)) {
+      if (const Node::Pending* p = node.pending.find(c->id)) outcomes_by_verb_[static_cast<size_t>(p->verb)][0]++;
       node.pending.erase(c->id);
       core::LocalTime l = Local(n);
       trace_.Begin(now, "api_cancel", name, &l).Int("id", static_cast<int64_t>(c->id)).Str("reason", core::ReasonName(c->reason));
@@ -1094,6 +1105,7 @@ void World::FinishRequest(int n, core::RequestId id, const core::ApiResponse& re
   Node& node = *nodes_[n];
   const core::Verb verb = node.pending.find(id)->verb;
   node.pending.erase(id);
+  outcomes_by_verb_[static_cast<size_t>(verb)][resp.status.code]++;
   core::LocalTime l = Local(n);
   trace_.Begin(scheduler_.now(), "api_response", node.spec->name, &l)
       .Int("id", static_cast<int64_t>(id))
@@ -1338,9 +1350,19 @@ OracleInput World::TakeOracleInput() {
     record_.nodes.push_back(std::move(node.obs));
   }
   for (size_t v = 0; v < requests_by_verb_.size(); ++v) {
-    if (requests_by_verb_[v] > 0) record_.api.requests[std::string(core::VerbName(static_cast<core::Verb>(v)))] += requests_by_verb_[v];
+    if (requests_by_verb_[v] == 0) continue;
+    const std::string verb(core::VerbName(static_cast<core::Verb>(v)));
+    record_.api.requests[verb] += requests_by_verb_[v];
+    // Every request sent ends in one outcome, or is still unanswered at the end.
+    uint64_t ended = 0;
+    for (const auto& [code, n] : outcomes_by_verb_[v]) {
+      record_.api.outcomes[verb][code] += n;
+      ended += n;
+    }
+    record_.api.unanswered[verb] += requests_by_verb_[v] - ended;
   }
   requests_by_verb_ = {};
+  outcomes_by_verb_ = {};
   const ApiServerStats& st = server_.stats();
   for (auto& [code, count] : st.responses_by_code) record_.api.responses[code] += count;
   for (core::Resource res : {core::Resource::kLeases, core::Resource::kConfigMaps, core::Resource::kEndpoints}) {

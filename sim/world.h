@@ -21,6 +21,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -157,6 +158,8 @@ class World {
   core::Prng ack_rng_;
   int64_t server_inflight_ = 0;  // requests admitted and not yet completed
   std::array<uint64_t, 4> requests_by_verb_{};  // requests sent, by core::Verb (record_.api.requests at the end)
+  // What the senders saw, by core::Verb then status code (0: no response); record_.api.outcomes at the end.
+  std::array<std::map<int, uint64_t>, 4> outcomes_by_verb_{};
   std::vector<std::unique_ptr<Node>> nodes_;
   // Messages on the wire, in a slab (ids = generation << 32 | slot, checked on access).
   class MessageTable;

@@ -3,19 +3,18 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "harness/csv_fields.h"
 #include "harness/check/junit.h"
+#include "harness/check/suite.h"
 #include "harness/parallel_for.h"
+#include "harness/shard_merge.h"
 #include "sim/go_duration.h"
 #include "sim/runner.h"
 
@@ -25,38 +24,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kRunsHeader =
-    "seed_index,seed,families,faults,verdict,split_brain_s,worst_failover_s,no_leader_max_gap_s,invariant_breaches,"
-    "failures,trace_hash";
-
-// Seconds prints nanoseconds as seconds with 9 decimals (exact).
-std::string Seconds(int64_t ns) {
-  const char* sign = ns < 0 ? "-" : "";
-  const uint64_t a = ns < 0 ? static_cast<uint64_t>(-(ns + 1)) + 1 : static_cast<uint64_t>(ns);
-  return fmt::format("{}{}.{:09}", sign, a / 1'000'000'000, a % 1'000'000'000);
-}
-
-bool ParseSeconds(std::string_view s, int64_t* ns) {
-  bool neg = false;
-  if (!s.empty() && s[0] == '-') {
-    neg = true;
-    s.remove_prefix(1);
-  }
-  const size_t dot = s.find('.');
-  if (dot == std::string_view::npos || s.size() - dot - 1 != 9) return false;
-  int64_t whole = 0, frac = 0;
-  if (!ParseInt(s.substr(0, dot), &whole) || !ParseInt(s.substr(dot + 1), &frac)) return false;
-  *ns = whole * 1'000'000'000 + frac;
-  if (neg) *ns = -*ns;
-  return true;
-}
-
-std::optional<std::string> ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+    "seed_index,seed,families,faults,verdict,split_brain_s,worst_failover_s,failover_unrecovered,no_leader_max_gap_s,"
+    "invariant_breaches,failures,trace_hash";
 
 std::string FileSafe(std::string s) {
   for (char& c : s) {
@@ -143,8 +112,7 @@ ChaosRow RunOneSeed(const ChaosSpec& spec, int64_t k) {
 }
 
 std::vector<ChaosRow> RunChaos(const ChaosSpec& spec, const ChaosRunOptions& o) {
-  std::vector<int64_t> seeds;
-  for (int64_t k = o.shard.index; k < spec.seeds; k += o.shard.count) seeds.push_back(k);
+  const std::vector<int64_t> seeds = ShardIndices(spec.seeds, o.shard);
   std::vector<ChaosRow> rows(seeds.size());
   std::mutex mu;
   int64_t done = 0, failing = 0;
@@ -162,11 +130,12 @@ std::vector<ChaosRow> RunChaos(const ChaosSpec& spec, const ChaosRunOptions& o) 
 std::string ChaosRunsCsv(const std::vector<ChaosRow>& rows) {
   std::string s = std::string(kRunsHeader) + "\n";
   for (const ChaosRow& r : rows) {
-    std::string fo;
-    if (r.worst_failover_ns) fo = *r.worst_failover_ns < 0 ? "none" : Seconds(*r.worst_failover_ns);
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", r.index, r.seed, fmt::join(r.families, ";"), r.faults,
-                     r.Failed() ? "fail" : "pass", Seconds(r.split_brain_ns), fo, Seconds(r.no_leader_max_ns),
-                     r.invariant_breaches, fmt::join(r.failures, ";"), r.trace_hash);
+    // A number or an empty cell in worst_failover_s; "no new leader" is its own column.
+    const bool unrecovered = r.worst_failover_ns && *r.worst_failover_ns < 0;
+    const std::string fo = r.worst_failover_ns && !unrecovered ? FormatSeconds(*r.worst_failover_ns) : "";
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", r.index, r.seed, fmt::join(r.families, ";"), r.faults,
+                     r.Failed() ? "fail" : "pass", FormatSeconds(r.split_brain_ns), fo, unrecovered ? "true" : "false",
+                     FormatSeconds(r.no_leader_max_ns), r.invariant_breaches, fmt::join(r.failures, ";"), r.trace_hash);
   }
   return s;
 }
@@ -182,27 +151,29 @@ std::optional<std::vector<ChaosRow>> ParseChaosRunsCsv(std::string_view text, st
   if (lines.empty() || lines[0] != kRunsHeader) return fail(1, "not a leasesim chaos runs.csv (unexpected header)");
   for (size_t i = 1; i < lines.size(); ++i) {
     const auto f = Split(lines[i], ',');
-    if (f.size() != 11) return fail(i + 1, fmt::format("expected 11 fields, got {}", f.size()));
+    if (f.size() != 12) return fail(i + 1, fmt::format("expected 12 fields, got {}", f.size()));
     ChaosRow r;
     bool ok = ParseInt(f[0], &r.index) && ParseInt(f[1], &r.seed) && ParseInt(f[3], &r.faults) &&
-              ParseSeconds(f[5], &r.split_brain_ns) && ParseSeconds(f[7], &r.no_leader_max_ns) &&
-              ParseInt(f[8], &r.invariant_breaches);
+              ParseSeconds(f[5], &r.split_brain_ns) && ParseSeconds(f[8], &r.no_leader_max_ns) &&
+              ParseInt(f[9], &r.invariant_breaches);
     if (!ok) return fail(i + 1, "a numeric field is malformed");
     if (!f[2].empty()) {
       for (std::string_view x : Split(f[2], ';')) r.families.emplace_back(x);
     }
-    if (f[6] == "none") {
+    if (f[7] == "true" && f[6].empty()) {
       r.worst_failover_ns = -1;
-    } else if (!f[6].empty()) {
+    } else if (f[7] == "false" && !f[6].empty()) {
       int64_t ns = 0;
       if (!ParseSeconds(f[6], &ns)) return fail(i + 1, "bad worst_failover_s");
       r.worst_failover_ns = ns;
+    } else if (f[7] != "false") {
+      return fail(i + 1, "bad worst_failover_s/failover_unrecovered");
     }
-    if (!f[9].empty()) {
-      for (std::string_view x : Split(f[9], ';')) r.failures.emplace_back(x);
+    if (!f[10].empty()) {
+      for (std::string_view x : Split(f[10], ';')) r.failures.emplace_back(x);
     }
     if ((f[4] == "fail") != r.Failed() || (f[4] != "fail" && f[4] != "pass")) return fail(i + 1, "verdict does not match failures");
-    r.trace_hash = std::string(f[10]);
+    r.trace_hash = std::string(f[11]);
     rows.push_back(std::move(r));
   }
   return rows;
@@ -329,14 +300,18 @@ std::string ChaosSummaryText(const ChaosSpec& spec, const ChaosReport& rep) {
   return s;
 }
 
-std::string ChaosJunitXml(const ChaosSpec& spec, const ChaosReport& rep, const std::string& out_dir) {
+std::string ChaosReproduceCommand(std::string_view program, const std::string& out_dir, const std::string& file) {
+  return fmt::format("{} run {}", program, ShellQuote((std::filesystem::path(out_dir) / file).string()));
+}
+
+std::string ChaosJunitXml(const ChaosSpec& spec, const ChaosReport& rep, const std::string& out_dir,
+                          std::string_view program) {
   JunitSuite suite{.name = fmt::format("leasesim chaos {}", spec.file), .cases = {}};
   if (rep.classes.empty()) {
     suite.cases.push_back({.classname = spec.name, .name = "no failure", .time_s = 0, .kind = JunitCase::Kind::kPass,
                            .message = "", .type = "", .text = ""});
   }
   for (const FailureClass& c : rep.classes) {
-    const std::string path = (std::filesystem::path(out_dir) / c.shrunk_path).string();
     suite.cases.push_back(
         {.classname = spec.name,
          .name = c.cls,
@@ -345,8 +320,8 @@ std::string ChaosJunitXml(const ChaosSpec& spec, const ChaosReport& rep, const s
          .message = fmt::format("{} in {} seed(s), first seed {}: {}", c.cls, c.seeds.size(), c.seeds.front(),
                                 c.shrunk.failure.detail),
          .type = c.property,
-         .text = fmt::format("reproduce: leasesim run {}\nunshrunk: leasesim run {}\n", path,
-                             (std::filesystem::path(out_dir) / fmt::format("reproducers/seed-{}.json", c.seeds.front())).string())});
+         .text = fmt::format("reproduce: {}\nunshrunk: {}\n", ChaosReproduceCommand(program, out_dir, c.shrunk_path),
+                             ChaosReproduceCommand(program, out_dir, fmt::format("reproducers/seed-{}.json", c.seeds.front())))});
   }
   return JunitXml(suite);
 }
@@ -367,7 +342,7 @@ std::map<std::string, std::string> ChaosOutputFiles(const ChaosSpec& spec, const
 }
 
 bool IsChaosShardDir(const std::string& dir) {
-  auto text = ReadFile(std::filesystem::path(dir) / "manifest.json");
+  auto text = ReadTextFile(std::filesystem::path(dir) / "manifest.json");
   if (!text) return false;
   try {
     const json m = json::parse(*text);
@@ -382,56 +357,38 @@ std::optional<MergedChaos> MergeChaosShardDirs(const std::vector<std::string>& d
     if (err) *err = std::move(msg);
     return std::nullopt;
   };
-  if (dirs.empty()) return fail("merge: no shard directories given");
-  std::optional<json> chaos;
-  std::string chaos_file;
-  int64_t count = 0, budget = kDefaultShrinkBudget;
-  std::vector<bool> seen;
+  auto reject = [&](std::string msg) {
+    if (err) *err = std::move(msg);
+    return false;
+  };
   std::vector<ChaosRow> rows;
-  for (const std::string& dir : dirs) {
-    const std::filesystem::path mp = std::filesystem::path(dir) / "manifest.json";
-    auto text = ReadFile(mp);
-    if (!text) return fail(fmt::format("{}: cannot read file (is {} a chaos output directory?)", mp.string(), dir));
-    json m;
-    try {
-      m = json::parse(*text);
-    } catch (const json::parse_error& e) {
-      return fail(fmt::format("{}: invalid JSON: {}", mp.string(), e.what()));
-    }
-    if (!m.is_object() || m.value("format", "") != kChaosFormat || !m.contains("chaos") || !m["shard"].is_number_integer() ||
-        !m["shards"].is_number_integer() || !m["chaosFile"].is_string() || !m["shrinkBudget"].is_number_integer()) {
-      return fail(fmt::format("{}: not a {} manifest", mp.string(), kChaosFormat));
-    }
-    const int64_t i = m["shard"].get<int64_t>(), n = m["shards"].get<int64_t>();
-    if (!chaos) {
-      chaos = m["chaos"];
-      chaos_file = m["chaosFile"].get<std::string>();
-      budget = m["shrinkBudget"].get<int64_t>();
-      count = n;
-      if (n < 1 || n > 1'000'000) return fail(fmt::format("{}: $.shards: bad shard count {}", mp.string(), n));
-      seen.assign(static_cast<size_t>(n), false);
-    } else if (m["chaos"] != *chaos || m["chaosFile"] != chaos_file) {
-      return fail(fmt::format("{}: a shard of a different chaos search than {}", mp.string(), dirs.front()));
-    }
-    if (n != count) return fail(fmt::format("{}: $.shards: {} shards, but {} says {}", mp.string(), n, dirs.front(), count));
-    if (i < 0 || i >= n) return fail(fmt::format("{}: $.shard: {} is not in [0, {})", mp.string(), i, n));
-    if (seen[static_cast<size_t>(i)]) return fail(fmt::format("{}: shard {}/{} given twice", mp.string(), i, n));
-    seen[static_cast<size_t>(i)] = true;
-    const std::filesystem::path rp = std::filesystem::path(dir) / "runs.csv";
-    auto csv = ReadFile(rp);
-    if (!csv) return fail(fmt::format("{}: cannot read file", rp.string()));
+  const ShardManifestKind kind{.format = kChaosFormat,
+                               .body_key = "chaos",
+                               .file_key = "chaosFile",
+                               .extra_integer_keys = {"shrinkBudget"},
+                               .kind = "chaos search",
+                               .dir_kind = "chaos output directory"};
+  auto shards = ReadShardDirs(dirs, kind, [&](const ShardDir& d) {
+    const std::filesystem::path rp = std::filesystem::path(d.dir) / "runs.csv";
+    auto csv = ReadTextFile(rp);
+    if (!csv) return reject(fmt::format("{}: cannot read file", rp.string()));
     auto part = ParseChaosRunsCsv(*csv, rp.string(), err);
-    if (!part) return std::nullopt;
+    if (!part) return false;
     for (ChaosRow& r : *part) {
-      if (r.index % n != i) return fail(fmt::format("{}: seed index {} does not belong to shard {}/{}", rp.string(), r.index, i, n));
+      if (r.index % d.shard.count != d.shard.index) {
+        return reject(fmt::format("{}: seed index {} does not belong to shard {}/{}", rp.string(), r.index,
+                                  d.shard.index, d.shard.count));
+      }
       rows.push_back(std::move(r));
     }
-  }
-  for (int64_t i = 0; i < count; ++i) {
-    if (!seen[static_cast<size_t>(i)]) return fail(fmt::format("merge: shard {}/{} is missing", i, count));
-  }
+    return true;
+  }, err);
+  if (!shards) return std::nullopt;
+  const json& chaos = shards->front().manifest["chaos"];
+  const std::string chaos_file = shards->front().manifest["chaosFile"].get<std::string>();
+  const int64_t budget = shards->front().manifest["shrinkBudget"].get<int64_t>();
   MergedChaos out;
-  auto spec = ParseChaos(chaos->dump(), chaos_file, err);
+  auto spec = ParseChaos(chaos.dump(), chaos_file, err);
   if (!spec) return std::nullopt;
   out.spec = std::move(*spec);
   out.shrink_budget = budget;

@@ -72,9 +72,10 @@ ChaosRow RunOneSeed(const ChaosSpec& spec, int64_t k);
 std::vector<ChaosRow> RunChaos(const ChaosSpec& spec, const ChaosRunOptions& o);
 
 // ChaosRunsCsv is runs.csv: seed_index,seed,families,faults,verdict,split_brain_s,
-// worst_failover_s,no_leader_max_gap_s,invariant_breaches,failures,trace_hash. Seconds
-// with 9 decimals (exact nanoseconds); families and failures ';'-separated; worst
-// failover empty when nothing was disrupted, "none" when no new leader came.
+// worst_failover_s,failover_unrecovered,no_leader_max_gap_s,invariant_breaches,failures,
+// trace_hash. Seconds with 9 decimals (exact nanoseconds, FormatSeconds); families and
+// failures ';'-separated labels; worst_failover_s empty when nothing was disrupted or
+// when failover_unrecovered is true (a disruption with no new leader before the end).
 std::string ChaosRunsCsv(const std::vector<ChaosRow>& rows);
 // ParseChaosRunsCsv reads ChaosRunsCsv's output back exactly; nullopt and `*err`
 // ("<file>: line N: <problem>") otherwise.
@@ -123,9 +124,15 @@ std::string ChaosManifestJson(const ChaosSpec& spec, Shard shard, int64_t shrink
 // first seed, shrunk reproducer, faults and duration before -> after).
 std::string ChaosSummaryText(const ChaosSpec& spec, const ChaosReport& rep);
 
+// ChaosReproduceCommand is "<program> run <out_dir>/<file>" (the path shell-quoted when
+// needed); `program` is how the caller names leasesim ("leasesim", "build/release/leasesim").
+std::string ChaosReproduceCommand(std::string_view program, const std::string& out_dir, const std::string& file);
+
 // ChaosJunitXml is one test case per failure class (a pass case when nothing failed),
-// with the `leasesim run` command that reproduces it; `out_dir` prefixes the paths.
-std::string ChaosJunitXml(const ChaosSpec& spec, const ChaosReport& rep, const std::string& out_dir);
+// with the `<program> run` commands that reproduce it (shrunk and unshrunk); `out_dir`
+// prefixes the paths.
+std::string ChaosJunitXml(const ChaosSpec& spec, const ChaosReport& rep, const std::string& out_dir,
+                          std::string_view program = "leasesim");
 
 // ChaosOutputFiles is the output directory by relative file name. For a shard of
 // count > 1 only manifest.json and runs.csv.

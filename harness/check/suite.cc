@@ -22,23 +22,35 @@ namespace leasesim::sim {
 namespace fs = std::filesystem;
 
 namespace {
-// IsChaosFile: the file parses as JSON (comments allowed) or, named .yaml/.yml, as YAML, with
-// top-level "kind": "chaos".
-// Anything else, unreadable or invalid files included, is left to the scenario loader.
-bool IsChaosFile(const std::string& path) {
+// SkipNote is why `leasesim check` leaves a file out: a chaos file (top-level "kind":
+// "chaos") or a sweep file (a top-level "base", which no scenario has), in JSON or YAML;
+// "" for anything else (unreadable and invalid files included: the scenario loader
+// reports those as the file's ERROR row).
+std::string SkipNote(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+  if (!in) return "";
   std::ostringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
-  if (text.find("chaos") == std::string::npos) return false;
-  if (IsYamlPath(path)) {  // kind: chaos in YAML (sim/document_input.h)
+  if (text.find("chaos") == std::string::npos && text.find("base") == std::string::npos) return "";
+  nlohmann::json j;
+  if (IsYamlPath(path)) {
     std::string err;
-    const std::optional<Document> d = ParseYaml(text, path, &err);
-    return d && IsChaosJson(d->root);
+    auto d = ParseYaml(text, path, &err);
+    if (!d) return "";
+    j = std::move(d->root);
+  } else {
+    j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   }
-  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
-  return IsChaosJson(j);
+  if (IsChaosJson(j)) {
+    return fmt::format("{}: a chaos file (\"kind\": \"chaos\"), not a scenario: skipped (run it with `leasesim chaos {}`)",
+                       path, path);
+  }
+  if (j.is_object() && j.contains("base")) {
+    return fmt::format("{}: a sweep file (\"base\"), not a scenario: skipped (run it with `leasesim sweep {}`)", path,
+                       path);
+  }
+  return "";
 }
 }  // namespace
 
@@ -69,9 +81,8 @@ SuiteSelection DiscoverSuite(const std::vector<std::string>& paths, const std::s
   found.erase(std::unique(found.begin(), found.end()), found.end());
   for (std::string& f : found) {
     if (!filter.empty() && fnmatch(filter.c_str(), f.c_str(), 0) != 0) continue;
-    if (IsChaosFile(f)) {
-      sel.skipped.push_back(fmt::format("{}: a chaos file (\"kind\": \"chaos\"), not a scenario: skipped (run it with "
-                                        "`leasesim chaos {}`)", f, f));
+    if (std::string note = SkipNote(f); !note.empty()) {
+      sel.skipped.push_back(std::move(note));
       continue;
     }
     sel.files.push_back(std::move(f));
@@ -154,8 +165,8 @@ std::string ShellQuote(std::string_view s) {
   return quoted + "'";
 }
 
-std::string ReproduceCommand(const std::string& path, uint64_t seed) {
-  return fmt::format("leasesim run {} --seed {}", ShellQuote(path), seed);
+std::string ReproduceCommand(const std::string& path, uint64_t seed, std::string_view program) {
+  return fmt::format("{} run {} --seed {}", program, ShellQuote(path), seed);
 }
 
 }  // namespace leasesim::sim

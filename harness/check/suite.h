@@ -30,15 +30,16 @@ namespace leasesim::sim {
 struct SuiteSelection {
   std::vector<std::string> files;
   std::vector<std::string> errors;
-  // skipped: notes for chaos files (top-level "kind": "chaos", harness/chaos/spec.h)
-  // found in the selection: they are fault models for `leasesim chaos`, not scenarios.
+  // skipped: notes for chaos files (top-level "kind": "chaos", harness/chaos/spec.h) and
+  // sweep files (a top-level "base", harness/sweep/spec.h) found in the selection, JSON
+  // or YAML: they are inputs of `leasesim chaos` / `leasesim sweep`, not scenarios.
   std::vector<std::string> skipped;
 };
 
 // DiscoverSuite lists every `*.json` under the directories in `paths` (recursively) and
 // every file named directly (whatever its extension), then keeps those whose path matches
 // `filter` (fnmatch(3) without flags, so `*` also matches `/`; empty = all), minus chaos
-// files (listed in `skipped` with a note). Paths keep
+// and sweep files (listed in `skipped` with a note). Paths keep
 // the spelling they were given ("scenarios/" lists "scenarios/a/b.json").
 SuiteSelection DiscoverSuite(const std::vector<std::string>& paths, const std::string& filter);
 
@@ -97,6 +98,7 @@ std::vector<SuiteCaseResult> RunSuite(const std::vector<SuiteCase>& cases, const
 std::string ShellQuote(std::string_view s);
 
 // ReproduceCommand is the shell command that re-runs one case: `leasesim run PATH --seed N`.
-std::string ReproduceCommand(const std::string& path, uint64_t seed);
+// `program` names leasesim as the user invoked it (SuiteReportContext::program).
+std::string ReproduceCommand(const std::string& path, uint64_t seed, std::string_view program = "leasesim");
 
 }  // namespace leasesim::sim

@@ -33,7 +33,7 @@ std::vector<const ExpectationResult*> Failed(const SuiteCaseResult& r) {
 }
 
 std::string CheckReproduce(const std::string& path, const SuiteReportContext& ctx) {
-  std::string cmd = fmt::format("leasesim check {} --determinism", ShellQuote(path));
+  std::string cmd = fmt::format("{} check {} --determinism", ctx.program, ShellQuote(path));
   if (ctx.test_perturb_order != 0) cmd += fmt::format(" --test-perturb-order {}", ctx.test_perturb_order);
   return cmd;
 }
@@ -114,7 +114,7 @@ std::string SuiteFailures(const std::vector<SuiteCaseResult>& results, const std
       out += fmt::format("FAIL {} (seed {})\n", r.path, r.seed);
       for (const ExpectationResult* e : Failed(r)) out += fmt::format("  {}\n", FailedExpectationLine(*e));
       for (const InvariantBreach& b : r.invariant_breaches) out += fmt::format("  {}\n", BreachLine(b));
-      out += fmt::format("  reproduce: {}\n", ReproduceCommand(r.path, r.seed));
+      out += fmt::format("  reproduce: {}\n", ReproduceCommand(r.path, r.seed, ctx.program));
     }
     if (Mismatch(det, i)) {
       out += fmt::format("NONDETERMINISTIC {} (seed {})\n", r.path, r.seed);
@@ -163,7 +163,7 @@ JunitSuite SuiteJunit(const std::vector<SuiteCaseResult>& results, const std::ve
         msg += fmt::format(" {};", BreachLine(b));
         c.text += fmt::format("{}\n", BreachLine(b));
       }
-      const std::string cmd = ReproduceCommand(r.path, r.seed);
+      const std::string cmd = ReproduceCommand(r.path, r.seed, ctx.program);
       msg += fmt::format(" reproduce: {}", cmd);
       c.text += fmt::format("reproduce: {}\n", cmd);
       messages.push_back(std::move(msg));

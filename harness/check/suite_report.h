@@ -23,6 +23,9 @@ namespace leasesim::sim {
 // nondeterminism findings (`leasesim check PATH --determinism [--test-perturb-order N]`).
 struct SuiteReportContext {
   uint64_t test_perturb_order = 0;
+  // program: how reproduce commands name leasesim, e.g. "build/release/leasesim" when it
+  // was invoked so (the command then works as printed from the same directory).
+  std::string program = "leasesim";
 };
 
 // SuiteTable is the table, one row per scenario, columns: SCENARIO (path), VERDICT

@@ -49,7 +49,7 @@ std::optional<SweepJournal> SweepJournal::Open(const std::string& staging, const
       const size_t end = text->rfind('\n');
       keep = end == std::string::npos ? "" : text->substr(0, end + 1);
       if (!keep.empty()) {
-        auto rows = ParseRunsCsv(keep, j.path_, err);
+        auto rows = ParseJournalCsv(keep, j.path_, err);
         if (!rows) return std::nullopt;
         const std::vector<int64_t> runs = ShardRuns(spec, points, shard);
         for (RunRow& r : *rows) {
@@ -66,7 +66,7 @@ std::optional<SweepJournal> SweepJournal::Open(const std::string& staging, const
     }
   }
   if (!WriteFileAtomically(manifest.string(), want, err)) return std::nullopt;
-  if (keep.empty()) keep = RunsCsv({});
+  if (keep.empty()) keep = JournalCsv({});
   // Rewrite the journal without a cut line, then append to it.
   if (!WriteFileAtomically(j.path_, keep, err)) return std::nullopt;
   j.file_.reset(std::fopen(j.path_.c_str(), "ab"));
@@ -79,7 +79,7 @@ std::optional<SweepJournal> SweepJournal::Open(const std::string& staging, const
 
 bool SweepJournal::Append(const RunRow& row) {
   if (!file_) return false;
-  std::string line = RunsCsv({row});
+  std::string line = JournalCsv({row});
   line.erase(0, line.find('\n') + 1);  // the header
   bool ok = std::fwrite(line.data(), 1, line.size(), file_.get()) == line.size();
   ok &= std::fflush(file_.get()) == 0;

@@ -19,8 +19,13 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kRunsHeader =
-    "run,point,seed_index,seed,duration_ns,split_brain_ns,no_leader_ns,transitions,api_get,api_create,api_update,"
-    "api_total,failovers_ns,trace_hash";
+    "run,point,seed_index,seed,duration_ns,split_brain_ns,no_leader_ns,transitions,invariant_breaches,api_get,"
+    "api_create,api_update,api_total,failovers,failovers_unrecovered,trace_hash";
+constexpr std::string_view kFailoversHeader = "run,point,seed_index,seed,failover,recovered,failover_ns";
+// The journal's line format: runs.csv's columns with the failovers packed into one.
+constexpr std::string_view kJournalHeader =
+    "run,point,seed_index,seed,duration_ns,split_brain_ns,no_leader_ns,transitions,invariant_breaches,api_get,"
+    "api_create,api_update,api_total,failovers_ns,trace_hash";
 
 // Csv quotes a field when it holds a comma, quote or newline (RFC 4180).
 std::string Csv(std::string_view s) {
@@ -39,11 +44,8 @@ void Cell(std::string& line, std::string_view v) {
   line += v;
 }
 
-json FigureJson(std::optional<double> v) {
-  if (!v) return nullptr;
-  // The JSON carries exactly the CSV's rounding, so both files show the same figures.
-  return std::stod(FormatFigure(v));
-}
+// RoundNs rounds seconds to whole nanoseconds (closed forms are computed in doubles).
+double RoundNs(double s) { return static_cast<double>(std::llround(s * 1e9)) / 1e9; }
 
 std::string ParamValues(const SweepSpec& spec, const std::vector<json>& values) {
   std::vector<std::string> parts;
@@ -59,46 +61,51 @@ std::string PointsCsv(const SweepReport& rep) {
   for (const PointReport& p : rep.points) {
     s += fmt::format("{},{}", p.index, p.valid ? "true" : "false");
     for (const json& v : p.values) Cell(s, Csv(ValueText(v)));
-    for (const PointColumn& c : PointColumns(p.figures, p.closed)) Cell(s, (p.valid ? FormatFigure(c.value) : ""));
+    for (const PointColumn& c : PointColumns(p.figures, p.closed)) Cell(s, (p.valid ? FormatColumn(c) : ""));
     const bool on_front = std::find(rep.front.begin(), rep.front.end(), p.index) != rep.front.end();
     s += fmt::format(",{},{},{}\n", on_front ? "true" : "false", rep.recommended == p.index ? "true" : "false", Csv(p.error));
   }
   return s;
 }
 
-json PointJson(const SweepReport& rep, const PointReport& p) {
-  json values = json::object();
-  for (size_t i = 0; i < p.values.size(); ++i) values[rep.spec->params[i].name] = p.values[i];
-  json j = {{"point", p.index}, {"values", values}, {"valid", p.valid}};
-  if (!p.valid) {
-    j["error"] = p.error;
-    return j;
-  }
-  json measured = json::object(), expected = json::object();
-  for (const PointColumn& c : PointColumns(p.figures, p.closed)) {
-    std::string_view n = c.name;
-    // points.csv keeps the snake_case column names (pandas users select them as
-    // attributes); the JSON keys are camelCase like every other leasesim file.
-    if (n.starts_with("expected_")) expected[json_input::CamelCaseKey(n.substr(9))] = FigureJson(c.value);
-    else measured[json_input::CamelCaseKey(n)] = FigureJson(c.value);
-  }
-  j["measured"] = measured;
-  j["expected"] = expected;
-  return j;
-}
-
 const PointReport* Find(const SweepReport& rep, int64_t point) {
   return point >= 0 && point < static_cast<int64_t>(rep.points.size()) ? &rep.points[static_cast<size_t>(point)] : nullptr;
 }
 
-json PointsJson(const SweepReport& rep) {
-  json points = json::array(), invalid = json::array();
+// PointRecord is one point as a flat record (points.json is a list of them, so that
+// pandas.read_json reads it as a table): "point", the parameters by name, "valid", every
+// column of points.csv under its camelCase name (null without a value; a parameter of
+// the same name keeps its own value), "pareto", "recommended", "error" (null when valid).
+// Keys keep points.csv's column order (an ordered object), so a loaded table reads alike.
+nlohmann::ordered_json PointRecord(const SweepReport& rep, const PointReport& p) {
+  nlohmann::ordered_json j = {{"point", p.index}};
+  for (size_t i = 0; i < p.values.size(); ++i) j[rep.spec->params[i].name] = p.values[i];
+  j["valid"] = p.valid;
+  for (const PointColumn& c : PointColumns(p.figures, p.closed)) {
+    const std::string key = json_input::CamelCaseKey(c.name);
+    if (j.contains(key)) continue;
+    j[key] = p.valid ? nlohmann::ordered_json(ColumnJson(c)) : nlohmann::ordered_json(nullptr);
+  }
+  j["pareto"] = std::find(rep.front.begin(), rep.front.end(), p.index) != rep.front.end();
+  j["recommended"] = rep.recommended == p.index;
+  j["error"] = p.valid ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.error);
+  return j;
+}
+
+nlohmann::ordered_json PointsJson(const SweepReport& rep) {
+  nlohmann::ordered_json points = nlohmann::ordered_json::array();
+  for (const PointReport& p : rep.points) points.push_back(PointRecord(rep, p));
+  return points;
+}
+
+// SweepJson is sweep.json: what describes the sweep as a whole, beside points.json.
+json SweepJson(const SweepReport& rep) {
+  json invalid = json::array();
   for (const PointReport& p : rep.points) {
-    points.push_back(PointJson(rep, p));
     if (!p.valid) invalid.push_back({{"point", p.index}, {"error", p.error}});
   }
   json rec = nullptr;
-  if (rep.recommended) rec = PointJson(rep, *Find(rep, *rep.recommended));
+  if (rep.recommended) rec = json::parse(PointRecord(rep, *Find(rep, *rep.recommended)).dump());
   json params = json::array();
   for (const SweepParam& p : rep.spec->params) params.push_back({{"name", p.name}, {"paths", p.paths}, {"values", p.values}});
   return {{"format", kSweepFormat},
@@ -107,7 +114,6 @@ json PointsJson(const SweepReport& rep) {
           {"seeds", rep.spec->seeds},
           {"seed", rep.spec->seed},
           {"parameters", params},
-          {"points", points},
           {"invalidPoints", invalid},
           {"paretoFront", rep.front},
           {"recommendationRule",
@@ -129,8 +135,10 @@ std::string ParetoCsv(const SweepReport& rep) {
     s += fmt::format("{}", p.index);
     for (const json& v : p.values) Cell(s, Csv(ValueText(v)));
     const bool on_front = std::find(rep.front.begin(), rep.front.end(), p.index) != rep.front.end();
-    s += fmt::format(",{},{},{},{},{}\n", FormatFigure(p.figures.failover_p99_s), FormatFigure(p.figures.api_rps),
-                     FormatFigure(p.figures.split_brain_seed_share), on_front ? "true" : "false",
+    using U = PointColumn::Unit;
+    s += fmt::format(",{},{},{},{},{}\n", FormatColumn({"", p.figures.failover_p99_s, U::kSeconds}),
+                     FormatColumn({"", p.figures.api_rps, U::kNumber}),
+                     FormatColumn({"", p.figures.split_brain_seed_share, U::kNumber}), on_front ? "true" : "false",
                      rep.recommended == p.index ? "true" : "false");
   }
   return s;
@@ -141,6 +149,13 @@ std::optional<double> Metric(const PointReport& p, std::string_view name) {
     if (c.name == name) return c.value;
   }
   return std::nullopt;
+}
+
+PointColumn::Unit UnitOf(std::string_view name) {
+  for (const PointColumn& c : PointColumns(PointFigures{}, ClosedForm{})) {
+    if (c.name == name) return c.unit;
+  }
+  return PointColumn::Unit::kNumber;
 }
 
 // Heatmap: each cell is the metric's maximum (the worst case) over the points with those
@@ -175,11 +190,11 @@ HeatmapGrid BuildHeatmap(const SweepReport& rep) {
   return g;
 }
 
-std::string HeatmapCsv(const HeatmapGrid& g) {
+std::string HeatmapCsv(const HeatmapGrid& g, PointColumn::Unit unit) {
   std::string s = fmt::format("{},{},{}\n", Csv(g.x_name), Csv(g.y_name.empty() ? "y" : g.y_name), Csv(g.title));
   for (size_t y = 0; y < g.y_values.size(); ++y) {
     for (size_t x = 0; x < g.x_values.size(); ++x) {
-      s += fmt::format("{},{},{}\n", Csv(g.x_values[x]), Csv(g.y_values[y]), FormatFigure(g.cells[y][x]));
+      s += fmt::format("{},{},{}\n", Csv(g.x_values[x]), Csv(g.y_values[y]), FormatColumn({"", g.cells[y][x], unit}));
     }
   }
   return s;
@@ -205,19 +220,148 @@ std::string FormatFigure(std::optional<double> v) {
   return s == "-0" ? "0" : s;
 }
 
+std::string FormatColumn(const PointColumn& c) {
+  if (!c.value) return "";
+  const double v = *c.value;
+  if (!std::isfinite(v)) return v > 0 ? "inf" : "-inf";
+  switch (c.unit) {
+    case PointColumn::Unit::kCount: return fmt::format("{}", std::llround(v));
+    case PointColumn::Unit::kSeconds: return FormatSeconds(std::llround(v * 1e9));
+    case PointColumn::Unit::kNumber: break;
+  }
+  std::string s = fmt::format("{}", v);  // shortest text that reads back as the same double
+  return s == "-0" ? "0" : s;
+}
+
+nlohmann::json ColumnJson(const PointColumn& c) {
+  if (!c.value) return nullptr;
+  const double v = *c.value;
+  if (!std::isfinite(v)) return nullptr;  // JSON has no infinity
+  switch (c.unit) {
+    case PointColumn::Unit::kCount: return static_cast<int64_t>(std::llround(v));
+    case PointColumn::Unit::kSeconds: return RoundNs(v);
+    case PointColumn::Unit::kNumber: break;
+  }
+  return v;
+}
+
+std::string FormatSeconds(int64_t ns) {
+  const char* sign = ns < 0 ? "-" : "";
+  const uint64_t a = ns < 0 ? static_cast<uint64_t>(-(ns + 1)) + 1 : static_cast<uint64_t>(ns);
+  return fmt::format("{}{}.{:09}", sign, a / 1'000'000'000, a % 1'000'000'000);
+}
+
+bool ParseSeconds(std::string_view s, int64_t* ns) {
+  bool neg = false;
+  if (!s.empty() && s[0] == '-') {
+    neg = true;
+    s.remove_prefix(1);
+  }
+  const size_t dot = s.find('.');
+  if (dot == std::string_view::npos || s.size() - dot - 1 != 9 || dot == 0) return false;
+  int64_t whole = 0, frac = 0;
+  if (!ParseInt(s.substr(0, dot), &whole) || !ParseInt(s.substr(dot + 1), &frac) || frac < 0 || whole < 0) return false;
+  *ns = whole * 1'000'000'000 + frac;
+  if (neg) *ns = -*ns;
+  return true;
+}
+
 std::string RunsCsv(const std::vector<RunRow>& rows) {
   std::string s = std::string(kRunsHeader) + "\n";
   for (const RunRow& r : rows) {
-    std::vector<std::string> fo;
-    for (const auto& f : r.failovers_ns) fo.push_back(f ? std::to_string(*f) : "none");
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.run, r.point, r.seed_index, r.seed, r.duration_ns,
-                     r.split_brain_ns, r.no_leader_ns, r.transitions, r.api_get, r.api_create, r.api_update, r.api_total,
-                     fmt::join(fo, ";"), r.trace_hash);
+    int64_t recovered = 0, unrecovered = 0;
+    for (const auto& f : r.failovers_ns) (f ? recovered : unrecovered)++;
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.run, r.point, r.seed_index, r.seed,
+                     r.duration_ns, r.split_brain_ns, r.no_leader_ns, r.transitions, r.invariant_breaches, r.api_get,
+                     r.api_create, r.api_update, r.api_total, recovered, unrecovered, r.trace_hash);
   }
   return s;
 }
 
-std::optional<std::vector<RunRow>> ParseRunsCsv(std::string_view text, std::string_view file, std::string* err) {
+std::string FailoversCsv(const std::vector<RunRow>& rows) {
+  std::string s = std::string(kFailoversHeader) + "\n";
+  for (const RunRow& r : rows) {
+    for (size_t k = 0; k < r.failovers_ns.size(); ++k) {
+      const auto& f = r.failovers_ns[k];
+      s += fmt::format("{},{},{},{},{},{},{}\n", r.run, r.point, r.seed_index, r.seed, k, f ? "true" : "false",
+                       f ? std::to_string(*f) : "");
+    }
+  }
+  return s;
+}
+
+std::optional<std::vector<RunRow>> ParseRunsCsv(std::string_view runs, std::string_view failovers, std::string_view runs_file,
+                                                std::string_view failovers_file, std::string* err) {
+  std::vector<RunRow> rows;
+  std::vector<std::pair<int64_t, int64_t>> counts;  // (recovered, unrecovered) per row
+  auto fail = [&](std::string_view file, size_t line, std::string_view why) {
+    if (err) *err = fmt::format("{}: line {}: {}", file, line, why);
+    return std::nullopt;
+  };
+  std::vector<std::string_view> lines = Split(runs, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  if (lines.empty() || lines[0] != kRunsHeader) return fail(runs_file, 1, "not a leasesim runs.csv (unexpected header)");
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const auto f = Split(lines[i], ',');
+    if (f.size() != 16) return fail(runs_file, i + 1, fmt::format("expected 16 fields, got {}", f.size()));
+    RunRow r;
+    int64_t rec = 0, unrec = 0;
+    const bool ok = ParseInt(f[0], &r.run) && ParseInt(f[1], &r.point) && ParseInt(f[2], &r.seed_index) &&
+                    ParseInt(f[3], &r.seed) && ParseInt(f[4], &r.duration_ns) && ParseInt(f[5], &r.split_brain_ns) &&
+                    ParseInt(f[6], &r.no_leader_ns) && ParseInt(f[7], &r.transitions) &&
+                    ParseInt(f[8], &r.invariant_breaches) && ParseInt(f[9], &r.api_get) && ParseInt(f[10], &r.api_create) &&
+                    ParseInt(f[11], &r.api_update) && ParseInt(f[12], &r.api_total) && ParseInt(f[13], &rec) &&
+                    ParseInt(f[14], &unrec);
+    if (!ok) return fail(runs_file, i + 1, "a numeric field is not an integer");
+    r.trace_hash = std::string(f[15]);
+    if (!rows.empty() && r.run <= rows.back().run) return fail(runs_file, i + 1, "runs out of order");
+    rows.push_back(std::move(r));
+    counts.emplace_back(rec, unrec);
+  }
+  lines = Split(failovers, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  if (lines.empty() || lines[0] != kFailoversHeader) {
+    return fail(failovers_file, 1, "not a leasesim failovers.csv (unexpected header)");
+  }
+  size_t at = 0;  // rows are ascending by run; so are the failover lines
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const auto f = Split(lines[i], ',');
+    if (f.size() != 7) return fail(failovers_file, i + 1, fmt::format("expected 7 fields, got {}", f.size()));
+    int64_t run = 0, k = 0, ns = 0;
+    if (!ParseInt(f[0], &run) || !ParseInt(f[4], &k)) return fail(failovers_file, i + 1, "run or failover is not an integer");
+    while (at < rows.size() && rows[at].run < run) ++at;
+    if (at == rows.size() || rows[at].run != run) {
+      return fail(failovers_file, i + 1, fmt::format("run {} is not in {}", run, runs_file));
+    }
+    RunRow& r = rows[at];
+    if (k != static_cast<int64_t>(r.failovers_ns.size())) return fail(failovers_file, i + 1, "failovers out of order");
+    if (f[5] == "true" && ParseInt(f[6], &ns)) r.failovers_ns.push_back(ns);
+    else if (f[5] == "false" && f[6].empty()) r.failovers_ns.push_back(std::nullopt);
+    else return fail(failovers_file, i + 1, "bad recovered/failover_ns");
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    int64_t rec = 0, unrec = 0;
+    for (const auto& f : rows[i].failovers_ns) (f ? rec : unrec)++;
+    if (rec != counts[i].first || unrec != counts[i].second) {
+      return fail(runs_file, i + 2, fmt::format("run {}: failovers do not match {}", rows[i].run, failovers_file));
+    }
+  }
+  return rows;
+}
+
+std::string JournalCsv(const std::vector<RunRow>& rows) {
+  std::string s = std::string(kJournalHeader) + "\n";
+  for (const RunRow& r : rows) {
+    std::vector<std::string> fo;
+    for (const auto& f : r.failovers_ns) fo.push_back(f ? std::to_string(*f) : "none");
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.run, r.point, r.seed_index, r.seed,
+                     r.duration_ns, r.split_brain_ns, r.no_leader_ns, r.transitions, r.invariant_breaches, r.api_get,
+                     r.api_create, r.api_update, r.api_total, fmt::join(fo, ";"), r.trace_hash);
+  }
+  return s;
+}
+
+std::optional<std::vector<RunRow>> ParseJournalCsv(std::string_view text, std::string_view file, std::string* err) {
   std::vector<RunRow> rows;
   std::vector<std::string_view> lines = Split(text, '\n');
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
@@ -225,25 +369,25 @@ std::optional<std::vector<RunRow>> ParseRunsCsv(std::string_view text, std::stri
     if (err) *err = fmt::format("{}: line {}: {}", file, line, why);
     return std::nullopt;
   };
-  if (lines.empty() || lines[0] != kRunsHeader) return fail(1, "not a leasesim runs.csv (unexpected header)");
+  if (lines.empty() || lines[0] != kJournalHeader) return fail(1, "not a leasesim sweep journal (unexpected header)");
   for (size_t i = 1; i < lines.size(); ++i) {
     const auto f = Split(lines[i], ',');
-    if (f.size() != 14) return fail(i + 1, fmt::format("expected 14 fields, got {}", f.size()));
+    if (f.size() != 15) return fail(i + 1, fmt::format("expected 15 fields, got {}", f.size()));
     RunRow r;
     bool ok = ParseInt(f[0], &r.run) && ParseInt(f[1], &r.point) && ParseInt(f[2], &r.seed_index) && ParseInt(f[3], &r.seed) &&
               ParseInt(f[4], &r.duration_ns) && ParseInt(f[5], &r.split_brain_ns) && ParseInt(f[6], &r.no_leader_ns) &&
-              ParseInt(f[7], &r.transitions) && ParseInt(f[8], &r.api_get) && ParseInt(f[9], &r.api_create) &&
-              ParseInt(f[10], &r.api_update) && ParseInt(f[11], &r.api_total);
+              ParseInt(f[7], &r.transitions) && ParseInt(f[8], &r.invariant_breaches) && ParseInt(f[9], &r.api_get) &&
+              ParseInt(f[10], &r.api_create) && ParseInt(f[11], &r.api_update) && ParseInt(f[12], &r.api_total);
     if (!ok) return fail(i + 1, "a numeric field is not an integer");
-    if (!f[12].empty()) {
-      for (std::string_view x : Split(f[12], ';')) {
+    if (!f[13].empty()) {
+      for (std::string_view x : Split(f[13], ';')) {
         int64_t ns = 0;
         if (x == "none") r.failovers_ns.push_back(std::nullopt);
         else if (ParseInt(x, &ns)) r.failovers_ns.push_back(ns);
         else return fail(i + 1, fmt::format("bad failover \"{}\"", x));
       }
     }
-    r.trace_hash = std::string(f[13]);
+    r.trace_hash = std::string(f[14]);
     rows.push_back(std::move(r));
   }
   return rows;
@@ -312,7 +456,10 @@ std::string SummaryText(const SweepReport& rep) {
     const ClosedForm& c = p.closed;
     std::vector<std::string> row = {std::to_string(p.index)};
     for (const json& v : p.values) row.push_back(ValueText(v));
-    row.push_back(fmt::format("{}/{}/{}", FormatFigure(f.failover_p50_s), FormatFigure(f.failover_p99_s), FormatFigure(f.failover_max_s)));
+    // No failover measured: an empty cell (not "//").
+    row.push_back(f.failover_p50_s ? fmt::format("{}/{}/{}", FormatFigure(f.failover_p50_s), FormatFigure(f.failover_p99_s),
+                                                 FormatFigure(f.failover_max_s))
+                                   : "");
     row.push_back(fmt::format("{}..{}", FormatFigure(c.failover_best_s), FormatFigure(c.failover_worst_s)));
     row.push_back(fmt::format("{:.0f}%", f.split_brain_seed_share * 100));
     row.push_back(fmt::format("{:.1f}", f.no_leader_s_per_hour));
@@ -356,9 +503,11 @@ std::map<std::string, std::string> SweepOutputFiles(const SweepReport& rep, cons
   std::map<std::string, std::string> files;
   files["manifest.json"] = ManifestJson(*rep.spec, shard);
   files["runs.csv"] = RunsCsv(rows);
+  files["failovers.csv"] = FailoversCsv(rows);
   if (shard.count > 1) return files;
   files["points.csv"] = PointsCsv(rep);
   files["points.json"] = PointsJson(rep).dump(2) + "\n";
+  files["sweep.json"] = SweepJson(rep).dump(2) + "\n";
   files["pareto.csv"] = ParetoCsv(rep);
   files["summary.txt"] = SummaryText(rep);
   std::vector<ScatterPoint> scatter;
@@ -372,7 +521,7 @@ std::map<std::string, std::string> SweepOutputFiles(const SweepReport& rep, cons
   files["pareto.svg"] = ParetoSvg(scatter, fmt::format("Pareto front: {}", rep.spec->file));
   if (rep.spec->heatmap.x >= 0) {
     const HeatmapGrid g = BuildHeatmap(rep);
-    files["heatmap.csv"] = HeatmapCsv(g);
+    files["heatmap.csv"] = HeatmapCsv(g, UnitOf(rep.spec->heatmap.metric));
     files["heatmap.svg"] = HeatmapSvg(g);
   }
   return files;

@@ -30,6 +30,7 @@ RunRow MakeRunRow(int64_t run, int64_t point, int64_t seed_index, uint64_t seed,
   row.api_create = Verb(r.results.api, "create");
   row.api_update = Verb(r.results.api, "update");
   row.api_total = r.results.api.TotalRequests();
+  row.invariant_breaches = static_cast<int64_t>(r.invariant_breaches.size());
   for (const FailoverResult& f : r.results.failovers) {
     if (!f.disrupted) continue;
     auto d = f.Failover();
@@ -68,6 +69,7 @@ PointFigures AggregatePoint(const std::vector<const RunRow*>& rows, int64_t cand
     create += r->api_create;
     update += r->api_update;
     total += r->api_total;
+    f.invariant_breaches += r->invariant_breaches;
     for (const auto& fo : r->failovers_ns) {
       if (fo) samples.push_back(*fo);
       else ++f.failovers_unrecovered;
@@ -132,36 +134,38 @@ ClosedForm ClosedFormFor(const Scenario& s) {
 }
 
 std::vector<PointColumn> PointColumns(const PointFigures& f, const ClosedForm& c) {
+  using U = PointColumn::Unit;
   auto d = [](auto v) { return std::optional<double>(static_cast<double>(v)); };
   return {
-      {"runs", d(f.runs)},
-      {"failovers", d(f.failovers)},
-      {"failovers_unrecovered", d(f.failovers_unrecovered)},
-      {"failover_min_s", f.failover_min_s},
-      {"failover_p50_s", f.failover_p50_s},
-      {"failover_p90_s", f.failover_p90_s},
-      {"failover_p99_s", f.failover_p99_s},
-      {"failover_max_s", f.failover_max_s},
-      {"split_brain_seed_share", d(f.split_brain_seed_share)},
-      {"split_brain_s_per_hour", d(f.split_brain_s_per_hour)},
-      {"no_leader_s_per_hour", d(f.no_leader_s_per_hour)},
-      {"transitions_per_hour", d(f.transitions_per_hour)},
-      {"api_rps", d(f.api_rps)},
-      {"api_get_rps", d(f.api_get_rps)},
-      {"api_create_rps", d(f.api_create_rps)},
-      {"api_update_rps", d(f.api_update_rps)},
-      {"api_rps_per_candidate", d(f.api_rps_per_candidate)},
-      {"candidates", d(c.candidates)},
-      {"lease_duration_s", d(c.lease_duration_s)},
-      {"renew_deadline_s", d(c.renew_deadline_s)},
-      {"retry_period_s", d(c.retry_period_s)},
-      {"clock_rate_ratio", d(c.clock_rate_ratio)},
-      {"expected_latency_s", d(c.latency_s)},
-      {"expected_failover_best_s", d(c.failover_best_s)},
-      {"expected_failover_worst_s", d(c.failover_worst_s)},
-      {"expected_safety_margin_s", d(c.safety_margin_s)},
-      {"expected_tolerated_clock_rate_ratio", d(c.tolerated_clock_rate_ratio)},
-      {"expected_api_rps", d(c.api_rps)},
+      {"runs", d(f.runs), U::kCount},
+      {"failovers", d(f.failovers), U::kCount},
+      {"failovers_unrecovered", d(f.failovers_unrecovered), U::kCount},
+      {"failover_min_s", f.failover_min_s, U::kSeconds},
+      {"failover_p50_s", f.failover_p50_s, U::kSeconds},
+      {"failover_p90_s", f.failover_p90_s, U::kSeconds},
+      {"failover_p99_s", f.failover_p99_s, U::kSeconds},
+      {"failover_max_s", f.failover_max_s, U::kSeconds},
+      {"split_brain_seed_share", d(f.split_brain_seed_share), U::kNumber},
+      {"split_brain_s_per_hour", d(f.split_brain_s_per_hour), U::kNumber},
+      {"no_leader_s_per_hour", d(f.no_leader_s_per_hour), U::kNumber},
+      {"transitions_per_hour", d(f.transitions_per_hour), U::kNumber},
+      {"invariant_breaches", d(f.invariant_breaches), U::kCount},
+      {"api_rps", d(f.api_rps), U::kNumber},
+      {"api_get_rps", d(f.api_get_rps), U::kNumber},
+      {"api_create_rps", d(f.api_create_rps), U::kNumber},
+      {"api_update_rps", d(f.api_update_rps), U::kNumber},
+      {"api_rps_per_candidate", d(f.api_rps_per_candidate), U::kNumber},
+      {"candidates", d(c.candidates), U::kCount},
+      {"lease_duration_s", d(c.lease_duration_s), U::kSeconds},
+      {"renew_deadline_s", d(c.renew_deadline_s), U::kSeconds},
+      {"retry_period_s", d(c.retry_period_s), U::kSeconds},
+      {"clock_rate_ratio", d(c.clock_rate_ratio), U::kNumber},
+      {"expected_latency_s", d(c.latency_s), U::kSeconds},
+      {"expected_failover_best_s", d(c.failover_best_s), U::kSeconds},
+      {"expected_failover_worst_s", d(c.failover_worst_s), U::kSeconds},
+      {"expected_safety_margin_s", d(c.safety_margin_s), U::kSeconds},
+      {"expected_tolerated_clock_rate_ratio", d(c.tolerated_clock_rate_ratio), U::kNumber},
+      {"expected_api_rps", d(c.api_rps), U::kNumber},
   };
 }
 

@@ -36,6 +36,7 @@ struct RunRow {
   uint64_t api_create = 0;
   uint64_t api_update = 0;
   uint64_t api_total = 0;   // all verbs
+  int64_t invariant_breaches = 0;  // sim/invariants.h breaches in the run
   std::vector<std::optional<int64_t>> failovers_ns;
   std::string trace_hash;   // 16 hex digits: evidence that reruns are identical
   friend bool operator==(const RunRow&, const RunRow&) = default;
@@ -58,6 +59,7 @@ struct PointFigures {
   int64_t runs = 0;
   int64_t failovers = 0;             // recovered failovers (samples of the percentiles)
   int64_t failovers_unrecovered = 0; // disrupted leadership with no new leader by the run end
+  int64_t invariant_breaches = 0;    // sim/invariants.h breaches over all runs of the point
   std::optional<double> failover_min_s, failover_p50_s, failover_p90_s, failover_p99_s, failover_max_s;
   double split_brain_seed_share = 0;  // ratio of runs with any split-brain
   double split_brain_s_per_hour = 0;
@@ -98,9 +100,13 @@ ClosedForm ClosedFormFor(const Scenario& s);
 
 // PointColumn is one numeric column of points.csv: measured figures first, then the
 // closed forms prefixed "expected_" (nullopt = no value, e.g. no failover measured).
+// `unit` decides how files print it (FormatColumn, output.h): a count as an integer, a
+// duration in seconds exact to the nanosecond, any other number with full precision.
 struct PointColumn {
+  enum class Unit { kCount, kSeconds, kNumber };
   std::string_view name;
   std::optional<double> value;
+  Unit unit = Unit::kNumber;
 };
 
 // PointColumns lists a point's columns, always the same names in the same order.

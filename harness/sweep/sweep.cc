@@ -6,33 +6,18 @@
 #include <atomic>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "harness/shard_merge.h"
 #include "sim/runner.h"
 
 namespace leasesim::sim {
-namespace {
-
-std::optional<std::string> ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
-
 std::vector<int64_t> ShardRuns(const SweepSpec& spec, const std::vector<SweepPoint>& points, Shard shard) {
   std::vector<int64_t> runs;
-  const int64_t total = spec.RunCount();
-  // Start at the first index congruent to shard.index and step by count.
-  for (int64_t r = shard.index; r < total; r += shard.count) {
+  for (int64_t r : ShardIndices(spec.RunCount(), shard)) {
     if (points[static_cast<size_t>(r / spec.seeds)].scenario) runs.push_back(r);
   }
   return runs;
@@ -91,55 +76,40 @@ std::optional<MergedSweep> MergeShardDirs(const std::vector<std::string>& dirs, 
     if (err) *err = std::move(msg);
     return std::nullopt;
   };
-  if (dirs.empty()) return fail("merge: no shard directories given");
-  std::optional<nlohmann::json> sweep;
-  std::string sweep_file;
-  int64_t count = 0;
-  std::vector<bool> seen;
+  auto reject = [&](std::string msg) {
+    if (err) *err = std::move(msg);
+    return false;
+  };
   std::vector<RunRow> rows;
-  for (const std::string& dir : dirs) {
-    const std::filesystem::path mp = std::filesystem::path(dir) / "manifest.json";
-    auto text = ReadFile(mp);
-    if (!text) return fail(fmt::format("{}: cannot read file (is {} a sweep output directory?)", mp.string(), dir));
-    nlohmann::json m;
-    try {
-      m = nlohmann::json::parse(*text);
-    } catch (const nlohmann::json::parse_error& e) {
-      return fail(fmt::format("{}: invalid JSON: {}", mp.string(), e.what()));
-    }
-    if (!m.is_object() || m.value("format", "") != kSweepFormat || !m.contains("sweep") || !m["shard"].is_number_integer() ||
-        !m["shards"].is_number_integer() || !m["sweepFile"].is_string()) {
-      return fail(fmt::format("{}: not a {} manifest", mp.string(), kSweepFormat));
-    }
-    const int64_t i = m["shard"].get<int64_t>(), n = m["shards"].get<int64_t>();
-    if (!sweep) {
-      sweep = m["sweep"];
-      sweep_file = m["sweepFile"].get<std::string>();
-      count = n;
-      if (n < 1 || n > 1'000'000) return fail(fmt::format("{}: $.shards: bad shard count {}", mp.string(), n));
-      seen.assign(static_cast<size_t>(n), false);
-    } else if (m["sweep"] != *sweep || m["sweepFile"] != sweep_file) {
-      return fail(fmt::format("{}: a shard of a different sweep than {}", mp.string(), dirs.front()));
-    }
-    if (n != count) return fail(fmt::format("{}: $.shards: {} shards, but {} says {}", mp.string(), n, dirs.front(), count));
-    if (i < 0 || i >= n) return fail(fmt::format("{}: $.shard: {} is not in [0, {})", mp.string(), i, n));
-    if (seen[static_cast<size_t>(i)]) return fail(fmt::format("{}: shard {}/{} given twice", mp.string(), i, n));
-    seen[static_cast<size_t>(i)] = true;
-    const std::filesystem::path rp = std::filesystem::path(dir) / "runs.csv";
-    auto csv = ReadFile(rp);
-    if (!csv) return fail(fmt::format("{}: cannot read file", rp.string()));
-    auto part = ParseRunsCsv(*csv, rp.string(), err);
-    if (!part) return std::nullopt;
+  const ShardManifestKind kind{.format = kSweepFormat,
+                               .body_key = "sweep",
+                               .file_key = "sweepFile",
+                               .extra_integer_keys = {},
+                               .kind = "sweep",
+                               .dir_kind = "sweep output directory"};
+  auto shards = ReadShardDirs(dirs, kind, [&](const ShardDir& d) {
+    const std::filesystem::path rp = std::filesystem::path(d.dir) / "runs.csv";
+    const std::filesystem::path fp = std::filesystem::path(d.dir) / "failovers.csv";
+    auto csv = ReadTextFile(rp);
+    if (!csv) return reject(fmt::format("{}: cannot read file", rp.string()));
+    auto fcsv = ReadTextFile(fp);
+    if (!fcsv) return reject(fmt::format("{}: cannot read file", fp.string()));
+    auto part = ParseRunsCsv(*csv, *fcsv, rp.string(), fp.string(), err);
+    if (!part) return false;
     for (RunRow& r : *part) {
-      if (r.run % n != i) return fail(fmt::format("{}: run {} does not belong to shard {}/{}", rp.string(), r.run, i, n));
+      if (r.run % d.shard.count != d.shard.index) {
+        return reject(fmt::format("{}: run {} does not belong to shard {}/{}", rp.string(), r.run, d.shard.index,
+                                  d.shard.count));
+      }
       rows.push_back(std::move(r));
     }
-  }
-  for (int64_t i = 0; i < count; ++i) {
-    if (!seen[static_cast<size_t>(i)]) return fail(fmt::format("merge: shard {}/{} is missing", i, count));
-  }
+    return true;
+  }, err);
+  if (!shards) return std::nullopt;
+  const nlohmann::json& sweep = shards->front().manifest["sweep"];
+  const std::string sweep_file = shards->front().manifest["sweepFile"].get<std::string>();
   MergedSweep out;
-  auto spec = ParseSweep(sweep->dump(), sweep_file, err);
+  auto spec = ParseSweep(sweep.dump(), sweep_file, err);
   if (!spec) return std::nullopt;
   out.spec = std::move(*spec);
   out.points = ExpandPoints(out.spec);

@@ -380,4 +380,52 @@ TEST_CASE("chaos finds the coordinated end-of-term deadlock after a rolling upgr
   std::ostringstream out, err;
   CHECK(RunCommand(r, kNoClock, out, err) == kExitExpectationFailed);
   CHECK_THAT(out.str(), Catch::Contains("no new leader"));
+
+TEST_CASE("issue14: chaos checks --out and --junit before its first run", "[cli][chaos]") {
+  const fs::path root = TempDir("out-first");
+  fs::create_directories(root / "mine");
+  { std::ofstream(root / "mine" / "notes.txt") << "keep me"; }
+  int clock_reads = 0;  // the wall clock is first read when the runs start
+  const WallClock counting = [&] { return static_cast<double>(++clock_reads); };
+  ChaosArgs a;
+  a.chaos = Bundled("workload-ignores-cancellation.json");
+  a.seeds = 2;
+  a.jobs = 1;
+  a.progress = false;
+  a.out_dir = (root / "mine").string();
+  std::ostringstream out, err;
+  CHECK(ChaosCommand(a, counting, out, err) == kExitBadInput);
+  CHECK_THAT(err.str(), Catch::Contains("mine: not empty and not an output of this command (no manifest.json)"));
+  CHECK(clock_reads == 0);
+  CHECK(out.str().empty());
+  CHECK(Slurp(root / "mine" / "notes.txt") == "keep me");
+  CHECK_FALSE(fs::exists(root / "mine.partial"));
+
+  a.out_dir = (root / "out").string();
+  a.junit = (root / "no-such-dir" / "chaos.xml").string();
+  std::ostringstream o2, e2;
+  CHECK(ChaosCommand(a, counting, o2, e2) == kExitBadInput);
+  CHECK_THAT(e2.str(), Catch::Contains("chaos.xml: cannot write"));
+  CHECK(clock_reads == 0);
+  CHECK_FALSE(fs::exists(a.out_dir));
+}
+
+TEST_CASE("issue14: chaos reproduce lines name leasesim as it was invoked", "[cli][chaos]") {
+  const fs::path root = TempDir("program");
+  ChaosArgs a;
+  a.chaos = Bundled("workload-ignores-cancellation.json");
+  a.seeds = 4;
+  a.jobs = 1;
+  a.out_dir = (root / "out").string();
+  a.junit = (root / "chaos.xml").string();
+  a.progress = false;
+  a.program = "build/release/leasesim";
+  std::ostringstream out, err;
+  REQUIRE(ChaosCommand(a, kNoClock, out, err) == kExitExpectationFailed);
+  const std::string shrunk = a.out_dir + "/shrunk/noSplitBrain-workload_ignores_cancellation.json";
+  CHECK_THAT(out.str(), Catch::Contains("reproduce noSplitBrain:workload_ignores_cancellation: build/release/leasesim run " + shrunk + "\n"));
+  CHECK_THAT(Slurp(a.junit), Catch::Contains("reproduce: build/release/leasesim run " + shrunk));
+  CHECK(ProgramName("leasesim") == "leasesim");
+  CHECK(ProgramName("build/release/leasesim") == "build/release/leasesim");
+  CHECK(ProgramName("/opt/my tools/leasesim") == "'/opt/my tools/leasesim'");
 }

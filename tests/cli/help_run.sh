@@ -21,7 +21,7 @@ $err
 --- want
 $want_err"
 }
-cmds="run, check, sweep, merge, chaos, export, init, view, completion, help"
+cmds="run, check, sweep, merge, chaos, export, init, view, completion, man, help"
 expect 2 "" "leasesim: unknown command \"runn\"; did you mean \"run\"? (commands: $cmds; leasesim help COMMAND)" -- runn x.json
 expect 2 "" "leasesim: unknown command \"chek\"; did you mean \"check\"? (commands: $cmds; leasesim help COMMAND)" -- chek scenarios
 expect 2 "" "leasesim: unknown command \"frobnicate\" (commands: $cmds; leasesim help COMMAND)" -- frobnicate
@@ -33,7 +33,7 @@ lock kinds: leases, configmaps, endpoints, configmapsleases, endpointsleases" ""
 # help: the overview lists every command; help COMMAND is that command's help.
 top="$("$leasesim" help)" || fail "leasesim help exited $?"
 grep -q '^Usage: leasesim \[OPTIONS\] SUBCOMMAND$' <<<"$top" || fail "help: no usage line"
-for c in run check sweep merge chaos export init view completion help; do grep -qE "^  $c +" <<<"$top" || fail "help does not list $c"; done
+for c in run check sweep merge chaos export init view completion man help; do grep -qE "^  $c +" <<<"$top" || fail "help does not list $c"; done
 run_help="$("$leasesim" help run)" || fail "leasesim help run exited $?"
 grep -q '^Usage: leasesim run \[OPTIONS\] scenario$' <<<"$run_help" || fail "help run: $run_help"
 grep -q -- '--perfetto FILE' <<<"$run_help" || fail "help run does not show --perfetto"

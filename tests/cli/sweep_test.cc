@@ -73,7 +73,7 @@ TEST_CASE("three shards merged equal the unsharded sweep byte for byte", "[sim][
     a.jobs = 1 + i;  // a different worker count per shard changes nothing
     a.out_dir = (root / fmt::format("shard{}", i)).string();
     REQUIRE(SweepCommand(a, kNoClock, out, err) == kExitPass);
-    CHECK(DirFiles(a.out_dir).size() == 2);  // manifest.json + runs.csv only
+    CHECK(DirFiles(a.out_dir).size() == 3);  // manifest.json, runs.csv and failovers.csv only
     shard_dirs.push_back(a.out_dir);
   }
   MergeArgs m;
@@ -82,8 +82,10 @@ TEST_CASE("three shards merged equal the unsharded sweep byte for byte", "[sim][
   INFO(err.str());
   REQUIRE(MergeCommand(m, out, err) == kExitPass);
   const auto whole = DirFiles(root / "whole"), merged = DirFiles(root / "merged");
-  CHECK(whole.size() == 9);
+  CHECK(whole.size() == 11);
   REQUIRE(whole.count("runs.csv"));
+  REQUIRE(whole.count("failovers.csv"));
+  REQUIRE(whole.count("sweep.json"));
   for (const auto& [name, content] : whole) {
     INFO(name);
     REQUIRE(merged.count(name));
@@ -156,9 +158,10 @@ TEST_CASE("issue15 item 13: a sweep output directory never mixes runs", "[sim][s
     a.shard = "1/2";
     REQUIRE(SweepCommand(a, kNoClock, out, err) == kExitPass);
     const auto files = DirFiles(a.out_dir);
-    CHECK(files.size() == 2);
+    CHECK(files.size() == 3);
     CHECK(files.count("manifest.json"));
     CHECK(files.count("runs.csv"));
+    CHECK(files.count("failovers.csv"));
   }
   SECTION("a directory that is not a sweep output is never replaced") {
     fs::create_directories(root / "mine");
@@ -193,7 +196,10 @@ TEST_CASE("issue15 item 13: an interrupted sweep keeps its finished runs and --r
   CHECK(err.str().find("rerun with --resume") != std::string::npos);
 
   // Its journal as a run killed after three runs (and mid-way through a fourth line) leaves it.
-  const std::string csv = expected.at("runs.csv");
+  std::string perr;
+  const auto rows = ParseRunsCsv(expected.at("runs.csv"), expected.at("failovers.csv"), "runs.csv", "failovers.csv", &perr);
+  REQUIRE(rows);
+  const std::string csv = JournalCsv(*rows);
   size_t cut = 0;
   for (int line = 0; line < 4; ++line) cut = csv.find('\n', cut) + 1;  // header + 3 rows
   { std::ofstream(staging / "runs.partial.csv", std::ios::binary) << csv.substr(0, cut) << "9,2,0,12"; }
@@ -242,6 +248,6 @@ TEST_CASE("issue15 item 3: sweep --min-safety-margin takes a Go duration and low
   REQUIRE(SweepCommand(a, kNoClock, o2, e2) == kExitPass);
   CHECK_THAT(o2.str(), Catch::Contains("  constraint: no split-brain in any seed, safety margin LD-RD-RP >= 3.5s, "
                                        "tolerated clock-rate ratio LD/(RD+RP) >= 1.25\n"));
-  const auto points = nlohmann::json::parse(Slurp(fs::path(a.out_dir) / "points.json"));
-  for (const auto& p : points.at("paretoFront")) CHECK(p == 2);  // point 3 (margin 3s) is below the floor
+  const auto sweep = nlohmann::json::parse(Slurp(fs::path(a.out_dir) / "sweep.json"));
+  for (const auto& p : sweep.at("paretoFront")) CHECK(p == 2);  // point 3 (margin 3s) is below the floor
 }

@@ -236,4 +236,39 @@ TEST_CASE("chaos files: YAML errors are one line with the line and the JSON path
   CHECK(YamlErrorOf(YamlWith("duration: 5m", "duration: [5m")).starts_with("x.yaml: line "));
   CHECK(YamlErrorOf(YamlWith("duration: 5m", "duration: 5m\nduration: 6m")).find("invalid YAML") != std::string::npos);
   CHECK(YamlErrorOf("- just\n- a list\n") == "x.yaml: line 1: $: expected an object, got an array");
+
+TEST_CASE("issue14: chaos runs.csv has numbers or empty cells in its time columns and reads back exactly", "[harness][chaos]") {
+  ChaosRow a;
+  a.index = 0;
+  a.seed = 1;
+  a.families = {"crash", "partition"};
+  a.faults = 3;
+  a.split_brain_ns = 1'273'115'968;
+  a.worst_failover_ns = 15'000'000'001;
+  a.no_leader_max_ns = 30'066'000'000;
+  a.failures = {"noSplitBrain:x"};
+  a.trace_hash = "0123456789abcdef";
+  ChaosRow b = a;
+  b.index = 1;
+  b.worst_failover_ns = -1;  // a disruption with no new leader
+  b.failures.clear();
+  ChaosRow c = b;
+  c.index = 2;
+  c.worst_failover_ns.reset();  // nothing disrupted
+  const std::string csv = ChaosRunsCsv({a, b, c});
+  CHECK(csv ==
+        "seed_index,seed,families,faults,verdict,split_brain_s,worst_failover_s,failover_unrecovered,no_leader_max_gap_s,"
+        "invariant_breaches,failures,trace_hash\n"
+        "0,1,crash;partition,3,fail,1.273115968,15.000000001,false,30.066000000,0,noSplitBrain:x,0123456789abcdef\n"
+        "1,1,crash;partition,3,pass,1.273115968,,true,30.066000000,0,,0123456789abcdef\n"
+        "2,1,crash;partition,3,pass,1.273115968,,false,30.066000000,0,,0123456789abcdef\n");
+  CHECK(csv.find("none") == std::string::npos);
+  std::string err;
+  auto back = ParseChaosRunsCsv(csv, "runs.csv", &err);
+  REQUIRE(back);
+  REQUIRE(back->size() == 3);
+  CHECK((*back)[0].worst_failover_ns == 15'000'000'001);
+  CHECK((*back)[1].worst_failover_ns == -1);
+  CHECK_FALSE((*back)[2].worst_failover_ns);
+  CHECK(ChaosRunsCsv(*back) == csv);
 }

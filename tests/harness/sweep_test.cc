@@ -176,7 +176,16 @@ TEST_CASE("points are row-major, invalid points are reported and never run", "[s
   const auto files = SweepOutputFiles(rep, rows, {0, 1});
   CHECK(files.at("summary.txt").find("skipped point 0 (leaseDuration=10s retryPeriod=1s): tiny.json#point0: $.defaults: "
                                      "leaseDuration must be greater than renewDeadline") != std::string::npos);
-  CHECK(files.at("points.json").find("\"invalidPoints\"") != std::string::npos);
+  CHECK(files.at("sweep.json").find("\"invalidPoints\"") != std::string::npos);
+  // points.json is a list of flat records, invalid points included with their error.
+  const auto records = nlohmann::json::parse(files.at("points.json"));
+  REQUIRE(records.is_array());
+  CHECK(records[0].at("valid") == false);
+  CHECK(records[0].at("error") == points[0].error);
+  CHECK(records[0].at("failoverP99Seconds").is_null());
+  CHECK(records[2].at("runs") == 3);
+  CHECK(records[2].at("runs").is_number_integer());
+  CHECK(records[2].at("leaseDuration") == "15s");
 }
 
 TEST_CASE("seeds are common to all points and differ between seed indices", "[sim][sweep]") {
@@ -212,7 +221,7 @@ TEST_CASE("a bad --shard is bad input", "[sim][sweep]") {
   CHECK(s->count == 5);
 }
 
-TEST_CASE("runs.csv reads back exactly", "[sim][sweep]") {
+TEST_CASE("runs.csv and failovers.csv read back exactly", "[sim][sweep]") {
   RunRow a;
   a.run = 7;
   a.point = 2;
@@ -222,6 +231,7 @@ TEST_CASE("runs.csv reads back exactly", "[sim][sweep]") {
   a.split_brain_ns = 5;
   a.no_leader_ns = 16'000'000'000;
   a.transitions = 2;
+  a.invariant_breaches = 1;
   a.api_get = 10;
   a.api_create = 1;
   a.api_update = 20;
@@ -231,12 +241,45 @@ TEST_CASE("runs.csv reads back exactly", "[sim][sweep]") {
   RunRow b = a;
   b.run = 8;
   b.failovers_ns.clear();
+  CHECK(RunsCsv({a}) ==
+        "run,point,seed_index,seed,duration_ns,split_brain_ns,no_leader_ns,transitions,invariant_breaches,api_get,"
+        "api_create,api_update,api_total,failovers,failovers_unrecovered,trace_hash\n"
+        "7,2,1,18446744073709551615,180000000000,5,16000000000,2,1,10,1,20,31,1,1,0123456789abcdef\n");
+  // One line per failover (long format), not a ';'-packed column; no value when no new leader came.
+  CHECK(FailoversCsv({a, b}) ==
+        "run,point,seed_index,seed,failover,recovered,failover_ns\n"
+        "7,2,1,18446744073709551615,0,true,15000000001\n"
+        "7,2,1,18446744073709551615,1,false,\n");
   std::string err;
-  auto back = ParseRunsCsv(RunsCsv({a, b}), "runs.csv", &err);
+  auto back = ParseRunsCsv(RunsCsv({a, b}), FailoversCsv({a, b}), "runs.csv", "failovers.csv", &err);
   REQUIRE(back);
   CHECK(*back == std::vector<RunRow>{a, b});
-  CHECK_FALSE(ParseRunsCsv("run,point\n", "x/runs.csv", &err));
+  CHECK_FALSE(ParseRunsCsv("run,point\n", FailoversCsv({}), "x/runs.csv", "x/failovers.csv", &err));
   CHECK(err == "x/runs.csv: line 1: not a leasesim runs.csv (unexpected header)");
+  // A failovers.csv that does not match runs.csv's counts is refused.
+  CHECK_FALSE(ParseRunsCsv(RunsCsv({a, b}), FailoversCsv({b}), "x/runs.csv", "x/failovers.csv", &err));
+  CHECK(err == "x/runs.csv: line 2: run 7: failovers do not match x/failovers.csv");
+  // The journal keeps a run per line (failovers packed) and reads back the same rows.
+  auto journal = ParseJournalCsv(JournalCsv({a, b}), "j.csv", &err);
+  REQUIRE(journal);
+  CHECK(*journal == std::vector<RunRow>{a, b});
+}
+
+TEST_CASE("issue14 item 6: file columns print counts as integers and durations exact to the nanosecond", "[sim][sweep]") {
+  using U = PointColumn::Unit;
+  CHECK(FormatColumn({"runs", 8.0, U::kCount}) == "8");
+  CHECK(FormatColumn({"failover_p99_s", 17.332412345, U::kSeconds}) == "17.332412345");
+  CHECK(FormatColumn({"failover_p99_s", 15.0, U::kSeconds}) == "15.000000000");
+  CHECK(FormatColumn({"api_rps", 0.6511458333333333, U::kNumber}) == "0.6511458333333333");
+  CHECK(FormatColumn({"failover_p99_s", std::nullopt, U::kSeconds}).empty());
+  CHECK(ColumnJson({"runs", 8.0, U::kCount}).dump() == "8");
+  CHECK(ColumnJson({"failover_p99_s", 17.332412345, U::kSeconds}).dump() == "17.332412345");
+  CHECK(ColumnJson({"x", std::nullopt, U::kNumber}).is_null());
+  CHECK(FormatSeconds(-1) == "-0.000000001");
+  int64_t ns = 0;
+  CHECK(ParseSeconds("12.000000007", &ns));
+  CHECK(ns == 12'000'000'007);
+  CHECK_FALSE(ParseSeconds("12.5", &ns));
 }
 
 TEST_CASE("nearest-rank percentiles", "[sim][sweep]") {
@@ -363,7 +406,7 @@ TEST_CASE("issue15 item 3: the Pareto front and the recommendation take only poi
              Catch::Contains("recommended: point 1 (leaseDuration=15s)") &&
                  Catch::Contains("  constraint: no split-brain in any seed, safety margin LD-RD-RP >= 3s, tolerated "
                                  "clock-rate ratio LD/(RD+RP) >= 1.25\n"));
-  const auto pj = nlohmann::json::parse(files.at("points.json"));
+  const auto pj = nlohmann::json::parse(files.at("sweep.json"));
   CHECK(pj.at("safetyFloor").at("minSafetyMarginSeconds") == 3.0);
   CHECK(pj.at("safetyFloor").at("minToleratedClockRateRatio") == 1.25);
   // The ratio alone excludes too: margin floor 0s, ratio floor 1 still rejects 11/12.
@@ -405,4 +448,21 @@ TEST_CASE("sweep: a YAML sweep file is the same sweep as its JSON file", "[harne
   CHECK(CanonicalSweepJson(*from_yaml) == CanonicalSweepJson(*from_json));
   CHECK_FALSE(ParseSweep("base: base-crash-rotation.json\nseeds: 0\n", dir + "bad.yaml", &err));
   CHECK(err == dir + "bad.yaml: line 2: $.seeds: expected an integer in [1, 1000000], got 0");
+}
+
+TEST_CASE("issue14: a point counts the invariant breaches of its runs", "[sim][sweep]") {
+  RunRow a, b;
+  a.duration_ns = b.duration_ns = 60'000'000'000;
+  a.invariant_breaches = 1;
+  b.invariant_breaches = 2;
+  const PointFigures f = AggregatePoint({&a, &b}, 3);
+  CHECK(f.invariant_breaches == 3);
+  bool found = false;
+  for (const PointColumn& c : PointColumns(f, ClosedForm{})) {
+    if (c.name != "invariant_breaches") continue;
+    found = true;
+    CHECK(c.unit == PointColumn::Unit::kCount);
+    CHECK(FormatColumn(c) == "3");
+  }
+  CHECK(found);
 }

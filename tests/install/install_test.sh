@@ -26,6 +26,7 @@ check_tree() {
   expect_file "$root/share/leasesim/docs/sweeps/readme.json"
   expect_file "$root/share/doc/leasesim/README.md"
   expect_file "$root/share/bash-completion/completions/leasesim"
+  expect_file "$root/share/man/man1/leasesim.1"
   local got want
   got="$(cd "$tmp" && "$root/bin/leasesim" run "$root/share/leasesim/scenarios/basics/crash-failover.json")" \
     || fail "installed leasesim run exited $?"

@@ -79,6 +79,14 @@ TEST_CASE("every bundled scenario reports the expected figures", "[sim][expected
   for (const std::string& rel : scenarios) {
     CAPTURE(rel);
     const json got = ComparableReport(rel);
+    // Issue 14 item 6: the API counts add up; per verb, every request sent ended in one
+    // outcome (a status code, or 0 = no response) or was still unanswered at the end.
+    for (const auto& [verb, n] : got.at("api").at("requests").items()) {
+      CAPTURE(verb);
+      uint64_t ended = got.at("api").at("unanswered").value(verb, uint64_t{0});
+      for (const auto& [code, k] : got.at("api").at("outcomes").at(verb).items()) ended += k.get<uint64_t>();
+      CHECK(ended == n.get<uint64_t>());
+    }
     const fs::path path = ExpectedPath(rel);
     if (rewrite) {
       std::ofstream out(path);

@@ -45,6 +45,8 @@ struct Fixture {
     in.holder_changes = {{T(2s), "a"}, {T(130s), "b"}, {T(310s), "a"}};
     in.api.requests = {{"get", 400}, {"update", 290}, {"create", 1}};
     in.api.responses = {{200, 680}, {201, 1}, {409, 10}};
+    in.api.outcomes = {{"get", {{0, 4}, {200, 395}}}, {"update", {{200, 280}, {409, 10}}}, {"create", {{201, 1}}}};
+    in.api.unanswered = {{"get", 1}, {"update", 0}, {"create", 0}};
     results = RunOracles(in);
     expect = EvaluateExpectations(scenario.expect, in, results);
   }
@@ -135,6 +137,9 @@ TEST_CASE("report: JSON schema", "[sim][report]") {
   CHECK(api.at("requests").at("get") == 400);
   CHECK(api.at("requests").at("update") == 290);
   CHECK(api.at("responses").at("409") == 10);
+  CHECK(api.at("outcomes").at("get").at("0") == 4);
+  CHECK(api.at("outcomes").at("update").at("409") == 10);
+  CHECK(api.at("unanswered").at("get") == 1);
   CHECK(api.at("total") == 691);
   CHECK(api.at("perSecond").get<double>() == Approx(691.0 / 600.0));
 
@@ -201,7 +206,10 @@ TEST_CASE("report: summary text names leaders, causes, failovers and verdict", "
   CHECK_THAT(text, Catch::Contains("no leader: 32s in 2 gap(s), longest 30s\n"));
   CHECK_THAT(text, Catch::Contains("  fault 0 crash at 1m40s on a: b led after 30s\n"));
   CHECK_THAT(text, Catch::Contains("transitions: 2 (12.0 per hour)\n"));
-  CHECK_THAT(text, Catch::Contains("api: 691 requests (1.152/s); create 1 get 400 update 290; responses 200:680 201:1 409:10\n"));
+  // Per verb the outcomes add up to the requests, and code 0 is named.
+  CHECK_THAT(text, Catch::Contains("api: 691 requests (1.152/s): create 1 = 201:1, get 400 = 200:395 + no-response:4 + "
+                                   "unanswered:1, update 290 = 200:280 + 409:10 (no-response: code 0, the client timed "
+                                   "out or cancelled)\n"));
   CHECK_THAT(text, Catch::Contains("  [FAILED] no split-brain: split-brain 10s"));
   CHECK_THAT(text, Catch::Contains("  [ok] a leader within 40s after fault 0 (crash): b led after 30s\n"));
   CHECK_THAT(text, Catch::EndsWith("FAIL\n"));
