@@ -424,12 +424,33 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
 World::~World() = default;
 
 std::optional<WorldOptions::TestBreak> ParseTestBreak(std::string_view name) {
-  if (name == "lease_transitions") return WorldOptions::TestBreak::kLeaseTransitions;
+  using B = WorldOptions::TestBreak;
+  if (name == "lease_transitions") return B::kLeaseTransitions;
+  if (name == "lease_acquire_time") return B::kLeaseAcquireTime;
+  if (name == "lease_resource_version") return B::kLeaseResourceVersion;
+  if (name == "started_leading_once") return B::kStartedLeading;
+  if (name == "stopped_leading_once") return B::kStoppedLeading;
+  if (name == "leader_after_stopped") return B::kLeaderAfterStopped;
+  if (name == "write_after_release") return B::kWriteAfterRelease;
+  if (name == "true_time_monotonic") return B::kTrueTimeMonotonic;
   return std::nullopt;
 }
 
 void World::Life(int n, ElectorEvent::Kind kind, int64_t request_id) {
-  invariants_.electors[static_cast<size_t>(n)].events.push_back({scheduler_.now(), nodes_[n]->run, kind, request_id});
+  using B = WorldOptions::TestBreak;
+  using K = ElectorEvent::Kind;
+  auto& events = invariants_.electors[static_cast<size_t>(n)].events;
+  const uint32_t run = nodes_[n]->run;
+  const B b = options_.test_break;
+  if (b == B::kStoppedLeading && kind == K::kStoppedLeading) return;
+  events.push_back({scheduler_.now(), run, kind, request_id});
+  if (b == B::kStartedLeading && kind == K::kStartedLeading) events.push_back({scheduler_.now(), run, kind, 0});
+  if (b == B::kLeaderAfterStopped && kind == K::kStoppedLeading) {
+    events.push_back({scheduler_.now(), run, K::kBelieved, 0});
+  }
+  if (b == B::kWriteAfterRelease && kind == K::kReleaseReturned) {
+    events.push_back({scheduler_.now(), run, K::kLockWrite, 0});
+  }
 }
 
 namespace {
@@ -474,6 +495,9 @@ void World::RecordLockWrite(const AppliedWrite& w) {
     lw.multi_lock = IsMultiLock(node.spec->config.lock.kind);
   }
   lw.sent_resource_version.assign(w.sent_resource_version);
+  if (options_.test_break == WorldOptions::TestBreak::kLeaseResourceVersion && w.verb == core::Verb::kUpdate) {
+    lw.sent_resource_version.assign("0");
+  }
   lw.previous_resource_version.reset();
   if (w.previous) {
     lw.previous_resource_version = core::Meta(*w.previous).resourceVersion;
@@ -899,11 +923,15 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
   if (timeout > Duration{0}) p.deadline = std::max(now, node.clock.TrueAtMono(l.mono + timeout));
   const TrueTime deadline = p.deadline;
   node.pending.add(r.id, std::move(p));
-  if (options_.test_break == WorldOptions::TestBreak::kLeaseTransitions && r.body &&
-      std::holds_alternative<core::Lease>(*r.body)) {
+  const bool break_transitions = options_.test_break == WorldOptions::TestBreak::kLeaseTransitions;
+  const bool break_acquire =
+      options_.test_break == WorldOptions::TestBreak::kLeaseAcquireTime && r.verb == core::Verb::kUpdate;
+  if ((break_transitions || break_acquire) && r.body && std::holds_alternative<core::Lease>(*r.body)) {
     Message msg{n, node.incarnation, r, {}, {}, deadline, false};
     core::Object broken = *r.body;
-    std::get<core::Lease>(broken).spec.leaseTransitions = 0;
+    core::LeaseSpec& spec = std::get<core::Lease>(broken).spec;
+    if (break_transitions) spec.leaseTransitions = 0;
+    if (break_acquire) spec.acquireTime = spec.renewTime;
     msg.request.body = core::MakeObject(std::move(broken));
     Transmit(messages_->Add(std::move(msg)));
     return;
@@ -1336,6 +1364,9 @@ void World::EndFault(const FaultSpec& f) {
 InvariantInput World::TakeInvariantInput() {
   invariants_.lease_history_breaches = lease_checker_.Take();
   for (const TimeRegression& r : scheduler_.time_regressions()) invariants_.time_steps.push_back({r.from, r.to, r.event});
+  if (options_.test_break == WorldOptions::TestBreak::kTrueTimeMonotonic) {
+    invariants_.time_steps.push_back({end_, end_ - Duration{1}, "test_break"});
+  }
   return std::move(invariants_);
 }
 

@@ -57,15 +57,36 @@ struct WorldOptions {
   // (returning false) once it is set (e.g. by main()'s SIGINT handler).
   const std::atomic<bool>* cancel = nullptr;
   // test_break (test only): make the world break one invariant on purpose, to show that
-  // the checkers (sim/invariants.h) report it. kLeaseTransitions: every Lease write the
-  // world carries to the API server has its leaseTransitions reset to 0 (a request path
-  // that corrupts the body).
-  enum class TestBreak : uint8_t { kNone, kLeaseTransitions };
+  // the checkers (sim/invariants.h) report it end to end, one value per invariant:
+  //   kLeaseTransitions     every Lease write the world carries to the API server has its
+  //                         leaseTransitions reset to 0 (a request path corrupting bodies)
+  //   kLeaseAcquireTime     every Lease update carries acquireTime = renewTime (so each
+  //                         renewal moves acquireTime)
+  //   kLeaseResourceVersion every applied lock write is recorded as having carried the
+  //                         resourceVersion "0" (as if the server let a stale write in)
+  //   kStartedLeading       OnStartedLeading is recorded twice
+  //   kStoppedLeading       OnStoppedLeading is never recorded
+  //   kLeaderAfterStopped   the node is recorded believing it leads right after
+  //                         OnStoppedLeading
+  //   kWriteAfterRelease    a lock write is recorded right after release() returned
+  //   kTrueTimeMonotonic    the scheduler is recorded stepping back 1ns at the run's end
+  enum class TestBreak : uint8_t {
+    kNone,
+    kLeaseTransitions,
+    kLeaseAcquireTime,
+    kLeaseResourceVersion,
+    kStartedLeading,
+    kStoppedLeading,
+    kLeaderAfterStopped,
+    kWriteAfterRelease,
+    kTrueTimeMonotonic,
+  };
   TestBreak test_break = TestBreak::kNone;
 };
 
-// ParseTestBreak maps "lease_transitions" to a TestBreak; nullopt for anything else (the
-// hidden --test-break-invariant flag of `leasesim run`).
+// ParseTestBreak maps an invariant's name (sim/invariants.h: "lease_transitions",
+// "started_leading_once", ...) to the TestBreak that breaks it; nullopt for anything else
+// (the hidden --test-break-invariant flag of `leasesim run`).
 std::optional<WorldOptions::TestBreak> ParseTestBreak(std::string_view name);
 
 // kMaxEventsPerInstant is the world's time-stuck guard (Scheduler::
