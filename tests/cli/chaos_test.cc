@@ -380,6 +380,7 @@ TEST_CASE("chaos finds the coordinated end-of-term deadlock after a rolling upgr
   std::ostringstream out, err;
   CHECK(RunCommand(r, kNoClock, out, err) == kExitExpectationFailed);
   CHECK_THAT(out.str(), Catch::Contains("no new leader"));
+}
 
 TEST_CASE("issue14: chaos checks --out and --junit before its first run", "[cli][chaos]") {
   const fs::path root = TempDir("out-first");

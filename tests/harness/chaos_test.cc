@@ -236,6 +236,7 @@ TEST_CASE("chaos files: YAML errors are one line with the line and the JSON path
   CHECK(YamlErrorOf(YamlWith("duration: 5m", "duration: [5m")).starts_with("x.yaml: line "));
   CHECK(YamlErrorOf(YamlWith("duration: 5m", "duration: 5m\nduration: 6m")).find("invalid YAML") != std::string::npos);
   CHECK(YamlErrorOf("- just\n- a list\n") == "x.yaml: line 1: $: expected an object, got an array");
+}
 
 TEST_CASE("issue14: chaos runs.csv has numbers or empty cells in its time columns and reads back exactly", "[harness][chaos]") {
   ChaosRow a;
