@@ -14,7 +14,7 @@
 #
 # Two modes:
 # - fixed (the default, what .ci/run does): -seed=1 and a fixed number of executions per
-#   target (about a minute each on a 2-core machine; LEASESIM_FUZZ_SCALE multiplies them),
+#   target (20-50 s each on an idle 2-core machine; LEASESIM_FUZZ_SCALE multiplies them),
 #   starting from an empty working corpus. The same inputs are tried on every machine, so a
 #   clean pass here is a clean pass on CI, and a finding is reproducible by rerunning.
 # - explore (LEASESIM_FUZZ_SECONDS=N): N seconds per target with libFuzzer's random seed,
@@ -48,8 +48,8 @@ if ! command -v clang++-14 >/dev/null; then
   exit 0
 fi
 
-# Executions per target in the fixed mode: about a minute each on this project's 2-core
-# reference machine (measured rates: docs/ci.md).
+# Executions per target in the fixed mode: 20-50 s each on an idle 2-core machine
+# (docs/ci.md shows a pass).
 declare -A runs=([scenario]=400000 [sweep]=500000 [chaos]=100000 [go_duration]=1000000 [trace_loader]=60000)
 all=(scenario sweep chaos go_duration trace_loader)
 targets=("$@")
