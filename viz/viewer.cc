@@ -18,6 +18,13 @@
 
 #include <fmt/format.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <dlfcn.h>
+#include <link.h>
+
+#include <cstring>
+#endif
+
 #include "viz/event_filter.h"
 #include "viz/inspector.h"
 #include "viz/lane_geometry.h"
@@ -30,6 +37,29 @@
 #include "viz/trace_loader.h"
 
 namespace leasesim::viz {
+
+namespace {
+// PinGlDrivers (AddressSanitizer builds only) keeps Mesa's GL/DRI libraries mapped after
+// glfwTerminate. Mesa unloads its driver there, and the driver's globals still point at a
+// few small blocks it never frees (112 bytes in 2 allocations under Xvfb): unmapped, those
+// blocks look leaked to LeakSanitizer at exit, with stacks it cannot name (the library is
+// gone), so no suppression by library name (tests/viz/lsan.supp) can match them. Pinned,
+// they stay reachable and nothing is reported.
+void PinGlDrivers() {
+#if defined(__SANITIZE_ADDRESS__)
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void*) {
+        const char* name = info->dlpi_name;
+        if (name && (std::strstr(name, "_dri.so") || std::strstr(name, "libgallium") || std::strstr(name, "libGLX_mesa") ||
+                     std::strstr(name, "libLLVM") || std::strstr(name, "libglapi"))) {
+          dlopen(name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+        }
+        return 0;
+      },
+      nullptr);
+#endif
+}
+}  // namespace
 namespace {
 
 constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
@@ -572,6 +602,7 @@ int RunViewer(const ViewerOptions& options) {
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
+  PinGlDrivers();
   glfwDestroyWindow(window);
   glfwTerminate();
   return rc;
