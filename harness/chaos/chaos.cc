@@ -142,16 +142,15 @@ std::string ChaosRunsCsv(const std::vector<ChaosRow>& rows) {
 
 std::optional<std::vector<ChaosRow>> ParseChaosRunsCsv(std::string_view text, std::string_view file, std::string* err) {
   std::vector<ChaosRow> rows;
-  std::vector<std::string_view> lines = Split(text, '\n');
-  if (!lines.empty() && lines.back().empty()) lines.pop_back();
   auto fail = [&](size_t line, std::string_view why) {
     if (err) *err = fmt::format("{}: line {}: {}", file, line, why);
     return std::nullopt;
   };
-  if (lines.empty() || lines[0] != kRunsHeader) return fail(1, "not a leasesim chaos runs.csv (unexpected header)");
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const auto f = Split(lines[i], ',');
-    if (f.size() != 12) return fail(i + 1, fmt::format("expected 12 fields, got {}", f.size()));
+  const auto records = CsvRecords(text, kRunsHeader, 12, file, "chaos runs.csv", err);
+  if (!records) return std::nullopt;
+  for (size_t k = 0; k < records->size(); ++k) {
+    const std::vector<std::string_view>& f = (*records)[k];
+    const size_t i = k + 1;  // fail(i + 1, ...) names the file's line
     ChaosRow r;
     bool ok = ParseInt(f[0], &r.index) && ParseInt(f[1], &r.seed) && ParseInt(f[3], &r.faults) &&
               ParseSeconds(f[5], &r.split_brain_ns) && ParseSeconds(f[8], &r.no_leader_max_ns) &&

@@ -298,12 +298,11 @@ std::optional<std::vector<RunRow>> ParseRunsCsv(std::string_view runs, std::stri
     if (err) *err = fmt::format("{}: line {}: {}", file, line, why);
     return std::nullopt;
   };
-  std::vector<std::string_view> lines = Split(runs, '\n');
-  if (!lines.empty() && lines.back().empty()) lines.pop_back();
-  if (lines.empty() || lines[0] != kRunsHeader) return fail(runs_file, 1, "not a leasesim runs.csv (unexpected header)");
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const auto f = Split(lines[i], ',');
-    if (f.size() != 16) return fail(runs_file, i + 1, fmt::format("expected 16 fields, got {}", f.size()));
+  const auto run_records = CsvRecords(runs, kRunsHeader, 16, runs_file, "runs.csv", err);
+  if (!run_records) return std::nullopt;
+  for (size_t k = 0; k < run_records->size(); ++k) {
+    const std::vector<std::string_view>& f = (*run_records)[k];
+    const size_t i = k + 1;  // fail(..., i + 1, ...) names the file's line
     RunRow r;
     int64_t rec = 0, unrec = 0;
     const bool ok = ParseInt(f[0], &r.run) && ParseInt(f[1], &r.point) && ParseInt(f[2], &r.seed_index) &&
@@ -318,15 +317,12 @@ std::optional<std::vector<RunRow>> ParseRunsCsv(std::string_view runs, std::stri
     rows.push_back(std::move(r));
     counts.emplace_back(rec, unrec);
   }
-  lines = Split(failovers, '\n');
-  if (!lines.empty() && lines.back().empty()) lines.pop_back();
-  if (lines.empty() || lines[0] != kFailoversHeader) {
-    return fail(failovers_file, 1, "not a leasesim failovers.csv (unexpected header)");
-  }
+  const auto failover_records = CsvRecords(failovers, kFailoversHeader, 7, failovers_file, "failovers.csv", err);
+  if (!failover_records) return std::nullopt;
   size_t at = 0;  // rows are ascending by run; so are the failover lines
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const auto f = Split(lines[i], ',');
-    if (f.size() != 7) return fail(failovers_file, i + 1, fmt::format("expected 7 fields, got {}", f.size()));
+  for (size_t rec_k = 0; rec_k < failover_records->size(); ++rec_k) {
+    const std::vector<std::string_view>& f = (*failover_records)[rec_k];
+    const size_t i = rec_k + 1;  // fail(..., i + 1, ...) names the file's line
     int64_t run = 0, k = 0, ns = 0;
     if (!ParseInt(f[0], &run) || !ParseInt(f[4], &k)) return fail(failovers_file, i + 1, "run or failover is not an integer");
     while (at < rows.size() && rows[at].run < run) ++at;
@@ -363,16 +359,15 @@ std::string JournalCsv(const std::vector<RunRow>& rows) {
 
 std::optional<std::vector<RunRow>> ParseJournalCsv(std::string_view text, std::string_view file, std::string* err) {
   std::vector<RunRow> rows;
-  std::vector<std::string_view> lines = Split(text, '\n');
-  if (!lines.empty() && lines.back().empty()) lines.pop_back();
   auto fail = [&](size_t line, std::string_view why) {
     if (err) *err = fmt::format("{}: line {}: {}", file, line, why);
     return std::nullopt;
   };
-  if (lines.empty() || lines[0] != kJournalHeader) return fail(1, "not a leasesim sweep journal (unexpected header)");
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const auto f = Split(lines[i], ',');
-    if (f.size() != 15) return fail(i + 1, fmt::format("expected 15 fields, got {}", f.size()));
+  const auto records = CsvRecords(text, kJournalHeader, 15, file, "sweep journal", err);
+  if (!records) return std::nullopt;
+  for (size_t k = 0; k < records->size(); ++k) {
+    const std::vector<std::string_view>& f = (*records)[k];
+    const size_t i = k + 1;  // fail(i + 1, ...) names the file's line
     RunRow r;
     bool ok = ParseInt(f[0], &r.run) && ParseInt(f[1], &r.point) && ParseInt(f[2], &r.seed_index) && ParseInt(f[3], &r.seed) &&
               ParseInt(f[4], &r.duration_ns) && ParseInt(f[5], &r.split_brain_ns) && ParseInt(f[6], &r.no_leader_ns) &&

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "harness/csv_fields.h"
 #include "harness/sweep/sweep.h"
 
 namespace fs = std::filesystem;
@@ -465,4 +466,20 @@ TEST_CASE("issue14: a point counts the invariant breaches of its runs", "[sim][s
     CHECK(FormatColumn(c) == "3");
   }
   CHECK(found);
+}
+
+TEST_CASE("CsvRecords: the header, the field count and the line named in errors", "[harness][csv]") {
+  std::string err;
+  auto ok = CsvRecords("a,b\n1,2\n3,\n", "a,b", 2, "f.csv", "test file", &err);
+  REQUIRE(ok);
+  REQUIRE(ok->size() == 2);
+  CHECK((*ok)[1][0] == "3");
+  CHECK((*ok)[1][1].empty());
+  CHECK(CsvRecords("a,b", "a,b", 2, "f.csv", "test file", &err)->empty());
+  CHECK_FALSE(CsvRecords("a,c\n1,2\n", "a,b", 2, "f.csv", "test file", &err));
+  CHECK(err == "f.csv: line 1: not a leasesim test file (unexpected header)");
+  CHECK_FALSE(CsvRecords("", "a,b", 2, "f.csv", "test file", &err));
+  CHECK(err == "f.csv: line 1: not a leasesim test file (unexpected header)");
+  CHECK_FALSE(CsvRecords("a,b\n1,2\n1,2,3\n", "a,b", 2, "f.csv", "test file", &err));
+  CHECK(err == "f.csv: line 3: expected 2 fields, got 3");
 }
