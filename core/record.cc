@@ -58,61 +58,57 @@ void Split(WallTime t, int64_t& sec, int64_t& nsec) {
   }
 }
 
-// FormatDateTime writes "YYYY-MM-DDTHH:MM:SS" (19 bytes) for `sec` seconds since the
-// epoch (UTC) into buf; false (buf unspecified) for a year outside 0000-9999.
-bool FormatDateTime(char* buf, int64_t sec) {
+// DateTimeOf splits `sec` seconds since the epoch (UTC) into a civil date and the seconds
+// of its day.
+struct DateTime {
+  Civil date;
+  int64_t day_seconds;
+};
+DateTime DateTimeOf(int64_t sec) {
   int64_t days = sec / 86400;
   int64_t rem = sec % 86400;
   if (rem < 0) {
     rem += 86400;
     days -= 1;
   }
-  const Civil c = CivilFromDays(days);
-  if (c.y < 0 || c.y > 9999) return false;
-  PutDigits(buf, c.y, 4);
+  return {CivilFromDays(days), rem};
+}
+
+// PutDateTime writes "YYYY-MM-DDTHH:MM:SS" (19 bytes) into buf, the year as `year` (4 digits).
+void PutDateTime(char* buf, int64_t year, const DateTime& t) {
+  PutDigits(buf, year, 4);
   buf[4] = '-';
-  PutDigits(buf + 5, c.m, 2);
+  PutDigits(buf + 5, t.date.m, 2);
   buf[7] = '-';
-  PutDigits(buf + 8, c.d, 2);
+  PutDigits(buf + 8, t.date.d, 2);
   buf[10] = 'T';
-  PutDigits(buf + 11, rem / 3600, 2);
+  PutDigits(buf + 11, t.day_seconds / 3600, 2);
   buf[13] = ':';
-  PutDigits(buf + 14, rem / 60 % 60, 2);
+  PutDigits(buf + 14, t.day_seconds / 60 % 60, 2);
   buf[16] = ':';
-  PutDigits(buf + 17, rem % 60, 2);
+  PutDigits(buf + 17, t.day_seconds % 60, 2);
+}
+
+// FormatDateTime writes "YYYY-MM-DDTHH:MM:SS" (19 bytes) for `sec` seconds since the
+// epoch (UTC) into buf; false (buf unspecified) for a year outside 0000-9999.
+bool FormatDateTime(char* buf, int64_t sec) {
+  const DateTime t = DateTimeOf(sec);
+  if (t.date.y < 0 || t.date.y > 9999) return false;
+  PutDateTime(buf, t.date.y, t);
   return true;
 }
 
 // AppendDateTime appends "YYYY-MM-DDTHH:MM:SS" for `sec` seconds since the epoch (UTC).
 void AppendDateTime(std::string& out, int64_t sec) {
-  int64_t days = sec / 86400;
-  int64_t rem = sec % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    days -= 1;
-  }
-  const Civil c = CivilFromDays(days);
+  const DateTime t = DateTimeOf(sec);
   char buf[19];
-  if (c.y < 0 || c.y > 9999) {
+  if (t.date.y < 0 || t.date.y > 9999) {
     // Outside RFC 3339's range: Go would write more digits; keep ours simple and visible.
-    out += std::to_string(c.y);
-    PutDigits(buf, 0, 4);
-  } else {
-    PutDigits(buf, c.y, 4);
-  }
-  buf[4] = '-';
-  PutDigits(buf + 5, c.m, 2);
-  buf[7] = '-';
-  PutDigits(buf + 8, c.d, 2);
-  buf[10] = 'T';
-  PutDigits(buf + 11, rem / 3600, 2);
-  buf[13] = ':';
-  PutDigits(buf + 14, rem / 60 % 60, 2);
-  buf[16] = ':';
-  PutDigits(buf + 17, rem % 60, 2);
-  if (c.y < 0 || c.y > 9999) {
+    out += std::to_string(t.date.y);
+    PutDateTime(buf, 0, t);
     out.append(buf + 4, 15);
   } else {
+    PutDateTime(buf, t.date.y, t);
     out.append(buf, 19);
   }
 }
