@@ -19,6 +19,7 @@
 #include "sim/go_duration.h"
 #include "sim/runner.h"
 #ifdef LEASESIM_HAVE_VIZ
+#include "cli/view_module.h"
 #include "viz/viewer.h"
 #endif
 
@@ -404,7 +405,7 @@ int main(int argc, char** argv) {
         temp_traces.push_back(trace);
         return {trace.string(), ""};
       };
-      const int code = leasesim::viz::RunViewer(o);
+      const int code = leasesim::cli::RunViewerModule(o, std::cerr);
       std::error_code ec;
       for (const fs::path& t : temp_traces) fs::remove(t, ec);
       return code;

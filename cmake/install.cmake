@@ -5,6 +5,7 @@
 #
 # Layout under the prefix (GNUInstallDirs):
 #   bin/leasesim, bin/leasesim-viz (when the viewer is built)
+#   libexec/leasesim/leasesim-view.so   the viewer module `leasesim view` loads
 #   share/leasesim/scenarios/...   the bundled scenarios and the incident corpus
 #   share/leasesim/docs/...        docs/*.md, images and the sweep files (their relative
 #                                  "base" paths resolve to share/leasesim/scenarios as in
@@ -17,6 +18,10 @@ include(GNUInstallDirs)
 install(TARGETS leasesim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 if(TARGET leasesim-viz)
   install(TARGETS leasesim-viz RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+if(TARGET leasesim_view)
+  # cli/view_module.cc looks for it at ../libexec/leasesim/ from the executable.
+  install(TARGETS leasesim_view LIBRARY DESTINATION libexec/leasesim)
 endif()
 install(FILES ${PROJECT_BINARY_DIR}/leasesim.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME leasesim)

@@ -19,7 +19,15 @@ check_tree() {
   local root="$1"
   expect_file "$root/bin/leasesim"
   [[ -x "$root/bin/leasesim" ]] || fail "$root/bin/leasesim is not executable"
-  if [[ "$viz" == viz ]]; then expect_file "$root/bin/leasesim-viz"; fi
+  if [[ "$viz" == viz ]]; then
+    expect_file "$root/bin/leasesim-viz"
+    expect_file "$root/libexec/leasesim/leasesim-view.so"
+    # The installed `leasesim view` finds its module: with no display it gets as far as
+    # the viewer's own "no display" error (exit 2), not "cannot load the viewer".
+    local view_err
+    view_err="$(env -u DISPLAY -u WAYLAND_DISPLAY "$root/bin/leasesim" view "$src/tests/data/traces/split-brain-sample.jsonl" 2>&1 >/dev/null)" && fail "installed view without a display exited 0"
+    grep -q "no display to open a window on" <<<"$view_err" || fail "installed view did not load its module: $view_err"
+  fi
   expect_file "$root/share/leasesim/scenarios/basics/crash-failover.json"
   expect_file "$root/share/leasesim/scenarios/split-brain/clock-drift.json"
   expect_file "$root/share/leasesim/docs/trace-format.md"
