@@ -252,8 +252,19 @@ ApiResponse ApiServer::Complete(const ApiRequest& r, TrueTime now) {
 }
 
 void ApiServer::CountResponse(Verb verb, int code) {
-  ++stats_.responses_by_code[code];
-  ++stats_.responses_by_verb_code[{verb, code}];
+  for (const CountSlot& s : count_slots_) {
+    if (s.code == code && s.verb == verb) {
+      ++*s.by_code;
+      ++*s.by_verb_code;
+      return;
+    }
+  }
+  // First response of this (verb, code): the map entries are made here, as before.
+  uint64_t* by_code = &stats_.responses_by_code[code];
+  uint64_t* by_verb_code = &stats_.responses_by_verb_code[{verb, code}];
+  ++*by_code;
+  ++*by_verb_code;
+  count_slots_.push_back({verb, code, by_code, by_verb_code});
 }
 
 Object ApiServer::Receive(const ApiRequest& r) const {
@@ -293,7 +304,8 @@ void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, core::
                            .resource = r.resource,
                            .resourceVersion = core::Meta(*obj).resourceVersion,
                            .object = std::move(obj),
-                           .sent_resource_version = r.body ? core::Meta(*r.body).resourceVersion : std::string(),
+                           .sent_resource_version = r.body ? std::string_view(core::Meta(*r.body).resourceVersion)
+                                                           : std::string_view(),
                            .previous = std::move(previous)});
   }
 }

@@ -311,13 +311,47 @@ std::optional<std::string_view> HolderOf(const core::Object& o, core::LeaderElec
   return std::string_view(scratch.holderIdentity);
 }
 
+std::string_view OrEmpty(const std::optional<std::string>& s) { return s ? std::string_view(*s) : std::string_view(); }
+
+// SameLeaseRecord is LeaseSpecToLeaderElectionRecord(a) == LeaseSpecToLeaderElectionRecord(b)
+// (times truncated to seconds first when `whole_seconds`), field by field without
+// building either record.
+bool SameLeaseRecord(const core::LeaseSpec& a, const core::LeaseSpec& b, bool whole_seconds) {
+  auto time = [whole_seconds](const std::optional<core::WallTime>& t) {
+    const core::WallTime w = t ? *t : core::WallTime::Zero();
+    return whole_seconds ? ToSeconds(w) : w;
+  };
+  return time(a.renewTime) == time(b.renewTime) && OrEmpty(a.holderIdentity) == OrEmpty(b.holderIdentity) &&
+         a.leaseDurationSeconds.value_or(0) == b.leaseDurationSeconds.value_or(0) &&
+         a.leaseTransitions.value_or(0) == b.leaseTransitions.value_or(0) && time(a.acquireTime) == time(b.acquireTime) &&
+         OrEmpty(a.strategy) == OrEmpty(b.strategy) && OrEmpty(a.preferredHolder) == OrEmpty(b.preferredHolder);
+}
+
 }  // namespace
 
-// LastContent is the lock record's content as observers last saw it change, with a
-// scratch record for decoding each write without allocating.
-struct World::LastContent : RecordContent {
-  RecordContent scratch;
+// LastContent is the lock record's content as observers last saw it change: the object
+// that carried it (immutable, shared), or none before the first change (the zero
+// content). Two Leases are compared field by field; anything else is decoded into the
+// scratch contents (RecordContent), which keep their buffers from write to write.
+struct World::LastContent {
+  core::ObjectPtr object;
+  RecordContent scratch_a;
+  RecordContent scratch_b;
   core::LeaderElectionRecord holder_scratch;
+
+  // Same is true when `o` carries the content of `object`, as ContentInto decodes it.
+  bool Same(const core::Object& o, bool whole_seconds) {
+    if (object) {
+      const auto* a = std::get_if<core::Lease>(&o);
+      const auto* b = std::get_if<core::Lease>(object.get());
+      if (a != nullptr && b != nullptr) return SameLeaseRecord(a->spec, b->spec, whole_seconds);
+      ContentInto(*object, scratch_b, whole_seconds);
+    } else {
+      scratch_b = RecordContent{};
+    }
+    ContentInto(o, scratch_a, whole_seconds);
+    return scratch_a == scratch_b;
+  }
 };
 
 World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions options)
@@ -382,17 +416,15 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     // What observers compare is the record's content: note when it last changed. A write
     // that repeats the stored record (a renewal retried with the same `now` after its
     // first attempt's response was lost) changes nothing they can see.
-    ContentInto(*w.object, last.scratch, /*whole_seconds=*/true);
-    if (!(last.scratch == static_cast<const RecordContent&>(last))) {
-      std::swap(static_cast<RecordContent&>(last), last.scratch);
+    if (!last.Same(*w.object, /*whole_seconds=*/true)) {
+      last.object = w.object;
       content_changed_at_ = w.at;
     }
     // And when the record last changed at all: a write that repeats it exactly is an
     // ambiguous retry (same `now`), not something record precision hid.
     LastContent& exact = *last_exact_content_;
-    ContentInto(*w.object, exact.scratch, /*whole_seconds=*/false);
-    if (!(exact.scratch == static_cast<const RecordContent&>(exact))) {
-      std::swap(static_cast<RecordContent&>(exact), exact.scratch);
+    if (!exact.Same(*w.object, /*whole_seconds=*/false)) {
+      exact.object = w.object;
       exact_changed_at_ = w.at;
     }
     if (have_holder_ && *holder == last_holder_) return;
@@ -484,7 +516,11 @@ void World::RecordLockWrite(const AppliedWrite& w) {
   const core::ObjectMeta& m = core::Meta(*w.object);
   LockWrite& lw = lock_write_;
   lw.at = w.at;
-  lw.object.assign(core::ResourceName(w.resource)).append("/").append(m.namespace_).append("/").append(m.name);
+  // Only the scenario's lock object comes here (one name, in one or two resources).
+  if (lock_write_resource_ != static_cast<int>(w.resource) || lw.object.empty()) {
+    lw.object.assign(core::ResourceName(w.resource)).append("/").append(m.namespace_).append("/").append(m.name);
+    lock_write_resource_ = static_cast<int>(w.resource);
+  }
   lw.verb = w.verb;
   lw.node.clear();
   lw.multi_lock = false;
@@ -498,15 +534,26 @@ void World::RecordLockWrite(const AppliedWrite& w) {
   if (options_.test_break == WorldOptions::TestBreak::kLeaseResourceVersion && w.verb == core::Verb::kUpdate) {
     lw.sent_resource_version.assign("0");
   }
-  lw.previous_resource_version.reset();
   if (w.previous) {
     lw.previous_resource_version = core::Meta(*w.previous).resourceVersion;
-    if (!lw.previous) lw.previous.emplace();
-    if (!RecordInto(*w.previous, *lw.previous)) lw.previous.reset();
+    if (w.previous == lock_write_last_) {
+      // The object this write replaced is the one recorded last: its record is lw.record.
+      if (lock_write_last_had_record_) {
+        if (!lw.previous) lw.previous.emplace();
+        std::swap(*lw.previous, lw.record);
+      } else {
+        lw.previous.reset();
+      }
+    } else {
+      if (!lw.previous) lw.previous.emplace();
+      if (!RecordInto(*w.previous, *lw.previous)) lw.previous.reset();
+    }
   } else {
+    lw.previous_resource_version.reset();
     lw.previous.reset();
   }
-  RecordInto(*w.object, lw.record);
+  lock_write_last_had_record_ = RecordInto(*w.object, lw.record);
+  lock_write_last_ = w.object;
   lease_checker_.Observe(lw);
 }
 
@@ -955,7 +1002,8 @@ void World::Transmit(uint64_t msg_id) {
 
 void World::ServerArrive(uint64_t msg_id) {
   ArriveOptions o;
-  o.later = [this, msg_id](const Admission& a) { ServerAdmitted(msg_id, a); };  // APF queued it
+  // Only APF queues a request and answers it later (ArriveOptions::later).
+  if (server_.apf() != nullptr) o.later = [this, msg_id](const Admission& a) { ServerAdmitted(msg_id, a); };
   ServerAdmitted(msg_id, server_.Arrive(messages_->at(msg_id).request, scheduler_.now(), std::move(o)));
 }
 
