@@ -239,13 +239,16 @@ Admission ApiServer::Arrive(const ApiRequest& r, TrueTime now, ArriveOptions opt
 }
 
 ApiResponse ApiServer::Complete(const ApiRequest& r, TrueTime now) {
-  ApiResponse resp;
-  switch (r.verb) {
-    case Verb::kGet: resp = Get(r); break;
-    case Verb::kCreate: resp = Create(r, now); break;
-    case Verb::kUpdate: resp = Update(r, now); break;
-    case Verb::kDelete: resp = Delete(r, now); break;
-  }
+  // Built in place (the handlers' results are returned, not assigned).
+  ApiResponse resp = [&]() -> ApiResponse {
+    switch (r.verb) {
+      case Verb::kGet: return Get(r);
+      case Verb::kCreate: return Create(r, now);
+      case Verb::kUpdate: return Update(r, now);
+      case Verb::kDelete: return Delete(r, now);
+    }
+    return {};
+  }();
   resp.id = r.id;
   CountResponse(r.verb, resp.status.code);
   return resp;
@@ -310,8 +313,21 @@ void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, core::
   }
 }
 
+ApiServer::Store::iterator ApiServer::Find(Resource resource, std::string_view namespace_, std::string_view name) {
+  if (found_valid_) {
+    const Key& k = found_->first;
+    if (k.resource == resource && k.name == name && k.namespace_ == namespace_) return found_;
+  }
+  const auto it = store_.find(KeyView{resource, namespace_, name});
+  if (it != store_.end()) {
+    found_ = it;
+    found_valid_ = true;
+  }
+  return it;
+}
+
 ApiResponse ApiServer::Get(const ApiRequest& r) {
-  const auto it = store_.find(KeyView{r.resource, r.namespace_, r.name});
+  const auto it = Find(r.resource, r.namespace_, r.name);
   if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
   return {.status = Status::OK(200), .body = it->second};
 }
@@ -351,7 +367,7 @@ ApiResponse ApiServer::Create(const ApiRequest& r, TrueTime now) {
 }
 
 ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
-  const auto it = store_.find(KeyView{r.resource, r.namespace_, r.name});
+  const auto it = Find(r.resource, r.namespace_, r.name);
   if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
   assert(r.body && "create/update need a body");
   const core::ObjectMeta& old = core::Meta(*it->second);
@@ -402,13 +418,14 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
 }
 
 ApiResponse ApiServer::Delete(const ApiRequest& r, TrueTime now) {
-  const auto it = store_.find(KeyView{r.resource, r.namespace_, r.name});
+  const auto it = Find(r.resource, r.namespace_, r.name);
   if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
   // The delete is a write: it gets its own resourceVersion, which the watch event and
   // the returned object carry.
   Object last = *it->second;
   core::Meta(last).resourceVersion = NextResourceVersion();
   core::ObjectPtr deleted = core::MakeObject(std::move(last));
+  if (found_valid_ && found_ == it) found_valid_ = false;
   store_.erase(it);
   RecordWrite(r, Verb::kDelete, now, deleted);
   return {.status = Status::OK(200), .body = std::move(deleted)};

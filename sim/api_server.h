@@ -239,6 +239,11 @@ class ApiServer {
     }
   };
 
+  using Store = std::map<Key, core::ObjectPtr, KeyLess>;
+  // Find is store_.find with a memo of the last object found: most requests name the
+  // object the previous one did, and checking that is one equality test of the key.
+  Store::iterator Find(core::Resource resource, std::string_view namespace_, std::string_view name);
+
   core::ApiResponse Get(const core::ApiRequest& r);
   core::ApiResponse Create(const core::ApiRequest& r, TrueTime now);
   core::ApiResponse Update(const core::ApiRequest& r, TrueTime now);
@@ -268,7 +273,9 @@ class ApiServer {
   ApiServerConfig config_;
   ApiServerStats stats_;
   std::vector<CountSlot> count_slots_;  // in the order first counted (a handful)
-  std::map<Key, core::ObjectPtr, KeyLess> store_;
+  Store store_;
+  Store::iterator found_;       // Find's memo, valid when found_valid_
+  bool found_valid_ = false;
   uint64_t resource_version_ = 1000;
   core::Prng latency_rng_;
   core::Prng error_rng_;

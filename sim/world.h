@@ -148,7 +148,7 @@ class World {
   void ServerArrive(uint64_t msg_id);
   void ServerAdmitted(uint64_t msg_id, const Admission& a);
   void ServerComplete(uint64_t msg_id);
-  void SendResponse(uint64_t msg_id, core::ApiResponse resp);
+  void SendResponse(uint64_t msg_id);  // the response in the message's slot
   void NodeReceive(uint64_t msg_id);
   void ExpectTimeout(Message& m);
   void ClientTimeout(int n, uint32_t incarnation, core::RequestId id);
@@ -219,9 +219,7 @@ class World {
   InvariantInput invariants_;
   LeaseHistoryChecker lease_checker_;
   LockWrite lock_write_;  // scratch for RecordLockWrite
-  int lock_write_resource_ = -1;     // the core::Resource lock_write_.object names
-  core::ObjectPtr lock_write_last_;  // the object lock_write_.record was decoded from
-  bool lock_write_last_had_record_ = false;  // RecordInto's answer for it
+  int lock_write_resource_ = -1;  // the core::Resource lock_write_.object names
   int completing_node_ = -1;  // the node whose request the API server is completing
 
   // Coordinated leader election (sim/coordination.h); null unless the scenario has it.
