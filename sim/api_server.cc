@@ -284,8 +284,8 @@ void ApiServer::ReceiveInPlace(const ApiRequest& r, Object& obj) const {
   // server answers 400 BadRequest).
   assert(m.name.empty() || m.name == r.name);
   assert(m.namespace_.empty() || m.namespace_ == r.namespace_);
-  m.name = r.name;
-  m.namespace_ = r.namespace_;
+  if (m.name != r.name) m.name = r.name;  // (usually the body names it already)
+  if (m.namespace_ != r.namespace_) m.namespace_ = r.namespace_;
   if (auto* lease = std::get_if<core::Lease>(&obj)) {
     if (lease->spec.acquireTime) lease->spec.acquireTime = core::TruncateToMicros(*lease->spec.acquireTime);
     if (lease->spec.renewTime) lease->spec.renewTime = core::TruncateToMicros(*lease->spec.renewTime);
@@ -404,7 +404,7 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
       return Failed(Status::Invalid(r.resource, r.name, errs));
     }
   }
-  m.uid = old.uid;
+  if (m.uid != old.uid) m.uid = old.uid;  // (a body read from the store carries it already)
   m.creationTimestamp = old.creationTimestamp;
   if (SameContent(obj, *it->second)) {
     // Nothing changed: no new resourceVersion, no watch event.

@@ -159,8 +159,9 @@ class World::MessageTable {
     m.request.id = r.id;
     m.request.verb = r.verb;
     m.request.resource = r.resource;
-    m.request.namespace_.assign(r.namespace_);
-    m.request.name.assign(r.name);
+    // A slot mostly carries the same lock object again: compare before copying.
+    if (m.request.namespace_ != r.namespace_) m.request.namespace_.assign(r.namespace_);
+    if (m.request.name != r.name) m.request.name.assign(r.name);
     m.request.body = r.body;
     m.deadline = deadline;
     return id;
