@@ -239,21 +239,35 @@ Admission ApiServer::Arrive(const ApiRequest& r, TrueTime now, ArriveOptions opt
 }
 
 ApiResponse ApiServer::Complete(const ApiRequest& r, TrueTime now) {
-  ApiResponse resp;
-  switch (r.verb) {
-    case Verb::kGet: resp = Get(r); break;
-    case Verb::kCreate: resp = Create(r, now); break;
-    case Verb::kUpdate: resp = Update(r, now); break;
-    case Verb::kDelete: resp = Delete(r, now); break;
-  }
+  // Built in place (the handlers' results are returned, not assigned).
+  ApiResponse resp = [&]() -> ApiResponse {
+    switch (r.verb) {
+      case Verb::kGet: return Get(r);
+      case Verb::kCreate: return Create(r, now);
+      case Verb::kUpdate: return Update(r, now);
+      case Verb::kDelete: return Delete(r, now);
+    }
+    return {};
+  }();
   resp.id = r.id;
   CountResponse(r.verb, resp.status.code);
   return resp;
 }
 
 void ApiServer::CountResponse(Verb verb, int code) {
-  ++stats_.responses_by_code[code];
-  ++stats_.responses_by_verb_code[{verb, code}];
+  for (const CountSlot& s : count_slots_) {
+    if (s.code == code && s.verb == verb) {
+      ++*s.by_code;
+      ++*s.by_verb_code;
+      return;
+    }
+  }
+  // First response of this (verb, code): the map entries are made here, as before.
+  uint64_t* by_code = &stats_.responses_by_code[code];
+  uint64_t* by_verb_code = &stats_.responses_by_verb_code[{verb, code}];
+  ++*by_code;
+  ++*by_verb_code;
+  count_slots_.push_back({verb, code, by_code, by_verb_code});
 }
 
 Object ApiServer::Receive(const ApiRequest& r) const {
@@ -270,8 +284,8 @@ void ApiServer::ReceiveInPlace(const ApiRequest& r, Object& obj) const {
   // server answers 400 BadRequest).
   assert(m.name.empty() || m.name == r.name);
   assert(m.namespace_.empty() || m.namespace_ == r.namespace_);
-  m.name = r.name;
-  m.namespace_ = r.namespace_;
+  if (m.name != r.name) m.name = r.name;  // (usually the body names it already)
+  if (m.namespace_ != r.namespace_) m.namespace_ = r.namespace_;
   if (auto* lease = std::get_if<core::Lease>(&obj)) {
     if (lease->spec.acquireTime) lease->spec.acquireTime = core::TruncateToMicros(*lease->spec.acquireTime);
     if (lease->spec.renewTime) lease->spec.renewTime = core::TruncateToMicros(*lease->spec.renewTime);
@@ -293,13 +307,27 @@ void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, core::
                            .resource = r.resource,
                            .resourceVersion = core::Meta(*obj).resourceVersion,
                            .object = std::move(obj),
-                           .sent_resource_version = r.body ? core::Meta(*r.body).resourceVersion : std::string(),
+                           .sent_resource_version = r.body ? std::string_view(core::Meta(*r.body).resourceVersion)
+                                                           : std::string_view(),
                            .previous = std::move(previous)});
   }
 }
 
+ApiServer::Store::iterator ApiServer::Find(Resource resource, std::string_view namespace_, std::string_view name) {
+  if (found_valid_) {
+    const Key& k = found_->first;
+    if (k.resource == resource && k.name == name && k.namespace_ == namespace_) return found_;
+  }
+  const auto it = store_.find(KeyView{resource, namespace_, name});
+  if (it != store_.end()) {
+    found_ = it;
+    found_valid_ = true;
+  }
+  return it;
+}
+
 ApiResponse ApiServer::Get(const ApiRequest& r) {
-  const auto it = store_.find(KeyView{r.resource, r.namespace_, r.name});
+  const auto it = Find(r.resource, r.namespace_, r.name);
   if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
   return {.status = Status::OK(200), .body = it->second};
 }
@@ -339,7 +367,7 @@ ApiResponse ApiServer::Create(const ApiRequest& r, TrueTime now) {
 }
 
 ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
-  const auto it = store_.find(KeyView{r.resource, r.namespace_, r.name});
+  const auto it = Find(r.resource, r.namespace_, r.name);
   if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
   assert(r.body && "create/update need a body");
   const core::ObjectMeta& old = core::Meta(*it->second);
@@ -376,7 +404,7 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
       return Failed(Status::Invalid(r.resource, r.name, errs));
     }
   }
-  m.uid = old.uid;
+  if (m.uid != old.uid) m.uid = old.uid;  // (a body read from the store carries it already)
   m.creationTimestamp = old.creationTimestamp;
   if (SameContent(obj, *it->second)) {
     // Nothing changed: no new resourceVersion, no watch event.
@@ -390,13 +418,14 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
 }
 
 ApiResponse ApiServer::Delete(const ApiRequest& r, TrueTime now) {
-  const auto it = store_.find(KeyView{r.resource, r.namespace_, r.name});
+  const auto it = Find(r.resource, r.namespace_, r.name);
   if (it == store_.end()) return Failed(Status::NotFound(r.resource, r.name));
   // The delete is a write: it gets its own resourceVersion, which the watch event and
   // the returned object carry.
   Object last = *it->second;
   core::Meta(last).resourceVersion = NextResourceVersion();
   core::ObjectPtr deleted = core::MakeObject(std::move(last));
+  if (found_valid_ && found_ == it) found_valid_ = false;
   store_.erase(it);
   RecordWrite(r, Verb::kDelete, now, deleted);
   return {.status = Status::OK(200), .body = std::move(deleted)};

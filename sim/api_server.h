@@ -124,16 +124,17 @@ struct ArriveOptions {
 
 // AppliedWrite is one write that changed the store (create, update or delete), in the
 // order applied. `object` is the stored object (for delete: the last stored state).
+// The views are valid during the observer's call only (copy what you keep).
 struct AppliedWrite {
   TrueTime at{};
   core::RequestId request_id = 0;
   core::Verb verb = core::Verb::kCreate;
   core::Resource resource = core::Resource::kLeases;
-  std::string resourceVersion;
+  std::string_view resourceVersion;  // object's metadata.resourceVersion
   core::ObjectPtr object;
   // For the invariant checkers (sim/invariants.h): the resourceVersion the request carried
   // ("" for none) and the stored object the write replaced (null for a create).
-  std::string sent_resource_version;
+  std::string_view sent_resource_version;
   core::ObjectPtr previous;
 };
 
@@ -238,6 +239,11 @@ class ApiServer {
     }
   };
 
+  using Store = std::map<Key, core::ObjectPtr, KeyLess>;
+  // Find is store_.find with a memo of the last object found: most requests name the
+  // object the previous one did, and checking that is one equality test of the key.
+  Store::iterator Find(core::Resource resource, std::string_view namespace_, std::string_view name);
+
   core::ApiResponse Get(const core::ApiRequest& r);
   core::ApiResponse Create(const core::ApiRequest& r, TrueTime now);
   core::ApiResponse Update(const core::ApiRequest& r, TrueTime now);
@@ -251,13 +257,25 @@ class ApiServer {
   void RecordWrite(const core::ApiRequest& r, core::Verb verb, TrueTime now, core::ObjectPtr obj,
                    core::ObjectPtr previous = nullptr);
   void CountResponse(core::Verb verb, int code);
+  // CountSlot is where CountResponse counts one (verb, code): the two counters of
+  // stats_'s maps (their nodes never move), found by a short linear search instead of
+  // two map lookups per response.
+  struct CountSlot {
+    core::Verb verb;
+    int code;
+    uint64_t* by_code;
+    uint64_t* by_verb_code;
+  };
   bool TakeToken(TrueTime now);
   core::ApiResponse Reject(const core::ApiRequest& r, core::Status status, std::optional<Duration> retry_after);
   Admission ArriveApf(const core::ApiRequest& r, TrueTime now, Duration latency, ArriveOptions& options);
 
   ApiServerConfig config_;
   ApiServerStats stats_;
-  std::map<Key, core::ObjectPtr, KeyLess> store_;
+  std::vector<CountSlot> count_slots_;  // in the order first counted (a handful)
+  Store store_;
+  Store::iterator found_;       // Find's memo, valid when found_valid_
+  bool found_valid_ = false;
   uint64_t resource_version_ = 1000;
   core::Prng latency_rng_;
   core::Prng error_rng_;

@@ -130,7 +130,7 @@ class World::MessageTable {
  public:
   uint64_t Add(Message m) {
     const uint64_t id = Acquire();
-    Slot& s = slots_[static_cast<uint32_t>(id)];
+    Slot& s = *slots_[static_cast<uint32_t>(id)];
     // Member-wise, so that the slot's request strings keep their buffers (AddCopy).
     s.msg.node = m.node;
     s.msg.incarnation = m.incarnation;
@@ -151,26 +151,27 @@ class World::MessageTable {
   // request once the slots are warm.
   uint64_t AddCopy(int node, uint32_t incarnation, const core::ApiRequest& r, TrueTime deadline) {
     const uint64_t id = Acquire();
-    Message& m = slots_[static_cast<uint32_t>(id)].msg;
+    Message& m = slots_[static_cast<uint32_t>(id)]->msg;
     m.applied = TrueTime{};
-    m.timeout_scheduled = false;  // (the response was reset when the slot was freed)
+    m.timeout_scheduled = false;  // (m.response is assigned whole before it is read)
     m.node = node;
     m.incarnation = incarnation;
     m.request.id = r.id;
     m.request.verb = r.verb;
     m.request.resource = r.resource;
-    m.request.namespace_.assign(r.namespace_);
-    m.request.name.assign(r.name);
+    // A slot mostly carries the same lock object again: compare before copying.
+    if (m.request.namespace_ != r.namespace_) m.request.namespace_.assign(r.namespace_);
+    if (m.request.name != r.name) m.request.name.assign(r.name);
     m.request.body = r.body;
     m.deadline = deadline;
     return id;
   }
   Message& at(uint64_t id) {
-    Slot& s = slots_[static_cast<uint32_t>(id)];
+    Slot& s = *slots_[static_cast<uint32_t>(id)];
     assert(s.live && s.generation == static_cast<uint32_t>(id >> 32) && "stale message id");
     return s.msg;
   }
-  // Acquire takes a free slot (its response empty, see erase) and returns its id.
+  // Acquire takes a free slot (its response holds no object, see erase) and returns its id.
   uint64_t Acquire() {
     uint32_t slot;
     if (!free_.empty()) {
@@ -178,19 +179,20 @@ class World::MessageTable {
       free_.pop_back();
     } else {
       slot = static_cast<uint32_t>(slots_.size());
-      slots_.emplace_back();
+      slots_.push_back(std::make_unique<Slot>());
     }
-    Slot& s = slots_[slot];
+    Slot& s = *slots_[slot];
     s.live = true;
     return (static_cast<uint64_t>(s.generation) << 32) | slot;
   }
   void erase(uint64_t id) {
     const uint32_t slot = static_cast<uint32_t>(id);
-    Slot& s = slots_[slot];
+    Slot& s = *slots_[slot];
     assert(s.live && s.generation == static_cast<uint32_t>(id >> 32));
     s.live = false;
     s.generation++;
-    s.msg.response = core::ApiResponse{};  // drop the object references now
+    // Drop the object references now (a response is assigned whole before it is read).
+    s.msg.response.body.reset();
     s.msg.request.body.reset();
     free_.push_back(slot);
   }
@@ -201,7 +203,8 @@ class World::MessageTable {
     uint32_t generation = 1;
     bool live = false;
   };
-  std::vector<Slot> slots_;
+  // Each slot in its own allocation: a slot's Message stays put while others are added.
+  std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<uint32_t> free_;
 };
 
@@ -311,13 +314,47 @@ std::optional<std::string_view> HolderOf(const core::Object& o, core::LeaderElec
   return std::string_view(scratch.holderIdentity);
 }
 
+std::string_view OrEmpty(const std::optional<std::string>& s) { return s ? std::string_view(*s) : std::string_view(); }
+
+// SameLeaseRecord is LeaseSpecToLeaderElectionRecord(a) == LeaseSpecToLeaderElectionRecord(b)
+// (times truncated to seconds first when `whole_seconds`), field by field without
+// building either record.
+bool SameLeaseRecord(const core::LeaseSpec& a, const core::LeaseSpec& b, bool whole_seconds) {
+  auto time = [whole_seconds](const std::optional<core::WallTime>& t) {
+    const core::WallTime w = t ? *t : core::WallTime::Zero();
+    return whole_seconds ? ToSeconds(w) : w;
+  };
+  return time(a.renewTime) == time(b.renewTime) && OrEmpty(a.holderIdentity) == OrEmpty(b.holderIdentity) &&
+         a.leaseDurationSeconds.value_or(0) == b.leaseDurationSeconds.value_or(0) &&
+         a.leaseTransitions.value_or(0) == b.leaseTransitions.value_or(0) && time(a.acquireTime) == time(b.acquireTime) &&
+         OrEmpty(a.strategy) == OrEmpty(b.strategy) && OrEmpty(a.preferredHolder) == OrEmpty(b.preferredHolder);
+}
+
 }  // namespace
 
-// LastContent is the lock record's content as observers last saw it change, with a
-// scratch record for decoding each write without allocating.
-struct World::LastContent : RecordContent {
-  RecordContent scratch;
+// LastContent is the lock record's content as observers last saw it change: the object
+// that carried it (immutable, shared), or none before the first change (the zero
+// content). Two Leases are compared field by field; anything else is decoded into the
+// scratch contents (RecordContent), which keep their buffers from write to write.
+struct World::LastContent {
+  core::ObjectPtr object;
+  RecordContent scratch_a;
+  RecordContent scratch_b;
   core::LeaderElectionRecord holder_scratch;
+
+  // Same is true when `o` carries the content of `object`, as ContentInto decodes it.
+  bool Same(const core::Object& o, bool whole_seconds) {
+    if (object) {
+      const auto* a = std::get_if<core::Lease>(&o);
+      const auto* b = std::get_if<core::Lease>(object.get());
+      if (a != nullptr && b != nullptr) return SameLeaseRecord(a->spec, b->spec, whole_seconds);
+      ContentInto(*object, scratch_b, whole_seconds);
+    } else {
+      scratch_b = RecordContent{};
+    }
+    ContentInto(o, scratch_a, whole_seconds);
+    return scratch_a == scratch_b;
+  }
 };
 
 World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions options)
@@ -382,17 +419,15 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     // What observers compare is the record's content: note when it last changed. A write
     // that repeats the stored record (a renewal retried with the same `now` after its
     // first attempt's response was lost) changes nothing they can see.
-    ContentInto(*w.object, last.scratch, /*whole_seconds=*/true);
-    if (!(last.scratch == static_cast<const RecordContent&>(last))) {
-      std::swap(static_cast<RecordContent&>(last), last.scratch);
+    if (!last.Same(*w.object, /*whole_seconds=*/true)) {
+      last.object = w.object;
       content_changed_at_ = w.at;
     }
     // And when the record last changed at all: a write that repeats it exactly is an
     // ambiguous retry (same `now`), not something record precision hid.
     LastContent& exact = *last_exact_content_;
-    ContentInto(*w.object, exact.scratch, /*whole_seconds=*/false);
-    if (!(exact.scratch == static_cast<const RecordContent&>(exact))) {
-      std::swap(static_cast<RecordContent&>(exact), exact.scratch);
+    if (!exact.Same(*w.object, /*whole_seconds=*/false)) {
+      exact.object = w.object;
       exact_changed_at_ = w.at;
     }
     if (have_holder_ && *holder == last_holder_) return;
@@ -484,7 +519,11 @@ void World::RecordLockWrite(const AppliedWrite& w) {
   const core::ObjectMeta& m = core::Meta(*w.object);
   LockWrite& lw = lock_write_;
   lw.at = w.at;
-  lw.object.assign(core::ResourceName(w.resource)).append("/").append(m.namespace_).append("/").append(m.name);
+  // Only the scenario's lock object comes here (one name, in one or two resources).
+  if (lock_write_resource_ != static_cast<int>(w.resource) || lw.object.empty()) {
+    lw.object.assign(core::ResourceName(w.resource)).append("/").append(m.namespace_).append("/").append(m.name);
+    lock_write_resource_ = static_cast<int>(w.resource);
+  }
   lw.verb = w.verb;
   lw.node.clear();
   lw.multi_lock = false;
@@ -498,12 +537,12 @@ void World::RecordLockWrite(const AppliedWrite& w) {
   if (options_.test_break == WorldOptions::TestBreak::kLeaseResourceVersion && w.verb == core::Verb::kUpdate) {
     lw.sent_resource_version.assign("0");
   }
-  lw.previous_resource_version.reset();
   if (w.previous) {
     lw.previous_resource_version = core::Meta(*w.previous).resourceVersion;
     if (!lw.previous) lw.previous.emplace();
     if (!RecordInto(*w.previous, *lw.previous)) lw.previous.reset();
   } else {
+    lw.previous_resource_version.reset();
     lw.previous.reset();
   }
   RecordInto(*w.object, lw.record);
@@ -955,7 +994,8 @@ void World::Transmit(uint64_t msg_id) {
 
 void World::ServerArrive(uint64_t msg_id) {
   ArriveOptions o;
-  o.later = [this, msg_id](const Admission& a) { ServerAdmitted(msg_id, a); };  // APF queued it
+  // Only APF queues a request and answers it later (ArriveOptions::later).
+  if (server_.apf() != nullptr) o.later = [this, msg_id](const Admission& a) { ServerAdmitted(msg_id, a); };
   ServerAdmitted(msg_id, server_.Arrive(messages_->at(msg_id).request, scheduler_.now(), std::move(o)));
 }
 
@@ -974,10 +1014,10 @@ void World::ServerAdmitted(uint64_t msg_id, const Admission& a) {
       scheduler_.At(a.complete_at, [this, msg_id] { ServerComplete(msg_id); });
       break;
     case Admission::Kind::kRejected: {
-      core::ApiResponse resp = a.response;
-      resp.id = m.request.id;
+      m.response = a.response;
+      m.response.id = m.request.id;
       m.applied = scheduler_.now();
-      SendResponse(msg_id, std::move(resp));
+      SendResponse(msg_id);
       break;
     }
     case Admission::Kind::kDropped:
@@ -994,8 +1034,10 @@ void World::ServerComplete(uint64_t msg_id) {
   Message& m = messages_->at(msg_id);
   const TrueTime now = scheduler_.now();
   completing_node_ = m.node;
-  core::ApiResponse resp = server_.Complete(m.request, now);
+  // The response is built in the message's slot, which carries it to the node.
+  m.response = server_.Complete(m.request, now);
   completing_node_ = -1;
+  core::ApiResponse& resp = m.response;
   resp.id = m.request.id;
   // For the oracles' slow-write rule: when observers last saw the record change (for a
   // write that changed it, now).
@@ -1027,18 +1069,14 @@ void World::ServerComplete(uint64_t msg_id) {
        as.write_ack_latency_per_inflight > Duration{0})) {
     const Duration lag = as.write_ack_latency.Sample(ack_rng_) + as.write_ack_latency_per_inflight * inflight;
     if (now + lag >= m.deadline) ExpectTimeout(m);
-    m.response = std::move(resp);
-    scheduler_.At(now + lag, [this, msg_id] {
-      Message& mm = messages_->at(msg_id);
-      core::ApiResponse r = std::move(mm.response);
-      SendResponse(msg_id, std::move(r));
-    });
+    scheduler_.At(now + lag, [this, msg_id] { SendResponse(msg_id); });
     return;
   }
-  SendResponse(msg_id, std::move(resp));
+  SendResponse(msg_id);
 }
 
-void World::SendResponse(uint64_t msg_id, core::ApiResponse resp) {
+// SendResponse sends the response in the message's slot back to its node.
+void World::SendResponse(uint64_t msg_id) {
   Message& m = messages_->at(msg_id);
   const TrueTime now = scheduler_.now();
   std::optional<Duration> d = network_.ResponseDelay(static_cast<size_t>(m.node), now);
@@ -1048,7 +1086,6 @@ void World::SendResponse(uint64_t msg_id, core::ApiResponse resp) {
     return;
   }
   if (now + *d >= m.deadline) ExpectTimeout(m);
-  m.response = std::move(resp);
   scheduler_.At(now + *d, [this, msg_id] { NodeReceive(msg_id); });
 }
 
@@ -1061,22 +1098,19 @@ void World::NodeReceive(uint64_t msg_id) {
     return;
   }
   Deliver(n, [this, n, inc, msg_id] {
-    // Take what is needed out of the slot and free it (its request buffers stay for the
-    // next request); the request itself is copied only for a retry.
+    // The response is read in its slot (slots never move), which is freed once the node
+    // has taken it (its request buffers stay for the next request); the request itself
+    // is copied only for a retry.
     Message& slot = messages_->at(msg_id);
     const core::RequestId request_id = slot.request.id;
     const core::Verb request_verb = slot.request.verb;
-    const TrueTime applied = slot.applied;
-    const TrueTime written = slot.written;
-    const TrueTime changed = slot.changed;
-    const core::ApiResponse resp = std::move(slot.response);
-    std::optional<core::ApiRequest> retry_request;
-    if ((resp.status.code == 429 || resp.status.code >= 500) && resp.retry_after) retry_request = slot.request;
-    messages_->erase(msg_id);
+    const core::ApiResponse& resp = slot.response;
     Node& nd = *nodes_[n];
-    if (nd.incarnation != inc || !nd.le) return;
-    Node::Pending* pit = nd.pending.find(request_id);
-    if (pit == nullptr) return;  // cancelled or timed out meanwhile
+    Node::Pending* pit = nd.incarnation != inc || !nd.le ? nullptr : nd.pending.find(request_id);
+    if (pit == nullptr) {  // gone, or the request was cancelled or timed out meanwhile
+      messages_->erase(msg_id);
+      return;
+    }
     // client-go's rest client retries a 429 or any 5xx that carries Retry-After, after
     // it, up to 10 times (maxRetries), within the request's context and timeout (client-go
     // rest/with_retry.go IsNextRetry + checkWait, v0.31.0; rest/request.go, v0.20.0). A
@@ -1085,7 +1119,8 @@ void World::NodeReceive(uint64_t msg_id) {
     if (retryable && resp.retry_after && pit->retries < 10) {
       pit->retries++;
       const Duration wait = std::max(*resp.retry_after, Duration{std::chrono::milliseconds(1)});
-      const uint64_t msg = messages_->Add(Message{n, inc, std::move(*retry_request), {}, {}, pit->deadline, false});
+      const uint64_t msg = messages_->Add(Message{n, inc, slot.request, {}, {}, pit->deadline, false});
+      messages_->erase(msg_id);
       if (scheduler_.now() + wait >= pit->deadline) ExpectTimeout(messages_->at(msg));
       scheduler_.At(scheduler_.now() + wait, [this, msg] {
         Message& mm = messages_->at(msg);
@@ -1099,9 +1134,10 @@ void World::NodeReceive(uint64_t msg_id) {
     }
     // A renewal that succeeded: the oracles' slow-write rule needs its three instants.
     if (resp.status.ok() && request_verb == core::Verb::kUpdate && nd.believed && !Coordination::Owns(request_id)) {
-      nd.obs.renewals.push_back({pit->sent, applied, scheduler_.now(), written, changed});
+      nd.obs.renewals.push_back({pit->sent, slot.applied, scheduler_.now(), slot.written, slot.changed});
     }
     FinishRequest(n, request_id, resp);
+    messages_->erase(msg_id);
   });
 }
 

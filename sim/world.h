@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/leader_elector.h"
@@ -147,7 +148,7 @@ class World {
   void ServerArrive(uint64_t msg_id);
   void ServerAdmitted(uint64_t msg_id, const Admission& a);
   void ServerComplete(uint64_t msg_id);
-  void SendResponse(uint64_t msg_id, core::ApiResponse resp);
+  void SendResponse(uint64_t msg_id);  // the response in the message's slot
   void NodeReceive(uint64_t msg_id);
   void ExpectTimeout(Message& m);
   void ClientTimeout(int n, uint32_t incarnation, core::RequestId id);
@@ -179,8 +180,27 @@ class World {
   core::Prng ack_rng_;
   int64_t server_inflight_ = 0;  // requests admitted and not yet completed
   std::array<uint64_t, 4> requests_by_verb_{};  // requests sent, by core::Verb (record_.api.requests at the end)
+  // OutcomeCounts counts one verb's outcomes by status code like the std::map<int,
+  // uint64_t> it replaces (operator[] makes a zero entry; iteration in ascending code),
+  // in a small sorted vector: a run sees a handful of codes, and counting one is a short
+  // scan instead of a tree walk.
+  class OutcomeCounts {
+   public:
+    uint64_t& operator[](int code) {
+      auto it = items_.begin();
+      for (; it != items_.end() && it->first < code; ++it) {
+      }
+      if (it == items_.end() || it->first != code) it = items_.insert(it, {code, 0});
+      return it->second;
+    }
+    auto begin() const { return items_.begin(); }
+    auto end() const { return items_.end(); }
+
+   private:
+    std::vector<std::pair<int, uint64_t>> items_;
+  };
   // What the senders saw, by core::Verb then status code (0: no response); record_.api.outcomes at the end.
-  std::array<std::map<int, uint64_t>, 4> outcomes_by_verb_{};
+  std::array<OutcomeCounts, 4> outcomes_by_verb_{};
   std::vector<std::unique_ptr<Node>> nodes_;
   // Messages on the wire, in a slab (ids = generation << 32 | slot, checked on access).
   class MessageTable;
@@ -199,6 +219,7 @@ class World {
   InvariantInput invariants_;
   LeaseHistoryChecker lease_checker_;
   LockWrite lock_write_;  // scratch for RecordLockWrite
+  int lock_write_resource_ = -1;  // the core::Resource lock_write_.object names
   int completing_node_ = -1;  // the node whose request the API server is completing
 
   // Coordinated leader election (sim/coordination.h); null unless the scenario has it.

@@ -218,6 +218,34 @@ TEST_CASE("resourceVersion increments once per applied write", "[sim][apiserver]
   CHECK(s.stats().writes == 4);
 }
 
+TEST_CASE("the store finds each object by resource, namespace and name across deletes and re-creates",
+          "[sim][apiserver]") {
+  // Lookups remember the last object found (ApiServer::Find): every request below names
+  // an object the previous one did not, or one deleted since.
+  ApiServer s;
+  const auto lease = Apply(s, Req(1, Verb::kCreate, LeaseBody("a"))).body;
+  CHECK(Apply(s, Req(2, Verb::kGet)).body == lease);
+  const auto cm = Apply(s, Req(3, Verb::kCreate, ConfigMapBody("x"), Resource::kConfigMaps)).body;
+  CHECK(Apply(s, Req(4, Verb::kGet, nullptr, Resource::kConfigMaps)).body == cm);
+  CHECK(Apply(s, Req(5, Verb::kGet)).body == lease);
+  CHECK(Apply(s, Req(6, Verb::kGet, nullptr, Resource::kLeases, "ba")).status.code == 404);
+  ApiRequest other = Req(7, Verb::kGet);
+  other.namespace_ = "default";
+  CHECK(Apply(s, other).status.code == 404);
+  CHECK(Apply(s, Req(8, Verb::kGet)).body == lease);
+  CHECK(Apply(s, Req(9, Verb::kDelete)).status.code == 200);
+  CHECK(Apply(s, Req(10, Verb::kGet)).status.code == 404);
+  CHECK(Apply(s, Req(11, Verb::kUpdate, LeaseBody("a", Rv(lease)))).status.code == 404);
+  CHECK(Apply(s, Req(12, Verb::kGet, nullptr, Resource::kConfigMaps)).body == cm);
+  const auto again = Apply(s, Req(13, Verb::kCreate, LeaseBody("b"))).body;
+  CHECK(Rv(again) == "1004");
+  CHECK(Apply(s, Req(14, Verb::kGet)).body == again);
+  const auto renewed = Apply(s, Req(15, Verb::kUpdate, LeaseBody("c", Rv(again)))).body;
+  CHECK(AsLease(renewed).spec.holderIdentity == "c");
+  CHECK(Apply(s, Req(16, Verb::kGet)).body == renewed);
+  CHECK(s.Lookup(Resource::kLeases, kNs, "bar") == renewed);
+}
+
 TEST_CASE("MicroTime fields are truncated to microseconds on receipt", "[sim][apiserver]") {
   ApiServer s;
   core::Lease l;
