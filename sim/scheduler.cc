@@ -9,8 +9,9 @@
 
 namespace leasesim::sim {
 
-Scheduler::Scheduler() {
-  heap_.reserve(1024);
+Scheduler::Scheduler()
+    : cur_bucket_(kTrueEpoch.since_origin.count() >> kBucketShift), wheel_head_(kWheelBuckets, kNil) {
+  heap_.reserve(64);
   slots_.reserve(1024);
   ready_.resize(64);
 }
@@ -32,6 +33,7 @@ Scheduler::~Scheduler() {
   heap_.clear();
   far_.clear();
   far_min_ = INT64_MAX;
+  wheel_nodes_.clear();
   for (void* p : op_pool_) ::operator delete(p);
   op_pool_.clear();
   // execution_context's destructor then shuts down and destroys its services.
@@ -55,19 +57,10 @@ void Scheduler::UnacquireSlot(uint32_t slot) {
   --live_timed_;
 }
 
-SmallFn Scheduler::ReleaseSlot(uint32_t slot) {
-  Slot& s = slots_[slot];
-  SmallFn fn = std::move(s.fn);
-  s.seq = 0;
-  free_slots_.push_back(slot);
-  --live_timed_;
-  return fn;
-}
-
 // The heap is 4-ary: half the depth of a binary heap, and a node's four children are
 // adjacent, so a sift-down touches fewer cache lines. Sifts move a hole instead of
 // swapping.
-void Scheduler::PushHeap(HeapEntry e) {
+void Scheduler::PushHeap(Entry e) {
   std::size_t i = heap_.size();
   heap_.push_back(e);
   while (i > 0) {
@@ -80,7 +73,7 @@ void Scheduler::PushHeap(HeapEntry e) {
 }
 
 void Scheduler::PopHeap() {
-  const HeapEntry last = heap_.back();
+  const Entry last = heap_.back();
   heap_.pop_back();
   const std::size_t n = heap_.size();
   if (n == 0) return;
@@ -91,12 +84,9 @@ void Scheduler::PopHeap() {
     std::size_t best = first;
     const std::size_t end = std::min(first + 4, n);
     for (std::size_t c = first + 1; c < end; ++c) {
-      const HeapEntry& x = heap_[c];
-      const HeapEntry& y = heap_[best];
       // Branch-free (conditional moves): the children's order is random, so a branch
       // would mispredict about half the time.
-      const bool lt = (x.at_ns < y.at_ns) | ((x.at_ns == y.at_ns) & (x.seq < y.seq));
-      best = lt ? c : best;
+      best = Before(heap_[c], heap_[best]) ? c : best;
     }
     if (!Before(heap_[best], last)) break;
     heap_[i] = heap_[best];
@@ -105,23 +95,46 @@ void Scheduler::PopHeap() {
   heap_[i] = last;
 }
 
-void Scheduler::Schedule(HeapEntry e) {
-  if (e.at_ns - now_.since_origin.count() >= kFarNs) {
+void Scheduler::Schedule(Entry e) {
+  assert(e.at_ns >= 0);
+  const int64_t b = e.at_ns >> kBucketShift;
+  if (b <= cur_bucket_) {
+    PushHeap(e);
+  } else if (b - cur_bucket_ < static_cast<int64_t>(kWheelBuckets)) {
+    WheelInsert(e);
+  } else {
     far_.push_back(e);
     far_min_ = std::min(far_min_, e.at_ns);
-    return;
   }
-  PushHeap(e);
 }
 
-void Scheduler::Migrate() {
-  const int64_t limit = far_min_ > INT64_MAX - kFarNs ? INT64_MAX : far_min_ + kFarNs;
+void Scheduler::WheelInsert(Entry e) {
+  uint32_t n = wheel_free_;
+  if (n != kNil) {
+    wheel_free_ = wheel_nodes_[n].next;
+  } else {
+    assert(wheel_nodes_.size() < kNil);
+    n = static_cast<uint32_t>(wheel_nodes_.size());
+    wheel_nodes_.emplace_back();
+  }
+  const uint32_t idx = static_cast<uint32_t>(e.at_ns >> kBucketShift) & (kWheelBuckets - 1);
+  wheel_nodes_[n] = {e, wheel_head_[idx]};
+  wheel_head_[idx] = n;
+  wheel_bits_[idx >> 6] |= uint64_t{1} << (idx & 63);
+  wheel_summary_ |= uint64_t{1} << (idx >> 6);
+  ++wheel_count_;
+}
+
+void Scheduler::MigrateFar() {
+  const int64_t end = cur_bucket_ + kWheelBuckets;  // first bucket beyond the wheel
+  if ((far_min_ >> kBucketShift) >= end) return;
   int64_t next_min = INT64_MAX;
   std::size_t kept = 0;
-  for (const HeapEntry& e : far_) {
-    if (slots_[e.slot].seq != e.seq) continue;  // cancelled meanwhile
-    if (e.at_ns < limit || e.at_ns == far_min_) {
-      PushHeap(e);
+  for (std::size_t i = 0; i < far_.size(); ++i) {
+    const Entry e = far_[i];
+    if (!IsLive(e)) continue;  // cancelled meanwhile
+    if ((e.at_ns >> kBucketShift) < end) {
+      Schedule(e);  // into the wheel: every far entry's bucket is > cur_bucket_
     } else {
       far_[kept++] = e;
       next_min = std::min(next_min, e.at_ns);
@@ -131,46 +144,77 @@ void Scheduler::Migrate() {
   far_min_ = next_min;
 }
 
-// DropDeadTop establishes the invariant: the heap's top is live and due strictly before
-// every far entry (migrating far entries in when time approaches them).
-void Scheduler::DropDeadTop() {
+bool Scheduler::Advance() {
+  assert(heap_.empty());
   for (;;) {
-    while (!heap_.empty() && slots_[heap_.front().slot].seq != heap_.front().seq) PopHeap();
-    if (far_.empty()) return;
-    if (!heap_.empty() && heap_.front().at_ns < far_min_) return;
-    Migrate();
+    if (wheel_count_ == 0) {
+      if (far_.empty()) return false;
+      // Nothing within the wheel's span: jump the window to just before the earliest far
+      // entry (never backwards: every far bucket is >= cur_bucket_ + kWheelBuckets).
+      cur_bucket_ = std::max(cur_bucket_, (far_min_ >> kBucketShift) - 1);
+      MigrateFar();
+      continue;
+    }
+    // The next non-empty bucket after the window, searching the ring from the window's
+    // successor (the window's own bucket is always empty).
+    const uint32_t start = static_cast<uint32_t>(cur_bucket_ + 1) & (kWheelBuckets - 1);
+    uint32_t w = start >> 6;
+    uint64_t bits = wheel_bits_[w] & (~uint64_t{0} << (start & 63));
+    if (bits == 0) {
+      uint64_t sum = w == 63 ? 0 : wheel_summary_ & (~uint64_t{0} << (w + 1));
+      if (sum == 0) sum = wheel_summary_;  // wrap around (possibly to `w`'s lower bits)
+      w = static_cast<uint32_t>(__builtin_ctzll(sum));
+      bits = wheel_bits_[w];
+    }
+    const uint32_t idx = (w << 6) | static_cast<uint32_t>(__builtin_ctzll(bits));
+    cur_bucket_ += 1 + ((idx - start) & (kWheelBuckets - 1));
+    MigrateFar();
+    // Move the bucket's live entries into the heap and recycle its nodes.
+    uint32_t n = wheel_head_[idx];
+    wheel_head_[idx] = kNil;
+    wheel_bits_[idx >> 6] &= ~(uint64_t{1} << (idx & 63));
+    if (wheel_bits_[idx >> 6] == 0) wheel_summary_ &= ~(uint64_t{1} << (idx >> 6));
+    while (n != kNil) {
+      WheelNode& node = wheel_nodes_[n];
+      const uint32_t next = node.next;
+      if (IsLive(node.e)) PushHeap(node.e);
+      node.next = wheel_free_;
+      wheel_free_ = n;
+      --wheel_count_;
+      n = next;
+    }
+    if (!heap_.empty()) return true;
   }
 }
 
-void Scheduler::MaybeCompactHeap() {
-  // Lazy deletion leaves dead entries behind; rebuild when they outnumber the live ones
-  // so memory and the heap's depth stay proportional to the live events (a simulated
-  // node cancels and re-arms timers on nearly every request: with a fixed floor of
-  // thousands, a 3-node world popped through a heap of dead entries). Amortised O(log n)
-  // per cancel: a rebuild of n entries follows at least n/2 cancellations. A sorted
-  // array is a heap, and (time, seq) order is total, so the order of events is unchanged.
-  const std::size_t total = heap_.size() + far_.size();
-  if (total < 64 || total < 2 * live_timed_ + 32) return;
-  auto dead = [this](const HeapEntry& e) { return slots_[e.slot].seq != e.seq; };
+void Scheduler::MaybeCompact() {
+  // Lazy deletion leaves dead entries behind. The wheel recycles its own as the window
+  // passes their bucket; the heap (one window) and the far list are rebuilt when they
+  // reach compact_at_ entries, so memory stays proportional to the live events even when
+  // a handler cancels and re-arms at one instant for ever. Amortised O(log n) per entry.
+  // A sorted array is a heap, and (time, seq) order is total, so the order is unchanged.
+  if (heap_.size() + far_.size() < compact_at_) return;
+  auto dead = [this](const Entry& e) { return !IsLive(e); };
   std::erase_if(heap_, dead);
   std::sort(heap_.begin(), heap_.end(), &Before);
   std::erase_if(far_, dead);
   far_min_ = INT64_MAX;
-  for (const HeapEntry& e : far_) far_min_ = std::min(far_min_, e.at_ns);
+  for (const Entry& e : far_) far_min_ = std::min(far_min_, e.at_ns);
+  compact_at_ = std::max(kCompactFloor, 2 * (heap_.size() + far_.size()));
 }
 
 bool Scheduler::Cancel(EventId id) {
   if (!IsPending(id)) return false;
   // Destroy the callable only after the slot is consistent: its destructor may re-enter.
   SmallFn fn = ReleaseSlot(id.slot);
-  MaybeCompactHeap();
+  MaybeCompact();
   return true;
 }
 
 bool Scheduler::Expedite(EventId id) {
   if (!IsPending(id)) return false;
   ReadyPush(ReleaseSlot(id.slot));
-  MaybeCompactHeap();
+  MaybeCompact();
   return true;
 }
 
@@ -229,9 +273,8 @@ bool Scheduler::RunOne(TrueTime limit) {
     Invoke(fn);
     return true;
   }
-  DropDeadTop();
-  if (heap_.empty()) return false;
-  const HeapEntry top = heap_.front();
+  if (!PrepareTop()) return false;
+  const Entry top = heap_.front();
   if (top.at_ns > limit.since_origin.count()) return false;
   PopHeap();
   if (top.at_ns < now_.since_origin.count()) [[unlikely]] {
@@ -267,9 +310,8 @@ bool Scheduler::RunUntil(TrueTime t, const std::atomic<bool>& stop) {
   return true;
 }
 
-TrueTime Scheduler::next_time() {
-  DropDeadTop();
-  return heap_.empty() ? TrueTime::Max() : TrueTime{Duration{heap_.front().at_ns}};
+TrueTime Scheduler::NextTimeSlow() {
+  return PrepareTop() ? TrueTime{Duration{heap_.front().at_ns}} : TrueTime::Max();
 }
 
 void* Scheduler::AllocateOp(std::size_t n) {
