@@ -39,16 +39,11 @@ Scheduler::~Scheduler() {
   // execution_context's destructor then shuts down and destroys its services.
 }
 
-uint32_t Scheduler::AcquireSlot() {
-  if (!free_slots_.empty()) {
-    const uint32_t slot = free_slots_.back();
-    free_slots_.pop_back();
-    ++live_timed_;
-    return slot;
-  }
+uint32_t Scheduler::NewSlot() {
   assert(slots_.size() < UINT32_MAX);
   slots_.emplace_back();
-  ++live_timed_;
+  // Room for every slot to be free at once: ReleaseSlot's push_back never reallocates.
+  free_slots_.reserve(slots_.capacity());
   return static_cast<uint32_t>(slots_.size() - 1);
 }
 
@@ -57,22 +52,8 @@ void Scheduler::UnacquireSlot(uint32_t slot) {
   --live_timed_;
 }
 
-// The heap is 4-ary: half the depth of a binary heap, and a node's four children are
-// adjacent, so a sift-down touches fewer cache lines. Sifts move a hole instead of
-// swapping.
-void Scheduler::PushHeap(Entry e) {
-  std::size_t i = heap_.size();
-  heap_.push_back(e);
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 4;
-    if (!Before(e, heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  heap_[i] = e;
-}
-
-void Scheduler::PopHeap() {
+// PopHeap removes the top, sifting a hole down from the root.
+inline void Scheduler::PopHeap() {
   const Entry last = heap_.back();
   heap_.pop_back();
   const std::size_t n = heap_.size();
@@ -95,39 +76,19 @@ void Scheduler::PopHeap() {
   heap_[i] = last;
 }
 
-void Scheduler::Schedule(Entry e) {
-  assert(e.at_ns >= 0);
-  const int64_t b = e.at_ns >> kBucketShift;
-  if (b <= cur_bucket_) {
-    PushHeap(e);
-  } else if (b - cur_bucket_ < static_cast<int64_t>(kWheelBuckets)) {
-    WheelInsert(e);
-  } else {
-    far_.push_back(e);
-    far_min_ = std::min(far_min_, e.at_ns);
-  }
+void Scheduler::ScheduleFar(Entry e) {
+  far_.push_back(e);
+  far_min_ = std::min(far_min_, e.at_ns);
 }
 
-void Scheduler::WheelInsert(Entry e) {
-  uint32_t n = wheel_free_;
-  if (n != kNil) {
-    wheel_free_ = wheel_nodes_[n].next;
-  } else {
-    assert(wheel_nodes_.size() < kNil);
-    n = static_cast<uint32_t>(wheel_nodes_.size());
-    wheel_nodes_.emplace_back();
-  }
-  const uint32_t idx = static_cast<uint32_t>(e.at_ns >> kBucketShift) & (kWheelBuckets - 1);
-  wheel_nodes_[n] = {e, wheel_head_[idx]};
-  wheel_head_[idx] = n;
-  wheel_bits_[idx >> 6] |= uint64_t{1} << (idx & 63);
-  wheel_summary_ |= uint64_t{1} << (idx >> 6);
-  ++wheel_count_;
+uint32_t Scheduler::NewWheelNode() {
+  assert(wheel_nodes_.size() < kNil);
+  wheel_nodes_.emplace_back();
+  return static_cast<uint32_t>(wheel_nodes_.size() - 1);
 }
 
 void Scheduler::MigrateFar() {
   const int64_t end = cur_bucket_ + kWheelBuckets;  // first bucket beyond the wheel
-  if ((far_min_ >> kBucketShift) >= end) return;
   int64_t next_min = INT64_MAX;
   std::size_t kept = 0;
   for (std::size_t i = 0; i < far_.size(); ++i) {
@@ -142,6 +103,16 @@ void Scheduler::MigrateFar() {
   }
   far_.resize(kept);
   far_min_ = next_min;
+}
+
+inline bool Scheduler::PrepareTop() {
+  for (;;) {
+    while (!heap_.empty()) {
+      if (IsLive(heap_.front())) [[likely]] return true;
+      PopHeap();
+    }
+    if (!Advance()) return false;
+  }
 }
 
 bool Scheduler::Advance() {
@@ -168,7 +139,7 @@ bool Scheduler::Advance() {
     }
     const uint32_t idx = (w << 6) | static_cast<uint32_t>(__builtin_ctzll(bits));
     cur_bucket_ += 1 + ((idx - start) & (kWheelBuckets - 1));
-    MigrateFar();
+    if ((far_min_ >> kBucketShift) < cur_bucket_ + kWheelBuckets) MigrateFar();
     // Move the bucket's live entries into the heap and recycle its nodes.
     uint32_t n = wheel_head_[idx];
     wheel_head_[idx] = kNil;
@@ -246,18 +217,20 @@ std::string EventName(const SmallFn& fn) {
   return status == 0 && d ? std::string(d.get()) : std::string(mangled);
 }
 
-void Scheduler::Invoke(SmallFn& fn) {
+void Scheduler::ThrowTimeStuck(const SmallFn& fn) {
+  const std::string name = EventName(fn);
+  throw TimeStuckError(fmt::format("true time stuck at {}ns since the epoch: more than {} events at one instant; "
+                                   "last: {}",
+                                   (now_ - kTrueEpoch).count(), max_events_per_instant_, name),
+                       now_, name);
+}
+
+inline void Scheduler::Invoke(SmallFn& fn) {
   if (now_ != instant_) {
     instant_ = now_;
     events_at_instant_ = 0;
   }
-  if (++events_at_instant_ > max_events_per_instant_) [[unlikely]] {
-    const std::string name = EventName(fn);
-    throw TimeStuckError(fmt::format("true time stuck at {}ns since the epoch: more than {} events at one instant; "
-                                     "last: {}",
-                                     (now_ - kTrueEpoch).count(), max_events_per_instant_, name),
-                         now_, name);
-  }
+  if (++events_at_instant_ > max_events_per_instant_) [[unlikely]] ThrowTimeStuck(fn);
   struct DepthGuard {
     int& depth;
     explicit DepthGuard(int& d) : depth(d) { ++depth; }

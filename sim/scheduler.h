@@ -246,7 +246,16 @@ class Scheduler : public boost::asio::execution_context {
   static bool Before(const Entry& a, const Entry& b) { return Key(a) < Key(b); }
   bool IsLive(const Entry& e) const { return slots_[e.slot].seq == e.seq; }
 
-  uint32_t AcquireSlot();
+  uint32_t AcquireSlot() {
+    ++live_timed_;
+    if (!free_slots_.empty()) [[likely]] {
+      const uint32_t slot = free_slots_.back();
+      free_slots_.pop_back();
+      return slot;
+    }
+    return NewSlot();
+  }
+  uint32_t NewSlot();
   void UnacquireSlot(uint32_t slot);  // undoes AcquireSlot when storing the callable threw
   SmallFn ReleaseSlot(uint32_t slot) {
     Slot& s = slots_[slot];
@@ -262,10 +271,46 @@ class Scheduler : public boost::asio::execution_context {
   // Schedule files a new entry by its bucket b = at_ns >> kBucketShift: in the heap if
   // b <= cur_bucket_ (due before horizon), in the wheel if b < cur_bucket_ + kWheelBuckets,
   // else among the far entries.
-  void Schedule(Entry e);
-  void PushHeap(Entry e);
+  void Schedule(Entry e) {
+    assert(e.at_ns >= 0);
+    const int64_t b = e.at_ns >> kBucketShift;
+    if (b <= cur_bucket_) {
+      PushHeap(e);
+    } else if (b - cur_bucket_ < static_cast<int64_t>(kWheelBuckets)) [[likely]] {
+      WheelInsert(e, static_cast<uint32_t>(b) & (kWheelBuckets - 1));
+    } else {
+      ScheduleFar(e);
+    }
+  }
+  // PushHeap sifts a hole up from the end (the heap is 4-ary: half the depth of a binary
+  // heap, and a node's four children are adjacent).
+  void PushHeap(Entry e) {
+    std::size_t i = heap_.size();
+    heap_.push_back(e);
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 4;
+      if (!Before(e, heap_[parent])) break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = e;
+  }
   void PopHeap();
-  void WheelInsert(Entry e);
+  void WheelInsert(Entry e, uint32_t idx) {
+    uint32_t n = wheel_free_;
+    if (n != kNil) [[likely]] {
+      wheel_free_ = wheel_nodes_[n].next;
+    } else {
+      n = NewWheelNode();
+    }
+    wheel_nodes_[n] = {e, wheel_head_[idx]};
+    wheel_head_[idx] = n;
+    wheel_bits_[idx >> 6] |= uint64_t{1} << (idx & 63);
+    wheel_summary_ |= uint64_t{1} << (idx >> 6);
+    ++wheel_count_;
+  }
+  uint32_t NewWheelNode();
+  void ScheduleFar(Entry e);
   // Advance is called with an empty heap: it moves the window (cur_bucket_) to the next
   // wheel bucket that holds entries and moves that bucket's live entries into the heap,
   // bringing far entries into the wheel as the wheel's span reaches them. Returns false
@@ -275,20 +320,13 @@ class Scheduler : public boost::asio::execution_context {
   void MigrateFar();
   // PrepareTop drops dead entries from the heap's top and advances the window until the
   // top is live (the earliest pending timed event); false if there is none.
-  bool PrepareTop() {
-    for (;;) {
-      while (!heap_.empty()) {
-        if (IsLive(heap_.front())) return true;
-        PopHeap();
-      }
-      if (!Advance()) return false;
-    }
-  }
+  bool PrepareTop();
   TrueTime NextTimeSlow();
   void MaybeCompact();
   void ReadyPush(SmallFn fn);
   SmallFn ReadyPop();
   void Invoke(SmallFn& fn);
+  [[noreturn]] void ThrowTimeStuck(const SmallFn& fn);
   // RunOne runs one event due at or before `limit`; false if there is none.
   bool RunOne(TrueTime limit);
 
