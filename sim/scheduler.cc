@@ -39,7 +39,7 @@ Scheduler::~Scheduler() {
   // execution_context's destructor then shuts down and destroys its services.
 }
 
-uint32_t Scheduler::NewSlot() {
+[[gnu::noinline]] uint32_t Scheduler::NewSlot() {
   assert(slots_.size() < UINT32_MAX);
   slots_.emplace_back();
   // Room for every slot to be free at once: ReleaseSlot's push_back never reallocates.
@@ -76,18 +76,18 @@ inline void Scheduler::PopHeap() {
   heap_[i] = last;
 }
 
-void Scheduler::ScheduleFar(Entry e) {
+[[gnu::noinline]] void Scheduler::ScheduleFar(Entry e) {
   far_.push_back(e);
   far_min_ = std::min(far_min_, e.at_ns);
 }
 
-uint32_t Scheduler::NewWheelNode() {
+[[gnu::noinline]] uint32_t Scheduler::NewWheelNode() {
   assert(wheel_nodes_.size() < kNil);
   wheel_nodes_.emplace_back();
   return static_cast<uint32_t>(wheel_nodes_.size() - 1);
 }
 
-void Scheduler::MigrateFar() {
+[[gnu::noinline]] void Scheduler::MigrateFar() {
   const int64_t end = cur_bucket_ + kWheelBuckets;  // first bucket beyond the wheel
   int64_t next_min = INT64_MAX;
   std::size_t kept = 0;
@@ -217,7 +217,7 @@ std::string EventName(const SmallFn& fn) {
   return status == 0 && d ? std::string(d.get()) : std::string(mangled);
 }
 
-void Scheduler::ThrowTimeStuck(const SmallFn& fn) {
+[[gnu::noinline, gnu::cold]] void Scheduler::ThrowTimeStuck(const SmallFn& fn) {
   const std::string name = EventName(fn);
   throw TimeStuckError(fmt::format("true time stuck at {}ns since the epoch: more than {} events at one instant; "
                                    "last: {}",
@@ -240,6 +240,15 @@ inline void Scheduler::Invoke(SmallFn& fn) {
   fn();
 }
 
+namespace {
+
+[[gnu::noinline, gnu::cold]] void RecordRegression(std::vector<TimeRegression>& out, TrueTime from, TrueTime to,
+                                                   const SmallFn& fn) {
+  out.push_back({from, to, EventName(fn)});
+}
+
+}  // namespace
+
 bool Scheduler::RunOne(TrueTime limit) {
   if (ready_count_ > 0) {
     SmallFn fn = ReadyPop();
@@ -251,7 +260,7 @@ bool Scheduler::RunOne(TrueTime limit) {
   if (top.at_ns > limit.since_origin.count()) return false;
   PopHeap();
   if (top.at_ns < now_.since_origin.count()) [[unlikely]] {
-    time_regressions_.push_back({now_, TrueTime{Duration{top.at_ns}}, EventName(slots_[top.slot].fn)});
+    RecordRegression(time_regressions_, now_, TrueTime{Duration{top.at_ns}}, slots_[top.slot].fn);
   }
   now_ = TrueTime{Duration{top.at_ns}};
   SmallFn fn = ReleaseSlot(top.slot);
@@ -261,19 +270,21 @@ bool Scheduler::RunOne(TrueTime limit) {
 
 bool Scheduler::Step() { return RunOne(TrueTime::Max()); }
 
-void Scheduler::Run() {
+// The Run* loops are flattened: RunOne, the heap and wheel code are inlined into the loop,
+// so an event costs no call but the handler's own (rare paths stay out of line, noinline).
+[[gnu::flatten]] void Scheduler::Run() {
   while (RunOne(TrueTime::Max())) {
   }
 }
 
-void Scheduler::RunUntil(TrueTime t) {
+[[gnu::flatten]] void Scheduler::RunUntil(TrueTime t) {
   assert(t >= now_ && "RunUntil: time runs forward only");
   while (RunOne(t)) {
   }
   now_ = std::max(now_, t);  // never rewind, even if the precondition was broken
 }
 
-bool Scheduler::RunUntil(TrueTime t, const std::atomic<bool>& stop) {
+[[gnu::flatten]] bool Scheduler::RunUntil(TrueTime t, const std::atomic<bool>& stop) {
   assert(t >= now_ && "RunUntil: time runs forward only");
   for (uint64_t n = 0;; ++n) {
     if (n % kStopCheckEvents == 0 && stop.load(std::memory_order_relaxed)) return false;
