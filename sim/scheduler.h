@@ -9,6 +9,13 @@
 //      times run in the order they were scheduled.
 // (google/quiche's quic/test_tools/simulator follows the same rules.)
 //
+// The timed queue is a timing wheel in front of a small heap, suited to a simulated
+// cluster's mix (network hops 1-5 ms ahead, retry timers seconds ahead, renew deadlines
+// and healthz checks tens of seconds ahead, a fault schedule hours ahead): filing an
+// event is O(1) (a bucket of 8.4 ms of true time, or an unordered far list beyond 34 s),
+// and only the events of the current bucket are ordered, in a heap of a few entries. The
+// order above is exact whatever the structure: entries are compared on (time, seq).
+//
 // Two faces share one queue:
 //   * the direct API, for the simulator's hot path: At / After / Post / Cancel;
 //   * an Asio execution context (Scheduler::executor_type, VirtualTimer) so that Asio's
@@ -123,7 +130,7 @@ class Scheduler : public boost::asio::execution_context {
       throw;
     }
     s.seq = ++last_seq_;
-    Schedule({std::max(t, now_).since_origin.count(), s.seq, slot});
+    Schedule(std::max(t, now_).since_origin.count(), s.seq, slot);
     return {s.seq, slot};
   }
   // After schedules `fn` at now() + d (d < 0 means now).
@@ -139,7 +146,8 @@ class Scheduler : public boost::asio::execution_context {
   }
   // Cancel removes a pending timed event; its callable is destroyed without running.
   // Returns false (and does nothing) if the event already ran, was cancelled or never
-  // existed. O(1): the heap entry is dropped lazily.
+  // existed. O(1): the queue's entry is dropped lazily (when its bucket is reached, or
+  // by a compaction of the heap and far list).
   bool Cancel(EventId id);
   // Expedite moves a pending timed event to the back of the ready queue, so it runs at
   // now(). Returns false if the event is no longer pending. VirtualTimer uses it to post
@@ -271,17 +279,9 @@ class Scheduler : public boost::asio::execution_context {
   // Schedule files a new entry by its bucket b = at_ns >> kBucketShift: in the heap if
   // b <= cur_bucket_ (due before horizon), in the wheel if b < cur_bucket_ + kWheelBuckets,
   // else among the far entries.
-  void Schedule(Entry e) {
-    assert(e.at_ns >= 0);
-    const int64_t b = e.at_ns >> kBucketShift;
-    if (b <= cur_bucket_) {
-      PushHeap(e);
-    } else if (b - cur_bucket_ < static_cast<int64_t>(kWheelBuckets)) [[likely]] {
-      WheelInsert(e, static_cast<uint32_t>(b) & (kWheelBuckets - 1));
-    } else {
-      ScheduleFar(e);
-    }
-  }
+  // (Three scalars rather than an Entry: they travel in registers.)
+  void Schedule(int64_t at_ns, uint64_t seq, uint32_t slot);
+  void Schedule(Entry e) { Schedule(e.at_ns, e.seq, e.slot); }
   // PushHeap sifts a hole up from the end (the heap is 4-ary: half the depth of a binary
   // heap, and a node's four children are adjacent).
   void PushHeap(Entry e) {
@@ -295,6 +295,7 @@ class Scheduler : public boost::asio::execution_context {
     }
     heap_[i] = e;
   }
+  void PushHeapOutOfLine(Entry e);
   void PopHeap();
   void WheelInsert(Entry e, uint32_t idx) {
     uint32_t n = wheel_free_;
