@@ -90,8 +90,6 @@ void Scheduler::Schedule(int64_t at_ns, uint64_t seq, uint32_t slot) {
   }
 }
 
-[[gnu::noinline]] void Scheduler::PushHeapOutOfLine(Entry e) { PushHeap(e); }
-
 [[gnu::noinline]] void Scheduler::ScheduleFar(Entry e) {
   far_.push_back(e);
   far_min_ = std::min(far_min_, e.at_ns);

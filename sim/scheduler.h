@@ -277,9 +277,9 @@ class Scheduler : public boost::asio::execution_context {
     return id.seq != 0 && id.slot < slots_.size() && slots_[id.slot].seq == id.seq;
   }
   // Schedule files a new entry by its bucket b = at_ns >> kBucketShift: in the heap if
-  // b <= cur_bucket_ (due before horizon), in the wheel if b < cur_bucket_ + kWheelBuckets,
-  // else among the far entries.
-  // (Three scalars rather than an Entry: they travel in registers.)
+  // b <= cur_bucket_ (the window's bucket or an earlier one), in the wheel if
+  // b < cur_bucket_ + kWheelBuckets, else among the far entries. (Three scalars rather
+  // than an Entry: they travel in registers.)
   void Schedule(int64_t at_ns, uint64_t seq, uint32_t slot);
   void Schedule(Entry e) { Schedule(e.at_ns, e.seq, e.slot); }
   // PushHeap sifts a hole up from the end (the heap is 4-ary: half the depth of a binary
@@ -295,7 +295,6 @@ class Scheduler : public boost::asio::execution_context {
     }
     heap_[i] = e;
   }
-  void PushHeapOutOfLine(Entry e);
   void PopHeap();
   void WheelInsert(Entry e, uint32_t idx) {
     uint32_t n = wheel_free_;
