@@ -17,9 +17,7 @@
 namespace leasesim::sim {
 namespace {
 
-// kMaxSampleNs (2^62 ns, about 146 years) caps samples so that adding one to any
-// simulated instant cannot overflow.
-constexpr int64_t kMaxSampleNs = int64_t{1} << 62;
+constexpr int64_t kMaxSampleNs = Distribution::kMaxSampleNs;
 
 // Clip rounds to the nearest ns (halves away from zero) and clips to [0, kMaxSampleNs];
 // NaN becomes 0.
@@ -56,7 +54,7 @@ double NormalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 }  // namespace
 
-Duration Distribution::Sample(core::Prng& rng) const {
+Duration Distribution::SampleSlow(core::Prng& rng) const {
   switch (kind) {
     case Kind::kConstant:
       return Clip(a);

@@ -12,6 +12,8 @@
 //   core::Duration x = d.Sample(rng);
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "core/prng.h"
@@ -42,8 +44,24 @@ struct Distribution {
   static Distribution Exponential(Duration mean) { return {Kind::kExponential, mean, Duration{0}, 0}; }
   static Distribution Pareto(Duration scale, double alpha) { return {Kind::kPareto, scale, Duration{0}, alpha}; }
 
+  // kMaxSampleNs (2^62 ns, about 146 years) caps samples so that adding one to any
+  // simulated instant cannot overflow.
+  static constexpr int64_t kMaxSampleNs = int64_t{1} << 62;
+
   // Sample draws one value (>= 0) from `rng`. Deterministic for a given rng state.
-  Duration Sample(core::Prng& rng) const;
+  // Constant and in-range uniform draws are inline (one per simulated message); they
+  // return exactly what the general path does: the uniform value lies in [a, b) within
+  // [0, kMaxSampleNs], so clipping would not change it.
+  Duration Sample(core::Prng& rng) const {
+    if (kind == Kind::kConstant) return std::clamp(a, Duration{0}, Duration{kMaxSampleNs});
+    if (kind == Kind::kUniform && a.count() >= 0 && b > a && b.count() <= kMaxSampleNs) {
+      const uint64_t span = static_cast<uint64_t>(b.count()) - static_cast<uint64_t>(a.count());
+      return a + Duration{static_cast<int64_t>(rng.Uniform(span))};
+    }
+    return SampleSlow(rng);
+  }
+  // SampleSlow is Sample for every kind (the inline cases included).
+  Duration SampleSlow(core::Prng& rng) const;
   // Mean is the distribution's mean (infinite Pareto means are reported as Duration::max()).
   Duration Mean() const;
   // Describe is a short human form, e.g. "uniform(1ms, 5ms)".

@@ -77,7 +77,7 @@ core::WallTime NodeClock::Wall(TrueTime t) const {
   return core::WallTime{Duration{Read(SegmentAt(t), t.since_origin.count()).wall}};
 }
 
-core::LocalTime NodeClock::Local(TrueTime t) const {
+core::LocalTime NodeClock::LocalSlow(TrueTime t) const {
   const Reading r = Read(SegmentAt(t), t.since_origin.count());
   return {core::MonoTime{Duration{r.mono}}, core::WallTime{Duration{r.wall}}};
 }
@@ -92,7 +92,7 @@ Duration NodeClock::slew_remaining(TrueTime t) const {
   return Duration{Read(SegmentAt(t), t.since_origin.count()).slew_left};
 }
 
-TrueTime NodeClock::TrueAtMono(core::MonoTime m) const {
+TrueTime NodeClock::TrueAtMonoSlow(core::MonoTime m) const {
   const i128 m_e6 = static_cast<i128>(m.since_boot.count()) * kPpm;
   // The start readings are non-decreasing along the segments. The answer lies in the last
   // segment whose start reading is < m (floor(mono_e6 / 1e6) < m <=> mono_e6 < m * 1e6):

@@ -52,12 +52,30 @@ class NodeClock {
   core::MonoTime Mono(TrueTime t) const;
   // Wall is the wall reading at true time t: ns since the Unix epoch.
   core::WallTime Wall(TrueTime t) const;
-  // Local is both readings at t, as fed to core::LeaderElector.
-  core::LocalTime Local(TrueTime t) const;
+  // Local is both readings at t, as fed to core::LeaderElector. Inline fast path: at or
+  // after the last change, with no drift and no slew in force, a reading is two additions
+  // (the general formula gives exactly the same values there).
+  core::LocalTime Local(TrueTime t) const {
+    const Segment& s = segments_.back();
+    const int64_t t_ns = t.since_origin.count();
+    if (t_ns >= s.start_ns && s.drift_ppm == 0 && s.slew_left == 0) [[likely]] {
+      const int64_t d = t_ns - s.start_ns;
+      return {core::MonoTime{Duration{s.mono_floor + d}}, core::WallTime{Duration{s.wall0 + d}}};
+    }
+    return LocalSlow(t);
+  }
   // TrueAtMono is the earliest true time at which the monotonic reading is >= m: when a
   // local-clock deadline m is due. Mono(TrueAtMono(m)) >= m and
-  // Mono(TrueAtMono(m) - 1ns) < m. Saturates at TrueTime::Max().
-  TrueTime TrueAtMono(core::MonoTime m) const;
+  // Mono(TrueAtMono(m) - 1ns) < m. Saturates at TrueTime::Max(). Inline fast path: a
+  // deadline past the last change's reading, with no drift in force, is one subtraction.
+  TrueTime TrueAtMono(core::MonoTime m) const {
+    const Segment& s = segments_.back();
+    // s.mono_floor < m <=> s.mono_e6 < m * 1e6: the last segment is the one that reaches m.
+    if (s.drift_ppm == 0 && s.mono_floor < m.since_boot.count()) [[likely]] {
+      return TrueTime{Duration{s.start_ns + (m.since_boot.count() - s.mono_floor)}};
+    }
+    return TrueAtMonoSlow(m);
+  }
   // offset_ns is local wall minus true wall at t (ns), for traces and oracles.
   Duration offset_ns(TrueTime t) const;
   // drift_ppm is the drift in force at t.
@@ -110,6 +128,8 @@ class NodeClock {
   };
 
   const Segment& SegmentAt(TrueTime t) const;
+  core::LocalTime LocalSlow(TrueTime t) const;
+  TrueTime TrueAtMonoSlow(core::MonoTime m) const;
   static Reading Read(const Segment& s, int64_t t_ns);
   // BeginChange returns the segment that starts at `at` (appending one if needed),
   // holding the readings at `at`.

@@ -9,8 +9,9 @@
 
 namespace leasesim::sim {
 
-Scheduler::Scheduler() {
-  heap_.reserve(1024);
+Scheduler::Scheduler()
+    : cur_bucket_(kTrueEpoch.since_origin.count() >> kBucketShift), wheel_head_(kWheelBuckets, kNil) {
+  heap_.reserve(64);
   slots_.reserve(1024);
   ready_.resize(64);
 }
@@ -32,21 +33,17 @@ Scheduler::~Scheduler() {
   heap_.clear();
   far_.clear();
   far_min_ = INT64_MAX;
+  wheel_nodes_.clear();
   for (void* p : op_pool_) ::operator delete(p);
   op_pool_.clear();
   // execution_context's destructor then shuts down and destroys its services.
 }
 
-uint32_t Scheduler::AcquireSlot() {
-  if (!free_slots_.empty()) {
-    const uint32_t slot = free_slots_.back();
-    free_slots_.pop_back();
-    ++live_timed_;
-    return slot;
-  }
+[[gnu::noinline]] uint32_t Scheduler::NewSlot() {
   assert(slots_.size() < UINT32_MAX);
   slots_.emplace_back();
-  ++live_timed_;
+  // Room for every slot to be free at once: ReleaseSlot's push_back never reallocates.
+  free_slots_.reserve(slots_.capacity());
   return static_cast<uint32_t>(slots_.size() - 1);
 }
 
@@ -55,32 +52,9 @@ void Scheduler::UnacquireSlot(uint32_t slot) {
   --live_timed_;
 }
 
-SmallFn Scheduler::ReleaseSlot(uint32_t slot) {
-  Slot& s = slots_[slot];
-  SmallFn fn = std::move(s.fn);
-  s.seq = 0;
-  free_slots_.push_back(slot);
-  --live_timed_;
-  return fn;
-}
-
-// The heap is 4-ary: half the depth of a binary heap, and a node's four children are
-// adjacent, so a sift-down touches fewer cache lines. Sifts move a hole instead of
-// swapping.
-void Scheduler::PushHeap(HeapEntry e) {
-  std::size_t i = heap_.size();
-  heap_.push_back(e);
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 4;
-    if (!Before(e, heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  heap_[i] = e;
-}
-
-void Scheduler::PopHeap() {
-  const HeapEntry last = heap_.back();
+// PopHeap removes the top, sifting a hole down from the root.
+inline void Scheduler::PopHeap() {
+  const Entry last = heap_.back();
   heap_.pop_back();
   const std::size_t n = heap_.size();
   if (n == 0) return;
@@ -91,12 +65,9 @@ void Scheduler::PopHeap() {
     std::size_t best = first;
     const std::size_t end = std::min(first + 4, n);
     for (std::size_t c = first + 1; c < end; ++c) {
-      const HeapEntry& x = heap_[c];
-      const HeapEntry& y = heap_[best];
       // Branch-free (conditional moves): the children's order is random, so a branch
       // would mispredict about half the time.
-      const bool lt = (x.at_ns < y.at_ns) | ((x.at_ns == y.at_ns) & (x.seq < y.seq));
-      best = lt ? c : best;
+      best = Before(heap_[c], heap_[best]) ? c : best;
     }
     if (!Before(heap_[best], last)) break;
     heap_[i] = heap_[best];
@@ -105,23 +76,40 @@ void Scheduler::PopHeap() {
   heap_[i] = last;
 }
 
-void Scheduler::Schedule(HeapEntry e) {
-  if (e.at_ns - now_.since_origin.count() >= kFarNs) {
-    far_.push_back(e);
-    far_min_ = std::min(far_min_, e.at_ns);
-    return;
+void Scheduler::Schedule(int64_t at_ns, uint64_t seq, uint32_t slot) {
+  assert(at_ns >= 0);
+  const int64_t b = at_ns >> kBucketShift;
+  // One unsigned comparison for cur_bucket_ < b < cur_bucket_ + kWheelBuckets: a bucket at
+  // or before the window wraps around to a huge value.
+  if (static_cast<uint64_t>(b - cur_bucket_ - 1) < kWheelBuckets - 1) [[likely]] {
+    WheelInsert({at_ns, seq, slot}, static_cast<uint32_t>(b) & (kWheelBuckets - 1));
+  } else if (b <= cur_bucket_) {
+    PushHeap({at_ns, seq, slot});
+  } else {
+    ScheduleFar({at_ns, seq, slot});
   }
-  PushHeap(e);
 }
 
-void Scheduler::Migrate() {
-  const int64_t limit = far_min_ > INT64_MAX - kFarNs ? INT64_MAX : far_min_ + kFarNs;
+[[gnu::noinline]] void Scheduler::ScheduleFar(Entry e) {
+  far_.push_back(e);
+  far_min_ = std::min(far_min_, e.at_ns);
+}
+
+[[gnu::noinline]] uint32_t Scheduler::NewWheelNode() {
+  assert(wheel_nodes_.size() < kNil);
+  wheel_nodes_.emplace_back();
+  return static_cast<uint32_t>(wheel_nodes_.size() - 1);
+}
+
+[[gnu::noinline]] void Scheduler::MigrateFar() {
+  const int64_t end = cur_bucket_ + kWheelBuckets;  // first bucket beyond the wheel
   int64_t next_min = INT64_MAX;
   std::size_t kept = 0;
-  for (const HeapEntry& e : far_) {
-    if (slots_[e.slot].seq != e.seq) continue;  // cancelled meanwhile
-    if (e.at_ns < limit || e.at_ns == far_min_) {
-      PushHeap(e);
+  for (std::size_t i = 0; i < far_.size(); ++i) {
+    const Entry e = far_[i];
+    if (!IsLive(e)) continue;  // cancelled meanwhile
+    if ((e.at_ns >> kBucketShift) < end) {
+      Schedule(e);  // into the wheel: every far entry's bucket is > cur_bucket_
     } else {
       far_[kept++] = e;
       next_min = std::min(next_min, e.at_ns);
@@ -131,46 +119,87 @@ void Scheduler::Migrate() {
   far_min_ = next_min;
 }
 
-// DropDeadTop establishes the invariant: the heap's top is live and due strictly before
-// every far entry (migrating far entries in when time approaches them).
-void Scheduler::DropDeadTop() {
+inline bool Scheduler::PrepareTop() {
   for (;;) {
-    while (!heap_.empty() && slots_[heap_.front().slot].seq != heap_.front().seq) PopHeap();
-    if (far_.empty()) return;
-    if (!heap_.empty() && heap_.front().at_ns < far_min_) return;
-    Migrate();
+    while (!heap_.empty()) {
+      if (IsLive(heap_.front())) [[likely]] return true;
+      PopHeap();
+    }
+    if (!Advance()) return false;
   }
 }
 
-void Scheduler::MaybeCompactHeap() {
-  // Lazy deletion leaves dead entries behind; rebuild when they outnumber the live ones
-  // so memory and the heap's depth stay proportional to the live events (a simulated
-  // node cancels and re-arms timers on nearly every request: with a fixed floor of
-  // thousands, a 3-node world popped through a heap of dead entries). Amortised O(log n)
-  // per cancel: a rebuild of n entries follows at least n/2 cancellations. A sorted
-  // array is a heap, and (time, seq) order is total, so the order of events is unchanged.
-  const std::size_t total = heap_.size() + far_.size();
-  if (total < 64 || total < 2 * live_timed_ + 32) return;
-  auto dead = [this](const HeapEntry& e) { return slots_[e.slot].seq != e.seq; };
+bool Scheduler::Advance() {
+  assert(heap_.empty());
+  for (;;) {
+    if (wheel_count_ == 0) {
+      if (far_.empty()) return false;
+      // Nothing within the wheel's span: jump the window to just before the earliest far
+      // entry (never backwards: every far bucket is >= cur_bucket_ + kWheelBuckets).
+      cur_bucket_ = std::max(cur_bucket_, (far_min_ >> kBucketShift) - 1);
+      MigrateFar();
+      continue;
+    }
+    // The next non-empty bucket after the window, searching the ring from the window's
+    // successor (the window's own bucket is always empty).
+    const uint32_t start = static_cast<uint32_t>(cur_bucket_ + 1) & (kWheelBuckets - 1);
+    uint32_t w = start >> 6;
+    uint64_t bits = wheel_bits_[w] & (~uint64_t{0} << (start & 63));
+    if (bits == 0) {
+      uint64_t sum = w == 63 ? 0 : wheel_summary_ & (~uint64_t{0} << (w + 1));
+      if (sum == 0) sum = wheel_summary_;  // wrap around (possibly to `w`'s lower bits)
+      w = static_cast<uint32_t>(__builtin_ctzll(sum));
+      bits = wheel_bits_[w];
+    }
+    const uint32_t idx = (w << 6) | static_cast<uint32_t>(__builtin_ctzll(bits));
+    cur_bucket_ += 1 + ((idx - start) & (kWheelBuckets - 1));
+    if ((far_min_ >> kBucketShift) < cur_bucket_ + kWheelBuckets) MigrateFar();
+    // Move the bucket's live entries into the heap and recycle its nodes.
+    uint32_t n = wheel_head_[idx];
+    wheel_head_[idx] = kNil;
+    wheel_bits_[idx >> 6] &= ~(uint64_t{1} << (idx & 63));
+    if (wheel_bits_[idx >> 6] == 0) wheel_summary_ &= ~(uint64_t{1} << (idx >> 6));
+    while (n != kNil) {
+      WheelNode& node = wheel_nodes_[n];
+      const uint32_t next = node.next;
+      if (IsLive(node.e)) PushHeap(node.e);
+      node.next = wheel_free_;
+      wheel_free_ = n;
+      --wheel_count_;
+      n = next;
+    }
+    if (!heap_.empty()) return true;
+  }
+}
+
+void Scheduler::MaybeCompact() {
+  // Lazy deletion leaves dead entries behind. The wheel recycles its own as the window
+  // passes their bucket; the heap (one window) and the far list are rebuilt when they
+  // reach compact_at_ entries, so memory stays proportional to the live events even when
+  // a handler cancels and re-arms at one instant for ever. Amortised O(log n) per entry.
+  // A sorted array is a heap, and (time, seq) order is total, so the order is unchanged.
+  if (heap_.size() + far_.size() < compact_at_) return;
+  auto dead = [this](const Entry& e) { return !IsLive(e); };
   std::erase_if(heap_, dead);
   std::sort(heap_.begin(), heap_.end(), &Before);
   std::erase_if(far_, dead);
   far_min_ = INT64_MAX;
-  for (const HeapEntry& e : far_) far_min_ = std::min(far_min_, e.at_ns);
+  for (const Entry& e : far_) far_min_ = std::min(far_min_, e.at_ns);
+  compact_at_ = std::max(kCompactFloor, 2 * (heap_.size() + far_.size()));
 }
 
 bool Scheduler::Cancel(EventId id) {
   if (!IsPending(id)) return false;
   // Destroy the callable only after the slot is consistent: its destructor may re-enter.
   SmallFn fn = ReleaseSlot(id.slot);
-  MaybeCompactHeap();
+  MaybeCompact();
   return true;
 }
 
 bool Scheduler::Expedite(EventId id) {
   if (!IsPending(id)) return false;
   ReadyPush(ReleaseSlot(id.slot));
-  MaybeCompactHeap();
+  MaybeCompact();
   return true;
 }
 
@@ -202,18 +231,20 @@ std::string EventName(const SmallFn& fn) {
   return status == 0 && d ? std::string(d.get()) : std::string(mangled);
 }
 
-void Scheduler::Invoke(SmallFn& fn) {
+[[gnu::noinline, gnu::cold]] void Scheduler::ThrowTimeStuck(const SmallFn& fn) {
+  const std::string name = EventName(fn);
+  throw TimeStuckError(fmt::format("true time stuck at {}ns since the epoch: more than {} events at one instant; "
+                                   "last: {}",
+                                   (now_ - kTrueEpoch).count(), max_events_per_instant_, name),
+                       now_, name);
+}
+
+inline void Scheduler::Invoke(SmallFn& fn) {
   if (now_ != instant_) {
     instant_ = now_;
     events_at_instant_ = 0;
   }
-  if (++events_at_instant_ > max_events_per_instant_) [[unlikely]] {
-    const std::string name = EventName(fn);
-    throw TimeStuckError(fmt::format("true time stuck at {}ns since the epoch: more than {} events at one instant; "
-                                     "last: {}",
-                                     (now_ - kTrueEpoch).count(), max_events_per_instant_, name),
-                         now_, name);
-  }
+  if (++events_at_instant_ > max_events_per_instant_) [[unlikely]] ThrowTimeStuck(fn);
   struct DepthGuard {
     int& depth;
     explicit DepthGuard(int& d) : depth(d) { ++depth; }
@@ -223,19 +254,27 @@ void Scheduler::Invoke(SmallFn& fn) {
   fn();
 }
 
+namespace {
+
+[[gnu::noinline, gnu::cold]] void RecordRegression(std::vector<TimeRegression>& out, TrueTime from, TrueTime to,
+                                                   const SmallFn& fn) {
+  out.push_back({from, to, EventName(fn)});
+}
+
+}  // namespace
+
 bool Scheduler::RunOne(TrueTime limit) {
   if (ready_count_ > 0) {
     SmallFn fn = ReadyPop();
     Invoke(fn);
     return true;
   }
-  DropDeadTop();
-  if (heap_.empty()) return false;
-  const HeapEntry top = heap_.front();
+  if (!PrepareTop()) return false;
+  const Entry top = heap_.front();
   if (top.at_ns > limit.since_origin.count()) return false;
   PopHeap();
   if (top.at_ns < now_.since_origin.count()) [[unlikely]] {
-    time_regressions_.push_back({now_, TrueTime{Duration{top.at_ns}}, EventName(slots_[top.slot].fn)});
+    RecordRegression(time_regressions_, now_, TrueTime{Duration{top.at_ns}}, slots_[top.slot].fn);
   }
   now_ = TrueTime{Duration{top.at_ns}};
   SmallFn fn = ReleaseSlot(top.slot);
@@ -245,19 +284,21 @@ bool Scheduler::RunOne(TrueTime limit) {
 
 bool Scheduler::Step() { return RunOne(TrueTime::Max()); }
 
-void Scheduler::Run() {
+// The Run* loops are flattened: RunOne, the heap and wheel code are inlined into the loop,
+// so an event costs no call but the handler's own (rare paths stay out of line, noinline).
+[[gnu::flatten]] void Scheduler::Run() {
   while (RunOne(TrueTime::Max())) {
   }
 }
 
-void Scheduler::RunUntil(TrueTime t) {
+[[gnu::flatten]] void Scheduler::RunUntil(TrueTime t) {
   assert(t >= now_ && "RunUntil: time runs forward only");
   while (RunOne(t)) {
   }
   now_ = std::max(now_, t);  // never rewind, even if the precondition was broken
 }
 
-bool Scheduler::RunUntil(TrueTime t, const std::atomic<bool>& stop) {
+[[gnu::flatten]] bool Scheduler::RunUntil(TrueTime t, const std::atomic<bool>& stop) {
   assert(t >= now_ && "RunUntil: time runs forward only");
   for (uint64_t n = 0;; ++n) {
     if (n % kStopCheckEvents == 0 && stop.load(std::memory_order_relaxed)) return false;
@@ -267,9 +308,8 @@ bool Scheduler::RunUntil(TrueTime t, const std::atomic<bool>& stop) {
   return true;
 }
 
-TrueTime Scheduler::next_time() {
-  DropDeadTop();
-  return heap_.empty() ? TrueTime::Max() : TrueTime{Duration{heap_.front().at_ns}};
+TrueTime Scheduler::NextTimeSlow() {
+  return PrepareTop() ? TrueTime{Duration{heap_.front().at_ns}} : TrueTime::Max();
 }
 
 void* Scheduler::AllocateOp(std::size_t n) {

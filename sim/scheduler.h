@@ -9,6 +9,13 @@
 //      times run in the order they were scheduled.
 // (google/quiche's quic/test_tools/simulator follows the same rules.)
 //
+// The timed queue is a timing wheel in front of a small heap, suited to a simulated
+// cluster's mix (network hops 1-5 ms ahead, retry timers seconds ahead, renew deadlines
+// and healthz checks tens of seconds ahead, a fault schedule hours ahead): filing an
+// event is O(1) (a bucket of 8.4 ms of true time, or an unordered far list beyond 34 s),
+// and only the events of the current bucket are ordered, in a heap of a few entries. The
+// order above is exact whatever the structure: entries are compared on (time, seq).
+//
 // Two faces share one queue:
 //   * the direct API, for the simulator's hot path: At / After / Post / Cancel;
 //   * an Asio execution context (Scheduler::executor_type, VirtualTimer) so that Asio's
@@ -123,7 +130,7 @@ class Scheduler : public boost::asio::execution_context {
       throw;
     }
     s.seq = ++last_seq_;
-    Schedule({std::max(t, now_).since_origin.count(), s.seq, slot});
+    Schedule(std::max(t, now_).since_origin.count(), s.seq, slot);
     return {s.seq, slot};
   }
   // After schedules `fn` at now() + d (d < 0 means now).
@@ -139,7 +146,8 @@ class Scheduler : public boost::asio::execution_context {
   }
   // Cancel removes a pending timed event; its callable is destroyed without running.
   // Returns false (and does nothing) if the event already ran, was cancelled or never
-  // existed. O(1): the heap entry is dropped lazily.
+  // existed. O(1): the queue's entry is dropped lazily (when its bucket is reached, or
+  // by a compaction of the heap and far list).
   bool Cancel(EventId id);
   // Expedite moves a pending timed event to the back of the ready queue, so it runs at
   // now(). Returns false if the event is no longer pending. VirtualTimer uses it to post
@@ -205,7 +213,10 @@ class Scheduler : public boost::asio::execution_context {
   bool NothingDueBy(TrueTime t) { return ready_count_ == 0 && next_time() > t; }
   // next_time is the time of the earliest pending timed event, or TrueTime::Max().
   // (The ready queue, if not empty, runs at now().)
-  TrueTime next_time();
+  TrueTime next_time() {
+    if (!heap_.empty() && IsLive(heap_.front())) return TrueTime{Duration{heap_.front().at_ns}};
+    return NextTimeSlow();
+  }
   // running_in_this_thread is true while a handler of this scheduler is running; Asio's
   // dispatch then runs inline, as on an io_context.
   bool running_in_this_thread() const { return run_depth_ > 0; }
@@ -218,41 +229,104 @@ class Scheduler : public boost::asio::execution_context {
   void DeallocateOp(void* p, std::size_t n) noexcept;
 
  private:
-  // HeapEntry is one timed event in the heap, ordered by (at_ns, seq).
-  struct HeapEntry {
+  // Entry is one timed event, ordered by (at_ns, seq). at_ns >= 0 always (true time never
+  // goes below kTrueEpoch), so the pair compares as one unsigned 128-bit key.
+  struct Entry {
     int64_t at_ns;
     uint64_t seq;
     uint32_t slot;
   };
+  // WheelNode is an entry filed in a wheel bucket: a singly linked list per bucket, the
+  // nodes recycled through a free list (no allocation in steady state).
+  struct WheelNode {
+    Entry e;
+    uint32_t next;
+  };
   // Slot holds a timed event's callable. Invariant: seq == 0 <=> the slot is free.
-  // A heap entry is live iff slots_[entry.slot].seq == entry.seq.
+  // An entry (heap, wheel or far) is live iff slots_[entry.slot].seq == entry.seq.
   struct Slot {
     uint64_t seq = 0;
     SmallFn fn;
   };
-  static bool Before(const HeapEntry& a, const HeapEntry& b) {
-    return a.at_ns != b.at_ns ? a.at_ns < b.at_ns : a.seq < b.seq;
+  static unsigned __int128 Key(const Entry& e) {
+    return (static_cast<unsigned __int128>(static_cast<uint64_t>(e.at_ns)) << 64) | e.seq;
   }
+  static bool Before(const Entry& a, const Entry& b) { return Key(a) < Key(b); }
+  bool IsLive(const Entry& e) const { return slots_[e.slot].seq == e.seq; }
 
-  uint32_t AcquireSlot();
+  uint32_t AcquireSlot() {
+    ++live_timed_;
+    if (!free_slots_.empty()) [[likely]] {
+      const uint32_t slot = free_slots_.back();
+      free_slots_.pop_back();
+      return slot;
+    }
+    return NewSlot();
+  }
+  uint32_t NewSlot();
   void UnacquireSlot(uint32_t slot);  // undoes AcquireSlot when storing the callable threw
-  SmallFn ReleaseSlot(uint32_t slot);
+  SmallFn ReleaseSlot(uint32_t slot) {
+    Slot& s = slots_[slot];
+    SmallFn fn = std::move(s.fn);
+    s.seq = 0;
+    free_slots_.push_back(slot);
+    --live_timed_;
+    return fn;
+  }
   bool IsPending(EventId id) const {
     return id.seq != 0 && id.slot < slots_.size() && slots_[id.slot].seq == id.seq;
   }
-  // Schedule files a new entry: in the heap if due within kFarNs of now, else among the
-  // far entries (a scenario's fault schedule, long timers) that stay out of the heap's
-  // way until time approaches them.
-  void Schedule(HeapEntry e);
-  void PushHeap(HeapEntry e);
-  // Migrate moves the far entries due before far_min_ + kFarNs into the heap.
-  void Migrate();
+  // Schedule files a new entry by its bucket b = at_ns >> kBucketShift: in the heap if
+  // b <= cur_bucket_ (the window's bucket or an earlier one), in the wheel if
+  // b < cur_bucket_ + kWheelBuckets, else among the far entries. (Three scalars rather
+  // than an Entry: they travel in registers.)
+  void Schedule(int64_t at_ns, uint64_t seq, uint32_t slot);
+  void Schedule(Entry e) { Schedule(e.at_ns, e.seq, e.slot); }
+  // PushHeap sifts a hole up from the end (the heap is 4-ary: half the depth of a binary
+  // heap, and a node's four children are adjacent).
+  void PushHeap(Entry e) {
+    std::size_t i = heap_.size();
+    heap_.push_back(e);
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 4;
+      if (!Before(e, heap_[parent])) break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = e;
+  }
   void PopHeap();
-  void DropDeadTop();
-  void MaybeCompactHeap();
+  void WheelInsert(Entry e, uint32_t idx) {
+    uint32_t n = wheel_free_;
+    if (n != kNil) [[likely]] {
+      wheel_free_ = wheel_nodes_[n].next;
+    } else {
+      n = NewWheelNode();
+    }
+    wheel_nodes_[n] = {e, wheel_head_[idx]};
+    wheel_head_[idx] = n;
+    wheel_bits_[idx >> 6] |= uint64_t{1} << (idx & 63);
+    wheel_summary_ |= uint64_t{1} << (idx >> 6);
+    ++wheel_count_;
+  }
+  uint32_t NewWheelNode();
+  void ScheduleFar(Entry e);
+  // Advance is called with an empty heap: it moves the window (cur_bucket_) to the next
+  // wheel bucket that holds entries and moves that bucket's live entries into the heap,
+  // bringing far entries into the wheel as the wheel's span reaches them. Returns false
+  // when nothing is pending anywhere.
+  bool Advance();
+  // MigrateFar files the far entries whose bucket is now within the wheel's span.
+  void MigrateFar();
+  // PrepareTop drops dead entries from the heap's top and advances the window until the
+  // top is live (the earliest pending timed event); false if there is none.
+  bool PrepareTop();
+  TrueTime NextTimeSlow();
+  void MaybeCompact();
   void ReadyPush(SmallFn fn);
   SmallFn ReadyPop();
   void Invoke(SmallFn& fn);
+  [[noreturn]] void ThrowTimeStuck(const SmallFn& fn);
   // RunOne runs one event due at or before `limit`; false if there is none.
   bool RunOne(TrueTime limit);
 
@@ -266,13 +340,35 @@ class Scheduler : public boost::asio::execution_context {
   uint64_t max_events_per_instant_ = UINT64_MAX;
   std::vector<TimeRegression> time_regressions_;
 
-  std::vector<HeapEntry> heap_;  // 4-ary min-heap on Before; may hold dead entries
-  // Far entries: unordered, may hold dead entries; far_min_ <= every far entry's at_ns
-  // (INT64_MAX when none). Invariant after DropDeadTop: the heap's top, if any, is due
-  // strictly before every far entry, so it is the earliest pending event.
-  std::vector<HeapEntry> far_;
+  // The timed queue has three tiers; every entry may be dead (cancelled: lazy deletion).
+  // True time is cut into buckets of 2^kBucketShift ns; cur_bucket_ is the window.
+  //   * heap_: entries with bucket <= cur_bucket_, a 4-ary min-heap on Before. It holds
+  //     only the events of the current window (a few ms), so it stays small.
+  //   * the wheel: entries with bucket in (cur_bucket_, cur_bucket_ + kWheelBuckets), one
+  //     unordered list per bucket (index bucket % kWheelBuckets), with a two-level bitmap
+  //     of the non-empty buckets. Filing is O(1); a bucket's entries enter the heap when
+  //     the window reaches it (Advance), and only then are they ordered.
+  //   * far_: entries beyond the wheel's span (about 34 s ahead: a scenario's fault
+  //     schedule, long timers), unordered; far_min_ <= every far entry's at_ns.
+  // Invariant: heap < wheel < far in bucket order, so once PrepareTop returned true the
+  // heap's top is the earliest pending event, and (time, seq) order is exact.
+  static constexpr int kBucketShift = 23;  // 8.39 ms of true time per bucket
+  static constexpr uint32_t kWheelBuckets = 4096;  // 64 x 64 bits: a 34.4 s span
+  static constexpr uint32_t kNil = UINT32_MAX;
+  std::vector<Entry> heap_;
+  int64_t cur_bucket_;
+  std::vector<uint32_t> wheel_head_;  // kWheelBuckets list heads (kNil: empty)
+  uint64_t wheel_bits_[kWheelBuckets / 64] = {};
+  uint64_t wheel_summary_ = 0;  // bit w set <=> wheel_bits_[w] != 0
+  std::size_t wheel_count_ = 0;  // nodes in the wheel, live or dead
+  std::vector<WheelNode> wheel_nodes_;
+  uint32_t wheel_free_ = kNil;
+  std::vector<Entry> far_;
   int64_t far_min_ = INT64_MAX;
-  static constexpr int64_t kFarNs = 60'000'000'000;  // 60 s of true time
+  // MaybeCompact rebuilds the heap and far list without dead entries once they hold
+  // compact_at_ entries; then compact_at_ = max(kCompactFloor, 2 x what is left).
+  static constexpr std::size_t kCompactFloor = 1024;
+  std::size_t compact_at_ = kCompactFloor;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   std::size_t live_timed_ = 0;

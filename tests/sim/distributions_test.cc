@@ -166,6 +166,36 @@ TEST_CASE("extreme samples are capped, never overflow", "[sim][distributions]") 
   CHECK(capped > 0);
 }
 
+TEST_CASE("the inline constant and uniform draws equal the general path, draw for draw", "[sim][distributions]") {
+  // Sample's inline cases must give exactly SampleSlow's value and leave the stream in the
+  // same state, including parameters the general path clips (negative, beyond 2^62).
+  constexpr int64_t kMax = Distribution::kMaxSampleNs;
+  const std::vector<Distribution> dists = {
+      Distribution::Constant(0s),
+      Distribution::Constant(1500us),
+      Distribution::Constant(Duration{-5}),
+      Distribution::Constant(Duration{kMax + 7}),
+      Distribution::Uniform(1ms, 5ms),
+      Distribution::Uniform(0s, Duration{1}),
+      Distribution::Uniform(Duration{kMax - 3}, Duration{kMax}),
+      Distribution::Uniform(Duration{kMax - 3}, Duration{kMax + 9}),
+      Distribution::Uniform(Duration{-10}, Duration{10}),
+      Distribution::Uniform(5ms, 5ms),
+      Distribution::Uniform(5ms, 1ms),
+  };
+  for (std::size_t i = 0; i < dists.size(); ++i) {
+    CAPTURE(i);
+    Prng fast = Prng::Stream(kSeed, "inline"), slow = fast;
+    for (int k = 0; k < 1000; ++k) {
+      const Duration x = dists[i].Sample(fast);
+      REQUIRE(x == dists[i].SampleSlow(slow));
+      REQUIRE(x >= Duration{0});
+      REQUIRE(x <= Duration{kMax});
+    }
+    CHECK(fast.Next() == slow.Next());
+  }
+}
+
 TEST_CASE("Describe gives a short human form", "[sim][distributions]") {
   CHECK(Distribution::Constant(1ms).Describe() == "constant(1ms)");
   CHECK(Distribution::Uniform(1ms, 5ms).Describe() == "uniform(1ms, 5ms)");

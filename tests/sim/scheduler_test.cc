@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <map>
+#include <set>
 #include <exception>
 #include <memory>
 #include <stdexcept>
@@ -514,4 +516,85 @@ TEST_CASE("issue15 item 13: RunUntil(t, stop) stops before the first event when 
   CHECK(s.RunUntil(kTrueEpoch + std::chrono::seconds(20), stop));
   CHECK(ran == 10000);
   CHECK(s.now() == kTrueEpoch + std::chrono::seconds(20));
+}
+
+// The timed queue files events in buckets of true time (a timing wheel) and orders only
+// the current bucket's. Whatever the delays — the same instant, within one bucket, across
+// bucket and wheel-span edges, seconds, minutes, hours — and whatever the cancellations
+// and RunUntil stops (which may leave the window ahead of now()), the events must run in
+// exactly (time, scheduling sequence) order, and next_time() must name the earliest one.
+TEST_CASE("the timing wheel keeps (time, seq) order across buckets, its span and far jumps", "[sim][scheduler]") {
+  Scheduler s;
+  uint64_t x = 0x2545F4914F6CDD1DULL;  // xorshift: a fixed, portable sequence
+  auto rnd = [&x](uint64_t n) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x % n;
+  };
+  constexpr int64_t kBucket = int64_t{1} << 23;  // around the bucket edges (8.39 ms)
+  auto delay = [&]() -> int64_t {
+    switch (rnd(12)) {
+      case 0: return 0;
+      case 1: return static_cast<int64_t>(rnd(1000));                        // same bucket, ns apart
+      case 2: return 1'000'000 + static_cast<int64_t>(rnd(4'000'000));        // a network hop
+      case 3: return static_cast<int64_t>(1 + rnd(6)) * kBucket - 1 + static_cast<int64_t>(rnd(3));
+      case 4: return 2'000'000'000 + static_cast<int64_t>(rnd(1'000'000));    // a retry timer
+      case 5: return 10'000'000'000 + static_cast<int64_t>(rnd(5'000'000'000));
+      case 6: return 4095 * kBucket + static_cast<int64_t>(rnd(3 * kBucket)) - kBucket;  // the span's edge
+      case 7: return 34'000'000'000 + static_cast<int64_t>(rnd(2'000'000'000));
+      case 8: return static_cast<int64_t>(1 + rnd(10)) * 60'000'000'000;      // minutes
+      case 9: return static_cast<int64_t>(1 + rnd(3)) * 3'600'000'000'000;    // hours
+      case 10: return -static_cast<int64_t>(rnd(1000));                       // in the past: now
+      default: return static_cast<int64_t>(rnd(100'000));
+    }
+  };
+  std::set<std::pair<int64_t, int>> pending;  // (time since epoch, id): the reference order
+  std::map<int, EventId> ids;
+  std::vector<std::pair<int64_t, int>> fired;
+  int next_id = 0;
+  std::function<void()> add = [&] {
+    const int64_t now_ns = (s.now() - kTrueEpoch).count();
+    const int64_t at_ns = std::max(now_ns, now_ns + delay());
+    const int id = next_id++;
+    ids[id] = s.At(kTrueEpoch + Duration{at_ns}, [&, id, at_ns] {
+      fired.push_back({at_ns, id});
+      REQUIRE(!pending.empty());
+      REQUIRE(*pending.begin() == std::make_pair(at_ns, id));
+      pending.erase(pending.begin());
+      ids.erase(id);
+      if (next_id < 20000) {
+        for (uint64_t k = 1 + rnd(2); k > 0; --k) add();
+      }
+      if (rnd(4) == 0 && !ids.empty()) {  // cancel a random pending event
+        auto it = ids.lower_bound(static_cast<int>(rnd(static_cast<uint64_t>(next_id))));
+        if (it == ids.end()) it = ids.begin();
+        for (auto p = pending.begin(); p != pending.end(); ++p) {
+          if (p->second == it->first) {
+            pending.erase(p);
+            break;
+          }
+        }
+        REQUIRE(s.Cancel(it->second));
+        ids.erase(it);
+      }
+    });
+    pending.insert({at_ns, id});
+  };
+  for (int i = 0; i < 300; ++i) add();
+  // Run in stops of random length; at each, next_time() names the reference's earliest.
+  while (!pending.empty()) {
+    const int64_t now_ns = (s.now() - kTrueEpoch).count();
+    const int64_t step = rnd(2) == 0 ? static_cast<int64_t>(rnd(50'000'000)) : static_cast<int64_t>(rnd(600'000'000'000));
+    s.RunUntil(kTrueEpoch + Duration{now_ns + step});
+    CHECK(s.now() == kTrueEpoch + Duration{now_ns + step});
+    if (pending.empty()) break;
+    REQUIRE(s.next_time() == kTrueEpoch + Duration{pending.begin()->first});
+    REQUIRE(s.pending() == pending.size());
+    if (rnd(3) == 0) add();  // scheduled between stops: behind the window, maybe
+  }
+  CHECK(s.next_time() == TrueTime::Max());
+  CHECK_FALSE(s.Step());
+  CHECK(fired.size() > 10000);
+  for (std::size_t i = 1; i < fired.size(); ++i) REQUIRE(fired[i - 1] < fired[i]);
 }
