@@ -143,8 +143,17 @@ LEASESIM_TRACE_INLINE void Trace::HashBytes(std::string_view s) {
   if (rest != 0 && s.size() >= 8) {
     std::memcpy(&tail, s.data() + s.size() - 8, 8);
     tail >>= 8 * (8 - rest);
-  } else {
-    for (size_t k = 0; k < rest; ++k) tail |= static_cast<uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+  } else if (rest >= 4) {
+    // A string of 4-7 bytes: two overlapping 4-byte loads (the shared bytes coincide).
+    uint32_t lo, hi;
+    std::memcpy(&lo, s.data(), 4);
+    std::memcpy(&hi, s.data() + rest - 4, 4);
+    tail = lo | (static_cast<uint64_t>(hi) << (8 * (rest - 4)));
+  } else if (rest != 0) {
+    // 1-3 bytes: the first, middle and last byte cover them all.
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    tail = static_cast<uint64_t>(p[0]) | (static_cast<uint64_t>(p[rest / 2]) << (8 * (rest / 2))) |
+           (static_cast<uint64_t>(p[rest - 1]) << (8 * (rest - 1)));
   }
   h = TraceMix(h, tail);
   hash_ = TraceMix(h, s.size());
