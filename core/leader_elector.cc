@@ -52,14 +52,15 @@ void LeaderElector::Disarm(TimerId& id) {
   id = 0;
 }
 
-void LeaderElector::EmitLog(LogMsg m, int v, bool error, std::string err, std::string holder) {
-  // Built in its slot of the effect list (no temporary Log moved in).
-  Log& l = std::get<Log>(out_.emplace_back(std::in_place_type<Log>));
-  l.msg = m;
-  l.verbosity = v;
-  l.error = error;
-  l.err = std::move(err);
-  l.holder = std::move(holder);
+void LeaderElector::EmitLog(LogMsg m, int v, bool error, std::string_view err, std::string_view holder) {
+  out_.emplace_back(std::in_place_type<Log>, m, v, error, err, holder);
+}
+
+std::string_view LeaderElector::Keep(std::string_view s) {
+  if (kept_used_ == kept_.size()) kept_.emplace_back();
+  std::string& slot = kept_[kept_used_++];
+  slot.assign(s);
+  return slot;
 }
 
 // wait.Jitter(RetryPeriod, JitterFactor): duration + Duration(rand.Float64()*maxFactor*duration).
@@ -101,7 +102,7 @@ void LeaderElector::MaybeReportTransition() {
   if (observed_record_.holderIdentity == reported_leader_) return;
   reported_leader_ = observed_record_.holderIdentity;
   if (config_.has_on_new_leader) {
-    out_.emplace_back(InvokeCallback{Callback::kOnNewLeader, /*posted=*/true, reported_leader_});
+    out_.emplace_back(InvokeCallback{Callback::kOnNewLeader, /*posted=*/true, Keep(reported_leader_)});
   }
 }
 
@@ -210,14 +211,14 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
           // "Failed to update lease optimistically, falling back to slow path": V(2) since
           // 1.36 (commit ea7a7e7cf), an Error line in 1.30–1.35.
           EmitLog(LogMsg::kFastPathFailed, profile_.ctx_short_circuit ? 2 : 0, !profile_.ctx_short_circuit,
-                  st.message);
+                  Keep(st.message));
           step_ = Step::kGet;
           BeginLockOp(lock_.BeginGet(), now);
           return;
         case Step::kGet: {
           if (!st.ok()) {
             if (!st.IsNotFound()) {
-              EmitLog(LogMsg::kErrorRetrieving, 0, true, st.message);
+              EmitLog(LogMsg::kErrorRetrieving, 0, true, Keep(st.message));
               FinishTry(false, now);
               return;
             }
@@ -268,9 +269,9 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
       if (step_ == Step::kGet) {
         if (!st.ok()) {
           if (st.IsNotFound()) {
-            EmitLog(LogMsg::kCoordinatedNotFound, 0, false, st.message);
+            EmitLog(LogMsg::kCoordinatedNotFound, 0, false, Keep(st.message));
           } else {
-            EmitLog(LogMsg::kErrorRetrieving, 0, true, st.message);
+            EmitLog(LogMsg::kErrorRetrieving, 0, true, Keep(st.message));
           }
           FinishTry(false, now);
           return;
@@ -317,7 +318,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
         // tryRelease (>= 1.34).
         if (!st.ok()) {
           if (!st.IsNotFound()) {
-            EmitLog(LogMsg::kReleaseErrorRetrieving, 0, true, st.message);
+            EmitLog(LogMsg::kReleaseErrorRetrieving, 0, true, Keep(st.message));
           } else {
             // No err in any version (the printf form prints the lock's name).
             EmitLog(LogMsg::kReleaseNotFound, 0, false);
@@ -342,12 +343,12 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
       if (!st.ok()) {
         if (st.IsConflict() && profile_.release_retries_conflict) {
           // 1.37 (PR #137988): retry, bounded only by the timeout context.
-          EmitLog(LogMsg::kReleaseConflictRetrying, 4, false, st.message);
+          EmitLog(LogMsg::kReleaseConflictRetrying, 4, false, Keep(st.message));
           step_ = Step::kGet;
           BeginLockOp(lock_.BeginGet(), now);
           return;
         }
-        EmitLog(LogMsg::kFailedToRelease, 0, true, st.message);
+        EmitLog(LogMsg::kFailedToRelease, 0, true, Keep(st.message));
         FinishTry(false, now);
         return;
       }
@@ -364,7 +365,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
 // and `return false`; on success setObservedRecord(&leaderElectionRecord), `return true`.
 void LeaderElector::FinishWrite(const Status& st, LogMsg failed, LocalTime now) {
   if (!st.ok()) {
-    EmitLog(failed, 0, true, st.message);
+    EmitLog(failed, 0, true, Keep(st.message));
     FinishTry(false, now);
     return;
   }
@@ -394,7 +395,7 @@ void LeaderElector::FinishTry(bool ok, LocalTime now) {
 
 // Run: acquire, then `go OnStartedLeading(ctx)`, then renew.
 std::span<const Effect> LeaderElector::Start(LocalTime now) {
-  out_.clear();
+  BeginInput();
   assert(phase_ == Phase::kNotStarted);
   phase_ = Phase::kAcquiring;
   // NewLeaderElector ends with le.metrics.leaderOff(le.config.Name) (client-go v0.20.0–
@@ -535,10 +536,10 @@ void LeaderElector::EndRenewPoll(Reason err, LocalTime now) {
   out_.emplace_back(Metric{MetricName::kMasterStatus, master_status_});
   // PollUntilContextTimeout returns ctx.Err(); PollImmediateUntil returned ErrWaitTimeout
   // for both a timeout and a cancelled parent.
-  std::string text = !profile_.poll_until_context_timeout ? "timed out waiting for the condition"
-                     : err == Reason::kContextCanceled   ? "context canceled"
-                                                         : "context deadline exceeded";
-  EmitLog(LogMsg::kFailedToRenew, 0, false, std::move(text));
+  const std::string_view text = !profile_.poll_until_context_timeout ? "timed out waiting for the condition"
+                                : err == Reason::kContextCanceled   ? "context canceled"
+                                                                    : "context deadline exceeded";
+  EmitLog(LogMsg::kFailedToRenew, 0, false, text);
   // cancel(): the outer loop exits.
   AfterRenew(now);
 }
@@ -584,7 +585,7 @@ void LeaderElector::FinishRun(LocalTime now) {
 // --- inputs -----------------------------------------------------------------------------------
 
 std::span<const Effect> LeaderElector::TimerFired(TimerId id, LocalTime now) {
-  out_.clear();
+  BeginInput();
   if (id == 0) return out_;
   if (id == deadline_timer_) {
     deadline_timer_ = 0;
@@ -628,7 +629,7 @@ std::span<const Effect> LeaderElector::TimerFired(TimerId id, LocalTime now) {
 }
 
 std::span<const Effect> LeaderElector::OnApiResponse(const ApiResponse& response, LocalTime now) {
-  out_.clear();
+  BeginInput();
   if (inflight_ == 0 || response.id != inflight_) return out_;
   inflight_ = 0;
   BeginLockOp(lock_.OnResponse(response), now);
@@ -636,7 +637,7 @@ std::span<const Effect> LeaderElector::OnApiResponse(const ApiResponse& response
 }
 
 std::span<const Effect> LeaderElector::Cancel(LocalTime now) {
-  out_.clear();
+  BeginInput();
   if (run_cancelled_ || phase_ == Phase::kExited) return out_;
   run_cancelled_ = true;
   if (phase_ == Phase::kNotStarted) {
@@ -672,13 +673,12 @@ std::span<const Effect> LeaderElector::Cancel(LocalTime now) {
   return out_;
 }
 
+// Check: `if !le.IsLeader() { return nil }` ("Currently not concerned with the case that
+// we are hot standby"); an error when le.clock.Since(le.observedTime) > LeaseDuration +
+// maxTolerableExpiredLease (CheckFails, in the header).
 std::optional<std::string> LeaderElector::Check(LocalTime now, Duration max_tolerable_expired_lease) const {
-  // "Currently not concerned with the case that we are hot standby".
-  if (!IsLeader()) return std::nullopt;
-  if (now.mono - observed_time_ > config_.leaseDuration + max_tolerable_expired_lease) {
-    return "failed election to renew leadership on lease " + config_.name;
-  }
-  return std::nullopt;
+  if (!CheckFails(now, max_tolerable_expired_lease)) return std::nullopt;
+  return "failed election to renew leadership on lease " + config_.name;
 }
 
 // --- test access -------------------------------------------------------------------------------
@@ -691,7 +691,7 @@ void LeaderElector::SetObservedForTest(const LeaderElectionRecord& r, MonoTime o
 }
 
 std::span<const Effect> LeaderElector::BeginTryAcquireOrRenewForTest(LocalTime now) {
-  out_.clear();
+  BeginInput();
   test_result_.reset();
   ctx_follows_run_ = false;
   ctx_has_deadline_ = false;
@@ -700,7 +700,7 @@ std::span<const Effect> LeaderElector::BeginTryAcquireOrRenewForTest(LocalTime n
 }
 
 std::span<const Effect> LeaderElector::BeginReleaseForTest(LocalTime now) {
-  out_.clear();
+  BeginInput();
   test_result_.reset();
   ctx_follows_run_ = false;
   ctx_has_deadline_ = profile_.release_timeout;
@@ -713,7 +713,7 @@ std::span<const Effect> LeaderElector::BeginReleaseForTest(LocalTime now) {
 }
 
 std::span<const Effect> LeaderElector::MaybeReportTransitionForTest() {
-  out_.clear();
+  BeginInput();
   MaybeReportTransition();
   return out_;
 }

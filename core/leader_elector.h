@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -62,6 +63,12 @@ class LeaderElector {
   // ("failed election to renew leadership on lease <name>") iff this node is the leader
   // and now − observedTime > LeaseDuration + maxTolerableExpiredLease (config duration).
   std::optional<std::string> Check(LocalTime now, Duration max_tolerable_expired_lease) const;
+  // CheckFails is Check(...).has_value() without building the text (a /healthz probe that
+  // only needs the verdict).
+  bool CheckFails(LocalTime now, Duration max_tolerable_expired_lease) const {
+    // "Currently not concerned with the case that we are hot standby".
+    return IsLeader() && now.mono - observed_time_ > config_.leaseDuration + max_tolerable_expired_lease;
+  }
 
   // --- Introspection (for drivers, traces and the viewer) -----------------------------
   Phase phase() const { return phase_; }
@@ -133,7 +140,15 @@ class LeaderElector {
   LeaderElectionRecord DefaultRecord(LocalTime now) const;
   TimerId Arm(MonoTime at, TimerKind kind);
   void Disarm(TimerId& id);
-  void EmitLog(LogMsg m, int v, bool error, std::string err = {}, std::string holder = {});
+  void EmitLog(LogMsg m, int v, bool error, std::string_view err = {}, std::string_view holder = {});
+  // Keep copies `s` into text that stays valid until the next input (for effects that
+  // view a text the elector does not otherwise keep, such as a response's message).
+  std::string_view Keep(std::string_view s);
+  // BeginInput starts an input: the previous effects and kept texts are dropped.
+  void BeginInput() {
+    out_.clear();
+    kept_used_ = 0;
+  }
   Duration JitteredRetryPeriod();
 
   LeaderElectionConfig config_;
@@ -177,6 +192,10 @@ class LeaderElector {
   MonoTime poll_next_tick_{};         // next ticker tick not yet consumed
 
   std::vector<Effect> out_;
+  // Texts the effects of the current input view (slots reused from input to input; a
+  // deque so that a view stays valid while more are added).
+  std::deque<std::string> kept_;
+  size_t kept_used_ = 0;
   TimerId next_timer_id_ = 1;
   RequestId next_request_id_ = 1;
 };

@@ -813,7 +813,7 @@ void World::UpdateHealthz(int n) {
   Node& node = *nodes_[n];
   if (!node.le) return;
   const TrueTime now = scheduler_.now();
-  const bool healthy = !node.le->Check(Local(n), node.spec->healthz_timeout).has_value();
+  const bool healthy = !node.le->CheckFails(Local(n), node.spec->healthz_timeout);
   if (healthy != node.healthy) {
     node.healthy = healthy;
     node.obs.healthz.push_back({now, healthy});
