@@ -8,6 +8,7 @@
 #include "core/leader_elector.h"
 
 #include <cassert>
+#include <cstring>
 #include <utility>
 
 namespace leasesim::core {
@@ -29,6 +30,7 @@ LeaderElector::LeaderElector(LeaderElectionConfig config, VersionProfile profile
       jitter_(jitter_seed),
       lock_(config_.lock, profile_.coordinated_fields, profile_.get_error_keeps_cache) {
   assert(!ValidateConfig(config_, profile_).has_value() && "LeaderElector needs a validated config");
+  is_leader_ = observed_record_.holderIdentity == config_.lock.identity;  // an empty identity (< 1.28)
   out_.reserve(16);
 }
 
@@ -85,8 +87,38 @@ static Status CtxStatus(Reason r) {
 // setObservedRecord: observedRecord = *r; observedTime = le.clock.Now() — a second clock
 // read, after the API call returned (reference §8 item 1).
 void LeaderElector::SetObservedRecord(const LeaderElectionRecord& r, LocalTime now) {
-  observed_record_ = r;
+  if (&r != &observed_record_) observed_record_ = r;
   observed_time_ = now.mono;
+  is_leader_ = observed_record_.holderIdentity == config_.lock.identity;
+}
+
+// tryAcquireOrRenew / tryCoordinatedRenew, after the Get:
+//   if !bytes.Equal(le.observedRawRecord, oldLeaderElectionRawRecord) {
+//     le.setObservedRecord(oldLeaderElectionRecord)
+//     le.observedRawRecord = oldLeaderElectionRawRecord
+//   }
+// The lock numbers the contents of its raw record: when observedRawRecord was copied from
+// the same generation the bytes are equal; when the lock only patched the renewTime since
+// the generation copied, only the patched bytes can differ (and are copied). Otherwise
+// the whole record is compared — the same answer as bytes.Equal in every case.
+void LeaderElector::ObserveRawRecord(const LeaderElectionRecord& old, LocalTime now) {
+  const std::string& raw = lock_.got_raw();
+  const uint64_t gen = lock_.got_raw_gen();
+  if (gen == observed_raw_gen_) return;
+  const ResourceLock::RawPatch& p = lock_.got_raw_patch();
+  bool differ;
+  if (observed_raw_gen_ != 0 && p.from == observed_raw_gen_ && p.to == gen) {
+    differ = std::memcmp(observed_raw_record_.data() + p.at, raw.data() + p.at, p.len) != 0;
+    if (differ) std::memcpy(observed_raw_record_.data() + p.at, raw.data() + p.at, p.len);
+  } else {
+    differ = observed_raw_record_ != raw;
+    if (differ) observed_raw_record_ = raw;
+  }
+  observed_raw_gen_ = gen;
+  if (differ) {
+    SetObservedRecord(old, now);
+    ++observed_raw_changes_;
+  }
 }
 
 // isLeaseValid: observedTime.Add(time.Second * LeaseDurationSeconds).After(now).
@@ -106,37 +138,28 @@ void LeaderElector::MaybeReportTransition() {
   }
 }
 
-// The record every try function starts from.
-LeaderElectionRecord LeaderElector::DefaultRecord(LocalTime now) const {
-  LeaderElectionRecord r;
-  r.holderIdentity = config_.lock.identity;
-  // int(le.config.LeaseDuration / time.Second): integer division truncates.
-  r.leaseDurationSeconds = static_cast<int>(config_.leaseDuration / std::chrono::seconds(1));
-  r.renewTime = now.wall;
-  r.acquireTime = now.wall;
-  return r;
-}
-
 // --- lock operations under the attempt's context -----------------------------------------
 
 // BeginLockOp sends the lock's next request, or — when the context is already done —
 // fails it at once as Go's HTTP client does, and keeps going until the lock operation
 // needs the network or is finished.
-void LeaderElector::BeginLockOp(LockStep s, LocalTime now) {
-  while (s.send) {
+void LeaderElector::BeginLockOp(const LockStep& first, LocalTime now) {
+  const LockStep* s = &first;  // the lock's own step: valid until its next call
+  while (s->send) {
     const Reason err = CtxErr(now.mono);
     if (err != Reason::kOK) {
       ApiResponse failed;
       failed.status = CtxStatus(err);
-      s = lock_.OnResponse(failed);
+      s = &lock_.OnResponse(failed);
       continue;
     }
-    s.request.id = next_request_id_++;
-    inflight_ = s.request.id;
-    out_.emplace_back(SendApiRequest{std::move(s.request), ctx_has_deadline_, ctx_deadline_});
+    inflight_ = next_request_id_++;
+    SendApiRequest& send = std::get<SendApiRequest>(
+        out_.emplace_back(std::in_place_type<SendApiRequest>, s->request, ctx_has_deadline_, ctx_deadline_));
+    send.request.id = inflight_;
     return;
   }
-  ContinueTry(s.status, now);
+  ContinueTry(s->status, now);
 }
 
 void LeaderElector::FailInflight(Reason r, LocalTime now) {
@@ -154,7 +177,16 @@ void LeaderElector::BeginTry(Try t, Caller c, LocalTime now) {
   try_ = t;
   caller_ = c;
   try_now_ = now;
-  try_record_ = DefaultRecord(now);
+  // leaderElectionRecord := rl.LeaderElectionRecord{HolderIdentity: identity,
+  // LeaseDurationSeconds, RenewTime: now, AcquireTime: now} (written in place).
+  try_record_.holderIdentity.assign(config_.lock.identity);
+  // int(le.config.LeaseDuration / time.Second): integer division truncates.
+  try_record_.leaseDurationSeconds = static_cast<int>(config_.leaseDuration / std::chrono::seconds(1));
+  try_record_.renewTime = now.wall;
+  try_record_.acquireTime = now.wall;
+  try_record_.leaderTransitions = 0;
+  try_record_.strategy.clear();
+  try_record_.preferredHolder.clear();
 
   if (t == Try::kAcquireOrRenew) {
     // tryAcquireOrRenew, 1. fast path for the leader (PR #122069, client-go >= 1.30):
@@ -230,11 +262,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
           }
           const LeaderElectionRecord& old = lock_.got_record();
           // 3. Record obtained, check the Identity & Time.
-          if (observed_raw_record_ != lock_.got_raw()) {
-            SetObservedRecord(old, now);
-            observed_raw_record_ = lock_.got_raw();
-            ++observed_raw_changes_;
-          }
+          ObserveRawRecord(old, now);
           // 1.30+: isLeaseValid reads observedRecord.LeaseDurationSeconds; 1.27–1.29 used
           // oldLeaderElectionRecord.LeaseDurationSeconds.
           const int lds = profile_.expiry_from_observed_record ? observed_record_.leaseDurationSeconds
@@ -277,11 +305,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
           return;
         }
         const LeaderElectionRecord& old = lock_.got_record();
-        if (observed_raw_record_ != lock_.got_raw()) {
-          SetObservedRecord(old, now);
-          observed_raw_record_ = lock_.got_raw();
-          ++observed_raw_changes_;
-        }
+        ObserveRawRecord(old, now);
         // hasExpired := observedTime.Add(LDS).Before(now) — strict Before (§8 item 2).
         const bool has_expired =
             observed_time_ + std::chrono::seconds(old.leaseDurationSeconds) < try_now_.mono;
@@ -685,7 +709,9 @@ std::optional<std::string> LeaderElector::Check(LocalTime now, Duration max_tole
 
 void LeaderElector::SetObservedForTest(const LeaderElectionRecord& r, MonoTime observed_time) {
   observed_record_ = r;
+  is_leader_ = observed_record_.holderIdentity == config_.lock.identity;
   observed_raw_record_ = MarshalRecord(r, profile_.coordinated_fields);
+  observed_raw_gen_ = 0;  // not copied from the lock
   ++observed_raw_changes_;
   observed_time_ = observed_time;
 }

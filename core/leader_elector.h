@@ -56,7 +56,8 @@ class LeaderElector {
 
   // --- Queries (client-go's exported methods) -----------------------------------------
   // IsLeader: observedRecord.HolderIdentity == identity (purely observational).
-  bool IsLeader() const { return observed_record_.holderIdentity == config_.lock.identity; }
+  // (Kept as a flag, updated wherever observedRecord is assigned.)
+  bool IsLeader() const { return is_leader_; }
   // GetLeader: the last observed holder identity.
   const std::string& GetLeader() const { return observed_record_.holderIdentity; }
   // Check is (*LeaderElector).Check(maxTolerableExpiredLease): an error text
@@ -118,7 +119,7 @@ class LeaderElector {
 
   // The try functions (tryAcquireOrRenew, tryCoordinatedRenew, tryRelease).
   void BeginTry(Try t, Caller c, LocalTime now);
-  void BeginLockOp(LockStep s, LocalTime now);
+  void BeginLockOp(const LockStep& s, LocalTime now);
   void ContinueTry(const Status& st, LocalTime now);
   void FinishWrite(const Status& st, LogMsg failed, LocalTime now);
   void FinishTry(bool ok, LocalTime now);
@@ -136,8 +137,8 @@ class LeaderElector {
   // Helpers.
   bool IsLeaseValid(MonoTime now, int record_lds) const;
   void SetObservedRecord(const LeaderElectionRecord& r, LocalTime now);
+  void ObserveRawRecord(const LeaderElectionRecord& old, LocalTime now);
   void MaybeReportTransition();
-  LeaderElectionRecord DefaultRecord(LocalTime now) const;
   TimerId Arm(MonoTime at, TimerKind kind);
   void Disarm(TimerId& id);
   void EmitLog(LogMsg m, int v, bool error, std::string_view err = {}, std::string_view holder = {});
@@ -160,6 +161,8 @@ class LeaderElector {
   LeaderElectionRecord observed_record_;
   std::string observed_raw_record_;
   uint64_t observed_raw_changes_ = 0;
+  uint64_t observed_raw_gen_ = 0;  // the lock's got_raw_gen() observedRawRecord equals (0: none)
+  bool is_leader_ = false;         // observedRecord.HolderIdentity == identity
   MonoTime observed_time_{};
   std::string reported_leader_;
   double slowpath_total_ = 0;

@@ -330,15 +330,31 @@ bool PatchRecordRenewTime(std::string& raw, const LeaderElectionRecord& prev, co
     return false;
   }
   if (r.renewTime.IsZero() || prev.renewTime.IsZero()) return r.renewTime == prev.renewTime;
-  int64_t sec, prev_sec, nsec;
-  Split(r.renewTime, sec, nsec);
-  Split(prev.renewTime, prev_sec, nsec);
-  if (sec == prev_sec) return true;  // the same text (second precision)
-  // `,"renewTime":"` occurs once: inside the encoded holderIdentity every `"` is escaped.
-  static constexpr std::string_view kKey = ",\"renewTime\":\"";
+  return PatchRecordRenewTimeAt(raw, RecordRenewTimeAt(raw), prev.renewTime, r.renewTime);
+}
+
+size_t RecordRenewTimeAt(std::string_view raw) {
+  // `,"renewTime":` occurs once: inside the encoded holderIdentity every `"` is escaped.
+  static constexpr std::string_view kKey = ",\"renewTime\":";
   const size_t at = raw.find(kKey);
-  if (at == std::string::npos || at + kKey.size() + 20 > raw.size()) return false;
-  char* p = raw.data() + at + kKey.size();
+  return at == std::string_view::npos ? at : at + kKey.size();
+}
+
+bool PatchRecordRenewTimeAt(std::string& raw, size_t at, WallTime prev, WallTime next, size_t* changed_at,
+                            size_t* changed_len) {
+  size_t unused_at, unused_len;
+  if (changed_at == nullptr) changed_at = &unused_at;
+  if (changed_len == nullptr) changed_len = &unused_len;
+  *changed_at = at;
+  *changed_len = 0;
+  if (next.IsZero() || prev.IsZero()) return next == prev;  // "null" stays "null"
+  int64_t sec, prev_sec, nsec;
+  Split(next, sec, nsec);
+  Split(prev, prev_sec, nsec);
+  if (sec == prev_sec) return true;  // the same text (second precision)
+  // The value is `"YYYY-MM-DDTHH:MM:SSZ"`: the date starts after the quote.
+  if (at == std::string::npos || at + 21 > raw.size() || raw[at] != '"') return false;
+  char* p = raw.data() + at + 1;
   if (p[19] != 'Z') return false;  // the previous time was not in the 4-digit-year form
   const auto day_of = [](int64_t x) { return x / 86400 - (x % 86400 < 0 ? 1 : 0); };
   if (day_of(sec) == day_of(prev_sec)) {
@@ -347,11 +363,15 @@ bool PatchRecordRenewTime(std::string& raw, const LeaderElectionRecord& prev, co
     PutDigits(p + 11, rem / 3600, 2);
     PutDigits(p + 14, rem / 60 % 60, 2);
     PutDigits(p + 17, rem % 60, 2);
+    *changed_at = at + 1 + 11;
+    *changed_len = 8;
     return true;
   }
   char buf[19];
   if (!FormatDateTime(buf, sec)) return false;
   std::memcpy(p, buf, sizeof buf);
+  *changed_at = at + 1;
+  *changed_len = sizeof buf;
   return true;
 }
 
