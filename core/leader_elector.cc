@@ -90,6 +90,8 @@ void LeaderElector::SetObservedRecord(const LeaderElectionRecord& r, LocalTime n
   if (&r != &observed_record_) observed_record_ = r;
   observed_time_ = now.mono;
   is_leader_ = observed_record_.holderIdentity == config_.lock.identity;
+  observed_record_gen_ = 0;
+  reported_current_ = false;
 }
 
 // tryAcquireOrRenew / tryCoordinatedRenew, after the Get:
@@ -100,25 +102,37 @@ void LeaderElector::SetObservedRecord(const LeaderElectionRecord& r, LocalTime n
 // The lock numbers the contents of its raw record: when observedRawRecord was copied from
 // the same generation the bytes are equal; when the lock only patched the renewTime since
 // the generation copied, only the patched bytes can differ (and are copied). Otherwise
-// the whole record is compared — the same answer as bytes.Equal in every case.
+// the whole record is compared — the same answer as bytes.Equal in every case. Likewise,
+// when observedRecord was copied from the lock's record of that generation, a patch
+// changed only its renewTime, which is all that needs copying.
 void LeaderElector::ObserveRawRecord(const LeaderElectionRecord& old, LocalTime now) {
   const std::string& raw = lock_.got_raw();
   const uint64_t gen = lock_.got_raw_gen();
   if (gen == observed_raw_gen_) return;
   const ResourceLock::RawPatch& p = lock_.got_raw_patch();
-  bool differ;
   if (observed_raw_gen_ != 0 && p.from == observed_raw_gen_ && p.to == gen) {
-    differ = std::memcmp(observed_raw_record_.data() + p.at, raw.data() + p.at, p.len) != 0;
-    if (differ) std::memcpy(observed_raw_record_.data() + p.at, raw.data() + p.at, p.len);
-  } else {
-    differ = observed_raw_record_ != raw;
-    if (differ) observed_raw_record_ = raw;
+    const bool record_follows = observed_record_gen_ == observed_raw_gen_;
+    observed_raw_gen_ = gen;
+    if (std::memcmp(observed_raw_record_.data() + p.at, raw.data() + p.at, p.len) == 0) return;
+    std::memcpy(observed_raw_record_.data() + p.at, raw.data() + p.at, p.len);
+    ++observed_raw_changes_;
+    if (record_follows) {
+      // setObservedRecord: the record differs from the one copied only in renewTime.
+      observed_record_.renewTime = old.renewTime;
+      observed_time_ = now.mono;
+      observed_record_gen_ = gen;
+      return;
+    }
+    SetObservedRecord(old, now);
+    observed_record_gen_ = gen;
+    return;
   }
   observed_raw_gen_ = gen;
-  if (differ) {
-    SetObservedRecord(old, now);
-    ++observed_raw_changes_;
-  }
+  if (observed_raw_record_ == raw) return;
+  observed_raw_record_ = raw;
+  ++observed_raw_changes_;
+  SetObservedRecord(old, now);
+  observed_record_gen_ = gen;
 }
 
 // isLeaseValid: observedTime.Add(time.Second * LeaseDurationSeconds).After(now).
@@ -131,6 +145,10 @@ bool LeaderElector::IsLeaseValid(MonoTime now, int record_lds) const {
 
 // maybeReportTransition.
 void LeaderElector::MaybeReportTransition() {
+  // (reported_current_: observedRecord's holder has not been replaced since the last
+  // comparison, which found it equal to reportedLeader.)
+  if (reported_current_) return;
+  reported_current_ = true;
   if (observed_record_.holderIdentity == reported_leader_) return;
   reported_leader_ = observed_record_.holderIdentity;
   if (config_.has_on_new_leader) {
@@ -179,7 +197,10 @@ void LeaderElector::BeginTry(Try t, Caller c, LocalTime now) {
   try_now_ = now;
   // leaderElectionRecord := rl.LeaderElectionRecord{HolderIdentity: identity,
   // LeaseDurationSeconds, RenewTime: now, AcquireTime: now} (written in place).
-  try_record_.holderIdentity.assign(config_.lock.identity);
+  if (!try_holder_is_identity_) {
+    try_record_.holderIdentity.assign(config_.lock.identity);
+    try_holder_is_identity_ = true;
+  }
   // int(le.config.LeaseDuration / time.Second): integer division truncates.
   try_record_.leaseDurationSeconds = static_cast<int>(config_.leaseDuration / std::chrono::seconds(1));
   try_record_.renewTime = now.wall;
@@ -222,6 +243,7 @@ void LeaderElector::BeginTry(Try t, Caller c, LocalTime now) {
     return;
   }
   try_record_ = LeaderElectionRecord{};
+  try_holder_is_identity_ = false;
   try_record_.leaderTransitions = observed_record_.leaderTransitions;
   try_record_.leaseDurationSeconds = 1;
   try_record_.renewTime = now.wall;
@@ -356,6 +378,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
           return;
         }
         try_record_ = LeaderElectionRecord{};
+        try_holder_is_identity_ = false;
         try_record_.leaderTransitions = lock_.got_record().leaderTransitions;
         try_record_.leaseDurationSeconds = 1;
         try_record_.renewTime = now.wall;    // le.clock.Now() after the Get returned
@@ -712,6 +735,8 @@ void LeaderElector::SetObservedForTest(const LeaderElectionRecord& r, MonoTime o
   is_leader_ = observed_record_.holderIdentity == config_.lock.identity;
   observed_raw_record_ = MarshalRecord(r, profile_.coordinated_fields);
   observed_raw_gen_ = 0;  // not copied from the lock
+  observed_record_gen_ = 0;
+  reported_current_ = false;
   ++observed_raw_changes_;
   observed_time_ = observed_time;
 }

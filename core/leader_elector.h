@@ -163,6 +163,9 @@ class LeaderElector {
   uint64_t observed_raw_changes_ = 0;
   uint64_t observed_raw_gen_ = 0;  // the lock's got_raw_gen() observedRawRecord equals (0: none)
   bool is_leader_ = false;         // observedRecord.HolderIdentity == identity
+  // The lock's generation whose record observedRecord equals but for renewTime (0: none).
+  uint64_t observed_record_gen_ = 0;
+  bool reported_current_ = false;  // reportedLeader == observedRecord.HolderIdentity (known)
   MonoTime observed_time_{};
   std::string reported_leader_;
   double slowpath_total_ = 0;
@@ -179,6 +182,7 @@ class LeaderElector {
   Step step_ = Step::kGet;
   LocalTime try_now_{};               // `now` read at the top of the try function
   LeaderElectionRecord try_record_;   // the record it writes
+  bool try_holder_is_identity_ = false;  // try_record_.holderIdentity == identity (known)
   RequestId inflight_ = 0;            // 0: none
   // The attempt's context: cancelled with Run's ctx (acquire, renew) or not (release);
   // optional deadline (renew poll: poll start + RenewDeadline; release: + RenewDeadline).
