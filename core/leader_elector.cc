@@ -94,6 +94,26 @@ void LeaderElector::SetObservedRecord(const LeaderElectionRecord& r, LocalTime n
   reported_current_ = false;
 }
 
+// setObservedRecord(&leaderElectionRecord) after a successful write. When observedRecord's
+// holder already is this identity and so is the written record's (a renewal), the holder
+// is left as it is and the other fields copied.
+void LeaderElector::SetObservedRecordFromTry(LocalTime now) {
+  if (!(is_leader_ && try_holder_is_identity_)) {
+    SetObservedRecord(try_record_, now);
+    return;
+  }
+  LeaderElectionRecord& o = observed_record_;
+  const LeaderElectionRecord& t = try_record_;
+  o.leaseDurationSeconds = t.leaseDurationSeconds;
+  o.acquireTime = t.acquireTime;
+  o.renewTime = t.renewTime;
+  o.leaderTransitions = t.leaderTransitions;
+  if (!(o.strategy.empty() && t.strategy.empty())) o.strategy = t.strategy;
+  if (!(o.preferredHolder.empty() && t.preferredHolder.empty())) o.preferredHolder = t.preferredHolder;
+  observed_time_ = now.mono;
+  observed_record_gen_ = 0;  // (is_leader_ and reported_current_ stay: the holder is the same)
+}
+
 // tryAcquireOrRenew / tryCoordinatedRenew, after the Get:
 //   if !bytes.Equal(le.observedRawRecord, oldLeaderElectionRawRecord) {
 //     le.setObservedRecord(oldLeaderElectionRecord)
@@ -113,8 +133,18 @@ void LeaderElector::ObserveRawRecord(const LeaderElectionRecord& old, LocalTime 
   if (observed_raw_gen_ != 0 && p.from == observed_raw_gen_ && p.to == gen) {
     const bool record_follows = observed_record_gen_ == observed_raw_gen_;
     observed_raw_gen_ = gen;
-    if (std::memcmp(observed_raw_record_.data() + p.at, raw.data() + p.at, p.len) == 0) return;
-    std::memcpy(observed_raw_record_.data() + p.at, raw.data() + p.at, p.len);
+    char* mine = observed_raw_record_.data() + p.at;
+    const char* theirs = raw.data() + p.at;
+    if (p.len == 8) {  // "HH:MM:SS": one word
+      uint64_t a, b;
+      std::memcpy(&a, mine, 8);
+      std::memcpy(&b, theirs, 8);
+      if (a == b) return;
+      std::memcpy(mine, &b, 8);
+    } else {
+      if (std::memcmp(mine, theirs, p.len) == 0) return;
+      std::memcpy(mine, theirs, p.len);
+    }
     ++observed_raw_changes_;
     if (record_follows) {
       // setObservedRecord: the record differs from the one copied only in renewTime.
@@ -258,7 +288,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
       switch (step_) {
         case Step::kFastUpdate:
           if (st.ok()) {
-            SetObservedRecord(try_record_, now);
+            SetObservedRecordFromTry(now);
             FinishTry(true, now);
             return;
           }
@@ -399,7 +429,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
         FinishTry(false, now);
         return;
       }
-      SetObservedRecord(try_record_, now);
+      SetObservedRecordFromTry(now);
       FinishTry(true, now);
       return;
 
@@ -416,7 +446,7 @@ void LeaderElector::FinishWrite(const Status& st, LogMsg failed, LocalTime now) 
     FinishTry(false, now);
     return;
   }
-  SetObservedRecord(try_record_, now);
+  SetObservedRecordFromTry(now);
   FinishTry(true, now);
 }
 

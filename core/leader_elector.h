@@ -137,6 +137,7 @@ class LeaderElector {
   // Helpers.
   bool IsLeaseValid(MonoTime now, int record_lds) const;
   void SetObservedRecord(const LeaderElectionRecord& r, LocalTime now);
+  void SetObservedRecordFromTry(LocalTime now);
   void ObserveRawRecord(const LeaderElectionRecord& old, LocalTime now);
   void MaybeReportTransition();
   TimerId Arm(MonoTime at, TimerKind kind);

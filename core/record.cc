@@ -348,21 +348,34 @@ bool PatchRecordRenewTimeAt(std::string& raw, size_t at, WallTime prev, WallTime
   *changed_at = at;
   *changed_len = 0;
   if (next.IsZero() || prev.IsZero()) return next == prev;  // "null" stays "null"
-  int64_t sec, prev_sec, nsec;
-  Split(next, sec, nsec);
-  Split(prev, prev_sec, nsec);
+  const int64_t ns = next.since_unix.count();
+  const int64_t prev_ns = prev.since_unix.count();
+  int64_t sec, prev_sec;
+  if (ns >= 0 && prev_ns >= 0) {  // after 1970 (the usual case): no flooring needed
+    sec = ns / kNanosPerSecond;
+    prev_sec = prev_ns / kNanosPerSecond;
+  } else {
+    int64_t nsec;
+    Split(next, sec, nsec);
+    Split(prev, prev_sec, nsec);
+  }
   if (sec == prev_sec) return true;  // the same text (second precision)
   // The value is `"YYYY-MM-DDTHH:MM:SSZ"`: the date starts after the quote.
   if (at == std::string::npos || at + 21 > raw.size() || raw[at] != '"') return false;
   char* p = raw.data() + at + 1;
   if (p[19] != 'Z') return false;  // the previous time was not in the 4-digit-year form
-  const auto day_of = [](int64_t x) { return x / 86400 - (x % 86400 < 0 ? 1 : 0); };
-  if (day_of(sec) == day_of(prev_sec)) {
+  const auto day_of = [](int64_t x) { return x / kSecondsPerDay - (x % kSecondsPerDay < 0 ? 1 : 0); };
+  const int64_t day = day_of(sec);
+  if (day == day_of(prev_sec)) {
     // The same date: only "HH:MM:SS" changes.
-    const int64_t rem = sec - day_of(sec) * 86400;
-    PutDigits(p + 11, rem / 3600, 2);
-    PutDigits(p + 14, rem / 60 % 60, 2);
-    PutDigits(p + 17, rem % 60, 2);
+    const auto rem = static_cast<uint32_t>(sec - day * kSecondsPerDay);
+    const uint32_t h = rem / 3600, m = rem / 60 % 60, s = rem % 60;
+    p[11] = static_cast<char>('0' + h / 10);
+    p[12] = static_cast<char>('0' + h % 10);
+    p[14] = static_cast<char>('0' + m / 10);
+    p[15] = static_cast<char>('0' + m % 10);
+    p[17] = static_cast<char>('0' + s / 10);
+    p[18] = static_cast<char>('0' + s % 10);
     *changed_at = at + 1 + 11;
     *changed_len = 8;
     return true;
