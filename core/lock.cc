@@ -80,6 +80,34 @@ const LockStep& ResourceLock::SubCreate(int sub, const LeaderElectionRecord& r) 
   return Send(sub, Verb::kCreate, MakeObject(Endpoints{std::move(meta)}));
 }
 
+// AssignLeaseSpec is `ll.lease.Spec = LeaderElectionRecordToLeaseSpec(&ler)` written into
+// the copied spec in place (its strings keep their buffers).
+static void AssignLeaseSpec(LeaseSpec& s, const LeaderElectionRecord& r) {
+  const auto set = [](std::optional<std::string>& o, const std::string& v) {
+    if (o) {
+      o->assign(v);
+    } else {
+      o.emplace(v);
+    }
+  };
+  set(s.holderIdentity, r.holderIdentity);
+  s.leaseDurationSeconds = static_cast<int32_t>(r.leaseDurationSeconds);
+  s.acquireTime = r.acquireTime;
+  s.renewTime = r.renewTime;
+  s.leaseTransitions = static_cast<int32_t>(r.leaderTransitions);
+  // Strategy and PreferredHolder are set only when non-empty.
+  if (!r.strategy.empty()) {
+    set(s.strategy, r.strategy);
+  } else {
+    s.strategy.reset();
+  }
+  if (!r.preferredHolder.empty()) {
+    set(s.preferredHolder, r.preferredHolder);
+  } else {
+    s.preferredHolder.reset();
+  }
+}
+
 const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) {
   const Resource res = SubResource(sub);
   if (!cache_[sub]) {
@@ -94,7 +122,7 @@ const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) 
   // (The copy is made in the allocation that becomes the new cache entry.)
   auto updated = std::make_shared<Object>(*cache_[sub]);
   if (auto* lease = std::get_if<Lease>(updated.get())) {
-    lease->spec = LeaderElectionRecordToLeaseSpec(r);
+    AssignLeaseSpec(lease->spec, r);
     for (const auto& [k, v] : config_.labels) lease->metadata.labels[k] = v;
   } else {
     Meta(*updated).annotations[std::string(kLeaderAnnotationKey)] = MarshalRecord(r, coordinated_fields_);
