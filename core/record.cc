@@ -350,23 +350,29 @@ bool PatchRecordRenewTimeAt(std::string& raw, size_t at, WallTime prev, WallTime
   if (next.IsZero() || prev.IsZero()) return next == prev;  // "null" stays "null"
   const int64_t ns = next.since_unix.count();
   const int64_t prev_ns = prev.since_unix.count();
-  int64_t sec, prev_sec;
-  if (ns >= 0 && prev_ns >= 0) {  // after 1970 (the usual case): no flooring needed
-    sec = ns / kNanosPerSecond;
-    prev_sec = prev_ns / kNanosPerSecond;
+  int64_t sec, prev_sec, day, prev_day;
+  if (ns >= 0 && prev_ns >= 0) {  // after 1970 (the usual case): unsigned, no flooring
+    const uint64_t s = static_cast<uint64_t>(ns) / kNanosPerSecond;
+    const uint64_t ps = static_cast<uint64_t>(prev_ns) / kNanosPerSecond;
+    if (s == ps) return true;  // the same text (second precision)
+    sec = static_cast<int64_t>(s);
+    prev_sec = static_cast<int64_t>(ps);
+    day = static_cast<int64_t>(s / kSecondsPerDay);
+    prev_day = static_cast<int64_t>(ps / kSecondsPerDay);
   } else {
     int64_t nsec;
     Split(next, sec, nsec);
     Split(prev, prev_sec, nsec);
+    if (sec == prev_sec) return true;  // the same text (second precision)
+    const auto day_of = [](int64_t x) { return x / kSecondsPerDay - (x % kSecondsPerDay < 0 ? 1 : 0); };
+    day = day_of(sec);
+    prev_day = day_of(prev_sec);
   }
-  if (sec == prev_sec) return true;  // the same text (second precision)
   // The value is `"YYYY-MM-DDTHH:MM:SSZ"`: the date starts after the quote.
   if (at == std::string::npos || at + 21 > raw.size() || raw[at] != '"') return false;
   char* p = raw.data() + at + 1;
   if (p[19] != 'Z') return false;  // the previous time was not in the 4-digit-year form
-  const auto day_of = [](int64_t x) { return x / kSecondsPerDay - (x % kSecondsPerDay < 0 ? 1 : 0); };
-  const int64_t day = day_of(sec);
-  if (day == day_of(prev_sec)) {
+  if (day == prev_day) {
     // The same date: only "HH:MM:SS" changes.
     const auto rem = static_cast<uint32_t>(sec - day * kSecondsPerDay);
     const uint32_t h = rem / 3600, m = rem / 60 % 60, s = rem % 60;

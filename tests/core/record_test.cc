@@ -210,4 +210,16 @@ TEST_CASE("raw record: PatchRecordRenewTimeAt rewrites only the bytes it reports
   const std::string before = raw;
   CHECK_FALSE(PatchRecordRenewTimeAt(raw, at, r.renewTime, WallTime::Zero()));
   CHECK(raw == before);
+  // Before 1970 (times floored toward the past), within a day and across one.
+  LeaderElectionRecord old = r;
+  old.renewTime = WallTime{-std::chrono::seconds(2 * 86400) + 500ms};
+  std::string old_raw = MarshalRecord(old);
+  for (const Duration step : {Duration(2s), Duration(24h), Duration(24h + 3s)}) {
+    CAPTURE(step.count());
+    LeaderElectionRecord next = old;
+    next.renewTime = old.renewTime + step;
+    REQUIRE(PatchRecordRenewTimeAt(old_raw, RecordRenewTimeAt(old_raw), old.renewTime, next.renewTime));
+    CHECK(old_raw == MarshalRecord(next));
+    old = next;
+  }
 }
