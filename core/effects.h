@@ -63,11 +63,12 @@ std::string_view CallbackName(Callback c);
 // InvokeCallback: run a LeaderCallbacks function. `posted` is true for the ones client-go
 // starts in a goroutine (`go OnStartedLeading(ctx)`, `go OnNewLeader(id)`): run them
 // later, never inline. OnStoppedLeading is synchronous (a defer in Run). `identity` is
-// OnNewLeader's argument (possibly "").
+// OnNewLeader's argument (possibly ""); like the effect list, the text it views is valid
+// until the next call on the elector (copy it to keep it).
 struct InvokeCallback {
   Callback callback = Callback::kOnNewLeader;
   bool posted = true;
-  std::string identity;
+  std::string_view identity;
 };
 
 // RecordEvent: LeaseLock.RecordEvent — a Kubernetes Event "Normal LeaderElection
@@ -109,13 +110,16 @@ enum class LogMsg : uint8_t {
 };
 
 // Log: one klog line. verbosity is klog's V level (0 = Info); error is true for
-// logger.Error lines. err/holder are the "err"/"holder" key-values when present.
+// logger.Error lines. err/holder are the "err"/"holder" key-values when present (empty
+// otherwise). Like the effect list, the texts they view are valid until the next call on
+// the elector (copy them to keep them); the line's text is rendered only when asked
+// (RenderLog), so a caller that does not print it builds no string.
 struct Log {
   LogMsg msg = LogMsg::kAttemptingToAcquire;
   int verbosity = 0;
   bool error = false;
-  std::string err;
-  std::string holder;
+  std::string_view err;
+  std::string_view holder;
 };
 
 enum class MetricName : uint8_t { kMasterStatus, kSlowpathTotal };

@@ -8,6 +8,7 @@
 #include "core/leader_elector.h"
 
 #include <cassert>
+#include <cstring>
 #include <utility>
 
 namespace leasesim::core {
@@ -29,6 +30,7 @@ LeaderElector::LeaderElector(LeaderElectionConfig config, VersionProfile profile
       jitter_(jitter_seed),
       lock_(config_.lock, profile_.coordinated_fields, profile_.get_error_keeps_cache) {
   assert(!ValidateConfig(config_, profile_).has_value() && "LeaderElector needs a validated config");
+  is_leader_ = observed_record_.holderIdentity == config_.lock.identity;  // an empty identity (< 1.28)
   out_.reserve(16);
 }
 
@@ -52,14 +54,15 @@ void LeaderElector::Disarm(TimerId& id) {
   id = 0;
 }
 
-void LeaderElector::EmitLog(LogMsg m, int v, bool error, std::string err, std::string holder) {
-  // Built in its slot of the effect list (no temporary Log moved in).
-  Log& l = std::get<Log>(out_.emplace_back(std::in_place_type<Log>));
-  l.msg = m;
-  l.verbosity = v;
-  l.error = error;
-  l.err = std::move(err);
-  l.holder = std::move(holder);
+void LeaderElector::EmitLog(LogMsg m, int v, bool error, std::string_view err, std::string_view holder) {
+  out_.emplace_back(std::in_place_type<Log>, m, v, error, err, holder);
+}
+
+std::string_view LeaderElector::Keep(std::string_view s) {
+  if (kept_used_ == kept_.size()) kept_.emplace_back();
+  std::string& slot = kept_[kept_used_++];
+  slot.assign(s);
+  return slot;
 }
 
 // wait.Jitter(RetryPeriod, JitterFactor): duration + Duration(rand.Float64()*maxFactor*duration).
@@ -84,8 +87,82 @@ static Status CtxStatus(Reason r) {
 // setObservedRecord: observedRecord = *r; observedTime = le.clock.Now() — a second clock
 // read, after the API call returned (reference §8 item 1).
 void LeaderElector::SetObservedRecord(const LeaderElectionRecord& r, LocalTime now) {
-  observed_record_ = r;
+  if (&r != &observed_record_) observed_record_ = r;
   observed_time_ = now.mono;
+  is_leader_ = observed_record_.holderIdentity == config_.lock.identity;
+  observed_record_gen_ = 0;
+  reported_current_ = false;
+}
+
+// setObservedRecord(&leaderElectionRecord) after a successful write. When observedRecord's
+// holder already is this identity and so is the written record's (a renewal), the holder
+// is left as it is and the other fields copied.
+void LeaderElector::SetObservedRecordFromTry(LocalTime now) {
+  if (!(is_leader_ && try_holder_is_identity_)) {
+    SetObservedRecord(try_record_, now);
+    return;
+  }
+  LeaderElectionRecord& o = observed_record_;
+  const LeaderElectionRecord& t = try_record_;
+  o.leaseDurationSeconds = t.leaseDurationSeconds;
+  o.acquireTime = t.acquireTime;
+  o.renewTime = t.renewTime;
+  o.leaderTransitions = t.leaderTransitions;
+  if (!(o.strategy.empty() && t.strategy.empty())) o.strategy = t.strategy;
+  if (!(o.preferredHolder.empty() && t.preferredHolder.empty())) o.preferredHolder = t.preferredHolder;
+  observed_time_ = now.mono;
+  observed_record_gen_ = 0;  // (is_leader_ and reported_current_ stay: the holder is the same)
+}
+
+// tryAcquireOrRenew / tryCoordinatedRenew, after the Get:
+//   if !bytes.Equal(le.observedRawRecord, oldLeaderElectionRawRecord) {
+//     le.setObservedRecord(oldLeaderElectionRecord)
+//     le.observedRawRecord = oldLeaderElectionRawRecord
+//   }
+// The lock numbers the contents of its raw record: when observedRawRecord was copied from
+// the same generation the bytes are equal; when the lock only patched the renewTime since
+// the generation copied, only the patched bytes can differ (and are copied). Otherwise
+// the whole record is compared — the same answer as bytes.Equal in every case. Likewise,
+// when observedRecord was copied from the lock's record of that generation, a patch
+// changed only its renewTime, which is all that needs copying.
+void LeaderElector::ObserveRawRecord(const LeaderElectionRecord& old, LocalTime now) {
+  const std::string& raw = lock_.got_raw();
+  const uint64_t gen = lock_.got_raw_gen();
+  if (gen == observed_raw_gen_) return;
+  const ResourceLock::RawPatch& p = lock_.got_raw_patch();
+  if (observed_raw_gen_ != 0 && p.from == observed_raw_gen_ && p.to == gen) {
+    const bool record_follows = observed_record_gen_ == observed_raw_gen_;
+    observed_raw_gen_ = gen;
+    char* mine = observed_raw_record_.data() + p.at;
+    const char* theirs = raw.data() + p.at;
+    if (p.len == 8) {  // "HH:MM:SS": one word
+      uint64_t a, b;
+      std::memcpy(&a, mine, 8);
+      std::memcpy(&b, theirs, 8);
+      if (a == b) return;
+      std::memcpy(mine, &b, 8);
+    } else {
+      if (std::memcmp(mine, theirs, p.len) == 0) return;
+      std::memcpy(mine, theirs, p.len);
+    }
+    ++observed_raw_changes_;
+    if (record_follows) {
+      // setObservedRecord: the record differs from the one copied only in renewTime.
+      observed_record_.renewTime = old.renewTime;
+      observed_time_ = now.mono;
+      observed_record_gen_ = gen;
+      return;
+    }
+    SetObservedRecord(old, now);
+    observed_record_gen_ = gen;
+    return;
+  }
+  observed_raw_gen_ = gen;
+  if (observed_raw_record_ == raw) return;
+  observed_raw_record_ = raw;
+  ++observed_raw_changes_;
+  SetObservedRecord(old, now);
+  observed_record_gen_ = gen;
 }
 
 // isLeaseValid: observedTime.Add(time.Second * LeaseDurationSeconds).After(now).
@@ -98,22 +175,15 @@ bool LeaderElector::IsLeaseValid(MonoTime now, int record_lds) const {
 
 // maybeReportTransition.
 void LeaderElector::MaybeReportTransition() {
+  // (reported_current_: observedRecord's holder has not been replaced since the last
+  // comparison, which found it equal to reportedLeader.)
+  if (reported_current_) return;
+  reported_current_ = true;
   if (observed_record_.holderIdentity == reported_leader_) return;
   reported_leader_ = observed_record_.holderIdentity;
   if (config_.has_on_new_leader) {
-    out_.emplace_back(InvokeCallback{Callback::kOnNewLeader, /*posted=*/true, reported_leader_});
+    out_.emplace_back(InvokeCallback{Callback::kOnNewLeader, /*posted=*/true, Keep(reported_leader_)});
   }
-}
-
-// The record every try function starts from.
-LeaderElectionRecord LeaderElector::DefaultRecord(LocalTime now) const {
-  LeaderElectionRecord r;
-  r.holderIdentity = config_.lock.identity;
-  // int(le.config.LeaseDuration / time.Second): integer division truncates.
-  r.leaseDurationSeconds = static_cast<int>(config_.leaseDuration / std::chrono::seconds(1));
-  r.renewTime = now.wall;
-  r.acquireTime = now.wall;
-  return r;
 }
 
 // --- lock operations under the attempt's context -----------------------------------------
@@ -121,21 +191,23 @@ LeaderElectionRecord LeaderElector::DefaultRecord(LocalTime now) const {
 // BeginLockOp sends the lock's next request, or — when the context is already done —
 // fails it at once as Go's HTTP client does, and keeps going until the lock operation
 // needs the network or is finished.
-void LeaderElector::BeginLockOp(LockStep s, LocalTime now) {
-  while (s.send) {
+void LeaderElector::BeginLockOp(const LockStep& first, LocalTime now) {
+  const LockStep* s = &first;  // the lock's own step: valid until its next call
+  while (s->send) {
     const Reason err = CtxErr(now.mono);
     if (err != Reason::kOK) {
       ApiResponse failed;
       failed.status = CtxStatus(err);
-      s = lock_.OnResponse(failed);
+      s = &lock_.OnResponse(failed);
       continue;
     }
-    s.request.id = next_request_id_++;
-    inflight_ = s.request.id;
-    out_.emplace_back(SendApiRequest{std::move(s.request), ctx_has_deadline_, ctx_deadline_});
+    inflight_ = next_request_id_++;
+    SendApiRequest& send = std::get<SendApiRequest>(
+        out_.emplace_back(std::in_place_type<SendApiRequest>, s->request, ctx_has_deadline_, ctx_deadline_));
+    send.request.id = inflight_;
     return;
   }
-  ContinueTry(s.status, now);
+  ContinueTry(s->status, now);
 }
 
 void LeaderElector::FailInflight(Reason r, LocalTime now) {
@@ -153,7 +225,19 @@ void LeaderElector::BeginTry(Try t, Caller c, LocalTime now) {
   try_ = t;
   caller_ = c;
   try_now_ = now;
-  try_record_ = DefaultRecord(now);
+  // leaderElectionRecord := rl.LeaderElectionRecord{HolderIdentity: identity,
+  // LeaseDurationSeconds, RenewTime: now, AcquireTime: now} (written in place).
+  if (!try_holder_is_identity_) {
+    try_record_.holderIdentity.assign(config_.lock.identity);
+    try_holder_is_identity_ = true;
+  }
+  // int(le.config.LeaseDuration / time.Second): integer division truncates.
+  try_record_.leaseDurationSeconds = static_cast<int>(config_.leaseDuration / std::chrono::seconds(1));
+  try_record_.renewTime = now.wall;
+  try_record_.acquireTime = now.wall;
+  try_record_.leaderTransitions = 0;
+  try_record_.strategy.clear();
+  try_record_.preferredHolder.clear();
 
   if (t == Try::kAcquireOrRenew) {
     // tryAcquireOrRenew, 1. fast path for the leader (PR #122069, client-go >= 1.30):
@@ -189,6 +273,7 @@ void LeaderElector::BeginTry(Try t, Caller c, LocalTime now) {
     return;
   }
   try_record_ = LeaderElectionRecord{};
+  try_holder_is_identity_ = false;
   try_record_.leaderTransitions = observed_record_.leaderTransitions;
   try_record_.leaseDurationSeconds = 1;
   try_record_.renewTime = now.wall;
@@ -203,21 +288,21 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
       switch (step_) {
         case Step::kFastUpdate:
           if (st.ok()) {
-            SetObservedRecord(try_record_, now);
+            SetObservedRecordFromTry(now);
             FinishTry(true, now);
             return;
           }
           // "Failed to update lease optimistically, falling back to slow path": V(2) since
           // 1.36 (commit ea7a7e7cf), an Error line in 1.30–1.35.
           EmitLog(LogMsg::kFastPathFailed, profile_.ctx_short_circuit ? 2 : 0, !profile_.ctx_short_circuit,
-                  st.message);
+                  Keep(st.message));
           step_ = Step::kGet;
           BeginLockOp(lock_.BeginGet(), now);
           return;
         case Step::kGet: {
           if (!st.ok()) {
             if (!st.IsNotFound()) {
-              EmitLog(LogMsg::kErrorRetrieving, 0, true, st.message);
+              EmitLog(LogMsg::kErrorRetrieving, 0, true, Keep(st.message));
               FinishTry(false, now);
               return;
             }
@@ -229,11 +314,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
           }
           const LeaderElectionRecord& old = lock_.got_record();
           // 3. Record obtained, check the Identity & Time.
-          if (observed_raw_record_ != lock_.got_raw()) {
-            SetObservedRecord(old, now);
-            observed_raw_record_ = lock_.got_raw();
-            ++observed_raw_changes_;
-          }
+          ObserveRawRecord(old, now);
           // 1.30+: isLeaseValid reads observedRecord.LeaseDurationSeconds; 1.27–1.29 used
           // oldLeaderElectionRecord.LeaseDurationSeconds.
           const int lds = profile_.expiry_from_observed_record ? observed_record_.leaseDurationSeconds
@@ -268,19 +349,15 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
       if (step_ == Step::kGet) {
         if (!st.ok()) {
           if (st.IsNotFound()) {
-            EmitLog(LogMsg::kCoordinatedNotFound, 0, false, st.message);
+            EmitLog(LogMsg::kCoordinatedNotFound, 0, false, Keep(st.message));
           } else {
-            EmitLog(LogMsg::kErrorRetrieving, 0, true, st.message);
+            EmitLog(LogMsg::kErrorRetrieving, 0, true, Keep(st.message));
           }
           FinishTry(false, now);
           return;
         }
         const LeaderElectionRecord& old = lock_.got_record();
-        if (observed_raw_record_ != lock_.got_raw()) {
-          SetObservedRecord(old, now);
-          observed_raw_record_ = lock_.got_raw();
-          ++observed_raw_changes_;
-        }
+        ObserveRawRecord(old, now);
         // hasExpired := observedTime.Add(LDS).Before(now) — strict Before (§8 item 2).
         const bool has_expired =
             observed_time_ + std::chrono::seconds(old.leaseDurationSeconds) < try_now_.mono;
@@ -317,7 +394,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
         // tryRelease (>= 1.34).
         if (!st.ok()) {
           if (!st.IsNotFound()) {
-            EmitLog(LogMsg::kReleaseErrorRetrieving, 0, true, st.message);
+            EmitLog(LogMsg::kReleaseErrorRetrieving, 0, true, Keep(st.message));
           } else {
             // No err in any version (the printf form prints the lock's name).
             EmitLog(LogMsg::kReleaseNotFound, 0, false);
@@ -331,6 +408,7 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
           return;
         }
         try_record_ = LeaderElectionRecord{};
+        try_holder_is_identity_ = false;
         try_record_.leaderTransitions = lock_.got_record().leaderTransitions;
         try_record_.leaseDurationSeconds = 1;
         try_record_.renewTime = now.wall;    // le.clock.Now() after the Get returned
@@ -342,16 +420,16 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
       if (!st.ok()) {
         if (st.IsConflict() && profile_.release_retries_conflict) {
           // 1.37 (PR #137988): retry, bounded only by the timeout context.
-          EmitLog(LogMsg::kReleaseConflictRetrying, 4, false, st.message);
+          EmitLog(LogMsg::kReleaseConflictRetrying, 4, false, Keep(st.message));
           step_ = Step::kGet;
           BeginLockOp(lock_.BeginGet(), now);
           return;
         }
-        EmitLog(LogMsg::kFailedToRelease, 0, true, st.message);
+        EmitLog(LogMsg::kFailedToRelease, 0, true, Keep(st.message));
         FinishTry(false, now);
         return;
       }
-      SetObservedRecord(try_record_, now);
+      SetObservedRecordFromTry(now);
       FinishTry(true, now);
       return;
 
@@ -364,11 +442,11 @@ void LeaderElector::ContinueTry(const Status& st, LocalTime now) {
 // and `return false`; on success setObservedRecord(&leaderElectionRecord), `return true`.
 void LeaderElector::FinishWrite(const Status& st, LogMsg failed, LocalTime now) {
   if (!st.ok()) {
-    EmitLog(failed, 0, true, st.message);
+    EmitLog(failed, 0, true, Keep(st.message));
     FinishTry(false, now);
     return;
   }
-  SetObservedRecord(try_record_, now);
+  SetObservedRecordFromTry(now);
   FinishTry(true, now);
 }
 
@@ -394,7 +472,7 @@ void LeaderElector::FinishTry(bool ok, LocalTime now) {
 
 // Run: acquire, then `go OnStartedLeading(ctx)`, then renew.
 std::span<const Effect> LeaderElector::Start(LocalTime now) {
-  out_.clear();
+  BeginInput();
   assert(phase_ == Phase::kNotStarted);
   phase_ = Phase::kAcquiring;
   // NewLeaderElector ends with le.metrics.leaderOff(le.config.Name) (client-go v0.20.0–
@@ -535,10 +613,10 @@ void LeaderElector::EndRenewPoll(Reason err, LocalTime now) {
   out_.emplace_back(Metric{MetricName::kMasterStatus, master_status_});
   // PollUntilContextTimeout returns ctx.Err(); PollImmediateUntil returned ErrWaitTimeout
   // for both a timeout and a cancelled parent.
-  std::string text = !profile_.poll_until_context_timeout ? "timed out waiting for the condition"
-                     : err == Reason::kContextCanceled   ? "context canceled"
-                                                         : "context deadline exceeded";
-  EmitLog(LogMsg::kFailedToRenew, 0, false, std::move(text));
+  const std::string_view text = !profile_.poll_until_context_timeout ? "timed out waiting for the condition"
+                                : err == Reason::kContextCanceled   ? "context canceled"
+                                                                    : "context deadline exceeded";
+  EmitLog(LogMsg::kFailedToRenew, 0, false, text);
   // cancel(): the outer loop exits.
   AfterRenew(now);
 }
@@ -584,7 +662,7 @@ void LeaderElector::FinishRun(LocalTime now) {
 // --- inputs -----------------------------------------------------------------------------------
 
 std::span<const Effect> LeaderElector::TimerFired(TimerId id, LocalTime now) {
-  out_.clear();
+  BeginInput();
   if (id == 0) return out_;
   if (id == deadline_timer_) {
     deadline_timer_ = 0;
@@ -628,7 +706,7 @@ std::span<const Effect> LeaderElector::TimerFired(TimerId id, LocalTime now) {
 }
 
 std::span<const Effect> LeaderElector::OnApiResponse(const ApiResponse& response, LocalTime now) {
-  out_.clear();
+  BeginInput();
   if (inflight_ == 0 || response.id != inflight_) return out_;
   inflight_ = 0;
   BeginLockOp(lock_.OnResponse(response), now);
@@ -636,7 +714,7 @@ std::span<const Effect> LeaderElector::OnApiResponse(const ApiResponse& response
 }
 
 std::span<const Effect> LeaderElector::Cancel(LocalTime now) {
-  out_.clear();
+  BeginInput();
   if (run_cancelled_ || phase_ == Phase::kExited) return out_;
   run_cancelled_ = true;
   if (phase_ == Phase::kNotStarted) {
@@ -672,26 +750,29 @@ std::span<const Effect> LeaderElector::Cancel(LocalTime now) {
   return out_;
 }
 
+// Check: `if !le.IsLeader() { return nil }` ("Currently not concerned with the case that
+// we are hot standby"); an error when le.clock.Since(le.observedTime) > LeaseDuration +
+// maxTolerableExpiredLease (CheckFails, in the header).
 std::optional<std::string> LeaderElector::Check(LocalTime now, Duration max_tolerable_expired_lease) const {
-  // "Currently not concerned with the case that we are hot standby".
-  if (!IsLeader()) return std::nullopt;
-  if (now.mono - observed_time_ > config_.leaseDuration + max_tolerable_expired_lease) {
-    return "failed election to renew leadership on lease " + config_.name;
-  }
-  return std::nullopt;
+  if (!CheckFails(now, max_tolerable_expired_lease)) return std::nullopt;
+  return "failed election to renew leadership on lease " + config_.name;
 }
 
 // --- test access -------------------------------------------------------------------------------
 
 void LeaderElector::SetObservedForTest(const LeaderElectionRecord& r, MonoTime observed_time) {
   observed_record_ = r;
+  is_leader_ = observed_record_.holderIdentity == config_.lock.identity;
   observed_raw_record_ = MarshalRecord(r, profile_.coordinated_fields);
+  observed_raw_gen_ = 0;  // not copied from the lock
+  observed_record_gen_ = 0;
+  reported_current_ = false;
   ++observed_raw_changes_;
   observed_time_ = observed_time;
 }
 
 std::span<const Effect> LeaderElector::BeginTryAcquireOrRenewForTest(LocalTime now) {
-  out_.clear();
+  BeginInput();
   test_result_.reset();
   ctx_follows_run_ = false;
   ctx_has_deadline_ = false;
@@ -700,7 +781,7 @@ std::span<const Effect> LeaderElector::BeginTryAcquireOrRenewForTest(LocalTime n
 }
 
 std::span<const Effect> LeaderElector::BeginReleaseForTest(LocalTime now) {
-  out_.clear();
+  BeginInput();
   test_result_.reset();
   ctx_follows_run_ = false;
   ctx_has_deadline_ = profile_.release_timeout;
@@ -713,7 +794,7 @@ std::span<const Effect> LeaderElector::BeginReleaseForTest(LocalTime now) {
 }
 
 std::span<const Effect> LeaderElector::MaybeReportTransitionForTest() {
-  out_.clear();
+  BeginInput();
   MaybeReportTransition();
   return out_;
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -55,13 +56,20 @@ class LeaderElector {
 
   // --- Queries (client-go's exported methods) -----------------------------------------
   // IsLeader: observedRecord.HolderIdentity == identity (purely observational).
-  bool IsLeader() const { return observed_record_.holderIdentity == config_.lock.identity; }
+  // (Kept as a flag, updated wherever observedRecord is assigned.)
+  bool IsLeader() const { return is_leader_; }
   // GetLeader: the last observed holder identity.
   const std::string& GetLeader() const { return observed_record_.holderIdentity; }
   // Check is (*LeaderElector).Check(maxTolerableExpiredLease): an error text
   // ("failed election to renew leadership on lease <name>") iff this node is the leader
   // and now − observedTime > LeaseDuration + maxTolerableExpiredLease (config duration).
   std::optional<std::string> Check(LocalTime now, Duration max_tolerable_expired_lease) const;
+  // CheckFails is Check(...).has_value() without building the text (a /healthz probe that
+  // only needs the verdict).
+  bool CheckFails(LocalTime now, Duration max_tolerable_expired_lease) const {
+    // "Currently not concerned with the case that we are hot standby".
+    return IsLeader() && now.mono - observed_time_ > config_.leaseDuration + max_tolerable_expired_lease;
+  }
 
   // --- Introspection (for drivers, traces and the viewer) -----------------------------
   Phase phase() const { return phase_; }
@@ -111,7 +119,7 @@ class LeaderElector {
 
   // The try functions (tryAcquireOrRenew, tryCoordinatedRenew, tryRelease).
   void BeginTry(Try t, Caller c, LocalTime now);
-  void BeginLockOp(LockStep s, LocalTime now);
+  void BeginLockOp(const LockStep& s, LocalTime now);
   void ContinueTry(const Status& st, LocalTime now);
   void FinishWrite(const Status& st, LogMsg failed, LocalTime now);
   void FinishTry(bool ok, LocalTime now);
@@ -129,11 +137,20 @@ class LeaderElector {
   // Helpers.
   bool IsLeaseValid(MonoTime now, int record_lds) const;
   void SetObservedRecord(const LeaderElectionRecord& r, LocalTime now);
+  void SetObservedRecordFromTry(LocalTime now);
+  void ObserveRawRecord(const LeaderElectionRecord& old, LocalTime now);
   void MaybeReportTransition();
-  LeaderElectionRecord DefaultRecord(LocalTime now) const;
   TimerId Arm(MonoTime at, TimerKind kind);
   void Disarm(TimerId& id);
-  void EmitLog(LogMsg m, int v, bool error, std::string err = {}, std::string holder = {});
+  void EmitLog(LogMsg m, int v, bool error, std::string_view err = {}, std::string_view holder = {});
+  // Keep copies `s` into text that stays valid until the next input (for effects that
+  // view a text the elector does not otherwise keep, such as a response's message).
+  std::string_view Keep(std::string_view s);
+  // BeginInput starts an input: the previous effects and kept texts are dropped.
+  void BeginInput() {
+    out_.clear();
+    kept_used_ = 0;
+  }
   Duration JitteredRetryPeriod();
 
   LeaderElectionConfig config_;
@@ -145,6 +162,11 @@ class LeaderElector {
   LeaderElectionRecord observed_record_;
   std::string observed_raw_record_;
   uint64_t observed_raw_changes_ = 0;
+  uint64_t observed_raw_gen_ = 0;  // the lock's got_raw_gen() observedRawRecord equals (0: none)
+  bool is_leader_ = false;         // observedRecord.HolderIdentity == identity
+  // The lock's generation whose record observedRecord equals but for renewTime (0: none).
+  uint64_t observed_record_gen_ = 0;
+  bool reported_current_ = false;  // reportedLeader == observedRecord.HolderIdentity (known)
   MonoTime observed_time_{};
   std::string reported_leader_;
   double slowpath_total_ = 0;
@@ -161,6 +183,7 @@ class LeaderElector {
   Step step_ = Step::kGet;
   LocalTime try_now_{};               // `now` read at the top of the try function
   LeaderElectionRecord try_record_;   // the record it writes
+  bool try_holder_is_identity_ = false;  // try_record_.holderIdentity == identity (known)
   RequestId inflight_ = 0;            // 0: none
   // The attempt's context: cancelled with Run's ctx (acquire, renew) or not (release);
   // optional deadline (renew poll: poll start + RenewDeadline; release: + RenewDeadline).
@@ -177,6 +200,10 @@ class LeaderElector {
   MonoTime poll_next_tick_{};         // next ticker tick not yet consumed
 
   std::vector<Effect> out_;
+  // Texts the effects of the current input view (slots reused from input to input; a
+  // deque so that a view stays valid while more are added).
+  std::deque<std::string> kept_;
+  size_t kept_used_ = 0;
   TimerId next_timer_id_ = 1;
   RequestId next_request_id_ = 1;
 };

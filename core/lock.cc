@@ -12,13 +12,13 @@ namespace leasesim::core {
 ResourceLock::ResourceLock(LockConfig config, bool coordinated_fields, bool get_error_keeps_cache)
     : config_(std::move(config)),
       coordinated_fields_(coordinated_fields),
-      get_error_keeps_cache_(get_error_keeps_cache) {}
+      get_error_keeps_cache_(get_error_keeps_cache),
+      multi_(config_.kind == LockKind::kConfigMapsLeases || config_.kind == LockKind::kEndpointsLeases) {
+  step_out_.request.namespace_ = config_.namespace_;
+  step_out_.request.name = config_.name;
+}
 
 std::string ResourceLock::Describe() const { return config_.namespace_ + "/" + config_.name; }
-
-bool ResourceLock::IsMulti() const {
-  return config_.kind == LockKind::kConfigMapsLeases || config_.kind == LockKind::kEndpointsLeases;
-}
 
 Resource ResourceLock::SubResource(int sub) const {
   if (sub == 1) return Resource::kLeases;  // MultiLock secondary is always a LeaseLock
@@ -32,31 +32,39 @@ Resource ResourceLock::SubResource(int sub) const {
   return Resource::kLeases;
 }
 
-LockStep ResourceLock::Send(int sub, Verb verb, ObjectPtr body) {
+const LockStep& ResourceLock::Send(int sub, Verb verb, ObjectPtr body) {
   sub_ = sub;
   pending_verb_ = verb;
-  LockStep s;
+  LockStep& s = step_out_;
   s.send = true;
+  s.request.id = 0;
   s.request.verb = verb;
   s.request.resource = SubResource(sub);
-  s.request.namespace_ = config_.namespace_;
-  s.request.name = config_.name;
-  s.request.body = std::move(body);
+  s.request.body = std::move(body);  // (namespace and name are the lock's, set once)
   return s;
 }
 
-LockStep ResourceLock::Done(Status st) {
+const LockStep& ResourceLock::Done(const Status& st) {
   op_ = Op::kNone;
-  LockStep s;
-  s.status = std::move(st);
-  return s;
+  step_out_.send = false;
+  step_out_.request.body = nullptr;
+  if (&st != &step_out_.status) step_out_.status = st;
+  return step_out_;
+}
+
+const LockStep& ResourceLock::Done(Status&& st) {
+  op_ = Op::kNone;
+  step_out_.send = false;
+  step_out_.request.body = nullptr;
+  step_out_.status = std::move(st);
+  return step_out_;
 }
 
 // --- single-object locks --------------------------------------------------------------
 
-LockStep ResourceLock::SubGet(int sub) { return Send(sub, Verb::kGet, nullptr); }
+const LockStep& ResourceLock::SubGet(int sub) { return Send(sub, Verb::kGet, nullptr); }
 
-LockStep ResourceLock::SubCreate(int sub, const LeaderElectionRecord& r) {
+const LockStep& ResourceLock::SubCreate(int sub, const LeaderElectionRecord& r) {
   // LeaseLock.Create: Lease{ObjectMeta{Name, Namespace, Labels: ll.Labels}, Spec: ...}.
   // configMapLock/endpointsLock.Create: the object with only the leader annotation.
   const Resource res = SubResource(sub);
@@ -72,7 +80,35 @@ LockStep ResourceLock::SubCreate(int sub, const LeaderElectionRecord& r) {
   return Send(sub, Verb::kCreate, MakeObject(Endpoints{std::move(meta)}));
 }
 
-LockStep ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) {
+// AssignLeaseSpec is `ll.lease.Spec = LeaderElectionRecordToLeaseSpec(&ler)` written into
+// the copied spec in place (its strings keep their buffers).
+static void AssignLeaseSpec(LeaseSpec& s, const LeaderElectionRecord& r) {
+  const auto set = [](std::optional<std::string>& o, const std::string& v) {
+    if (o) {
+      o->assign(v);
+    } else {
+      o.emplace(v);
+    }
+  };
+  set(s.holderIdentity, r.holderIdentity);
+  s.leaseDurationSeconds = static_cast<int32_t>(r.leaseDurationSeconds);
+  s.acquireTime = r.acquireTime;
+  s.renewTime = r.renewTime;
+  s.leaseTransitions = static_cast<int32_t>(r.leaderTransitions);
+  // Strategy and PreferredHolder are set only when non-empty.
+  if (!r.strategy.empty()) {
+    set(s.strategy, r.strategy);
+  } else {
+    s.strategy.reset();
+  }
+  if (!r.preferredHolder.empty()) {
+    set(s.preferredHolder, r.preferredHolder);
+  } else {
+    s.preferredHolder.reset();
+  }
+}
+
+const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) {
   const Resource res = SubResource(sub);
   if (!cache_[sub]) {
     Status st = Status::NotInitialized();
@@ -86,7 +122,7 @@ LockStep ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) {
   // (The copy is made in the allocation that becomes the new cache entry.)
   auto updated = std::make_shared<Object>(*cache_[sub]);
   if (auto* lease = std::get_if<Lease>(updated.get())) {
-    lease->spec = LeaderElectionRecordToLeaseSpec(r);
+    AssignLeaseSpec(lease->spec, r);
     for (const auto& [k, v] : config_.labels) lease->metadata.labels[k] = v;
   } else {
     Meta(*updated).annotations[std::string(kLeaderAnnotationKey)] = MarshalRecord(r, coordinated_fields_);
@@ -113,7 +149,7 @@ static ObjectPtr EmptyObject(Resource res) {
   return MakeObject(Lease{});
 }
 
-Status ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
+const Status& ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
   if (!resp.status.ok()) {
     // `ll.lease, err = ll.Client.Leases(ns).Create(ctx, ...)` (every version; likewise
     // configMapLock/endpointsLock.Create up to v0.27) stores the typed client's empty
@@ -125,23 +161,14 @@ Status ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
     }
     return resp.status;
   }
-  if (!resp.body) return Status::InternalError("empty response body");
+  if (!resp.body) return local_status_ = Status::InternalError("empty response body");
   cache_[sub] = resp.body;
   if (pending_verb_ != Verb::kGet) return resp.status;
   // Get: decode the record and its raw bytes (memoised per immutable object).
   if (memo_obj_[sub] != resp.body) {
     memo_obj_[sub] = resp.body;
     if (const auto* lease = std::get_if<Lease>(resp.body.get())) {
-      // LeaseLock.Get: record := LeaseSpecToLeaderElectionRecord(&ll.lease.Spec);
-      //                recordByte, err := json.Marshal(*record)
-      // (Between two reads the record usually differs only in renewTime: the previous
-      // raw bytes are then patched in place, the same bytes json.Marshal writes.)
-      LeaseSpecToLeaderElectionRecordInto(lease->spec, decode_scratch_);
-      if (!memo_raw_marshalled_[sub] || !PatchRecordRenewTime(memo_raw_[sub], memo_record_[sub], decode_scratch_)) {
-        MarshalRecordTo(memo_raw_[sub], decode_scratch_, coordinated_fields_);
-        memo_raw_marshalled_[sub] = true;
-      }
-      std::swap(memo_record_[sub], decode_scratch_);
+      DecodeLease(sub, lease->spec);
     } else {
       // configMapLock.Get: raw = the annotation string; record = json.Unmarshal(raw).
       const auto& ann = Meta(*resp.body).annotations;
@@ -149,32 +176,67 @@ Status ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
       memo_record_[sub] = LeaderElectionRecord{};
       memo_raw_[sub].clear();
       memo_raw_marshalled_[sub] = false;
+      memo_raw_gen_[sub] = next_gen_++;
       if (it != ann.end()) {
         memo_raw_[sub] = it->second;
         if (!UnmarshalRecord(it->second, memo_record_[sub])) {
           memo_obj_[sub] = nullptr;
-          return Status::InternalError("invalid leader election record in annotation");
+          return local_status_ = Status::InternalError("invalid leader election record in annotation");
         }
       }
     }
   }
-  if (IsMulti()) {  // MultiLock composes its two Gets; a single lock reads the memo
+  if (multi_) {  // MultiLock composes its two Gets; a single lock reads the memo
     sub_record_[sub] = memo_record_[sub];
     sub_raw_[sub] = memo_raw_[sub];
   }
   return resp.status;
 }
 
+// LeaseLock.Get: record := LeaseSpecToLeaderElectionRecord(&ll.lease.Spec);
+//                recordByte, err := json.Marshal(*record)
+// Between two reads the record usually differs only in renewTime (a renewal): the spec
+// is then compared with the memoised record field by field and the renewTime's bytes
+// patched in place, the same bytes json.Marshal writes; any other change decodes and
+// marshals afresh.
+void ResourceLock::DecodeLease(int sub, const LeaseSpec& spec) {
+  LeaderElectionRecord& m = memo_record_[sub];
+  const auto same = [](const std::optional<std::string>& v, const std::string& s) {
+    return v ? *v == s : s.empty();
+  };
+  if (memo_raw_marshalled_[sub] && (spec.leaseDurationSeconds ? *spec.leaseDurationSeconds : 0) == m.leaseDurationSeconds &&
+      (spec.leaseTransitions ? *spec.leaseTransitions : 0) == m.leaderTransitions &&
+      (spec.acquireTime ? *spec.acquireTime : WallTime::Zero()) == m.acquireTime && same(spec.holderIdentity, m.holderIdentity) &&
+      same(spec.strategy, m.strategy) && same(spec.preferredHolder, m.preferredHolder)) {
+    const WallTime renew = spec.renewTime ? *spec.renewTime : WallTime::Zero();
+    size_t at = 0, len = 0;
+    if (PatchRecordRenewTimeAt(memo_raw_[sub], memo_renew_at_[sub], m.renewTime, renew, &at, &len)) {
+      m.renewTime = renew;
+      if (len != 0) {
+        const uint64_t gen = next_gen_++;
+        raw_patch_ = {memo_raw_gen_[sub], gen, at, len};
+        memo_raw_gen_[sub] = gen;
+      }
+      return;
+    }
+  }
+  LeaseSpecToLeaderElectionRecordInto(spec, m);
+  MarshalRecordTo(memo_raw_[sub], m, coordinated_fields_);
+  memo_renew_at_[sub] = RecordRenewTimeAt(memo_raw_[sub]);
+  memo_raw_marshalled_[sub] = true;
+  memo_raw_gen_[sub] = next_gen_++;
+}
+
 // --- operations -----------------------------------------------------------------------
 
-LockStep ResourceLock::BeginGet() {
+const LockStep& ResourceLock::BeginGet() {
   assert(op_ == Op::kNone);
   op_ = Op::kGet;
   step_ = 0;
   return SubGet(0);
 }
 
-LockStep ResourceLock::BeginCreate(const LeaderElectionRecord& r) {
+const LockStep& ResourceLock::BeginCreate(const LeaderElectionRecord& r) {
   assert(op_ == Op::kNone);
   op_ = Op::kCreate;
   step_ = 0;
@@ -182,21 +244,21 @@ LockStep ResourceLock::BeginCreate(const LeaderElectionRecord& r) {
   return SubCreate(0, r);
 }
 
-LockStep ResourceLock::BeginUpdate(const LeaderElectionRecord& r) {
+const LockStep& ResourceLock::BeginUpdate(const LeaderElectionRecord& r) {
   assert(op_ == Op::kNone);
   op_ = Op::kUpdate;
   step_ = 0;
-  arg_ = r;
-  LockStep s = SubUpdate(0, r);
-  return s;
+  if (multi_) arg_ = r;  // MultiLock's later steps write the secondary with it
+  return SubUpdate(0, r);
 }
 
-LockStep ResourceLock::OnResponse(const ApiResponse& resp) {
+const LockStep& ResourceLock::OnResponse(const ApiResponse& resp) {
   assert(op_ != Op::kNone);
   const int sub = sub_;
-  Status st = SubFinish(sub, resp);
+  const Status& st0 = SubFinish(sub, resp);
 
-  if (!IsMulti()) return Done(std::move(st));
+  if (!multi_) return Done(st0);
+  Status st = st0;
 
   // MultiLock (multilock.go, v0.27.0).
   switch (op_) {
@@ -212,6 +274,7 @@ LockStep ResourceLock::OnResponse(const ApiResponse& resp) {
           if (st.IsNotFound() && primary.holderIdentity != config_.identity) {
             got_record_ = primary;
             got_raw_ = sub_raw_[0];
+            got_raw_gen_ = next_gen_++;
             return Done(Status::OK());
           }
           return Done(std::move(st));
@@ -223,6 +286,7 @@ LockStep ResourceLock::OnResponse(const ApiResponse& resp) {
           primary_raw = MarshalRecord(got_record_, coordinated_fields_);
         }
         got_raw_ = ConcatRawRecord(primary_raw, sub_raw_[1]);
+        got_raw_gen_ = next_gen_++;
         return Done(Status::OK());
       }
     case Op::kCreate:
@@ -242,7 +306,7 @@ LockStep ResourceLock::OnResponse(const ApiResponse& resp) {
         // errors are ignored by client-go and the Update proceeds on the cache).
         step_ = 2;
         if (!st.ok() && st.IsNotFound()) return SubCreate(1, arg_);
-        LockStep s = SubUpdate(1, arg_);
+        const LockStep& s = SubUpdate(1, arg_);
         if (!s.send) op_ = Op::kNone;
         return s;
       }

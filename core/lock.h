@@ -10,6 +10,9 @@
 //   while (s.send) s = lock.OnResponse(server.Handle(s.request));
 //   if (s.status.ok()) use(lock.got_record(), lock.got_raw());
 //
+// (Begin*/OnResponse return the lock's own step, valid until the next call on the lock:
+// a caller that only reads it builds no request or status of its own.)
+//
 // The lock keeps client-go's cache: LeaseLock.lease (the object of the last successful
 // Get/Create/Update; an Update carries its resourceVersion), and keeps the mutated spec
 // with the old resourceVersion when an Update fails (PR #95939). A failed Create — and
@@ -42,14 +45,25 @@ class ResourceLock {
   ResourceLock(LockConfig config, bool coordinated_fields, bool get_error_keeps_cache = true);
 
   // Get: on success got_record()/got_raw() hold the record and its raw bytes.
-  LockStep BeginGet();
-  LockStep BeginCreate(const LeaderElectionRecord& r);
-  LockStep BeginUpdate(const LeaderElectionRecord& r);
-  LockStep OnResponse(const ApiResponse& response);
+  // The step returned is valid until the next call on the lock.
+  const LockStep& BeginGet();
+  const LockStep& BeginCreate(const LeaderElectionRecord& r);
+  const LockStep& BeginUpdate(const LeaderElectionRecord& r);
+  const LockStep& OnResponse(const ApiResponse& response);
 
   // (A single-object lock serves them from its decode memo, without copies.)
-  const LeaderElectionRecord& got_record() const { return IsMulti() ? got_record_ : memo_record_[0]; }
-  const std::string& got_raw() const { return IsMulti() ? got_raw_ : memo_raw_[0]; }
+  const LeaderElectionRecord& got_record() const { return multi_ ? got_record_ : memo_record_[0]; }
+  const std::string& got_raw() const { return multi_ ? got_raw_ : memo_raw_[0]; }
+  // got_raw_gen numbers the contents of got_raw(): equal numbers, equal bytes (a new
+  // number may still carry the same bytes). Never 0.
+  uint64_t got_raw_gen() const { return multi_ ? got_raw_gen_ : memo_raw_gen_[0]; }
+  // RawPatch: got_raw() generation `to` differs from generation `from` only in the `len`
+  // bytes at `at` (a renewal patched in place; same size). Valid for a single-object lock.
+  struct RawPatch {
+    uint64_t from = 0, to = 0;
+    size_t at = 0, len = 0;
+  };
+  const RawPatch& got_raw_patch() const { return raw_patch_; }
   const std::string& Identity() const { return config_.identity; }
   // Describe is "<namespace>/<name>" (of the primary lock for MultiLock).
   std::string Describe() const;
@@ -62,29 +76,40 @@ class ResourceLock {
  private:
   enum class Op : uint8_t { kNone, kGet, kCreate, kUpdate };
   // Sub-lock index: 0 = primary (the only one unless MultiLock), 1 = secondary (leases).
-  LockStep SubGet(int sub);
-  LockStep SubCreate(int sub, const LeaderElectionRecord& r);
-  LockStep SubUpdate(int sub, const LeaderElectionRecord& r);
-  // Completes a sub-lock request; fills sub_record_/sub_raw_ for Gets.
-  Status SubFinish(int sub, const ApiResponse& response);
+  const LockStep& SubGet(int sub);
+  const LockStep& SubCreate(int sub, const LeaderElectionRecord& r);
+  const LockStep& SubUpdate(int sub, const LeaderElectionRecord& r);
+  // Completes a sub-lock request; fills sub_record_/sub_raw_ for Gets. The status is the
+  // response's or local_status_.
+  const Status& SubFinish(int sub, const ApiResponse& response);
+  // DecodeLease memoises a Lease's record and raw bytes (LeaseLock.Get).
+  void DecodeLease(int sub, const LeaseSpec& spec);
   Resource SubResource(int sub) const;
-  bool IsMulti() const;
-  LockStep Send(int sub, Verb verb, ObjectPtr body);
-  LockStep Done(Status s);
-  LockStep Continue(const ApiResponse& response);
+  bool IsMulti() const { return multi_; }
+  const LockStep& Send(int sub, Verb verb, ObjectPtr body);
+  const LockStep& Done(const Status& s);
+  const LockStep& Done(Status&& s);
 
   LockConfig config_;
   bool coordinated_fields_;
   bool get_error_keeps_cache_;
+  bool multi_;
+  LockStep step_out_;        // what Begin*/OnResponse return (its request keeps ns/name)
+  Status local_status_;      // SubFinish's own errors
   ObjectPtr cache_[2];
   // Memo of the last decoded Get body per sub-lock: objects are immutable, so the same
   // pointer always decodes to the same record and raw bytes.
   ObjectPtr memo_obj_[2];
   LeaderElectionRecord memo_record_[2];
   std::string memo_raw_[2];
-  // memo_raw_[sub] is MarshalRecord(memo_record_[sub]) (a Lease's), so it can be patched.
+  // memo_raw_[sub] is MarshalRecord(memo_record_[sub]) (a Lease's), so it can be patched;
+  // memo_renew_at_ is RecordRenewTimeAt(memo_raw_[sub]).
   bool memo_raw_marshalled_[2] = {false, false};
-  LeaderElectionRecord decode_scratch_;
+  size_t memo_renew_at_[2] = {0, 0};
+  uint64_t memo_raw_gen_[2] = {1, 1};
+  uint64_t got_raw_gen_ = 1;
+  uint64_t next_gen_ = 2;
+  RawPatch raw_patch_;
 
   Op op_ = Op::kNone;
   int step_ = 0;

@@ -85,7 +85,7 @@ std::string RenderLog(const VersionProfile& p, const Log& log, std::string_view 
     if (t.legacy[i] == '%' && i + 1 < t.legacy.size()) {
       const char k = t.legacy[i + 1];
       if (k == 'L' || k == 'E' || k == 'H') {
-        out += k == 'L' ? std::string(lock_desc) : k == 'E' ? log.err : log.holder;
+        out += k == 'L' ? lock_desc : k == 'E' ? log.err : log.holder;
         ++i;
         continue;
       }

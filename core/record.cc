@@ -330,28 +330,67 @@ bool PatchRecordRenewTime(std::string& raw, const LeaderElectionRecord& prev, co
     return false;
   }
   if (r.renewTime.IsZero() || prev.renewTime.IsZero()) return r.renewTime == prev.renewTime;
-  int64_t sec, prev_sec, nsec;
-  Split(r.renewTime, sec, nsec);
-  Split(prev.renewTime, prev_sec, nsec);
-  if (sec == prev_sec) return true;  // the same text (second precision)
-  // `,"renewTime":"` occurs once: inside the encoded holderIdentity every `"` is escaped.
-  static constexpr std::string_view kKey = ",\"renewTime\":\"";
+  return PatchRecordRenewTimeAt(raw, RecordRenewTimeAt(raw), prev.renewTime, r.renewTime);
+}
+
+size_t RecordRenewTimeAt(std::string_view raw) {
+  // `,"renewTime":` occurs once: inside the encoded holderIdentity every `"` is escaped.
+  static constexpr std::string_view kKey = ",\"renewTime\":";
   const size_t at = raw.find(kKey);
-  if (at == std::string::npos || at + kKey.size() + 20 > raw.size()) return false;
-  char* p = raw.data() + at + kKey.size();
+  return at == std::string_view::npos ? at : at + kKey.size();
+}
+
+bool PatchRecordRenewTimeAt(std::string& raw, size_t at, WallTime prev, WallTime next, size_t* changed_at,
+                            size_t* changed_len) {
+  size_t unused_at, unused_len;
+  if (changed_at == nullptr) changed_at = &unused_at;
+  if (changed_len == nullptr) changed_len = &unused_len;
+  *changed_at = at;
+  *changed_len = 0;
+  if (next.IsZero() || prev.IsZero()) return next == prev;  // "null" stays "null"
+  const int64_t ns = next.since_unix.count();
+  const int64_t prev_ns = prev.since_unix.count();
+  int64_t sec, prev_sec, day, prev_day;
+  if (ns >= 0 && prev_ns >= 0) {  // after 1970 (the usual case): unsigned, no flooring
+    const uint64_t s = static_cast<uint64_t>(ns) / kNanosPerSecond;
+    const uint64_t ps = static_cast<uint64_t>(prev_ns) / kNanosPerSecond;
+    if (s == ps) return true;  // the same text (second precision)
+    sec = static_cast<int64_t>(s);
+    prev_sec = static_cast<int64_t>(ps);
+    day = static_cast<int64_t>(s / kSecondsPerDay);
+    prev_day = static_cast<int64_t>(ps / kSecondsPerDay);
+  } else {
+    int64_t nsec;
+    Split(next, sec, nsec);
+    Split(prev, prev_sec, nsec);
+    if (sec == prev_sec) return true;  // the same text (second precision)
+    const auto day_of = [](int64_t x) { return x / kSecondsPerDay - (x % kSecondsPerDay < 0 ? 1 : 0); };
+    day = day_of(sec);
+    prev_day = day_of(prev_sec);
+  }
+  // The value is `"YYYY-MM-DDTHH:MM:SSZ"`: the date starts after the quote.
+  if (at == std::string::npos || at + 21 > raw.size() || raw[at] != '"') return false;
+  char* p = raw.data() + at + 1;
   if (p[19] != 'Z') return false;  // the previous time was not in the 4-digit-year form
-  const auto day_of = [](int64_t x) { return x / 86400 - (x % 86400 < 0 ? 1 : 0); };
-  if (day_of(sec) == day_of(prev_sec)) {
+  if (day == prev_day) {
     // The same date: only "HH:MM:SS" changes.
-    const int64_t rem = sec - day_of(sec) * 86400;
-    PutDigits(p + 11, rem / 3600, 2);
-    PutDigits(p + 14, rem / 60 % 60, 2);
-    PutDigits(p + 17, rem % 60, 2);
+    const auto rem = static_cast<uint32_t>(sec - day * kSecondsPerDay);
+    const uint32_t h = rem / 3600, m = rem / 60 % 60, s = rem % 60;
+    p[11] = static_cast<char>('0' + h / 10);
+    p[12] = static_cast<char>('0' + h % 10);
+    p[14] = static_cast<char>('0' + m / 10);
+    p[15] = static_cast<char>('0' + m % 10);
+    p[17] = static_cast<char>('0' + s / 10);
+    p[18] = static_cast<char>('0' + s % 10);
+    *changed_at = at + 1 + 11;
+    *changed_len = 8;
     return true;
   }
   char buf[19];
   if (!FormatDateTime(buf, sec)) return false;
   std::memcpy(p, buf, sizeof buf);
+  *changed_at = at + 1;
+  *changed_len = sizeof buf;
   return true;
 }
 

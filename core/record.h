@@ -45,6 +45,15 @@ void MarshalRecordTo(std::string& out, const LeaderElectionRecord& r, bool coord
 // false, leaving `raw` unchanged, when it cannot (another field changed, a zero time, a
 // year outside 0000-9999): the caller then marshals in full.
 bool PatchRecordRenewTime(std::string& raw, const LeaderElectionRecord& prev, const LeaderElectionRecord& r);
+// RecordRenewTimeAt is where the renewTime's value starts in `raw` == MarshalRecord(...)
+// (the byte after `"renewTime":`), or std::string_view::npos.
+size_t RecordRenewTimeAt(std::string_view raw);
+// PatchRecordRenewTimeAt is PatchRecordRenewTime for records known to differ at most in
+// renewTime (`prev` → `next`), with `at` = RecordRenewTimeAt(raw). On success
+// *changed_at/*changed_len (if given) say which bytes it rewrote (0 bytes when the text
+// is the same); false leaves `raw` unchanged.
+bool PatchRecordRenewTimeAt(std::string& raw, size_t at, WallTime prev, WallTime next, size_t* changed_at = nullptr,
+                            size_t* changed_len = nullptr);
 
 // UnmarshalRecord parses what MarshalRecord (or Go) wrote, as the annotation locks do
 // with json.Unmarshal. Returns false on malformed input (r is then unspecified).

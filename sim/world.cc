@@ -806,7 +806,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
       std::string text = need_text ? core::RenderLog(node.spec->profile, *lg, node.le->Describe()) : std::string();
       trace_.Begin(now, "log", name, &l)
           .Int("msg", static_cast<int>(lg->msg))
-          .Enum("level", lg->error ? -1 : lg->verbosity, core::LogLevelName(*lg))
+          .Enum("level", lg->error ? -1 : lg->verbosity, trace_.writing() ? core::LogLevelName(*lg) : std::string_view())
           .ExtraStr("err", lg->err)
           .ExtraStr("holder", lg->holder)
           .ExtraStr("text", text);
@@ -832,7 +832,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
   if (!node.le) return;
   // Leadership as the node believes it ends when its renew loop exits (before release).
   if (node.believed && node.le->phase() != core::Phase::kRenewing) SetBelieved(n, false, now);
-  SetReleasing(n, node.le->phase() == core::Phase::kReleasing, now);
+  if (node.releasing != (node.le->phase() == core::Phase::kReleasing)) SetReleasing(n, !node.releasing, now);
   // The elector's view changed? (setObservedRecord)
   if (node.le->observed_raw_changes() != node.traced_observations) {
     node.traced_observations = node.le->observed_raw_changes();
@@ -852,7 +852,7 @@ void World::UpdateHealthz(int n) {
   Node& node = *nodes_[n];
   if (!node.le) return;
   const TrueTime now = scheduler_.now();
-  const bool healthy = !node.le->Check(Local(n), node.spec->healthz_timeout).has_value();
+  const bool healthy = !(node.le->IsLeader() && node.le->CheckFails(Local(n), node.spec->healthz_timeout));
   if (healthy != node.healthy) {
     node.healthy = healthy;
     node.obs.healthz.push_back({now, healthy});

@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -90,7 +91,7 @@ class World {
 
   void Apply(std::span<const Effect> out) {
     for (const Effect& e : out) {
-      effects.push_back(e);
+      effects.push_back(Owned(e));
       effect_times.push_back(now_);
       if (const auto* s = std::get_if<SendApiRequest>(&e)) {
         actions.emplace_back(VerbName(s->request.verb));
@@ -164,7 +165,7 @@ class World {
   std::vector<std::string> NewLeaders() const {
     std::vector<std::string> v;
     for (const auto& c : All<InvokeCallback>())
-      if (c.callback == Callback::kOnNewLeader) v.push_back(c.identity);
+      if (c.callback == Callback::kOnNewLeader) v.emplace_back(c.identity);
     return v;
   }
   std::vector<std::string> Events() const {
@@ -193,6 +194,21 @@ class World {
     TimerId timer;
     ApiResponse response;
   };
+  // Owned copies an effect for `effects`, with the texts it views (valid only until the
+  // elector's next input) copied into storage that lives as long as this World.
+  Effect Owned(const Effect& e) {
+    Effect c = e;
+    auto own = [this](std::string_view& v) {
+      if (!v.empty()) v = texts_.emplace_back(v);
+    };
+    if (auto* l = std::get_if<Log>(&c)) {
+      own(l->err);
+      own(l->holder);
+    } else if (auto* cb = std::get_if<InvokeCallback>(&c)) {
+      own(cb->identity);
+    }
+    return c;
+  }
   void Schedule(MonoTime at, Event ev) { queue_.emplace(std::make_pair(at, seq_++), std::move(ev)); }
   template <class V, class X>
   static bool Contains(const V& v, const X& x) {
@@ -207,6 +223,7 @@ class World {
   std::map<std::pair<MonoTime, uint64_t>, Event> queue_;
   std::vector<TimerId> cancelled_timers_;
   std::vector<RequestId> cancelled_requests_;
+  std::deque<std::string> texts_;
 };
 
 }  // namespace leasesim::core::testing

@@ -323,7 +323,7 @@ TEST_CASE("issue15 item 6: a failed Create leaves the empty object, so the next 
   CHECK(w.actions == std::vector<std::string>{"get", "create", "update", "update", "get", "create", "get", "create"});
   std::vector<std::string> fast_path_errors;
   for (const auto& l : w.All<Log>())
-    if (l.msg == LogMsg::kFastPathFailed) fast_path_errors.push_back(l.err);
+    if (l.msg == LogMsg::kFastPathFailed) fast_path_errors.emplace_back(l.err);
   REQUIRE(fast_path_errors.size() == 2);
   CHECK(fast_path_errors[1] == "resource name may not be empty");
 }

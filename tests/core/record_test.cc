@@ -175,3 +175,51 @@ TEST_CASE("raw record: a renewal patched in place is MarshalRecord of the new re
     CHECK(raw == before);
   }
 }
+
+TEST_CASE("raw record: PatchRecordRenewTimeAt rewrites only the bytes it reports", "[core][record]") {
+  LeaderElectionRecord r;
+  r.holderIdentity = "node-a";
+  r.leaseDurationSeconds = 15;
+  r.acquireTime = kT0 + 1s;
+  r.renewTime = kT0 + 1s;
+  std::string raw = MarshalRecord(r);
+  const size_t at = RecordRenewTimeAt(raw);
+  REQUIRE(at != std::string::npos);
+  CHECK(raw.compare(at, 22, "\"2026-01-01T00:00:01Z\"") == 0);
+  // (previous time, next time, the bytes expected to change)
+  struct Case {
+    Duration step;
+    size_t changed_at, changed_len;
+  };
+  for (const Case c : {Case{300ms, at, 0}, Case{2s, at + 12, 8}, Case{24h, at + 1, 19}}) {
+    CAPTURE(c.step.count());
+    const std::string before = raw;
+    LeaderElectionRecord next = r;
+    next.renewTime = r.renewTime + c.step;
+    size_t changed_at = 99, changed_len = 99;
+    REQUIRE(PatchRecordRenewTimeAt(raw, at, r.renewTime, next.renewTime, &changed_at, &changed_len));
+    CHECK(raw == MarshalRecord(next));
+    CHECK(changed_at == c.changed_at);
+    CHECK(changed_len == c.changed_len);
+    // Outside the reported bytes nothing changed.
+    CHECK(raw.substr(0, changed_at) == before.substr(0, changed_at));
+    CHECK(raw.substr(changed_at + changed_len) == before.substr(changed_at + changed_len));
+    r = next;
+  }
+  // A zero time on either side is not patched (unless both are zero).
+  const std::string before = raw;
+  CHECK_FALSE(PatchRecordRenewTimeAt(raw, at, r.renewTime, WallTime::Zero()));
+  CHECK(raw == before);
+  // Before 1970 (times floored toward the past), within a day and across one.
+  LeaderElectionRecord old = r;
+  old.renewTime = WallTime{-std::chrono::seconds(2 * 86400) + 500ms};
+  std::string old_raw = MarshalRecord(old);
+  for (const Duration step : {Duration(2s), Duration(24h), Duration(24h + 3s)}) {
+    CAPTURE(step.count());
+    LeaderElectionRecord next = old;
+    next.renewTime = old.renewTime + step;
+    REQUIRE(PatchRecordRenewTimeAt(old_raw, RecordRenewTimeAt(old_raw), old.renewTime, next.renewTime));
+    CHECK(old_raw == MarshalRecord(next));
+    old = next;
+  }
+}
