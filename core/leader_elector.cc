@@ -55,7 +55,8 @@ void LeaderElector::Disarm(TimerId& id) {
 }
 
 void LeaderElector::EmitLog(LogMsg m, int v, bool error, std::string_view err, std::string_view holder) {
-  out_.emplace_back(std::in_place_type<Log>, m, v, error, err, holder);
+  // (Braced: clang, which builds the fuzzing targets, has no parenthesised aggregate init.)
+  out_.emplace_back(std::in_place_type<Log>, Log{m, v, error, err, holder});
 }
 
 std::string_view LeaderElector::Keep(std::string_view s) {
@@ -203,7 +204,7 @@ void LeaderElector::BeginLockOp(const LockStep& first, LocalTime now) {
     }
     inflight_ = next_request_id_++;
     SendApiRequest& send = std::get<SendApiRequest>(
-        out_.emplace_back(std::in_place_type<SendApiRequest>, s->request, ctx_has_deadline_, ctx_deadline_));
+        out_.emplace_back(std::in_place_type<SendApiRequest>, SendApiRequest{s->request, ctx_has_deadline_, ctx_deadline_}));
     send.request.id = inflight_;
     return;
   }
