@@ -60,8 +60,8 @@ void LeaderElector::EmitLog(LogMsg m, int v, bool error, std::string_view err, s
 }
 
 std::string_view LeaderElector::Keep(std::string_view s) {
-  if (kept_used_ == kept_.size()) kept_.emplace_back();
-  std::string& slot = kept_[kept_used_++];
+  if (kept_used_ == kept_.size()) kept_.push_back(std::make_unique<std::string>());
+  std::string& slot = *kept_[kept_used_++];
   slot.assign(s);
   return slot;
 }
@@ -203,8 +203,11 @@ void LeaderElector::BeginLockOp(const LockStep& first, LocalTime now) {
       continue;
     }
     inflight_ = next_request_id_++;
-    SendApiRequest& send = std::get<SendApiRequest>(
-        out_.emplace_back(std::in_place_type<SendApiRequest>, SendApiRequest{s->request, ctx_has_deadline_, ctx_deadline_}));
+    // Filled in its slot (clang has no parenthesised aggregate initialisation).
+    SendApiRequest& send = std::get<SendApiRequest>(out_.emplace_back(std::in_place_type<SendApiRequest>));
+    send.request = s->request;
+    send.has_deadline = ctx_has_deadline_;
+    send.deadline = ctx_deadline_;
     send.request.id = inflight_;
     return;
   }

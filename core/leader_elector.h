@@ -13,7 +13,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -200,9 +200,10 @@ class LeaderElector {
   MonoTime poll_next_tick_{};         // next ticker tick not yet consumed
 
   std::vector<Effect> out_;
-  // Texts the effects of the current input view (slots reused from input to input; a
-  // deque so that a view stays valid while more are added).
-  std::deque<std::string> kept_;
+  // Texts the effects of the current input view (slots reused from input to input; each
+  // string in its own allocation so that a view stays valid while more are added, and
+  // nothing is allocated for an elector that never keeps a text).
+  std::vector<std::unique_ptr<std::string>> kept_;
   size_t kept_used_ = 0;
   TimerId next_timer_id_ = 1;
   RequestId next_request_id_ = 1;
