@@ -30,6 +30,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/container/flat_map.hpp>
+
 #include "core/leader_elector.h"
 #include "sim/api_server.h"
 #include "sim/invariants.h"
@@ -180,26 +182,10 @@ class World {
   core::Prng ack_rng_;
   int64_t server_inflight_ = 0;  // requests admitted and not yet completed
   std::array<uint64_t, 4> requests_by_verb_{};  // requests sent, by core::Verb (record_.api.requests at the end)
-  // OutcomeCounts counts one verb's outcomes by status code like the std::map<int,
-  // uint64_t> it replaces (operator[] makes a zero entry; iteration in ascending code),
-  // in a small sorted vector: a run sees a handful of codes, and counting one is a short
-  // scan instead of a tree walk.
-  class OutcomeCounts {
-   public:
-    uint64_t& operator[](int code) {
-      auto it = items_.begin();
-      for (; it != items_.end() && it->first < code; ++it) {
-      }
-      if (it == items_.end() || it->first != code) it = items_.insert(it, {code, 0});
-      return it->second;
-    }
-    auto begin() const { return items_.begin(); }
-    auto end() const { return items_.end(); }
-
-   private:
-    std::vector<std::pair<int, uint64_t>> items_;
-  };
-  // What the senders saw, by core::Verb then status code (0: no response); record_.api.outcomes at the end.
+  // OutcomeCounts counts one verb's outcomes by status code (iteration in ascending
+  // code): a sorted vector, as a run sees a handful of codes and counting one is then a
+  // short search instead of a tree walk.
+  using OutcomeCounts = boost::container::flat_map<int, uint64_t>;
   std::array<OutcomeCounts, 4> outcomes_by_verb_{};
   std::vector<std::unique_ptr<Node>> nodes_;
   // Messages on the wire, in a slab (ids = generation << 32 | slot, checked on access).
