@@ -120,7 +120,7 @@ const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) 
   // merged) and sends it with the cached resourceVersion. On error the cache keeps the
   // mutated spec and the old resourceVersion (PR #95939), which is exactly this copy.
   // (The copy is made in the allocation that becomes the new cache entry.)
-  auto updated = std::make_shared<Object>(*cache_[sub]);
+  std::shared_ptr<Object> updated = UpdateBody(sub, *cache_[sub]);
   if (auto* lease = std::get_if<Lease>(updated.get())) {
     AssignLeaseSpec(lease->spec, r);
     for (const auto& [k, v] : config_.labels) lease->metadata.labels[k] = v;
@@ -134,6 +134,25 @@ const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) 
   // (client-go rest/request.go Name and request(), v0.20.0–v0.37).
   if (Meta(*cache_[sub]).name.empty()) return Done(Status::EmptyResourceName());
   return Send(sub, Verb::kUpdate, cache_[sub]);
+}
+
+// UpdateBody returns an allocation holding a copy of `from` for Update to mutate. An
+// allocation this lock made for an earlier Update is reused (copy-assigned, so its strings
+// and maps keep their buffers) once no one else holds it: use_count() == 1 means the
+// request, the API server, the cache and every other reader have let it go, so no one
+// can see it change (objects are immutable to everyone holding an ObjectPtr). Otherwise a
+// new allocation is made, as LeaseLock.Update's copy always was.
+std::shared_ptr<Object> ResourceLock::UpdateBody(int sub, const Object& from) {
+  for (std::shared_ptr<Object>& b : bodies_[sub]) {
+    if (b && b.use_count() == 1) {
+      *b = from;
+      return b;
+    }
+  }
+  std::shared_ptr<Object>& slot = bodies_[sub][next_body_[sub]];
+  next_body_[sub] ^= 1;
+  slot = std::make_shared<Object>(from);
+  return slot;
 }
 
 // EmptyObject is what client-go's typed client returns with an error: `result =

@@ -85,6 +85,8 @@ class ResourceLock {
   // DecodeLease memoises a Lease's record and raw bytes (LeaseLock.Get).
   void DecodeLease(int sub, const LeaseSpec& spec);
   Resource SubResource(int sub) const;
+  // UpdateBody: a copy of `from` in an allocation only this lock holds (see lock.cc).
+  std::shared_ptr<Object> UpdateBody(int sub, const Object& from);
   bool IsMulti() const { return multi_; }
   const LockStep& Send(int sub, Verb verb, ObjectPtr body);
   const LockStep& Done(const Status& s);
@@ -97,6 +99,10 @@ class ResourceLock {
   LockStep step_out_;        // what Begin*/OnResponse return (its request keeps ns/name)
   Status local_status_;      // SubFinish's own errors
   ObjectPtr cache_[2];
+  // The allocations of this lock's recent Update bodies, per sub-lock (reused by
+  // UpdateBody once no one else holds them).
+  std::shared_ptr<Object> bodies_[2][2];
+  uint8_t next_body_[2] = {0, 0};
   // Memo of the last decoded Get body per sub-lock: objects are immutable, so the same
   // pointer always decodes to the same record and raw bytes.
   ObjectPtr memo_obj_[2];

@@ -6,6 +6,7 @@
 
 #include "core/effects.h"
 #include "core/lock.h"
+#include "core/objects_json.h"
 
 using namespace leasesim::core;
 using namespace std::chrono_literals;
@@ -209,6 +210,57 @@ TEST_CASE("LeaseLock: a failed Update keeps the mutated cache with the old resou
   REQUIRE(lock.cached_object() != nullptr);
   CHECK(Meta(*lock.cached_object()).resourceVersion == rv);
   CHECK(std::get<Lease>(*lock.cached_object()).spec.holderIdentity == std::optional<std::string>("a2"));
+}
+
+TEST_CASE("Update: a reused body allocation carries exactly the copy a new one would; a body someone holds never changes",
+          "[core][lock]") {
+  // LeaseLock.Update mutates a copy of the cached object. The lock reuses the allocation
+  // of an earlier Update body once no one else holds it; the body sent must then be, field
+  // for field, the cached object with the new record (and labels), and a body a reader
+  // still holds must keep its contents.
+  for (LockKind k : {LockKind::kLeases, LockKind::kConfigMaps}) {
+    CAPTURE(static_cast<int>(k));
+    Tracker t;
+    LockConfig c = Cfg(k);
+    c.labels = {{"custom-key", "custom-val"}};
+    ResourceLock lock(c, true);
+    LeaderElectionRecord r = Rec("test-identity");
+    REQUIRE(Run(lock, lock.BeginCreate(r), t).ok());
+    std::vector<std::pair<ObjectPtr, nlohmann::json>> held;  // bodies kept, as sent
+    std::vector<const Object*> sent;
+    bool reused = false;
+    for (int i = 0; i < 12; ++i) {
+      CAPTURE(i);
+      r.renewTime = r.renewTime + std::chrono::seconds(2);
+      if (i == 5) r.holderIdentity = "a-much-longer-identity-than-the-short-string-buffer";
+      if (i == 8) {  // a foreign write in between: the fast-path Update conflicts
+        Object o = *t.objects.begin()->second;
+        Meta(o).labels["foreign"] = "keep";
+        Meta(o).resourceVersion = std::to_string(++t.rv);
+        t.objects.begin()->second = MakeObject(std::move(o));
+      }
+      // The general path: a new copy of the cached object, mutated.
+      Object expected = *lock.cached_object();
+      if (auto* lease = std::get_if<Lease>(&expected)) {
+        lease->spec = LeaderElectionRecordToLeaseSpec(r);
+        for (const auto& [key, v] : c.labels) lease->metadata.labels[key] = v;
+      } else {
+        Meta(expected).annotations[std::string(kLeaderAnnotationKey)] = MarshalRecord(r, true);
+      }
+      const LockStep& s = lock.BeginUpdate(r);
+      REQUIRE(s.send);
+      const ObjectPtr body = s.request.body;
+      CHECK(ToJson(*body) == ToJson(expected));
+      for (const Object* p : sent) reused = reused || p == body.get();
+      sent.push_back(body.get());
+      if (i % 3 == 1) held.emplace_back(body, ToJson(*body));
+      const Status st = lock.OnResponse(t.Handle(s.request)).status;
+      CHECK(st.ok() == (i != 8));
+      if (!st.ok()) REQUIRE(Run(lock, lock.BeginGet(), t).ok());
+    }
+    CHECK(reused);  // the reuse path ran
+    for (const auto& [obj, json] : held) CHECK(ToJson(*obj) == json);
+  }
 }
 
 TEST_CASE("annotation locks keep the record in control-plane.alpha.kubernetes.io/leader", "[core][lock]") {
