@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cassert>
 #include <cstdio>
+#include <cstring>
 #include <utility>
 
 namespace leasesim::sim {
@@ -24,6 +25,36 @@ using core::Verb;
 
 size_t Index(Verb v) { return static_cast<size_t>(v); }
 size_t Index(Resource r) { return static_cast<size_t>(r); }
+
+// SameText is a == b, without a library call for the short texts of object keys and
+// metadata (names, namespaces): two overlapping word loads per side up to 16 bytes.
+inline bool SameText(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(p, q, n) == 0;
+    uint64_t x0, y0, x1, y1;
+    std::memcpy(&x0, p, 8);
+    std::memcpy(&y0, q, 8);
+    std::memcpy(&x1, p + n - 8, 8);
+    std::memcpy(&y1, q + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n >= 4) {
+    uint32_t x0, y0, x1, y1;
+    std::memcpy(&x0, p, 4);
+    std::memcpy(&y0, q, 4);
+    std::memcpy(&x1, p + n - 4, 4);
+    std::memcpy(&y1, q + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
+}
 
 // ServerWall is the true wall-clock reading at true instant `now`: the server's clock
 // is exact (node clocks are where skew lives).
@@ -268,13 +299,23 @@ ApiResponse ApiServer::Complete(const ApiRequest& r, TrueTime now) {
 }
 
 void ApiServer::CountResponse(Verb verb, int code) {
-  for (const CountSlot& s : count_slots_) {
+  // Most responses repeat the code of the verb's previous one.
+  size_t& last = last_count_slot_[Index(verb)];
+  if (last < count_slots_.size() && count_slots_[last].code == code) {
+    ++*count_slots_[last].by_code;
+    ++*count_slots_[last].by_verb_code;
+    return;
+  }
+  for (size_t i = 0; i < count_slots_.size(); ++i) {
+    const CountSlot& s = count_slots_[i];
     if (s.code == code && s.verb == verb) {
       ++*s.by_code;
       ++*s.by_verb_code;
+      last = i;
       return;
     }
   }
+  last = count_slots_.size();
   // First response of this (verb, code): the map entries are made here, as before.
   uint64_t* by_code = &stats_.responses_by_code[code];
   uint64_t* by_verb_code = &stats_.responses_by_verb_code[{verb, code}];
@@ -297,8 +338,8 @@ void ApiServer::ReceiveInPlace(const ApiRequest& r, Object& obj) const {
   // server answers 400 BadRequest).
   assert(m.name.empty() || m.name == r.name);
   assert(m.namespace_.empty() || m.namespace_ == r.namespace_);
-  if (m.name != r.name) m.name = r.name;  // (usually the body names it already)
-  if (m.namespace_ != r.namespace_) m.namespace_ = r.namespace_;
+  if (!SameText(m.name, r.name)) m.name = r.name;  // (usually the body names it already)
+  if (!SameText(m.namespace_, r.namespace_)) m.namespace_ = r.namespace_;
   if (auto* lease = std::get_if<core::Lease>(&obj)) {
     if (lease->spec.acquireTime) lease->spec.acquireTime = core::TruncateToMicros(*lease->spec.acquireTime);
     if (lease->spec.renewTime) lease->spec.renewTime = core::TruncateToMicros(*lease->spec.renewTime);
@@ -335,7 +376,7 @@ void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, const 
 ApiServer::Store::iterator ApiServer::Find(Resource resource, std::string_view namespace_, std::string_view name) {
   if (found_valid_) {
     const Key& k = found_->first;
-    if (k.resource == resource && k.name == name && k.namespace_ == namespace_) return found_;
+    if (k.resource == resource && SameText(k.name, name) && SameText(k.namespace_, namespace_)) return found_;
   }
   const auto it = store_.find(KeyView{resource, namespace_, name});
   if (it != store_.end()) {

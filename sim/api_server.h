@@ -278,6 +278,8 @@ class ApiServer {
   ApiServerConfig config_;
   ApiServerStats stats_;
   std::vector<CountSlot> count_slots_;  // in the order first counted (a handful)
+  // The slot of each verb's last response (by core::Verb; >= count_slots_.size(): none).
+  std::array<size_t, 4> last_count_slot_{SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
   Store store_;
   Store::iterator found_;       // Find's memo, valid when found_valid_
   bool found_valid_ = false;
