@@ -26,36 +26,6 @@ using core::Verb;
 size_t Index(Verb v) { return static_cast<size_t>(v); }
 size_t Index(Resource r) { return static_cast<size_t>(r); }
 
-// SameText is a == b, without a library call for the short texts of object keys and
-// metadata (names, namespaces): two overlapping word loads per side up to 16 bytes.
-inline bool SameText(std::string_view a, std::string_view b) {
-  const size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* p = a.data();
-  const char* q = b.data();
-  if (n >= 8) {
-    if (n > 16) return std::memcmp(p, q, n) == 0;
-    uint64_t x0, y0, x1, y1;
-    std::memcpy(&x0, p, 8);
-    std::memcpy(&y0, q, 8);
-    std::memcpy(&x1, p + n - 8, 8);
-    std::memcpy(&y1, q + n - 8, 8);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n >= 4) {
-    uint32_t x0, y0, x1, y1;
-    std::memcpy(&x0, p, 4);
-    std::memcpy(&y0, q, 4);
-    std::memcpy(&x1, p + n - 4, 4);
-    std::memcpy(&y1, q + n - 4, 4);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (p[i] != q[i]) return false;
-  }
-  return true;
-}
-
 // ServerWall is the true wall-clock reading at true instant `now`: the server's clock
 // is exact (node clocks are where skew lives).
 core::WallTime ServerWall(TrueTime now) { return kEpochWall + (now - kTrueEpoch); }
@@ -298,14 +268,8 @@ ApiResponse ApiServer::Complete(const ApiRequest& r, TrueTime now) {
   return resp;
 }
 
-void ApiServer::CountResponse(Verb verb, int code) {
-  // Most responses repeat the code of the verb's previous one.
+void ApiServer::CountResponseSlow(Verb verb, int code) {
   size_t& last = last_count_slot_[Index(verb)];
-  if (last < count_slots_.size() && count_slots_[last].code == code) {
-    ++*count_slots_[last].by_code;
-    ++*count_slots_[last].by_verb_code;
-    return;
-  }
   for (size_t i = 0; i < count_slots_.size(); ++i) {
     const CountSlot& s = count_slots_[i];
     if (s.code == code && s.verb == verb) {
@@ -373,11 +337,7 @@ void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, const 
   }
 }
 
-ApiServer::Store::iterator ApiServer::Find(Resource resource, std::string_view namespace_, std::string_view name) {
-  if (found_valid_) {
-    const Key& k = found_->first;
-    if (k.resource == resource && SameText(k.name, name) && SameText(k.namespace_, namespace_)) return found_;
-  }
+ApiServer::Store::iterator ApiServer::FindSlow(Resource resource, std::string_view namespace_, std::string_view name) {
   const auto it = store_.find(KeyView{resource, namespace_, name});
   if (it != store_.end()) {
     found_ = it;
