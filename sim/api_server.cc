@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cassert>
 #include <cstdio>
+#include <cstring>
 #include <utility>
 
 namespace leasesim::sim {
@@ -267,14 +268,18 @@ ApiResponse ApiServer::Complete(const ApiRequest& r, TrueTime now) {
   return resp;
 }
 
-void ApiServer::CountResponse(Verb verb, int code) {
-  for (const CountSlot& s : count_slots_) {
+void ApiServer::CountResponseSlow(Verb verb, int code) {
+  size_t& last = last_count_slot_[Index(verb)];
+  for (size_t i = 0; i < count_slots_.size(); ++i) {
+    const CountSlot& s = count_slots_[i];
     if (s.code == code && s.verb == verb) {
       ++*s.by_code;
       ++*s.by_verb_code;
+      last = i;
       return;
     }
   }
+  last = count_slots_.size();
   // First response of this (verb, code): the map entries are made here, as before.
   uint64_t* by_code = &stats_.responses_by_code[code];
   uint64_t* by_verb_code = &stats_.responses_by_verb_code[{verb, code}];
@@ -297,8 +302,8 @@ void ApiServer::ReceiveInPlace(const ApiRequest& r, Object& obj) const {
   // server answers 400 BadRequest).
   assert(m.name.empty() || m.name == r.name);
   assert(m.namespace_.empty() || m.namespace_ == r.namespace_);
-  if (m.name != r.name) m.name = r.name;  // (usually the body names it already)
-  if (m.namespace_ != r.namespace_) m.namespace_ = r.namespace_;
+  if (!SameText(m.name, r.name)) m.name = r.name;  // (usually the body names it already)
+  if (!SameText(m.namespace_, r.namespace_)) m.namespace_ = r.namespace_;
   if (auto* lease = std::get_if<core::Lease>(&obj)) {
     if (lease->spec.acquireTime) lease->spec.acquireTime = core::TruncateToMicros(*lease->spec.acquireTime);
     if (lease->spec.renewTime) lease->spec.renewTime = core::TruncateToMicros(*lease->spec.renewTime);
@@ -332,11 +337,7 @@ void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, const 
   }
 }
 
-ApiServer::Store::iterator ApiServer::Find(Resource resource, std::string_view namespace_, std::string_view name) {
-  if (found_valid_) {
-    const Key& k = found_->first;
-    if (k.resource == resource && k.name == name && k.namespace_ == namespace_) return found_;
-  }
+ApiServer::Store::iterator ApiServer::FindSlow(Resource resource, std::string_view namespace_, std::string_view name) {
   const auto it = store_.find(KeyView{resource, namespace_, name});
   if (it != store_.end()) {
     found_ = it;

@@ -25,6 +25,7 @@
 
 #include <array>
 #include <compare>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -242,7 +243,43 @@ class ApiServer {
   using Store = std::map<Key, core::ObjectPtr, KeyLess>;
   // Find is store_.find with a memo of the last object found: most requests name the
   // object the previous one did, and checking that is one equality test of the key.
-  Store::iterator Find(core::Resource resource, std::string_view namespace_, std::string_view name);
+  Store::iterator Find(core::Resource resource, std::string_view namespace_, std::string_view name) {
+    if (found_valid_) {
+      const Key& k = found_->first;
+      if (k.resource == resource && SameText(k.name, name) && SameText(k.namespace_, namespace_)) return found_;
+    }
+    return FindSlow(resource, namespace_, name);
+  }
+  Store::iterator FindSlow(core::Resource resource, std::string_view namespace_, std::string_view name);
+  // SameText is a == b, without a library call for the short texts of object keys and
+  // metadata (names, namespaces): two overlapping word loads per side up to 16 bytes.
+  static bool SameText(std::string_view a, std::string_view b) {
+    const size_t n = a.size();
+    if (n != b.size()) return false;
+    const char* p = a.data();
+    const char* q = b.data();
+    if (n >= 8) {
+      if (n > 16) return std::memcmp(p, q, n) == 0;
+      uint64_t x0, y0, x1, y1;
+      std::memcpy(&x0, p, 8);
+      std::memcpy(&y0, q, 8);
+      std::memcpy(&x1, p + n - 8, 8);
+      std::memcpy(&y1, q + n - 8, 8);
+      return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (n >= 4) {
+      uint32_t x0, y0, x1, y1;
+      std::memcpy(&x0, p, 4);
+      std::memcpy(&y0, q, 4);
+      std::memcpy(&x1, p + n - 4, 4);
+      std::memcpy(&y1, q + n - 4, 4);
+      return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (p[i] != q[i]) return false;
+    }
+    return true;
+  }
 
   core::ApiResponse Get(const core::ApiRequest& r);
   core::ApiResponse Create(const core::ApiRequest& r, TrueTime now);
@@ -261,7 +298,17 @@ class ApiServer {
   // null; PutSpare keeps `p` (an object the server made) as a spare, dropping the oldest.
   std::shared_ptr<core::Object> TakeSpare();
   void PutSpare(core::ObjectPtr p);
-  void CountResponse(core::Verb verb, int code);
+  void CountResponse(core::Verb verb, int code) {
+    // Most responses repeat the code of the verb's previous one.
+    const size_t last = last_count_slot_[static_cast<size_t>(verb)];
+    if (last < count_slots_.size() && count_slots_[last].code == code) {
+      ++*count_slots_[last].by_code;
+      ++*count_slots_[last].by_verb_code;
+      return;
+    }
+    CountResponseSlow(verb, code);
+  }
+  void CountResponseSlow(core::Verb verb, int code);
   // CountSlot is where CountResponse counts one (verb, code): the two counters of
   // stats_'s maps (their nodes never move), found by a short linear search instead of
   // two map lookups per response.
@@ -278,6 +325,8 @@ class ApiServer {
   ApiServerConfig config_;
   ApiServerStats stats_;
   std::vector<CountSlot> count_slots_;  // in the order first counted (a handful)
+  // The slot of each verb's last response (by core::Verb; >= count_slots_.size(): none).
+  std::array<size_t, 4> last_count_slot_{SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
   Store store_;
   Store::iterator found_;       // Find's memo, valid when found_valid_
   bool found_valid_ = false;

@@ -322,6 +322,33 @@ TEST_CASE("updates alternating between kinds decode each body whole into reused 
   CHECK(s.ResourceVersion() == "1014");
 }
 
+TEST_CASE("names of the same length that differ in one byte are different objects", "[sim][apiserver]") {
+  // The lookup memo compares names and namespaces word-wise by length class (1-3, 4-7,
+  // 8-16, longer): a difference at any byte of any length is another object.
+  ApiServer s;
+  core::RequestId id = 1;
+  for (size_t len = 1; len <= 20; ++len) {
+    const std::string base(len, 'a');
+    core::ConfigMap cm;
+    cm.metadata.name = base;
+    REQUIRE(Apply(s, Req(id++, Verb::kCreate, core::MakeObject(std::move(cm)), Resource::kConfigMaps, base))
+                .status.code == 201);
+  }
+  for (size_t len = 1; len <= 20; ++len) {
+    const std::string base(len, 'a');
+    for (size_t at = 0; at < len; ++at) {
+      std::string other = base;
+      other[at] = 'b';
+      REQUIRE(Apply(s, Req(id++, Verb::kGet, nullptr, Resource::kConfigMaps, base)).status.code == 200);
+      CHECK(Apply(s, Req(id++, Verb::kGet, nullptr, Resource::kConfigMaps, other)).status.code == 404);
+      ApiRequest ns = Req(id++, Verb::kGet, nullptr, Resource::kConfigMaps, base);
+      ns.namespace_ = std::string(kNs);
+      ns.namespace_[at % ns.namespace_.size()] ^= 1;
+      CHECK(Apply(s, ns).status.code == 404);
+    }
+  }
+}
+
 TEST_CASE("MicroTime fields are truncated to microseconds on receipt", "[sim][apiserver]") {
   ApiServer s;
   core::Lease l;
