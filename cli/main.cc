@@ -10,6 +10,8 @@
 #include <iostream>
 #include <vector>
 
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -188,8 +190,24 @@ std::string ParseErrorLine(const CLI::App& app, const CLI::ParseError& e, int ar
 }
 }  // namespace
 
+namespace {
+// TuneAllocator keeps freed heap memory in the process. A run appends to its observation
+// logs (renewals, elector events) for the whole simulated span, so its vectors grow by
+// doubling; with glibc's defaults each large buffer is a fresh mmap and the heap top is
+// trimmed back to the kernel, and every page is faulted in again on first touch (on a
+// virtual machine a minor fault costs microseconds: at 3 candidates x 24 h that was a
+// sixth of the run's CPU time). Untouched padding costs no resident memory.
+// (glibc mallopt(3): M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD.)
+void TuneAllocator() {
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);  // glibc's maximum on 64-bit (DEFAULT_MMAP_THRESHOLD_MAX)
+  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+  mallopt(M_TOP_PAD, 16 * 1024 * 1024);
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace leasesim::sim;
+  TuneAllocator();
   CLI::App app{
       "leasesim — deterministic simulation of Kubernetes lease leader election (client-go's "
       "LeaderElector) under clock skew, latency, partitions, crashes and API-server trouble.\n"

@@ -58,12 +58,4 @@ Resource ResourceOf(const Object& o) {
   }
 }
 
-WallTime TruncateToMicros(WallTime t) {
-  if (t.IsZero()) return t;
-  auto ns = t.since_unix.count();
-  auto r = ns % 1000;
-  if (r < 0) r += 1000;  // toward the past, as Go's Truncate
-  return WallTime{Duration(ns - r)};
-}
-
 }  // namespace leasesim::core

@@ -107,13 +107,17 @@ struct LeaseCandidate {
   LeaseCandidateApi api = LeaseCandidateApi::kV1beta1;
 };
 
-// Object is one stored API object; ObjectPtr an immutable shared snapshot of one.
+// Object is one stored API object; ObjectPtr an immutable shared snapshot of one: no one
+// changes an object someone else may hold.
 using Object = std::variant<Lease, ConfigMap, Endpoints, LeaseCandidate>;
 using ObjectPtr = std::shared_ptr<const Object>;
 
+// MakeObject allocates the object non-const (shared as const): its owner may reuse the
+// allocation once it holds the only reference (use_count 1), as the API server does with
+// the objects it replaced (sim/api_server.cc). Never create an Object as const.
 template <class T>
 ObjectPtr MakeObject(T&& o) {
-  return std::make_shared<const Object>(std::forward<T>(o));
+  return std::make_shared<Object>(std::forward<T>(o));
 }
 
 // Meta returns the object's metadata, whatever its kind.
@@ -124,7 +128,13 @@ Resource ResourceOf(const Object& o);
 
 // TruncateToMicros drops sub-microsecond digits, as metav1.MicroTime does on the wire
 // (RFC3339Micro in JSON, micro_time_proto.go in protobuf). Zero stays zero.
-WallTime TruncateToMicros(WallTime t);
+inline WallTime TruncateToMicros(WallTime t) {
+  if (t.IsZero()) return t;
+  const auto ns = t.since_unix.count();
+  auto r = ns % 1000;
+  if (r < 0) r += 1000;  // toward the past, as Go's Truncate
+  return WallTime{Duration(ns - r)};
+}
 
 // LeaderAnnotationKey is resourcelock.LeaderElectionRecordAnnotationKey.
 inline constexpr std::string_view kLeaderAnnotationKey = "control-plane.alpha.kubernetes.io/leader";

@@ -6,6 +6,7 @@
 #include "sim/lease_candidate_validation.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cassert>
 #include <cstdio>
 #include <utility>
@@ -47,6 +48,12 @@ std::string UidFor(std::string_view rv) {
 // and returns field.ErrorList's aggregate text: one error as is, several as "[a, b]".
 // The CoordinatedLeaseStrategy name check is not ported.
 std::string ValidateLeaseSpec(const core::LeaseSpec& spec) {
+  // The usual case, a valid spec, builds nothing.
+  if ((!spec.leaseDurationSeconds || *spec.leaseDurationSeconds > 0) &&
+      (!spec.leaseTransitions || *spec.leaseTransitions >= 0) &&
+      (!spec.preferredHolder || spec.preferredHolder->empty() || (spec.strategy && !spec.strategy->empty()))) {
+    return {};
+  }
   std::vector<std::string> errs;
   if (spec.leaseDurationSeconds && *spec.leaseDurationSeconds <= 0) {
     errs.push_back("spec.leaseDurationSeconds: Invalid value: " +
@@ -77,8 +84,9 @@ bool SameMeta(const core::ObjectMeta& a, const core::ObjectMeta& b) {
 }
 
 bool SameLeaseSpec(const core::LeaseSpec& a, const core::LeaseSpec& b) {
-  return a.holderIdentity == b.holderIdentity && a.leaseDurationSeconds == b.leaseDurationSeconds &&
-         a.acquireTime == b.acquireTime && a.renewTime == b.renewTime &&
+  // renewTime first: a renewal changes only it.
+  return a.renewTime == b.renewTime && a.holderIdentity == b.holderIdentity &&
+         a.leaseDurationSeconds == b.leaseDurationSeconds && a.acquireTime == b.acquireTime &&
          a.leaseTransitions == b.leaseTransitions && a.strategy == b.strategy &&
          a.preferredHolder == b.preferredHolder;
 }
@@ -86,8 +94,13 @@ bool SameLeaseSpec(const core::LeaseSpec& a, const core::LeaseSpec& b) {
 // SameContent is true when `a` and `b` would serialize identically apart from
 // resourceVersion: GuaranteedUpdate then skips the write (etcd3 store, "bytes.Equal").
 bool SameContent(const Object& a, const Object& b) {
-  if (a.index() != b.index() || !SameMeta(core::Meta(a), core::Meta(b))) return false;
-  if (const auto* la = std::get_if<core::Lease>(&a)) return SameLeaseSpec(la->spec, std::get<core::Lease>(b).spec);
+  if (a.index() != b.index()) return false;
+  // A Lease's spec first: it is what a write usually changes (the answer is the same
+  // conjunction in either order).
+  if (const auto* la = std::get_if<core::Lease>(&a)) {
+    return SameLeaseSpec(la->spec, std::get<core::Lease>(b).spec) && SameMeta(la->metadata, core::Meta(b));
+  }
+  if (!SameMeta(core::Meta(a), core::Meta(b))) return false;
   if (const auto* ca = std::get_if<core::ConfigMap>(&a)) return ca->data == std::get<core::ConfigMap>(b).data;
   if (const auto* ca = std::get_if<core::LeaseCandidate>(&a)) {
     const auto& x = ca->spec;
@@ -295,9 +308,15 @@ void ApiServer::ReceiveInPlace(const ApiRequest& r, Object& obj) const {
   }
 }
 
-std::string ApiServer::NextResourceVersion() { return std::to_string(++resource_version_); }
+void ApiServer::AssignNextResourceVersion(std::string& rv) {
+  // The decimal digits written into rv's own buffer (no temporary string).
+  char buf[24];
+  const auto res = std::to_chars(buf, buf + sizeof buf, ++resource_version_);
+  rv.assign(buf, static_cast<size_t>(res.ptr - buf));
+}
 
-void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, core::ObjectPtr obj, core::ObjectPtr previous) {
+void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, const core::ObjectPtr& obj,
+                            const core::ObjectPtr& previous) {
   ++stats_.writes;
   stats_.watch_events[Index(r.resource)] += static_cast<uint64_t>(config_.watchers[Index(r.resource)]);
   if (observer_) {
@@ -306,10 +325,10 @@ void ApiServer::RecordWrite(const ApiRequest& r, Verb verb, TrueTime now, core::
                            .verb = verb,
                            .resource = r.resource,
                            .resourceVersion = core::Meta(*obj).resourceVersion,
-                           .object = std::move(obj),
+                           .object = obj,
                            .sent_resource_version = r.body ? std::string_view(core::Meta(*r.body).resourceVersion)
                                                            : std::string_view(),
-                           .previous = std::move(previous)});
+                           .previous = previous});
   }
 }
 
@@ -334,7 +353,7 @@ ApiResponse ApiServer::Get(const ApiRequest& r) {
 
 void ApiServer::Preload(core::Object obj, TrueTime now) {
   core::ObjectMeta& m = core::Meta(obj);
-  m.resourceVersion = NextResourceVersion();
+  AssignNextResourceVersion(m.resourceVersion);
   m.uid = UidFor(m.resourceVersion);
   if (m.creationTimestamp == core::WallTime::Zero()) m.creationTimestamp = TruncateToSeconds(ServerWall(now));
   Key key{core::ResourceOf(obj), m.namespace_, m.name};
@@ -357,7 +376,7 @@ ApiResponse ApiServer::Create(const ApiRequest& r, TrueTime now) {
   }
   core::ObjectMeta& m = core::Meta(obj);
   // The server owns these (rest.FillObjectMetaSystemFields; the storage versioner).
-  m.resourceVersion = NextResourceVersion();
+  AssignNextResourceVersion(m.resourceVersion);
   m.uid = UidFor(m.resourceVersion);
   m.creationTimestamp = TruncateToSeconds(ServerWall(now));  // metav1.Time: seconds
   core::ObjectPtr stored = core::MakeObject(std::move(obj));
@@ -388,19 +407,27 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
   } else if (sent_rv != old.resourceVersion) {
     return Failed(Status::Conflict(r.resource, r.name));
   }
-  // The decoded body is built in the allocation that will be stored (one copy).
-  auto decoded = std::make_shared<Object>(*r.body);
+  // The decoded body is built in the allocation that will be stored (one copy): a spare
+  // one no one else holds any more when there is one, else a new one.
+  std::shared_ptr<Object> decoded = TakeSpare();
+  if (decoded) {
+    *decoded = *r.body;  // (assigned member-wise: the strings keep their buffers)
+  } else {
+    decoded = std::make_shared<Object>(*r.body);
+  }
   Object& obj = *decoded;
   ReceiveInPlace(r, obj);
   core::ObjectMeta& m = core::Meta(obj);
   if (const auto* lease = std::get_if<core::Lease>(&obj)) {
     if (std::string errs = ValidateLeaseSpec(lease->spec); !errs.empty()) {
+      PutSpare(std::move(decoded));
       return Failed(Status::Invalid(r.resource, r.name, errs));
     }
   }
   if (const auto* lc = std::get_if<core::LeaseCandidate>(&obj)) {
     const auto* old_lc = std::get_if<core::LeaseCandidate>(it->second.get());
     if (std::string errs = ValidateLeaseCandidate(*lc, old_lc); !errs.empty()) {
+      PutSpare(std::move(decoded));
       return Failed(Status::Invalid(r.resource, r.name, errs));
     }
   }
@@ -408,13 +435,32 @@ ApiResponse ApiServer::Update(const ApiRequest& r, TrueTime now) {
   m.creationTimestamp = old.creationTimestamp;
   if (SameContent(obj, *it->second)) {
     // Nothing changed: no new resourceVersion, no watch event.
+    PutSpare(std::move(decoded));
     return {.status = Status::OK(200), .body = it->second};
   }
-  m.resourceVersion = NextResourceVersion();
-  core::ObjectPtr stored = std::move(decoded);
-  core::ObjectPtr previous = std::exchange(it->second, stored);
-  RecordWrite(r, Verb::kUpdate, now, stored, std::move(previous));
-  return {.status = Status::OK(200), .body = std::move(stored)};
+  AssignNextResourceVersion(m.resourceVersion);
+  core::ObjectPtr previous = std::exchange(it->second, std::move(decoded));
+  const core::ObjectPtr& stored = it->second;
+  RecordWrite(r, Verb::kUpdate, now, stored, previous);
+  // The replaced object may still be held by clients (their caches, responses on the
+  // wire): it is reused only once they have all let it go.
+  PutSpare(std::move(previous));
+  return {.status = Status::OK(200), .body = stored};
+}
+
+std::shared_ptr<Object> ApiServer::TakeSpare() {
+  for (core::ObjectPtr& p : spare_) {
+    // use_count 1: the server's reference is the only one, so nothing can observe the
+    // object change. Every stored object is allocated non-const (MakeObject,
+    // make_shared<Object>), which makes writing through it legal.
+    if (p && p.use_count() == 1) return std::const_pointer_cast<Object>(std::exchange(p, nullptr));
+  }
+  return nullptr;
+}
+
+void ApiServer::PutSpare(core::ObjectPtr p) {
+  spare_[spare_next_] = std::move(p);  // (drops the oldest spare)
+  spare_next_ = (spare_next_ + 1) % spare_.size();
 }
 
 ApiResponse ApiServer::Delete(const ApiRequest& r, TrueTime now) {
@@ -423,7 +469,7 @@ ApiResponse ApiServer::Delete(const ApiRequest& r, TrueTime now) {
   // The delete is a write: it gets its own resourceVersion, which the watch event and
   // the returned object carry.
   Object last = *it->second;
-  core::Meta(last).resourceVersion = NextResourceVersion();
+  AssignNextResourceVersion(core::Meta(last).resourceVersion);
   core::ObjectPtr deleted = core::MakeObject(std::move(last));
   if (found_valid_ && found_ == it) found_valid_ = false;
   store_.erase(it);

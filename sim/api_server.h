@@ -253,9 +253,14 @@ class ApiServer {
   core::Object Receive(const core::ApiRequest& r) const;
   // ReceiveInPlace decodes `obj` (a copy of r.body) in place.
   void ReceiveInPlace(const core::ApiRequest& r, core::Object& obj) const;
-  std::string NextResourceVersion();
-  void RecordWrite(const core::ApiRequest& r, core::Verb verb, TrueTime now, core::ObjectPtr obj,
-                   core::ObjectPtr previous = nullptr);
+  // AssignNextResourceVersion bumps the global resourceVersion and writes it into rv.
+  void AssignNextResourceVersion(std::string& rv);
+  void RecordWrite(const core::ApiRequest& r, core::Verb verb, TrueTime now, const core::ObjectPtr& obj,
+                   const core::ObjectPtr& previous = nullptr);
+  // TakeSpare returns a spare object no one but the server holds (to be overwritten), or
+  // null; PutSpare keeps `p` (an object the server made) as a spare, dropping the oldest.
+  std::shared_ptr<core::Object> TakeSpare();
+  void PutSpare(core::ObjectPtr p);
   void CountResponse(core::Verb verb, int code);
   // CountSlot is where CountResponse counts one (verb, code): the two counters of
   // stats_'s maps (their nodes never move), found by a short linear search instead of
@@ -277,6 +282,11 @@ class ApiServer {
   Store::iterator found_;       // Find's memo, valid when found_valid_
   bool found_valid_ = false;
   uint64_t resource_version_ = 1000;
+  // Objects the server made and no longer stores (replaced, or decoded for an update
+  // that changed nothing): the next update is decoded into one that no one else holds
+  // any more, instead of a new allocation. A ring; spare_next_ is the slot filled next.
+  std::array<core::ObjectPtr, 4> spare_;
+  size_t spare_next_ = 0;
   core::Prng latency_rng_;
   core::Prng error_rng_;
   // The QPS limit's bucket; empty when qps is 0 (no limit).

@@ -99,6 +99,23 @@ void LeaseHistoryChecker::Observe(const LockWrite& w) {
   }
 }
 
+bool LeaseUpdateKeepsRecordRules(const core::LeaseSpec& old, const core::LeaseSpec& now) {
+  // Observe's rules on the decoded records (holderIdentity, leaderTransitions,
+  // acquireTime), field by field on the specs.
+  auto holder = [](const core::LeaseSpec& s) {
+    return s.holderIdentity ? std::string_view(*s.holderIdentity) : std::string_view();
+  };
+  const std::string_view old_holder = holder(old);
+  const std::string_view now_holder = holder(now);
+  const bool takeover = !now_holder.empty() && now_holder != old_holder;
+  const bool release = now_holder.empty() && !old_holder.empty();
+  const int old_transitions = old.leaseTransitions.value_or(0);
+  const int now_transitions = now.leaseTransitions.value_or(0);
+  if (now_transitions != (takeover ? old_transitions + 1 : old_transitions)) return false;
+  if (takeover || release) return true;
+  return now.acquireTime.value_or(core::WallTime::Zero()) == old.acquireTime.value_or(core::WallTime::Zero());
+}
+
 std::vector<InvariantBreach> CheckElectorLife(const ElectorHistory& h, TrueTime start, TrueTime end) {
   std::vector<InvariantBreach> out;
   auto breach = [&](std::string_view name, TrueTime at, std::string message, std::vector<std::string> events) {

@@ -145,6 +145,15 @@ class LeaseHistoryChecker {
   std::vector<InvariantBreach> breaches_;
 };
 
+// LeaseUpdateKeepsRecordRules is true when an update of a Lease from spec `old` to spec
+// `now`, by an elector that is not a MultiLock user, keeps CheckLeaseHistory's record
+// rules (lease_transitions and lease_acquire_time below), reading each field as
+// core::LeaseSpecToLeaderElectionRecord decodes it (an absent field is its zero value).
+// Observe of such a write (with the stored resourceVersion) then reports nothing, so the
+// world's write path checks an ordinary Lease update with it without decoding either
+// record, and builds the LockWrite only when it is false.
+bool LeaseUpdateKeepsRecordRules(const core::LeaseSpec& old, const core::LeaseSpec& now);
+
 // CheckLeaseHistory checks each applied write of a lock object against the record it
 // replaced, by the rules of client-go's (*LeaderElector).tryAcquireOrRenew and release()
 // (tools/leaderelection/leaderelection.go):

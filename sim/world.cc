@@ -515,7 +515,20 @@ bool IsMultiLock(core::LockKind k) {
 // (checked as applied, not kept: see InvariantInput; the scratch LockWrite reuses its
 // strings' capacity from write to write).
 void World::RecordLockWrite(const AppliedWrite& w) {
-  if (w.verb != core::Verb::kCreate && w.verb != core::Verb::kUpdate) return;
+  // The checker compares updates only: a create starts an object's history.
+  if (w.verb != core::Verb::kUpdate) return;
+  // An elector's update of a Lease that carried the stored resourceVersion: check the
+  // record rules on the specs (LeaseUpdateKeepsRecordRules); the LockWrite is built only
+  // when Observe would have something to report.
+  if (options_.test_break == WorldOptions::TestBreak::kNone && w.previous) {
+    const auto* old = std::get_if<core::Lease>(w.previous.get());
+    const auto* now = std::get_if<core::Lease>(w.object.get());
+    if (old != nullptr && now != nullptr && w.sent_resource_version == old->metadata.resourceVersion) {
+      const bool rules_apply =
+          completing_node_ >= 0 && !IsMultiLock(nodes_[completing_node_]->spec->config.lock.kind);
+      if (!rules_apply || LeaseUpdateKeepsRecordRules(old->spec, now->spec)) return;
+    }
+  }
   const core::ObjectMeta& m = core::Meta(*w.object);
   LockWrite& lw = lock_write_;
   lw.at = w.at;

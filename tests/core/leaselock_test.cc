@@ -233,7 +233,7 @@ TEST_CASE("LeaseLock: a failed Update keeps the mutated cache with the old resou
   CHECK(std::get<Lease>(*lock.cached_object()).spec.holderIdentity == std::optional<std::string>("a2"));
 }
 
-TEST_CASE("Update: a reused body allocation carries exactly the copy a new one would; a body someone holds never changes",
+TEST_CASE("Update: a reused body allocation carries exactly the copy a new one would, and a body someone holds never changes",
           "[core][lock]") {
   // LeaseLock.Update mutates a copy of the cached object. The lock reuses the allocation
   // of an earlier Update body once no one else holds it; the body sent must then be, field

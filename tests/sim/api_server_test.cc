@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "core/objects_json.h"
 #include "sim/api_server.h"
 
 using namespace leasesim;
@@ -244,6 +245,81 @@ TEST_CASE("the store finds each object by resource, namespace and name across de
   CHECK(AsLease(renewed).spec.holderIdentity == "c");
   CHECK(Apply(s, Req(16, Verb::kGet)).body == renewed);
   CHECK(s.Lookup(Resource::kLeases, kNs, "bar") == renewed);
+}
+
+// RenewalBody is what LeaseLock.Update sends: the stored object with a new holder and
+// renewTime (sub-microsecond digits included), carrying the stored resourceVersion.
+core::ObjectPtr RenewalBody(const core::ObjectPtr& stored, std::string_view holder, TrueTime at) {
+  core::Object o = *stored;
+  auto& l = std::get<core::Lease>(o);
+  l.spec.holderIdentity = std::string(holder);
+  l.spec.renewTime = sim::kEpochWall + (at - kTrueEpoch) + 123ns;
+  l.metadata.labels["round"] = std::string(holder);
+  return core::MakeObject(std::move(o));
+}
+
+TEST_CASE("an update never changes an object someone else still holds", "[sim][apiserver]") {
+  // The server decodes an update into an object it made before and no longer stores
+  // when no one else holds it any more; objects a client, a response or a request still
+  // holds must keep their content. Every third response is kept (a follower's cache),
+  // the others dropped at once; every body sent is kept too.
+  ApiServer s;
+  core::ObjectPtr stored = Apply(s, Req(1, Verb::kCreate, LeaseBody("a"))).body;
+  const std::string uid = core::Meta(*stored).uid;
+  struct Kept {
+    core::ObjectPtr ptr;
+    core::Object copy;  // its content when it was handed out
+  };
+  std::vector<Kept> kept;
+  std::vector<Kept> sent;
+  for (int i = 0; i < 30; ++i) {
+    const TrueTime at = kTrueEpoch + std::chrono::seconds(2 * i + 1);
+    const std::string holder = "n" + std::to_string(i);
+    core::ObjectPtr body = RenewalBody(stored, holder, at);
+    sent.push_back({body, *body});
+    const ApiResponse r = Apply(s, Req(2 + i, Verb::kUpdate, body), at);
+    REQUIRE(r.status.code == 200);
+    const core::Lease& l = AsLease(r.body);
+    CHECK(l.spec.holderIdentity == holder);
+    CHECK(l.spec.renewTime == core::TruncateToMicros(*AsLease(body).spec.renewTime));
+    CHECK(l.metadata.labels == std::map<std::string, std::string>{{"round", holder}});
+    CHECK(l.metadata.resourceVersion == std::to_string(1002 + i));
+    CHECK(l.metadata.uid == uid);
+    stored = r.body;
+    if (i % 3 == 0) kept.push_back({stored, *stored});
+  }
+  for (const Kept& k : kept) CHECK(core::ToJson(*k.ptr) == core::ToJson(k.copy));
+  for (const Kept& k : sent) CHECK(core::ToJson(*k.ptr) == core::ToJson(k.copy));
+}
+
+TEST_CASE("updates alternating between kinds decode each body whole into reused allocations",
+          "[sim][apiserver]") {
+  // A spare object may have held another kind or other maps: the decoded object is the
+  // body, nothing of the spare's former content remains.
+  ApiServer s;
+  core::ObjectPtr lease = Apply(s, Req(1, Verb::kCreate, LeaseBody("a"))).body;
+  core::ObjectPtr cm = Apply(s, Req(2, Verb::kCreate, ConfigMapBody("x"), Resource::kConfigMaps)).body;
+  for (int i = 0; i < 12; ++i) {
+    const TrueTime at = kTrueEpoch + std::chrono::seconds(i + 1);
+    if (i % 2 == 0) {
+      core::ObjectPtr body = RenewalBody(lease, "h" + std::to_string(i), at);
+      lease = Apply(s, Req(10 + i, Verb::kUpdate, body), at).body;
+      core::Lease expected = std::get<core::Lease>(*body);
+      expected.metadata.resourceVersion = core::Meta(*lease).resourceVersion;
+      expected.spec.renewTime = core::TruncateToMicros(*expected.spec.renewTime);
+      CHECK(core::ToJson(*lease) == core::ToJson(core::Object{expected}));
+    } else {
+      core::ConfigMap c = std::get<core::ConfigMap>(*cm);
+      c.metadata.annotations.clear();
+      c.metadata.annotations["k" + std::to_string(i)] = "v";
+      c.data["d" + std::to_string(i)] = "x";
+      core::ObjectPtr body = core::MakeObject(c);
+      cm = Apply(s, Req(10 + i, Verb::kUpdate, body, Resource::kConfigMaps), at).body;
+      c.metadata.resourceVersion = core::Meta(*cm).resourceVersion;
+      CHECK(core::ToJson(*cm) == core::ToJson(core::Object{c}));
+    }
+  }
+  CHECK(s.ResourceVersion() == "1014");
 }
 
 TEST_CASE("MicroTime fields are truncated to microseconds on receipt", "[sim][apiserver]") {

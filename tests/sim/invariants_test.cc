@@ -176,6 +176,52 @@ TEST_CASE("invariants: the coordinated election controller's writes skip the rec
   CHECK(Names(CheckLeaseHistory(h.writes, kTrueEpoch)) == std::vector<std::string>{"lease_transitions"});
 }
 
+TEST_CASE("invariants: LeaseUpdateKeepsRecordRules is true exactly when Observe reports no record breach",
+          "[sim][invariants]") {
+  // The world checks an elector's Lease update with LeaseUpdateKeepsRecordRules and only
+  // builds the LockWrite for Observe when it is false: the two must agree on every pair of
+  // specs, absent fields included (an absent field decodes as its zero value).
+  core::Prng rng(20261129);
+  const std::vector<std::optional<std::string>> holders = {std::nullopt, std::string(), std::string("a"),
+                                                           std::string("b")};
+  auto spec = [&] {
+    core::LeaseSpec s;
+    s.holderIdentity = holders[rng.Uniform(holders.size())];
+    if (rng.Uniform(4) != 0) s.leaseTransitions = static_cast<int32_t>(rng.Uniform(3));
+    if (rng.Uniform(4) != 0) {
+      s.acquireTime = rng.Uniform(3) == 0 ? core::WallTime::Zero()
+                                          : core::WallTime{std::chrono::seconds(1'700'000'000 + rng.Uniform(2))};
+    }
+    if (rng.Uniform(2) != 0) s.renewTime = core::WallTime{std::chrono::seconds(1'700'000'000 + rng.Uniform(5))};
+    if (rng.Uniform(2) != 0) s.leaseDurationSeconds = 15;
+    return s;
+  };
+  int kept = 0;
+  int broken = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const core::LeaseSpec old = spec();
+    const core::LeaseSpec now = spec();
+    LockWrite w;
+    w.at = T(1s);
+    w.object = "leases/kube-system/lock";
+    w.verb = core::Verb::kUpdate;
+    w.node = "a";
+    w.sent_resource_version = "7";
+    w.previous_resource_version = "7";
+    w.previous = core::LeaseSpecToLeaderElectionRecord(old);
+    w.record = core::LeaseSpecToLeaderElectionRecord(now);
+    LeaseHistoryChecker c;
+    c.Observe(w);
+    const bool clean = c.Take().empty();
+    INFO("case " << i);
+    REQUIRE(LeaseUpdateKeepsRecordRules(old, now) == clean);
+    (clean ? kept : broken)++;
+  }
+  // Both outcomes are well represented (the draws reach every rule).
+  CHECK(kept > 2000);
+  CHECK(broken > 2000);
+}
+
 // --- elector life -----------------------------------------------------------------------
 
 TEST_CASE("invariants: elector life of a correct elector has no breach", "[sim][invariants]") {
