@@ -5,6 +5,7 @@
 #include "core/lock.h"
 
 #include <cassert>
+#include <map>
 #include <utility>
 
 namespace leasesim::core {
@@ -47,8 +48,16 @@ const LockStep& ResourceLock::Send(int sub, Verb verb, ObjectPtr body) {
 const LockStep& ResourceLock::Done(const Status& st) {
   op_ = Op::kNone;
   step_out_.send = false;
-  step_out_.request.body = nullptr;
-  if (&st != &step_out_.status) step_out_.status = st;
+  if (step_out_.request.body) step_out_.request.body = nullptr;
+  Status& out = step_out_.status;
+  if (&st != &out) {
+    if (st.message.empty() && out.message.empty()) {  // (an OK after an OK: no string to copy)
+      out.reason = st.reason;
+      out.code = st.code;
+    } else {
+      out = st;
+    }
+  }
   return step_out_;
 }
 
@@ -120,7 +129,7 @@ const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) 
   // merged) and sends it with the cached resourceVersion. On error the cache keeps the
   // mutated spec and the old resourceVersion (PR #95939), which is exactly this copy.
   // (The copy is made in the allocation that becomes the new cache entry.)
-  std::shared_ptr<Object> updated = UpdateBody(sub, *cache_[sub]);
+  std::shared_ptr<Object> updated = UpdateBody(sub, *cache_[sub], /*spec_follows=*/true);
   if (auto* lease = std::get_if<Lease>(updated.get())) {
     AssignLeaseSpec(lease->spec, r);
     for (const auto& [k, v] : config_.labels) lease->metadata.labels[k] = v;
@@ -136,18 +145,42 @@ const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) 
   return Send(sub, Verb::kUpdate, cache_[sub]);
 }
 
-// UpdateBody returns an allocation holding a copy of `from` for Update to mutate. An
-// allocation this lock made for an earlier Update is reused (copy-assigned, so its strings
-// and maps keep their buffers) once no one else holds it: use_count() == 1 means the
-// request, the API server, the cache and every other reader have let it go, so no one
-// can see it change (objects are immutable to everyone holding an ObjectPtr). Otherwise a
-// new allocation is made, as LeaseLock.Update's copy always was.
-std::shared_ptr<Object> ResourceLock::UpdateBody(int sub, const Object& from) {
+// UpdateBody returns an allocation holding a copy of `from` for Update to mutate (with
+// `spec_follows`, the caller then overwrites a Lease's whole spec, so it need not be
+// copied). An allocation this lock made for an earlier Update is reused once no one else
+// holds it: use_count() == 1 means the request, the API server, the cache and every other
+// reader have let it go, so no one can see it change (objects are immutable to everyone
+// holding an ObjectPtr). It then receives only the fields that differ (usually just the
+// resourceVersion: it holds the body last sent, which the server stored under a new one),
+// and its strings and maps keep their buffers. Otherwise a new allocation is made, as
+// LeaseLock.Update's copy always was.
+static void AssignIfDiffers(std::string& a, const std::string& b) {
+  if (a != b) a = b;
+}
+static void AssignIfDiffers(std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+  if (a != b) a = b;
+}
+
+std::shared_ptr<Object> ResourceLock::UpdateBody(int sub, const Object& from, bool spec_follows) {
   for (std::shared_ptr<Object>& b : bodies_[sub]) {
-    if (b && b.use_count() == 1) {
+    if (!b || b.use_count() != 1) continue;
+    auto* to = std::get_if<Lease>(b.get());
+    const auto* src = std::get_if<Lease>(&from);
+    if (to == nullptr || src == nullptr) {
       *b = from;
       return b;
     }
+    ObjectMeta& m = to->metadata;
+    const ObjectMeta& f = src->metadata;
+    AssignIfDiffers(m.name, f.name);
+    AssignIfDiffers(m.namespace_, f.namespace_);
+    AssignIfDiffers(m.resourceVersion, f.resourceVersion);
+    AssignIfDiffers(m.uid, f.uid);
+    m.creationTimestamp = f.creationTimestamp;
+    AssignIfDiffers(m.labels, f.labels);
+    AssignIfDiffers(m.annotations, f.annotations);
+    if (!spec_follows) to->spec = src->spec;
+    return b;
   }
   std::shared_ptr<Object>& slot = bodies_[sub][next_body_[sub]];
   next_body_[sub] ^= 1;

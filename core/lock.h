@@ -85,8 +85,9 @@ class ResourceLock {
   // DecodeLease memoises a Lease's record and raw bytes (LeaseLock.Get).
   void DecodeLease(int sub, const LeaseSpec& spec);
   Resource SubResource(int sub) const;
-  // UpdateBody: a copy of `from` in an allocation only this lock holds (see lock.cc).
-  std::shared_ptr<Object> UpdateBody(int sub, const Object& from);
+  // UpdateBody: a copy of `from` in an allocation only this lock holds (see lock.cc);
+  // spec_follows: the caller overwrites a Lease's whole spec (it is not copied then).
+  std::shared_ptr<Object> UpdateBody(int sub, const Object& from, bool spec_follows);
   bool IsMulti() const { return multi_; }
   const LockStep& Send(int sub, Verb verb, ObjectPtr body);
   const LockStep& Done(const Status& s);

@@ -78,6 +78,27 @@ LeaderElectionRecord Rec(std::string holder) {
   return r;
 }
 
+// SameObject: every field of the two objects is equal (a Lease's or a ConfigMap's; the
+// JSON rendering hides sub-second creationTimestamps and sub-microsecond times).
+bool SameObject(const Object& a, const Object& b) {
+  if (a.index() != b.index()) return false;
+  const ObjectMeta& x = Meta(a);
+  const ObjectMeta& y = Meta(b);
+  if (x.name != y.name || x.namespace_ != y.namespace_ || x.resourceVersion != y.resourceVersion || x.uid != y.uid ||
+      x.creationTimestamp != y.creationTimestamp || x.labels != y.labels || x.annotations != y.annotations) {
+    return false;
+  }
+  if (const auto* l = std::get_if<Lease>(&a)) {
+    const LeaseSpec& p = l->spec;
+    const LeaseSpec& q = std::get<Lease>(b).spec;
+    return p.holderIdentity == q.holderIdentity && p.leaseDurationSeconds == q.leaseDurationSeconds &&
+           p.acquireTime == q.acquireTime && p.renewTime == q.renewTime && p.leaseTransitions == q.leaseTransitions &&
+           p.strategy == q.strategy && p.preferredHolder == q.preferredHolder;
+  }
+  if (const auto* c = std::get_if<ConfigMap>(&a)) return c->data == std::get<ConfigMap>(b).data;
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("TestGetError", "[core][lock][client-go]") {
@@ -236,6 +257,10 @@ TEST_CASE("Update: a reused body allocation carries exactly the copy a new one w
       if (i == 8) {  // a foreign write in between: the fast-path Update conflicts
         Object o = *t.objects.begin()->second;
         Meta(o).labels["foreign"] = "keep";
+        Meta(o).annotations["note"] = "foreign";
+        Meta(o).uid = "0d6c1b6e-5d3c-4e51-9a4e-2f7f3c1d9b10";
+        Meta(o).creationTimestamp = WallTime{std::chrono::nanoseconds(1767225600123456789)};
+        if (auto* lease = std::get_if<Lease>(&o)) lease->spec.preferredHolder = "someone";
         Meta(o).resourceVersion = std::to_string(++t.rv);
         t.objects.begin()->second = MakeObject(std::move(o));
       }
@@ -250,6 +275,7 @@ TEST_CASE("Update: a reused body allocation carries exactly the copy a new one w
       const LockStep& s = lock.BeginUpdate(r);
       REQUIRE(s.send);
       const ObjectPtr body = s.request.body;
+      CHECK(SameObject(*body, expected));
       CHECK(ToJson(*body) == ToJson(expected));
       for (const Object* p : sent) reused = reused || p == body.get();
       sent.push_back(body.get());
