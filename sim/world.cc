@@ -11,6 +11,7 @@
 #include "core/objects_json.h"
 #include "core/record.h"
 #include "sim/cluster_world.h"
+#include "sim/world_testing.h"
 
 namespace leasesim::sim {
 
@@ -210,7 +211,7 @@ class World::MessageTable {
 
 // LocalNow reads node n's clocks at now(): once per node and instant (many effects of one
 // step read it), through NodeClock's inline path.
-inline core::LocalTime World::LocalNow(int n) const {
+__attribute__((always_inline)) inline core::LocalTime World::LocalNow(int n) const {
   Node& node = *nodes_[n];
   const TrueTime now = scheduler_.now();
   if (node.local_at != now) {
@@ -219,6 +220,16 @@ inline core::LocalTime World::LocalNow(int n) const {
   }
   return node.local;
 }
+
+namespace {
+
+// fast_paths is false only in tests comparing the world's fast paths with its general code
+// (sim/world_testing.h).
+bool fast_paths = true;
+
+}  // namespace
+
+void testing::SetWorldFastPaths(bool on) { fast_paths = on; }
 
 namespace {
 
@@ -542,8 +553,9 @@ void World::RecordLockWrite(const AppliedWrite& w) {
   if (w.verb != core::Verb::kUpdate) return;
   // An elector's update of a Lease that carried the stored resourceVersion: check the
   // record rules on the specs (LeaseUpdateKeepsRecordRules); the LockWrite is built only
-  // when Observe would have something to report.
-  if (options_.test_break == WorldOptions::TestBreak::kNone && w.previous) {
+  // when Observe would have something to report. (The test breaks of the record rules,
+  // kLeaseTransitions and kLeaseAcquireTime, go through here and must be reported.)
+  if (fast_paths && options_.test_break != WorldOptions::TestBreak::kLeaseResourceVersion && w.previous) {
     const auto* old = std::get_if<core::Lease>(w.previous.get());
     const auto* now = std::get_if<core::Lease>(w.object.get());
     if (old != nullptr && now != nullptr && w.sent_resource_version == old->metadata.resourceVersion) {
@@ -872,7 +884,8 @@ void World::Apply(int n, std::span<const Effect> effects) {
   }
   // A healthy follower with no healthz check armed (the usual case): UpdateHealthz would
   // only note the observed time (its verdict and deadline stay: healthy, none).
-  if (!node.le->IsLeader() && node.healthy && !node.healthz_leader && node.healthz_due == TrueTime::Max()) {
+  if (fast_paths && !node.le->IsLeader() && node.healthy && !node.healthz_leader &&
+      node.healthz_due == TrueTime::Max()) {
     node.healthz_observed = node.le->observed_time();
     return;
   }
