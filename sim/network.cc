@@ -83,41 +83,10 @@ PathConfig Network::Effective(std::size_t node) const {
   return eff;
 }
 
-std::optional<Duration> Network::Deliver(std::size_t node, bool requests, TrueTime now) {
-  // Without a fault in force the path is its base: read it in place (no copy).
-  const Path& path = paths_[node];
-  std::optional<PathConfig> with_faults;
-  if (!path.overrides.empty()) with_faults = Effective(node);
-  const PathConfig& eff = with_faults ? *with_faults : path.base;
-  Direction& dir = requests ? paths_[node].request : paths_[node].response;
-  const Partition cut_bit = requests ? Partition::kRequests : Partition::kResponses;
-  // Always one loss draw and one delay draw per message (see the file comment).
-  const double u = dir.loss_rng.Float64();
-  Duration d = (requests ? eff.request_delay : eff.response_delay).Sample(dir.delay_rng);
-  ++dir.stats.sent;
-  if ((Bits(eff.partition) & Bits(cut_bit)) != 0) {
-    ++dir.stats.lost_to_partition;
-    return std::nullopt;
-  }
-  if (u < eff.loss_ratio) {
-    ++dir.stats.lost_to_loss;
-    return std::nullopt;
-  }
-  if (eff.in_order) {
-    const TrueTime arrival = std::max(now + d, dir.last_arrival);
-    dir.last_arrival = arrival;
-    d = arrival - now;
-  }
-  ++dir.stats.delivered;
-  return d;
-}
-
-std::optional<Duration> Network::RequestDelay(std::size_t node, TrueTime now) {
-  return Deliver(node, /*requests=*/true, now);
-}
-
-std::optional<Duration> Network::ResponseDelay(std::size_t node, TrueTime now) {
-  return Deliver(node, /*requests=*/false, now);
+std::optional<Duration> Network::DeliverWithFaults(std::size_t node, bool requests, TrueTime now) {
+  const PathConfig eff = Effective(node);
+  Path& path = paths_[node];
+  return Pass(requests ? path.request : path.response, eff, requests, now);
 }
 
 }  // namespace leasesim::sim

@@ -28,6 +28,7 @@
 // are compared to a higher threshold).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -117,9 +118,19 @@ class Network {
 
   // RequestDelay decides the fate of a request sent by `node` at true time `now`: its
   // one-way delay (>= 0) until the server receives it, or nullopt if it is lost.
-  std::optional<Duration> RequestDelay(std::size_t node, TrueTime now);
+  // Inline when no fault is in force on the path (its base is read in place); the same
+  // draws in the same order either way.
+  std::optional<Duration> RequestDelay(std::size_t node, TrueTime now) {
+    Path& path = paths_[node];
+    if (path.overrides.empty()) [[likely]] return Pass(path.request, path.base, /*requests=*/true, now);
+    return DeliverWithFaults(node, /*requests=*/true, now);
+  }
   // ResponseDelay is RequestDelay for a response the server sends to `node` at `now`.
-  std::optional<Duration> ResponseDelay(std::size_t node, TrueTime now);
+  std::optional<Duration> ResponseDelay(std::size_t node, TrueTime now) {
+    Path& path = paths_[node];
+    if (path.overrides.empty()) [[likely]] return Pass(path.response, path.base, /*requests=*/false, now);
+    return DeliverWithFaults(node, /*requests=*/false, now);
+  }
 
   const DirectionStats& request_stats(std::size_t node) const { return paths_[node].request.stats; }
   const DirectionStats& response_stats(std::size_t node) const { return paths_[node].response.stats; }
@@ -143,7 +154,31 @@ class Network {
     Direction response;
   };
 
-  std::optional<Duration> Deliver(std::size_t node, bool requests, TrueTime now);
+  // Pass decides one message's fate on direction `dir` of a path configured as `eff`.
+  // Always one loss draw and one delay draw per message (see the file comment).
+  static std::optional<Duration> Pass(Direction& dir, const PathConfig& eff, bool requests, TrueTime now) {
+    const double u = dir.loss_rng.Float64();
+    Duration d = (requests ? eff.request_delay : eff.response_delay).Sample(dir.delay_rng);
+    ++dir.stats.sent;
+    const uint8_t cut_bit = static_cast<uint8_t>(requests ? Partition::kRequests : Partition::kResponses);
+    if ((static_cast<uint8_t>(eff.partition) & cut_bit) != 0) {
+      ++dir.stats.lost_to_partition;
+      return std::nullopt;
+    }
+    if (u < eff.loss_ratio) {
+      ++dir.stats.lost_to_loss;
+      return std::nullopt;
+    }
+    if (eff.in_order) {
+      const TrueTime arrival = std::max(now + d, dir.last_arrival);
+      dir.last_arrival = arrival;
+      d = arrival - now;
+    }
+    ++dir.stats.delivered;
+    return d;
+  }
+  // DeliverWithFaults is Pass on the path's Effective configuration (a fault in force).
+  std::optional<Duration> DeliverWithFaults(std::size_t node, bool requests, TrueTime now);
 
   std::vector<Path> paths_;
 };

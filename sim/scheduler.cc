@@ -76,20 +76,6 @@ inline void Scheduler::PopHeap() {
   heap_[i] = last;
 }
 
-void Scheduler::Schedule(int64_t at_ns, uint64_t seq, uint32_t slot) {
-  assert(at_ns >= 0);
-  const int64_t b = at_ns >> kBucketShift;
-  // One unsigned comparison for cur_bucket_ < b < cur_bucket_ + kWheelBuckets: a bucket at
-  // or before the window wraps around to a huge value.
-  if (static_cast<uint64_t>(b - cur_bucket_ - 1) < kWheelBuckets - 1) [[likely]] {
-    WheelInsert({at_ns, seq, slot}, static_cast<uint32_t>(b) & (kWheelBuckets - 1));
-  } else if (b <= cur_bucket_) {
-    PushHeap({at_ns, seq, slot});
-  } else {
-    ScheduleFar({at_ns, seq, slot});
-  }
-}
-
 [[gnu::noinline]] void Scheduler::ScheduleFar(Entry e) {
   far_.push_back(e);
   far_min_ = std::min(far_min_, e.at_ns);

@@ -280,7 +280,20 @@ class Scheduler : public boost::asio::execution_context {
   // b <= cur_bucket_ (the window's bucket or an earlier one), in the wheel if
   // b < cur_bucket_ + kWheelBuckets, else among the far entries. (Three scalars rather
   // than an Entry: they travel in registers.)
-  void Schedule(int64_t at_ns, uint64_t seq, uint32_t slot);
+  // (Inline: filing is a handful of instructions on the usual path, the wheel.)
+  void Schedule(int64_t at_ns, uint64_t seq, uint32_t slot) {
+    assert(at_ns >= 0);
+    const int64_t b = at_ns >> kBucketShift;
+    // One unsigned comparison for cur_bucket_ < b < cur_bucket_ + kWheelBuckets: a bucket
+    // at or before the window wraps around to a huge value.
+    if (static_cast<uint64_t>(b - cur_bucket_ - 1) < kWheelBuckets - 1) [[likely]] {
+      WheelInsert({at_ns, seq, slot}, static_cast<uint32_t>(b) & (kWheelBuckets - 1));
+    } else if (b <= cur_bucket_) {
+      PushHeap({at_ns, seq, slot});
+    } else {
+      ScheduleFar({at_ns, seq, slot});
+    }
+  }
   void Schedule(Entry e) { Schedule(e.at_ns, e.seq, e.slot); }
   // PushHeap sifts a hole up from the end (the heap is 4-ary: half the depth of a binary
   // heap, and a node's four children are adjacent).

@@ -11,6 +11,7 @@
 #include "core/objects_json.h"
 #include "core/record.h"
 #include "sim/cluster_world.h"
+#include "sim/world_testing.h"
 
 namespace leasesim::sim {
 
@@ -207,6 +208,39 @@ class World::MessageTable {
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<uint32_t> free_;
 };
+
+// LocalNow reads node n's clocks at now(): once per node and instant (many effects of one
+// step read it), through NodeClock's inline path.
+__attribute__((always_inline)) inline core::LocalTime World::LocalNow(int n) const {
+  Node& node = *nodes_[n];
+  const TrueTime now = scheduler_.now();
+  if (node.local_at != now) {
+    node.local = node.clock.Local(now);
+    node.local_at = now;
+  }
+  return node.local;
+}
+
+namespace {
+
+// fast_paths is false only in tests comparing the world's fast paths with its general code
+// (sim/world_testing.h).
+bool fast_paths = true;
+
+}  // namespace
+
+void testing::SetWorldFastPaths(bool on) { fast_paths = on; }
+
+namespace {
+
+// NameIf is name(v) when the trace is written, else empty: an enum's name is written, not
+// hashed (Trace::Event::Enum), so a hash-only run never looks it up.
+template <class E>
+std::string_view NameIf(const Trace& trace, std::string_view (*name)(E), E v) {
+  return trace.writing() ? name(v) : std::string_view();
+}
+
+}  // namespace
 
 namespace {
 
@@ -519,8 +553,9 @@ void World::RecordLockWrite(const AppliedWrite& w) {
   if (w.verb != core::Verb::kUpdate) return;
   // An elector's update of a Lease that carried the stored resourceVersion: check the
   // record rules on the specs (LeaseUpdateKeepsRecordRules); the LockWrite is built only
-  // when Observe would have something to report.
-  if (options_.test_break == WorldOptions::TestBreak::kNone && w.previous) {
+  // when Observe would have something to report. (The test breaks of the record rules,
+  // kLeaseTransitions and kLeaseAcquireTime, go through here and must be reported.)
+  if (fast_paths && options_.test_break != WorldOptions::TestBreak::kLeaseResourceVersion && w.previous) {
     const auto* old = std::get_if<core::Lease>(w.previous.get());
     const auto* now = std::get_if<core::Lease>(w.object.get());
     if (old != nullptr && now != nullptr && w.sent_resource_version == old->metadata.resourceVersion) {
@@ -567,15 +602,7 @@ Duration World::Perturb(int n) {
   return Duration{static_cast<int64_t>((options_.perturb_order * 2654435761u + static_cast<uint64_t>(n) * 97) % 5)};
 }
 
-core::LocalTime World::Local(int n) const {
-  Node& node = *nodes_[n];
-  const TrueTime now = scheduler_.now();
-  if (node.local_at != now) {
-    node.local = node.clock.Local(now);
-    node.local_at = now;
-  }
-  return node.local;
-}
+core::LocalTime World::Local(int n) const { return LocalNow(n); }
 
 // --- the run ----------------------------------------------------------------------------------
 
@@ -631,7 +658,7 @@ void World::SetState(int n, std::string_view state) {
   Node& node = *nodes_[n];
   if (node.state == state) return;
   node.state = std::string(state);
-  core::LocalTime l = Local(n);
+  core::LocalTime l = LocalNow(n);
   trace_.Begin(scheduler_.now(), "state", node.spec->name, &l).Str("state", state);
 }
 
@@ -664,7 +691,7 @@ void World::StartActing(int n, TrueTime now) {
   node.workload_running = true;
   node.acting_since = now;
   Life(n, ElectorEvent::Kind::kActing);
-  core::LocalTime l = Local(n);
+  core::LocalTime l = LocalNow(n);
   trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", true);
   if (cluster_) cluster_->StartController(n, now);  // kube-controller-manager starts its controllers
 }
@@ -675,7 +702,7 @@ void World::StopActing(int n, TrueTime now) {
   node.workload_running = false;
   Life(n, ElectorEvent::Kind::kActingStopped);
   if (!node.paused && now > node.acting_since) node.obs.acting.push_back({node.acting_since, now});
-  core::LocalTime l = Local(n);
+  core::LocalTime l = LocalNow(n);
   trace_.Begin(now, "acting", node.spec->name, &l).Bool("acting", false);
   if (cluster_) cluster_->StopController(n, now);
 }
@@ -699,7 +726,7 @@ void World::StartProcess(int n, TrueTime now) {
   node.obs.identity = node.identity;
   SetState(n, "acquiring");
   Life(n, ElectorEvent::Kind::kRunStarted);
-  Apply(n, node.le->Start(Local(n)));
+  Apply(n, node.le->Start(LocalNow(n)));
   if (coord_ && node.process_up && nodes_[n]->incarnation == node.incarnation) coord_->ProcessStarted(n);
 }
 
@@ -772,11 +799,11 @@ void World::Apply(int n, std::span<const Effect> effects) {
     } else if (const auto* c = std::get_if<core::CancelRequest>(&e)) {
       if (const Node::Pending* p = node.pending.find(c->id)) outcomes_by_verb_[static_cast<size_t>(p->verb)][0]++;
       node.pending.erase(c->id);
-      core::LocalTime l = Local(n);
+      core::LocalTime l = LocalNow(n);
       trace_.Begin(now, "api_cancel", name, &l).Int("id", static_cast<int64_t>(c->id)).Str("reason", core::ReasonName(c->reason));
       record_.api.responses[0]++;
     } else if (const auto* cb = std::get_if<core::InvokeCallback>(&e)) {
-      core::LocalTime l = Local(n);
+      core::LocalTime l = LocalNow(n);
       trace_.Begin(now, "callback", name, &l).Enum("callback", static_cast<int>(cb->callback), core::CallbackName(cb->callback)).Str("identity", cb->identity);
       switch (cb->callback) {
         case core::Callback::kOnStartedLeading: {
@@ -811,10 +838,10 @@ void World::Apply(int n, std::span<const Effect> effects) {
         case core::Callback::kOnNewLeader: break;
       }
     } else if (const auto* ev = std::get_if<core::RecordEvent>(&e)) {
-      core::LocalTime l = Local(n);
+      core::LocalTime l = LocalNow(n);
       trace_.Begin(now, "k8s_event", name, &l).Str("message", core::EventMessage(node.identity, *ev));
     } else if (const auto* lg = std::get_if<core::Log>(&e)) {
-      core::LocalTime l = Local(n);
+      core::LocalTime l = LocalNow(n);
       const bool need_text = trace_.writing() || options_.record_logs;
       std::string text = need_text ? core::RenderLog(node.spec->profile, *lg, node.le->Describe()) : std::string();
       trace_.Begin(now, "log", name, &l)
@@ -825,7 +852,7 @@ void World::Apply(int n, std::span<const Effect> effects) {
           .ExtraStr("text", text);
       if (options_.record_logs) record_.logs.push_back({now, name, std::move(text)});
     } else if (const auto* m = std::get_if<core::Metric>(&e)) {
-      core::LocalTime l = Local(n);
+      core::LocalTime l = LocalNow(n);
       trace_.Begin(now, "metric", name, &l)
           .Str("name", m->name == core::MetricName::kMasterStatus ? "leader_election_master_status"
                                                                    : "leader_election_slowpath_total")
@@ -849,11 +876,18 @@ void World::Apply(int n, std::span<const Effect> effects) {
   // The elector's view changed? (setObservedRecord)
   if (node.le->observed_raw_changes() != node.traced_observations) {
     node.traced_observations = node.le->observed_raw_changes();
-    core::LocalTime l = Local(n);
+    core::LocalTime l = LocalNow(n);
     trace_.Begin(now, "observed", name, &l)
         .Str("holder", node.le->GetLeader())
         .ExtraStr("record", node.le->observed_raw_record())
         .Int("observed_mono", node.le->observed_time().since_boot.count());
+  }
+  // A healthy follower with no healthz check armed (the usual case): UpdateHealthz would
+  // only note the observed time (its verdict and deadline stay: healthy, none).
+  if (fast_paths && !node.le->IsLeader() && node.healthy && !node.healthz_leader &&
+      node.healthz_due == TrueTime::Max()) {
+    node.healthz_observed = node.le->observed_time();
+    return;
   }
   UpdateHealthz(n);
 }
@@ -865,11 +899,11 @@ void World::UpdateHealthz(int n) {
   Node& node = *nodes_[n];
   if (!node.le) return;
   const TrueTime now = scheduler_.now();
-  const bool healthy = !(node.le->IsLeader() && node.le->CheckFails(Local(n), node.spec->healthz_timeout));
+  const bool healthy = !(node.le->IsLeader() && node.le->CheckFails(LocalNow(n), node.spec->healthz_timeout));
   if (healthy != node.healthy) {
     node.healthy = healthy;
     node.obs.healthz.push_back({now, healthy});
-    core::LocalTime l = Local(n);
+    core::LocalTime l = LocalNow(n);
     trace_.Begin(now, "healthz", node.spec->name, &l).Bool("healthy", healthy);
   }
   // The HealthzAdaptor keeps checking after Run returned, as long as the process lives
@@ -915,7 +949,7 @@ EventId World::ScheduleTimer(int n, core::TimerId id, core::MonoTime at) {
     Deliver(n, [this, n, inc, id] {
       Node& nd = *nodes_[n];
       if (nd.incarnation != inc || !nd.le) return;
-      Apply(n, nd.le->TimerFired(id, Local(n)));
+      Apply(n, nd.le->TimerFired(id, LocalNow(n)));
     });
   });
 }
@@ -923,7 +957,7 @@ EventId World::ScheduleTimer(int n, core::TimerId id, core::MonoTime at) {
 void World::TraceClock(int n) {
   Node& node = *nodes_[n];
   const TrueTime now = scheduler_.now();
-  core::LocalTime l = Local(n);
+  core::LocalTime l = LocalNow(n);
   trace_.Begin(now, "clock", node.spec->name, &l)
       .Int("offset_ns", node.clock.offset_ns(now).count())
       .Int("drift_ppm", node.clock.drift_ppm(now));
@@ -957,11 +991,11 @@ void World::SendRequest(int n, const core::SendApiRequest& s) {
   Node& node = *nodes_[n];
   const TrueTime now = scheduler_.now();
   const core::ApiRequest& r = s.request;
-  core::LocalTime l = Local(n);
+  core::LocalTime l = LocalNow(n);
   trace_.Begin(now, "api_request", node.spec->name, &l)
       .Int("id", static_cast<int64_t>(r.id))
-      .Enum("verb", static_cast<int>(r.verb), core::VerbName(r.verb))
-      .Enum("resource", static_cast<int>(r.resource), core::ResourceName(r.resource))
+      .Enum("verb", static_cast<int>(r.verb), NameIf(trace_, core::VerbName, r.verb))
+      .Enum("resource", static_cast<int>(r.resource), NameIf(trace_, core::ResourceName, r.resource))
       .Str("rv", r.body ? std::string_view(core::Meta(*r.body).resourceVersion) : std::string_view());
   requests_by_verb_[static_cast<size_t>(r.verb)]++;
   node.requests_sent++;
@@ -1060,9 +1094,9 @@ void World::ServerComplete(uint64_t msg_id) {
   {
     auto ev = trace_.Begin(now, "api_served", nodes_[m.node]->spec->name);
     ev.Int("id", static_cast<int64_t>(m.request.id))
-        .Enum("verb", static_cast<int>(m.request.verb), core::VerbName(m.request.verb))
+        .Enum("verb", static_cast<int>(m.request.verb), NameIf(trace_, core::VerbName, m.request.verb))
         .Int("code", resp.status.code)
-        .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
+        .Enum("reason", static_cast<int>(resp.status.reason), NameIf(trace_, core::ReasonName, resp.status.reason))
         .Str("rv", resp.body ? std::string_view(core::Meta(*resp.body).resourceVersion) : std::string_view());
     if (resp.body && m.request.verb != core::Verb::kGet && resp.status.ok() &&
         m.request.resource != core::Resource::kLeaseCandidates) {
@@ -1183,12 +1217,12 @@ void World::FinishRequest(int n, core::RequestId id, const core::ApiResponse& re
   const core::Verb verb = node.pending.find(id)->verb;
   node.pending.erase(id);
   outcomes_by_verb_[static_cast<size_t>(verb)][resp.status.code]++;
-  core::LocalTime l = Local(n);
+  core::LocalTime l = LocalNow(n);
   trace_.Begin(scheduler_.now(), "api_response", node.spec->name, &l)
       .Int("id", static_cast<int64_t>(id))
-      .Enum("verb", static_cast<int>(verb), core::VerbName(verb))
+      .Enum("verb", static_cast<int>(verb), NameIf(trace_, core::VerbName, verb))
       .Int("code", resp.status.code)
-      .Enum("reason", static_cast<int>(resp.status.reason), core::ReasonName(resp.status.reason))
+      .Enum("reason", static_cast<int>(resp.status.reason), NameIf(trace_, core::ReasonName, resp.status.reason))
       .ExtraStr("message", resp.status.message);
   if (resp.status.code == 0) record_.api.responses[0]++;
   if (coord_ && Coordination::Owns(id)) {
@@ -1313,7 +1347,7 @@ void World::BeginFault(const FaultSpec& f) {
       case FaultKind::kStop:
         if (!node.process_up || !node.le) break;
         node.stop_requested = true;
-        Apply(n, node.le->Cancel(Local(n)));
+        Apply(n, node.le->Cancel(LocalNow(n)));
         break;
       case FaultKind::kPartition: network_.BeginFault(fault_id, static_cast<size_t>(n), PathOverride::Cut(PartitionOf(f.partition_mode))); break;
       case FaultKind::kLatency: {

@@ -143,6 +143,8 @@ class World {
   void TraceFault(const FaultSpec& f, std::string_view phase, const nlohmann::json* targets = nullptr,
                   std::string_view reason = {});
   core::LocalTime Local(int n) const;
+  // LocalNow is Local, inline in world.cc (one reading per node and instant, memoised).
+  core::LocalTime LocalNow(int n) const;
 
   // Requests.
   void SendRequest(int n, const core::SendApiRequest& s);

@@ -233,3 +233,35 @@ TEST_CASE("streams are deterministic and independent per node", "[sim][network]"
     CHECK(extra > 500);
   }
 }
+
+TEST_CASE("a path without a fault in force gives the same fates, delays and counts as the fault path",
+          "[sim][network]") {
+  // RequestDelay/ResponseDelay read a fault-free path's base inline; an override that
+  // changes nothing sends the same path through Effective. Both must draw the same values
+  // in the same order and count the same, for every kind of base (loss, partition, order).
+  for (int variant = 0; variant < 4; ++variant) {
+    PathConfig base;
+    base.request_delay = Distribution::Uniform(1ms, 5ms);
+    base.response_delay = Distribution::Uniform(2ms, 40ms);
+    base.loss_ratio = variant == 1 ? 0.3 : 0;
+    base.partition = variant == 2 ? Partition::kResponses : Partition::kNone;
+    base.in_order = variant != 3;
+    Network plain(kSeed, {"node-a", "node-b"}, base);
+    Network general(kSeed, {"node-a", "node-b"}, base);
+    general.BeginFault(9, 1, PathOverride{});  // node-b: the general path
+    for (int i = 0; i < 2000; ++i) {
+      const TrueTime now = kTrueEpoch + i * 3ms;
+      INFO("variant " << variant << " message " << i);
+      REQUIRE(plain.RequestDelay(1, now) == general.RequestDelay(1, now));
+      REQUIRE(plain.ResponseDelay(1, now) == general.ResponseDelay(1, now));
+    }
+    for (auto stats : {&Network::request_stats, &Network::response_stats}) {
+      const auto& a = (plain.*stats)(1);
+      const auto& b = (general.*stats)(1);
+      CHECK(a.sent == b.sent);
+      CHECK(a.delivered == b.delivered);
+      CHECK(a.lost_to_partition == b.lost_to_partition);
+      CHECK(a.lost_to_loss == b.lost_to_loss);
+    }
+  }
+}
