@@ -31,7 +31,7 @@ LeaderElector::LeaderElector(LeaderElectionConfig config, VersionProfile profile
       lock_(config_.lock, profile_.coordinated_fields, profile_.get_error_keeps_cache) {
   assert(!ValidateConfig(config_, profile_).has_value() && "LeaderElector needs a validated config");
   is_leader_ = observed_record_.holderIdentity == config_.lock.identity;  // an empty identity (< 1.28)
-  out_.reserve(16);
+  out_.reserve(4);
 }
 
 std::optional<RequestId> LeaderElector::inflight_request() const {

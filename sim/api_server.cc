@@ -199,9 +199,6 @@ Admission ApiServer::Arrive(const ApiRequest& r, TrueTime now, ArriveOptions opt
   assert(now >= last_arrival_ && "Arrive must be called in true-time order");
   last_arrival_ = now;
   ++stats_.requests_by_verb[Index(r.verb)];
-  const auto second = static_cast<size_t>((now - kTrueEpoch) / std::chrono::seconds(1));
-  if (second >= stats_.requests_per_second.size()) stats_.requests_per_second.resize(second + 1);
-  ++stats_.requests_per_second[second][Index(r.verb)];
 
   Admission a;
   switch (config_.outage) {

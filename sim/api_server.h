@@ -144,8 +144,6 @@ struct ApiServerStats {
   std::array<uint64_t, 4> requests_by_verb{};  // arrivals, indexed by core::Verb
   std::map<int, uint64_t> responses_by_code;   // 200, 201, 404, 409, 422, 429, 5xx
   std::map<std::pair<core::Verb, int>, uint64_t> responses_by_verb_code;
-  // requests_per_second[s][verb]: arrivals during whole second s since kTrueEpoch.
-  std::vector<std::array<uint64_t, 4>> requests_per_second;
   uint64_t dropped = 0;        // requests never answered (outage kDrop)
   uint64_t writes = 0;         // applied writes (each bumped the resourceVersion)
   std::array<uint64_t, core::kNumResources> watch_events{};  // by core::Resource: writes x watchers

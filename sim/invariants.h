@@ -32,6 +32,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/container/deque.hpp>
+
 #include "core/api.h"
 #include "core/record.h"
 #include "sim/true_time.h"
@@ -102,11 +104,15 @@ std::string_view ElectorEventName(ElectorEvent::Kind k);
 // `workload_exits` (scenario workload onStoppedLeading "exit") means acting stops at most
 // `stop_lag` after OnStoppedLeading; a workload that keeps acting (kubernetes#23731) is
 // a scenario choice, not a breach.
+// (`events` grows for the whole run, a lock write per renewal: a deque in 1 KB blocks is
+// written once and never copied, where a doubling vector faults its pages in again.)
 struct ElectorHistory {
   std::string node;
   bool workload_exits = true;
   Duration stop_lag{0};
-  std::vector<ElectorEvent> events;
+  boost::container::deque<ElectorEvent, void,
+                          boost::container::deque_options_t<boost::container::block_bytes<1024>>>
+      events;
 };
 
 // TimeStep is the scheduler moving true time from `from` to `to` to run `event` (the

@@ -83,7 +83,7 @@ ElectorHistory Life(std::vector<ElectorEvent> events, bool exits = true, Duratio
   h.node = "a";
   h.workload_exits = exits;
   h.stop_lag = stop_lag;
-  h.events = std::move(events);
+  h.events.assign(events.begin(), events.end());
   return h;
 }
 
