@@ -104,14 +104,15 @@ std::string_view ElectorEventName(ElectorEvent::Kind k);
 // `workload_exits` (scenario workload onStoppedLeading "exit") means acting stops at most
 // `stop_lag` after OnStoppedLeading; a workload that keeps acting (kubernetes#23731) is
 // a scenario choice, not a breach.
-// (`events` grows for the whole run, a lock write per renewal: a deque in 1 KB blocks is
-// written once and never copied, where a doubling vector faults its pages in again.)
+// (`events` grows for the whole run, a lock write per renewal: a deque is written once
+// and never copied, where a doubling vector faults its pages in again. Its blocks are
+// small, 256 bytes, because every elector of a 1000-candidate run has a few events.)
 struct ElectorHistory {
   std::string node;
   bool workload_exits = true;
   Duration stop_lag{0};
   boost::container::deque<ElectorEvent, void,
-                          boost::container::deque_options_t<boost::container::block_bytes<1024>>>
+                          boost::container::deque_options_t<boost::container::block_bytes<256>>>
       events;
 };
 
