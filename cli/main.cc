@@ -188,21 +188,20 @@ std::string ParseErrorLine(const CLI::App& app, const CLI::ParseError& e, int ar
   }
   return fmt::format("{}: {}{}", where, e.what(), hint);
 }
-}  // namespace
 
-namespace {
-// TuneAllocator keeps freed heap memory in the process. A run appends to its observation
-// logs (renewals, elector events) for the whole simulated span, so its vectors grow by
-// doubling; with glibc's defaults each large buffer is a fresh mmap and the heap top is
-// trimmed back to the kernel, and every page is faulted in again on first touch (on a
-// virtual machine a minor fault costs microseconds: at 3 candidates x 24 h that was a
-// sixth of the run's CPU time). Untouched padding costs no resident memory.
+// TuneAllocator keeps freed heap memory in the process. A run's buffers grow and are
+// freed as it goes (vectors grow by doubling); with glibc's defaults each large buffer is
+// a fresh mmap and the heap top is trimmed back to the kernel, so every page is faulted in
+// again on first touch (on a virtual machine a minor fault costs microseconds: at 3
+// candidates x 24 h that was a tenth of the run's CPU time). Untouched padding costs no
+// resident memory.
 // (glibc mallopt(3): M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD.)
 void TuneAllocator() {
   mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);  // glibc's maximum on 64-bit (DEFAULT_MMAP_THRESHOLD_MAX)
   mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
   mallopt(M_TOP_PAD, 16 * 1024 * 1024);
 }
+
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -145,6 +145,16 @@ const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) 
   return Send(sub, Verb::kUpdate, cache_[sub]);
 }
 
+namespace {
+// AssignIfDiffers assigns b to a only when they differ (a keeps its buffers otherwise).
+void AssignIfDiffers(std::string& a, const std::string& b) {
+  if (a != b) a = b;
+}
+void AssignIfDiffers(std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+  if (a != b) a = b;
+}
+}  // namespace
+
 // UpdateBody returns an allocation holding a copy of `from` for Update to mutate (with
 // `spec_follows`, the caller then overwrites a Lease's whole spec, so it need not be
 // copied). An allocation this lock made for an earlier Update is reused once no one else
@@ -154,13 +164,6 @@ const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) 
 // resourceVersion: it holds the body last sent, which the server stored under a new one),
 // and its strings and maps keep their buffers. Otherwise a new allocation is made, as
 // LeaseLock.Update's copy always was.
-static void AssignIfDiffers(std::string& a, const std::string& b) {
-  if (a != b) a = b;
-}
-static void AssignIfDiffers(std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
-  if (a != b) a = b;
-}
-
 std::shared_ptr<Object> ResourceLock::UpdateBody(int sub, const Object& from, bool spec_follows) {
   for (std::shared_ptr<Object>& b : bodies_[sub]) {
     if (!b || b.use_count() != 1) continue;

@@ -227,12 +227,6 @@ namespace {
 // (sim/world_testing.h).
 bool fast_paths = true;
 
-}  // namespace
-
-void testing::SetWorldFastPaths(bool on) { fast_paths = on; }
-
-namespace {
-
 // NameIf is name(v) when the trace is written, else empty: an enum's name is written, not
 // hashed (Trace::Event::Enum), so a hash-only run never looks it up.
 template <class E>
@@ -240,9 +234,6 @@ std::string_view NameIf(const Trace& trace, std::string_view (*name)(E), E v) {
   return trace.writing() ? name(v) : std::string_view();
 }
 
-}  // namespace
-
-namespace {
 
 std::array<int, core::kNumResources> Watchers(const ApiServerSpec& s) {
   auto get = [&](const char* k) -> int {
@@ -365,6 +356,8 @@ bool SameLeaseRecord(const core::LeaseSpec& a, const core::LeaseSpec& b, bool wh
 }
 
 }  // namespace
+
+void testing::SetWorldFastPaths(bool on) { fast_paths = on; }
 
 // LastContent is the lock record's content as observers last saw it change: the object
 // that carried it (immutable, shared), or none before the first change (the zero
