@@ -515,6 +515,7 @@ Scenario Parse(const json& root, std::string_view file, const StreamedArray& str
     }
     if (cands->empty()) Fail("$.candidates", "is empty: give at least one candidate");
     std::set<std::string> seen;
+    s.candidates.reserve(cands->size());
     for (size_t i = 0; i < cands->size(); ++i) {
       const std::string p = Idx("$.candidates", i);
       CandidateDraft d = base;
@@ -533,6 +534,7 @@ Scenario Parse(const json& root, std::string_view file, const StreamedArray& str
                                         FormatGoDuration(base.start), FormatGoDuration(sp),
                                         FormatGoDuration(kMaxFileDuration)));
     }
+    s.candidates.reserve(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
       CandidateDraft d = base;
       d.name = fmt::format("c{}", i);

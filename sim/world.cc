@@ -20,6 +20,7 @@ using core::Effect;
 // Node is one candidate's slot: a process (elector + workload) that may crash, pause,
 // stop and restart, on a machine whose clocks keep running.
 struct World::Node {
+  explicit Node(NodeObservations& o) : obs(o) {}
   int index = 0;
   const CandidateSpec* spec = nullptr;
   std::string identity;
@@ -99,7 +100,9 @@ struct World::Node {
   bool healthy = true;
   std::string state;
   uint64_t traced_observations = 0;  // observed_raw_changes() last written to the trace
-  NodeObservations obs;
+  // What the oracles read about this node: its entry in record_.nodes (sized once when the
+  // world is built, so the run's end hands the record over without copying it).
+  NodeObservations& obs;
   // Memo of the clock readings at one true instant (many effects read it per event).
   TrueTime local_at{Duration::min()};
   core::LocalTime local{};
@@ -401,9 +404,10 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
   invariants_.start = kTrueEpoch;
   invariants_.end = end_;
   record_.faults = FaultMarksOf(scenario);
+  record_.nodes.resize(scenario.candidates.size());  // never resized again: Node::obs refers into it
   for (size_t i = 0; i < scenario.candidates.size(); ++i) {
     const CandidateSpec& c = scenario.candidates[i];
-    auto node = std::make_unique<Node>();
+    auto node = std::make_unique<Node>(record_.nodes[i]);
     node->index = static_cast<int>(i);
     node->spec = &c;
     node->identity = c.identity;
@@ -1454,7 +1458,6 @@ OracleInput World::TakeOracleInput() {
     node.believed = false;
     node.workload_running = false;
     record_.api.requests_by_node[node.spec->name] = node.requests_sent;
-    record_.nodes.push_back(std::move(node.obs));
   }
   for (size_t v = 0; v < requests_by_verb_.size(); ++v) {
     if (requests_by_verb_[v] == 0) continue;

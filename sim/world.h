@@ -111,6 +111,8 @@ class World {
   bool Run();
 
   // TakeOracleInput closes every open interval at the run's end and returns the record.
+  // Call it once, after Run: the nodes' observations are the record's own, so the world
+  // must not run afterwards.
   OracleInput TakeOracleInput();
   // TakeInvariantInput returns what the invariant checkers need (call after Run).
   InvariantInput TakeInvariantInput();
