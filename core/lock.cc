@@ -17,6 +17,7 @@ ResourceLock::ResourceLock(LockConfig config, bool coordinated_fields, bool get_
       multi_(config_.kind == LockKind::kConfigMapsLeases || config_.kind == LockKind::kEndpointsLeases) {
   step_out_.request.namespace_ = config_.namespace_;
   step_out_.request.name = config_.name;
+  if (multi_) multi_state_ = std::make_unique<MultiState>();
 }
 
 std::string ResourceLock::Describe() const { return config_.namespace_ + "/" + config_.name; }
@@ -118,8 +119,9 @@ static void AssignLeaseSpec(LeaseSpec& s, const LeaderElectionRecord& r) {
 }
 
 const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) {
+  SubState& st = S(sub);
   const Resource res = SubResource(sub);
-  if (!cache_[sub]) {
+  if (!st.cache) {
     Status st = Status::NotInitialized();
     if (res == Resource::kConfigMaps) st.message = "configmap not initialized, call get or create first";
     if (res == Resource::kEndpoints) st.message = "endpoint not initialized, call get or create first";
@@ -129,20 +131,20 @@ const LockStep& ResourceLock::SubUpdate(int sub, const LeaderElectionRecord& r) 
   // merged) and sends it with the cached resourceVersion. On error the cache keeps the
   // mutated spec and the old resourceVersion (PR #95939), which is exactly this copy.
   // (The copy is made in the allocation that becomes the new cache entry.)
-  std::shared_ptr<Object> updated = UpdateBody(sub, *cache_[sub], /*spec_follows=*/true);
+  std::shared_ptr<Object> updated = UpdateBody(sub, *st.cache, /*spec_follows=*/true);
   if (auto* lease = std::get_if<Lease>(updated.get())) {
     AssignLeaseSpec(lease->spec, r);
     for (const auto& [k, v] : config_.labels) lease->metadata.labels[k] = v;
   } else {
     Meta(*updated).annotations[std::string(kLeaderAnnotationKey)] = MarshalRecord(r, coordinated_fields_);
   }
-  cache_[sub] = std::move(updated);
+  st.cache = std::move(updated);
   // The typed client's Update builds Put().Name(obj.GetName()): on the empty object a
   // failed Create (or, before 1.26, a failed Get) left in the cache, rest.Request.Name
   // records "resource name may not be empty" and Do returns it without a request
   // (client-go rest/request.go Name and request(), v0.20.0–v0.37).
-  if (Meta(*cache_[sub]).name.empty()) return Done(Status::EmptyResourceName());
-  return Send(sub, Verb::kUpdate, cache_[sub]);
+  if (Meta(*st.cache).name.empty()) return Done(Status::EmptyResourceName());
+  return Send(sub, Verb::kUpdate, st.cache);
 }
 
 namespace {
@@ -165,7 +167,8 @@ void AssignIfDiffers(std::map<std::string, std::string>& a, const std::map<std::
 // and its strings and maps keep their buffers. Otherwise a new allocation is made, as
 // LeaseLock.Update's copy always was.
 std::shared_ptr<Object> ResourceLock::UpdateBody(int sub, const Object& from, bool spec_follows) {
-  for (std::shared_ptr<Object>& b : bodies_[sub]) {
+  SubState& st = S(sub);
+  for (std::shared_ptr<Object>& b : st.bodies) {
     if (!b || b.use_count() != 1) continue;
     auto* to = std::get_if<Lease>(b.get());
     const auto* src = std::get_if<Lease>(&from);
@@ -185,8 +188,8 @@ std::shared_ptr<Object> ResourceLock::UpdateBody(int sub, const Object& from, bo
     if (!spec_follows) to->spec = src->spec;
     return b;
   }
-  std::shared_ptr<Object>& slot = bodies_[sub][next_body_[sub]];
-  next_body_[sub] ^= 1;
+  std::shared_ptr<Object>& slot = st.bodies[st.next_body];
+  st.next_body ^= 1;
   slot = std::make_shared<Object>(from);
   return slot;
 }
@@ -205,6 +208,7 @@ static ObjectPtr EmptyObject(Resource res) {
 }
 
 const Status& ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
+  SubState& st = S(sub);
   if (!resp.status.ok()) {
     // `ll.lease, err = ll.Client.Leases(ns).Create(ctx, ...)` (every version; likewise
     // configMapLock/endpointsLock.Create up to v0.27) stores the typed client's empty
@@ -212,38 +216,38 @@ const Status& ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
     // `lease, err := ...Get(...); if err != nil { return ... }; ll.lease = lease`).
     // A failed Update leaves the cache alone (PR #95939).
     if (pending_verb_ == Verb::kCreate || (pending_verb_ == Verb::kGet && !get_error_keeps_cache_)) {
-      cache_[sub] = EmptyObject(SubResource(sub));
+      st.cache = EmptyObject(SubResource(sub));
     }
     return resp.status;
   }
   if (!resp.body) return local_status_ = Status::InternalError("empty response body");
-  cache_[sub] = resp.body;
+  st.cache = resp.body;
   if (pending_verb_ != Verb::kGet) return resp.status;
   // Get: decode the record and its raw bytes (memoised per immutable object).
-  if (memo_obj_[sub] != resp.body) {
-    memo_obj_[sub] = resp.body;
+  if (st.memo_obj != resp.body) {
+    st.memo_obj = resp.body;
     if (const auto* lease = std::get_if<Lease>(resp.body.get())) {
       DecodeLease(sub, lease->spec);
     } else {
       // configMapLock.Get: raw = the annotation string; record = json.Unmarshal(raw).
       const auto& ann = Meta(*resp.body).annotations;
       auto it = ann.find(std::string(kLeaderAnnotationKey));
-      memo_record_[sub] = LeaderElectionRecord{};
-      memo_raw_[sub].clear();
-      memo_raw_marshalled_[sub] = false;
-      memo_raw_gen_[sub] = next_gen_++;
+      st.memo_record = LeaderElectionRecord{};
+      st.memo_raw.clear();
+      st.memo_raw_marshalled = false;
+      st.memo_raw_gen = next_gen_++;
       if (it != ann.end()) {
-        memo_raw_[sub] = it->second;
-        if (!UnmarshalRecord(it->second, memo_record_[sub])) {
-          memo_obj_[sub] = nullptr;
+        st.memo_raw = it->second;
+        if (!UnmarshalRecord(it->second, st.memo_record)) {
+          st.memo_obj = nullptr;
           return local_status_ = Status::InternalError("invalid leader election record in annotation");
         }
       }
     }
   }
   if (multi_) {  // MultiLock composes its two Gets; a single lock reads the memo
-    sub_record_[sub] = memo_record_[sub];
-    sub_raw_[sub] = memo_raw_[sub];
+    multi_state_->record[sub] = st.memo_record;
+    multi_state_->raw[sub] = st.memo_raw;
   }
   return resp.status;
 }
@@ -255,31 +259,32 @@ const Status& ResourceLock::SubFinish(int sub, const ApiResponse& resp) {
 // patched in place, the same bytes json.Marshal writes; any other change decodes and
 // marshals afresh.
 void ResourceLock::DecodeLease(int sub, const LeaseSpec& spec) {
-  LeaderElectionRecord& m = memo_record_[sub];
+  SubState& st = S(sub);
+  LeaderElectionRecord& m = st.memo_record;
   const auto same = [](const std::optional<std::string>& v, const std::string& s) {
     return v ? *v == s : s.empty();
   };
-  if (memo_raw_marshalled_[sub] && (spec.leaseDurationSeconds ? *spec.leaseDurationSeconds : 0) == m.leaseDurationSeconds &&
+  if (st.memo_raw_marshalled && (spec.leaseDurationSeconds ? *spec.leaseDurationSeconds : 0) == m.leaseDurationSeconds &&
       (spec.leaseTransitions ? *spec.leaseTransitions : 0) == m.leaderTransitions &&
       (spec.acquireTime ? *spec.acquireTime : WallTime::Zero()) == m.acquireTime && same(spec.holderIdentity, m.holderIdentity) &&
       same(spec.strategy, m.strategy) && same(spec.preferredHolder, m.preferredHolder)) {
     const WallTime renew = spec.renewTime ? *spec.renewTime : WallTime::Zero();
     size_t at = 0, len = 0;
-    if (PatchRecordRenewTimeAt(memo_raw_[sub], memo_renew_at_[sub], m.renewTime, renew, &at, &len)) {
+    if (PatchRecordRenewTimeAt(st.memo_raw, st.memo_renew_at, m.renewTime, renew, &at, &len)) {
       m.renewTime = renew;
       if (len != 0) {
         const uint64_t gen = next_gen_++;
-        raw_patch_ = {memo_raw_gen_[sub], gen, at, len};
-        memo_raw_gen_[sub] = gen;
+        raw_patch_ = {st.memo_raw_gen, gen, at, len};
+        st.memo_raw_gen = gen;
       }
       return;
     }
   }
   LeaseSpecToLeaderElectionRecordInto(spec, m);
-  MarshalRecordTo(memo_raw_[sub], m, coordinated_fields_);
-  memo_renew_at_[sub] = RecordRenewTimeAt(memo_raw_[sub]);
-  memo_raw_marshalled_[sub] = true;
-  memo_raw_gen_[sub] = next_gen_++;
+  MarshalRecordTo(st.memo_raw, m, coordinated_fields_);
+  st.memo_renew_at = RecordRenewTimeAt(st.memo_raw);
+  st.memo_raw_marshalled = true;
+  st.memo_raw_gen = next_gen_++;
 }
 
 // --- operations -----------------------------------------------------------------------
@@ -295,7 +300,7 @@ const LockStep& ResourceLock::BeginCreate(const LeaderElectionRecord& r) {
   assert(op_ == Op::kNone);
   op_ = Op::kCreate;
   step_ = 0;
-  arg_ = r;
+  if (multi_) multi_state_->arg = r;  // MultiLock's later steps write the secondary with it
   return SubCreate(0, r);
 }
 
@@ -303,7 +308,7 @@ const LockStep& ResourceLock::BeginUpdate(const LeaderElectionRecord& r) {
   assert(op_ == Op::kNone);
   op_ = Op::kUpdate;
   step_ = 0;
-  if (multi_) arg_ = r;  // MultiLock's later steps write the secondary with it
+  if (multi_) multi_state_->arg = r;  // MultiLock's later steps write the secondary with it
   return SubUpdate(0, r);
 }
 
@@ -323,32 +328,32 @@ const LockStep& ResourceLock::OnResponse(const ApiResponse& resp) {
         step_ = 1;
         return SubGet(1);
       } else {
-        const LeaderElectionRecord& primary = sub_record_[0];
+        const LeaderElectionRecord& primary = multi_state_->record[0];
         if (!st.ok()) {
           // "Lock is held by old client"
           if (st.IsNotFound() && primary.holderIdentity != config_.identity) {
-            got_record_ = primary;
-            got_raw_ = sub_raw_[0];
-            got_raw_gen_ = next_gen_++;
+            multi_state_->got_record = primary;
+            multi_state_->got_raw = multi_state_->raw[0];
+            multi_state_->got_raw_gen = next_gen_++;
             return Done(Status::OK());
           }
           return Done(std::move(st));
         }
-        got_record_ = primary;
-        std::string primary_raw = sub_raw_[0];
-        if (primary.holderIdentity != sub_record_[1].holderIdentity) {
-          got_record_.holderIdentity = std::string(kUnknownLeader);
-          primary_raw = MarshalRecord(got_record_, coordinated_fields_);
+        multi_state_->got_record = primary;
+        std::string primary_raw = multi_state_->raw[0];
+        if (primary.holderIdentity != multi_state_->record[1].holderIdentity) {
+          multi_state_->got_record.holderIdentity = std::string(kUnknownLeader);
+          primary_raw = MarshalRecord(multi_state_->got_record, coordinated_fields_);
         }
-        got_raw_ = ConcatRawRecord(primary_raw, sub_raw_[1]);
-        got_raw_gen_ = next_gen_++;
+        multi_state_->got_raw = ConcatRawRecord(primary_raw, multi_state_->raw[1]);
+        multi_state_->got_raw_gen = next_gen_++;
         return Done(Status::OK());
       }
     case Op::kCreate:
       if (step_ == 0) {
         if (!st.ok() && !st.IsAlreadyExists()) return Done(std::move(st));
         step_ = 1;
-        return SubCreate(1, arg_);
+        return SubCreate(1, multi_state_->arg);
       }
       return Done(std::move(st));
     case Op::kUpdate:
@@ -360,8 +365,8 @@ const LockStep& ResourceLock::OnResponse(const ApiResponse& resp) {
         // _, _, err = ml.Secondary.Get(ctx); NotFound → Create, else Update (other
         // errors are ignored by client-go and the Update proceeds on the cache).
         step_ = 2;
-        if (!st.ok() && st.IsNotFound()) return SubCreate(1, arg_);
-        const LockStep& s = SubUpdate(1, arg_);
+        if (!st.ok() && st.IsNotFound()) return SubCreate(1, multi_state_->arg);
+        const LockStep& s = SubUpdate(1, multi_state_->arg);
         if (!s.send) op_ = Op::kNone;
         return s;
       }

@@ -21,6 +21,7 @@
 // fails locally with "resource name may not be empty" (rest.Request.Name), no API call.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -52,11 +53,11 @@ class ResourceLock {
   const LockStep& OnResponse(const ApiResponse& response);
 
   // (A single-object lock serves them from its decode memo, without copies.)
-  const LeaderElectionRecord& got_record() const { return multi_ ? got_record_ : memo_record_[0]; }
-  const std::string& got_raw() const { return multi_ ? got_raw_ : memo_raw_[0]; }
+  const LeaderElectionRecord& got_record() const { return multi_ ? multi_state_->got_record : primary_.memo_record; }
+  const std::string& got_raw() const { return multi_ ? multi_state_->got_raw : primary_.memo_raw; }
   // got_raw_gen numbers the contents of got_raw(): equal numbers, equal bytes (a new
   // number may still carry the same bytes). Never 0.
-  uint64_t got_raw_gen() const { return multi_ ? got_raw_gen_ : memo_raw_gen_[0]; }
+  uint64_t got_raw_gen() const { return multi_ ? multi_state_->got_raw_gen : primary_.memo_raw_gen; }
   // RawPatch: got_raw() generation `to` differs from generation `from` only in the `len`
   // bytes at `at` (a renewal patched in place; same size). Valid for a single-object lock.
   struct RawPatch {
@@ -70,8 +71,8 @@ class ResourceLock {
   const LockConfig& config() const { return config_; }
   // cached_object is LeaseLock.lease (or the primary's cached object); null before any
   // successful Get/Create.
-  const ObjectPtr& cached_object() const { return cache_[0]; }
-  const ObjectPtr& cached_secondary() const { return cache_[1]; }
+  const ObjectPtr& cached_object() const { return primary_.cache; }
+  const ObjectPtr& cached_secondary() const { return multi_state_ ? multi_state_->secondary.cache : kNoObject; }
 
  private:
   enum class Op : uint8_t { kNone, kGet, kCreate, kUpdate };
@@ -79,7 +80,7 @@ class ResourceLock {
   const LockStep& SubGet(int sub);
   const LockStep& SubCreate(int sub, const LeaderElectionRecord& r);
   const LockStep& SubUpdate(int sub, const LeaderElectionRecord& r);
-  // Completes a sub-lock request; fills sub_record_/sub_raw_ for Gets. The status is the
+  // Completes a sub-lock request; for a MultiLock's Get, fills multi_state_'s record/raw. The status is the
   // response's or local_status_.
   const Status& SubFinish(int sub, const ApiResponse& response);
   // DecodeLease memoises a Lease's record and raw bytes (LeaseLock.Get).
@@ -99,22 +100,42 @@ class ResourceLock {
   bool multi_;
   LockStep step_out_;        // what Begin*/OnResponse return (its request keeps ns/name)
   Status local_status_;      // SubFinish's own errors
-  ObjectPtr cache_[2];
-  // The allocations of this lock's recent Update bodies, per sub-lock (reused by
-  // UpdateBody once no one else holds them).
-  std::shared_ptr<Object> bodies_[2][2];
-  uint8_t next_body_[2] = {0, 0};
-  // Memo of the last decoded Get body per sub-lock: objects are immutable, so the same
-  // pointer always decodes to the same record and raw bytes.
-  ObjectPtr memo_obj_[2];
-  LeaderElectionRecord memo_record_[2];
-  std::string memo_raw_[2];
-  // memo_raw_[sub] is MarshalRecord(memo_record_[sub]) (a Lease's), so it can be patched;
-  // memo_renew_at_ is RecordRenewTimeAt(memo_raw_[sub]).
-  bool memo_raw_marshalled_[2] = {false, false};
-  size_t memo_renew_at_[2] = {0, 0};
-  uint64_t memo_raw_gen_[2] = {1, 1};
-  uint64_t got_raw_gen_ = 1;
+  // SubState is what the lock keeps per object: one for a single lock, two for a
+  // MultiLock (whose second one, with its composed Gets, is allocated only then: most
+  // locks are single, and a 1000-candidate run keeps 1000 locks).
+  struct SubState {
+    ObjectPtr cache;
+    // The allocations of this object's recent Update bodies (reused by UpdateBody once no
+    // one else holds them).
+    std::shared_ptr<Object> bodies[2];
+    uint8_t next_body = 0;
+    // Memo of the last decoded Get body: objects are immutable, so the same pointer always
+    // decodes to the same record and raw bytes.
+    ObjectPtr memo_obj;
+    LeaderElectionRecord memo_record;
+    std::string memo_raw;
+    // memo_raw is MarshalRecord(memo_record) (a Lease's), so it can be patched;
+    // memo_renew_at is RecordRenewTimeAt(memo_raw).
+    bool memo_raw_marshalled = false;
+    size_t memo_renew_at = 0;
+    uint64_t memo_raw_gen = 1;
+  };
+  struct MultiState {
+    SubState secondary;
+    // Each object's last Get, decoded (SubFinish), for OnResponse to compose.
+    LeaderElectionRecord record[2];
+    std::string raw[2];
+    // The composed Get (got_record() and friends; a single lock serves its memo).
+    LeaderElectionRecord got_record;
+    std::string got_raw;
+    uint64_t got_raw_gen = 1;
+    LeaderElectionRecord arg;  // the record being created or written, for the secondary
+  };
+  // S(sub): sub 0 is the primary, 1 the MultiLock's secondary (only when IsMulti()).
+  SubState& S(int sub) { return sub == 0 ? primary_ : multi_state_->secondary; }
+  SubState primary_;
+  std::unique_ptr<MultiState> multi_state_;  // MultiLock only
+  static inline const ObjectPtr kNoObject{};
   uint64_t next_gen_ = 2;
   RawPatch raw_patch_;
 
@@ -122,12 +143,6 @@ class ResourceLock {
   int step_ = 0;
   int sub_ = 0;
   Verb pending_verb_ = Verb::kGet;
-  LeaderElectionRecord arg_;
-  LeaderElectionRecord sub_record_[2];
-  std::string sub_raw_[2];
-  Status primary_status_;
-  LeaderElectionRecord got_record_;
-  std::string got_raw_;
 };
 
 }  // namespace leasesim::core
