@@ -3,8 +3,6 @@
 // output byte-equal to an unsharded run, percentiles, the Pareto front and the
 // recommendation rule, and the closed forms at client-go's defaults.
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -30,26 +28,6 @@ const char* kTinySweep = R"({
     {"param": "retryPeriod", "range": {"from": "1s", "to": "2s", "step": "1s"}}
   ]
 })";
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-fs::path TempDir(const std::string& name) {
-  fs::path d = fs::path(LEASESIM_BINARY_DIR) / "sweep_test_tmp" / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-std::map<std::string, std::string> DirFiles(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename().string()] = Slurp(e.path());
-  return out;
-}
 
 SweepSpec Spec(const std::string& text) {
   std::string err;
