@@ -36,6 +36,7 @@
 
 #include "core/api.h"
 #include "core/record.h"
+#include "sim/log_arena.h"
 #include "sim/true_time.h"
 
 namespace leasesim::sim {
@@ -106,14 +107,15 @@ std::string_view ElectorEventName(ElectorEvent::Kind k);
 // a scenario choice, not a breach.
 // (`events` grows for the whole run, a lock write per renewal: a deque is written once
 // and never copied, where a doubling vector faults its pages in again. Its blocks are
-// small, 256 bytes, because every elector of a 1000-candidate run has a few events.)
+// small, 256 bytes, because every elector of a 1000-candidate run has a few events. A
+// world's logs take their blocks from its LogArena, sim/log_arena.h.)
+using ElectorEventLog = boost::container::deque<ElectorEvent, LogAllocator<ElectorEvent>,
+                                                boost::container::deque_options_t<boost::container::block_bytes<256>>>;
 struct ElectorHistory {
   std::string node;
   bool workload_exits = true;
   Duration stop_lag{0};
-  boost::container::deque<ElectorEvent, void,
-                          boost::container::deque_options_t<boost::container::block_bytes<256>>>
-      events;
+  ElectorEventLog events;
 };
 
 // TimeStep is the scheduler moving true time from `from` to `to` to run `event` (the

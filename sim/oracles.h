@@ -26,6 +26,7 @@
 #include <boost/container/deque.hpp>
 
 #include "sim/coordination_record.h"
+#include "sim/log_arena.h"
 #include "sim/true_time.h"
 
 namespace leasesim::sim {
@@ -64,8 +65,9 @@ struct RenewalWrite {
 // leads: 43,000 over a simulated day). It is a deque in 4 KB blocks, not a vector: a
 // vector that doubles copies itself into fresh memory at every growth, faulting every
 // page in again (on a virtual machine, a sixth of a 24 h run's CPU time went to such
-// faults); blocks are written once and never move.
-using RenewalLog = boost::container::deque<RenewalWrite, void,
+// faults); blocks are written once and never move. A world's logs take their blocks from
+// its LogArena (sim/log_arena.h: a long run's logs in huge pages).
+using RenewalLog = boost::container::deque<RenewalWrite, LogAllocator<RenewalWrite>,
                                            boost::container::deque_options_t<boost::container::block_bytes<4096>>>;
 
 // DriftChange says that from `at` on, the node's clock runs at (1 + drift_ppm/1e6) times

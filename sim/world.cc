@@ -417,6 +417,7 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     if (c.clock.drift_ppm != 0) node->clock.SetDrift(kTrueEpoch, c.clock.drift_ppm);
     node->state = "down";
     NodeObservations& o = node->obs;
+    o.renewals = RenewalLog(LogAllocator<RenewalWrite>(log_arena_));
     o.node = c.name;
     o.identity = c.identity;
     o.lease_duration = c.config.leaseDuration;
@@ -435,8 +436,8 @@ World::World(const Scenario& scenario, uint64_t seed, Trace& trace, WorldOptions
     }
     network_.SetBase(i, PathOf(scenario.network.PathFor(c.name)));
     nodes_.push_back(std::move(node));
-    invariants_.electors.push_back(
-        {c.name, c.workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kExit, c.workload.stop_lag, {}});
+    invariants_.electors.push_back({c.name, c.workload.on_stopped_leading == WorkloadSpec::OnStoppedLeading::kExit,
+                                    c.workload.stop_lag, ElectorEventLog(LogAllocator<ElectorEvent>(log_arena_))});
   }
   server_.SetWriteObserver([this](const AppliedWrite& w) {
     if (!w.object) return;

@@ -196,6 +196,9 @@ class World {
   class MessageTable;
   std::unique_ptr<MessageTable> messages_;
   TrueTime end_;
+  // The blocks of the nodes' renewal and elector-event logs (shared with the record and
+  // the invariant input handed out at the end).
+  std::shared_ptr<LogArena> log_arena_ = std::make_shared<LogArena>();
   OracleInput record_;
   std::string last_holder_;
   bool have_holder_ = false;

@@ -1,0 +1,100 @@
+// log_arena_test.cc — sim/log_arena.h: the arena serving a run's append-only logs.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "sim/invariants.h"
+#include "sim/log_arena.h"
+#include "sim/oracles.h"
+
+namespace leasesim::sim {
+namespace {
+
+TEST_CASE("log arena: allocations are aligned, disjoint and counted", "[sim][log_arena]") {
+  LogArena arena;
+  struct Span {
+    std::uintptr_t at;
+    std::size_t bytes;
+  };
+  std::vector<Span> spans;
+  const std::size_t sizes[] = {1, 24, 40, 256, 4096, 100'000, 3 << 20};
+  const std::size_t aligns[] = {1, 8, 16, 64};
+  std::size_t total = 0;
+  for (int round = 0; round < 40; ++round) {
+    for (std::size_t k = 0; k < std::size(sizes); ++k) {
+      const std::size_t bytes = sizes[(k + round) % std::size(sizes)];
+      if (bytes > (1 << 20) && round % 10 != 0) continue;  // a few chunk-sized requests
+      const std::size_t align = aligns[(k + round) % std::size(aligns)];
+      void* p = arena.Allocate(bytes, align);
+      const auto at = reinterpret_cast<std::uintptr_t>(p);
+      CHECK(at % align == 0);
+      // Writable over its whole length.
+      static_cast<char*>(p)[0] = 1;
+      static_cast<char*>(p)[bytes - 1] = 2;
+      spans.push_back({at, bytes});
+      total += bytes;
+    }
+  }
+  CHECK(arena.allocated() == total);
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.at < b.at; });
+  for (std::size_t i = 1; i < spans.size(); ++i) {
+    INFO("span " << i);
+    CHECK(spans[i - 1].at + spans[i - 1].bytes <= spans[i].at);
+  }
+}
+
+TEST_CASE("log arena: the first 512 KiB come from the heap, later chunks are huge-page chunks", "[sim][log_arena]") {
+  LogArena arena;
+  while (arena.allocated() + 4096 <= LogArena::kSmallBytes) arena.Allocate(4096, 8);
+  CHECK(arena.huge_chunks() == 0);
+  // Past the threshold: the next chunk is a 2 MiB-aligned mapping (on Linux).
+  std::vector<std::uintptr_t> blocks;
+  for (int i = 0; i < 1000; ++i) blocks.push_back(reinterpret_cast<std::uintptr_t>(arena.Allocate(4096, 8)));
+#if defined(__linux__)
+  CHECK(arena.huge_chunks() >= 1);
+  // The last block lies in a chunk that starts on a 2 MiB boundary.
+  const std::uintptr_t chunk = blocks.back() & ~(static_cast<std::uintptr_t>(LogArena::kHugeChunk) - 1);
+  CHECK(blocks.back() - chunk < LogArena::kHugeChunk);
+#endif
+}
+
+TEST_CASE("log arena: a renewal log on an arena keeps every entry in order, and moves with its arena",
+          "[sim][log_arena]") {
+  auto arena = std::make_shared<LogArena>();
+  RenewalLog log{LogAllocator<RenewalWrite>(arena)};
+  constexpr int kN = 100'000;  // 4 MB of entries: past the heap part, into huge-page chunks
+  for (int i = 0; i < kN; ++i) {
+    const TrueTime t = kTrueEpoch + Duration{i};
+    log.push_back({t, t + Duration{1}, t + Duration{2}, t + Duration{3}, t + Duration{4}});
+  }
+  CHECK(arena->allocated() >= kN * sizeof(RenewalWrite));
+  RenewalLog moved;
+  moved = std::move(log);
+  CHECK(moved.get_allocator().arena() == arena);  // the arena came along
+  REQUIRE(moved.size() == static_cast<std::size_t>(kN));
+  for (int i = 0; i < kN; i += 997) {
+    INFO("entry " << i);
+    CHECK(moved[static_cast<std::size_t>(i)].sent == kTrueEpoch + Duration{i});
+    CHECK(moved[static_cast<std::size_t>(i)].changed == kTrueEpoch + Duration{i + 4});
+  }
+  // The log keeps the arena alive after the last other owner lets go.
+  arena.reset();
+  CHECK(moved.back().received == kTrueEpoch + Duration{kN - 1 + 2});
+}
+
+TEST_CASE("log arena: a log without an arena uses the ordinary heap", "[sim][log_arena]") {
+  ElectorEventLog events;
+  CHECK(events.get_allocator().arena() == nullptr);
+  for (int i = 0; i < 1000; ++i) events.push_back({kTrueEpoch + Duration{i}, 1, ElectorEvent::Kind::kLockWrite, i});
+  CHECK(events.size() == 1000);
+  CHECK(events[999].request_id == 999);
+  CHECK(LogAllocator<int>() == LogAllocator<ElectorEvent>());
+  CHECK(LogAllocator<int>(std::make_shared<LogArena>()) != LogAllocator<int>());
+}
+
+}  // namespace
+}  // namespace leasesim::sim
