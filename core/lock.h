@@ -80,8 +80,8 @@ class ResourceLock {
   const LockStep& SubGet(int sub);
   const LockStep& SubCreate(int sub, const LeaderElectionRecord& r);
   const LockStep& SubUpdate(int sub, const LeaderElectionRecord& r);
-  // Completes a sub-lock request; for a MultiLock's Get, fills multi_state_'s record/raw. The status is the
-  // response's or local_status_.
+  // Completes a sub-lock request (for a MultiLock's Get, fills multi_state_'s record and
+  // raw). The status is the response's or local_status_.
   const Status& SubFinish(int sub, const ApiResponse& response);
   // DecodeLease memoises a Lease's record and raw bytes (LeaseLock.Get).
   void DecodeLease(int sub, const LeaseSpec& spec);
