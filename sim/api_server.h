@@ -249,6 +249,17 @@ class ApiServer {
     return FindSlow(resource, namespace_, name);
   }
   Store::iterator FindSlow(core::Resource resource, std::string_view namespace_, std::string_view name);
+  // SameEnds compares n bytes (sizeof(W) <= n <= 2 * sizeof(W)) as their first and last
+  // words, which overlap when n < 2 * sizeof(W).
+  template <typename W>
+  static bool SameEnds(const char* p, const char* q, size_t n) {
+    W x0, y0, x1, y1;
+    std::memcpy(&x0, p, sizeof(W));
+    std::memcpy(&y0, q, sizeof(W));
+    std::memcpy(&x1, p + n - sizeof(W), sizeof(W));
+    std::memcpy(&y1, q + n - sizeof(W), sizeof(W));
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
   // SameText is a == b, without a library call for the short texts of object keys and
   // metadata (names, namespaces): two overlapping word loads per side up to 16 bytes.
   static bool SameText(std::string_view a, std::string_view b) {
@@ -256,23 +267,9 @@ class ApiServer {
     if (n != b.size()) return false;
     const char* p = a.data();
     const char* q = b.data();
-    if (n >= 8) {
-      if (n > 16) return std::memcmp(p, q, n) == 0;
-      uint64_t x0, y0, x1, y1;
-      std::memcpy(&x0, p, 8);
-      std::memcpy(&y0, q, 8);
-      std::memcpy(&x1, p + n - 8, 8);
-      std::memcpy(&y1, q + n - 8, 8);
-      return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-    }
-    if (n >= 4) {
-      uint32_t x0, y0, x1, y1;
-      std::memcpy(&x0, p, 4);
-      std::memcpy(&y0, q, 4);
-      std::memcpy(&x1, p + n - 4, 4);
-      std::memcpy(&y1, q + n - 4, 4);
-      return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-    }
+    if (n > 16) return std::memcmp(p, q, n) == 0;
+    if (n >= 8) return SameEnds<uint64_t>(p, q, n);
+    if (n >= 4) return SameEnds<uint32_t>(p, q, n);
     for (size_t i = 0; i < n; ++i) {
       if (p[i] != q[i]) return false;
     }
