@@ -1,12 +1,39 @@
 // main.cc — `leasesim-viz`, the standalone viewer: leasesim-viz TRACE [options].
 // (`leasesim view` calls the same RunViewer, and can also run scenarios in-process.)
+#include <chrono>
+#include <optional>
+#include <string>
+
 #include <CLI/CLI.hpp>
 
+#include "core/go_duration.h"
 #include "viz/viewer.h"
+
+namespace {
+
+// GoDuration accepts a Go duration string ("90s", "2m", "1m30.5s", "-1s"), as every
+// leasesim flag that takes a time does (`leasesim view --from`); Go's own error text
+// otherwise, e.g. `time: missing unit in duration "90"`.
+CLI::Validator GoDuration() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        std::string err;
+        if (leasesim::core::ParseGoDuration(v, &err)) return "";
+        return err + " (a Go duration such as 90s or 2m)";
+      },
+      "", "");
+}
+
+double Seconds(const std::string& v) {
+  return std::chrono::duration<double>(*leasesim::core::ParseGoDuration(v)).count();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   leasesim::viz::ViewerOptions o;
-  double from_s = 0, to_s = 0, cursor_s = 0;
+  o.program = "leasesim-viz";
+  std::string from_d, to_d, cursor_d;
   CLI::App app{
       "leasesim-viz: view a leasesim trace (leasesim-trace/1 JSON Lines) on one true-time axis:\n"
       "per-candidate state lanes with API requests, the Lease holder, faults, clocks,\n"
@@ -15,7 +42,8 @@ int main(int argc, char** argv) {
       "election. A run with a split-brain or invariant breach opens zoomed on the first one.\n"
       "Wheel zooms around the mouse, drag pans, click sets the cursor,\n"
       "wheel over the lane names scrolls lanes, Left/Right step through events, Home fits all.\n"
-      "Exit codes: 0 ok, 1 no display/GL or PNG not written, 2 bad input.",
+      "Exit codes: 0 ok; 2 bad input (an unreadable trace or report, a bad flag, no display to\n"
+      "open a window on, the PNG not written); 3 a display but no OpenGL 3.0 window from it.",
       "leasesim-viz"};
   app.add_option("trace", o.trace_path, "trace file written by `leasesim run --trace`")
       ->required()
@@ -24,11 +52,16 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--screenshot", o.screenshot_path,
                  "render headless (e.g. under xvfb-run), write this PNG and exit");
-  auto* from = app.add_option("--from", from_s, "window start, seconds of true time");
-  auto* to = app.add_option("--to", to_s, "window end, seconds of true time");
+  auto* from = app.add_option("--from", from_d, "window start, true time since the run's start (Go duration: 90s, 2m)")
+                   ->check(GoDuration())
+                   ->option_text("DURATION");
+  auto* to = app.add_option("--to", to_d, "window end (Go duration)")->check(GoDuration())->option_text("DURATION");
   from->needs(to);
   to->needs(from);
-  auto* cursor = app.add_option("--cursor", cursor_s, "cursor position, seconds of true time");
+  auto* cursor =
+      app.add_option("--cursor", cursor_d, "cursor position (Go duration; default: the first violation)")
+          ->check(GoDuration())
+          ->option_text("DURATION");
   app.add_flag("--unfold-nodes", o.unfold_nodes,
                "cluster scenarios: open with a lane for every worker node that changed state (default: the first 8)");
   app.add_option("--width", o.width, "window width in pixels")->check(CLI::Range(320, 8192));
@@ -40,9 +73,9 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : leasesim::viz::kViewerBadInput;
   }
   if (*from) {
-    o.from_s = from_s;
-    o.to_s = to_s;
+    o.from_s = Seconds(from_d);
+    o.to_s = Seconds(to_d);
   }
-  if (*cursor) o.cursor_s = cursor_s;
+  if (*cursor) o.cursor_s = Seconds(cursor_d);
   return leasesim::viz::RunViewer(o);
 }

@@ -519,7 +519,7 @@ bool IsScenarioPath(const std::string& path) {
 
 int RunViewer(const ViewerOptions& options) {
   if (options.from_s.has_value() != options.to_s.has_value()) {
-    std::fprintf(stderr, "--from and --to go together\n");
+    std::fprintf(stderr, "%s: --from and --to go together\n", options.program.c_str());
     return kViewerBadInput;
   }
   ViewerState s;
@@ -547,11 +547,12 @@ int RunViewer(const ViewerOptions& options) {
     const char* wayland = std::getenv("WAYLAND_DISPLAY");
     if ((display == nullptr || *display == '\0') && (wayland == nullptr || *wayland == '\0')) {
       std::fprintf(stderr,
-                   "leasesim view: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set); run it "
-                   "on a desktop, or headless with --screenshot under xvfb-run -a\n");
+                   "%s: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set); run it "
+                   "on a desktop, or headless with --screenshot under xvfb-run -a\n", options.program.c_str());
     } else {
-      std::fprintf(stderr, "leasesim view: cannot open display \"%s\" (GLFW initialisation failed); check DISPLAY, "
-                   "or run headless with --screenshot under xvfb-run -a\n", display != nullptr ? display : wayland);
+      std::fprintf(stderr, "%s: cannot open display \"%s\" (GLFW initialisation failed); check DISPLAY, "
+                   "or run headless with --screenshot under xvfb-run -a\n", options.program.c_str(),
+                   display != nullptr ? display : wayland);
     }
     return kViewerBadInput;
   }
@@ -561,8 +562,8 @@ int RunViewer(const ViewerOptions& options) {
   const std::string title = fmt::format("leasesim viewer - {}", options.trace_path);
   GLFWwindow* window = glfwCreateWindow(options.width, options.height, title.c_str(), nullptr, nullptr);
   if (!window) {
-    std::fprintf(stderr, "leasesim view: internal error: cannot create a %dx%d OpenGL 3.0 window on this display\n",
-                 options.width, options.height);
+    std::fprintf(stderr, "%s: internal error: cannot create a %dx%d OpenGL 3.0 window on this display\n",
+                 options.program.c_str(), options.width, options.height);
     glfwTerminate();
     return kViewerInternal;
   }

@@ -48,6 +48,7 @@ struct ViewerOptions {
   int height = 800;
   bool unfold_nodes = false;  // cluster scenarios: a lane for every worker that changed state
   int screenshot_frames = 3;  // frames rendered before reading pixels (>= 2: see toolchain notes)
+  std::string program = "leasesim view";  // names the command in error messages
   ScenarioRunner run_scenario;
 };
 

@@ -36,18 +36,15 @@
 
 namespace {
 
-// WindowArgs is " --from F --to T" in the form the viewer command takes: `leasesim view` takes Go durations like every other
-// leasesim flag ("109.456s"), the standalone leasesim-viz plain seconds ("109.456").
-bool TakesGoDurations(const std::string& viewer) {
-  return viewer.find(" 'view' ") != std::string::npos || viewer.find(" view ") != std::string::npos;
-}
-std::string Seconds(const std::string& viewer, double s) {
+// Seconds is `s` as the viewers' --from/--to/--cursor take it: a Go duration ("109.456s"),
+// for `leasesim view` and the standalone leasesim-viz alike.
+std::string Seconds(double s) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, TakesGoDurations(viewer) ? "%.3fs" : "%.3f", s);
+  std::snprintf(buf, sizeof buf, "%.3fs", s);
   return buf;
 }
-std::string WindowArgs(const std::string& viewer, double from_s, double to_s) {
-  return " --from " + Seconds(viewer, from_s) + " --to " + Seconds(viewer, to_s);
+std::string WindowArgs(double from_s, double to_s) {
+  return " --from " + Seconds(from_s) + " --to " + Seconds(to_s);
 }
 
 using namespace leasesim::viz;
@@ -171,7 +168,7 @@ int CheckFocus(const Trace& tr, const std::string& viewer, const std::string& pn
     // Fit all (the whole 300 s run): the 1.9 s split-brain is still at least 4 px of red.
     Image img;
     const double end_s = static_cast<double>(tr.end_ns) / 1e9;
-    const std::string window = WindowArgs(viewer, -0.01 * end_s, 1.01 * end_s);
+    const std::string window = WindowArgs(-0.01 * end_s, 1.01 * end_s);
     if (!Render(viewer, png, window, img)) return 1;
     const TimeAxis ax = WindowSeconds(-0.01 * end_s, 1.01 * end_s, lay.plot_x0, lay.plot_x1);
     const float mid = ax.X(static_cast<double>(f.start + f.end) / 2);
@@ -202,7 +199,7 @@ int CheckNodes(const Trace& tr, const std::string& viewer, const std::string& pn
   for (const WorkerCounts& w : c.counts) if (w.unknown > peak->unknown) peak = &w;
   const double cursor_s = static_cast<double>(peak->t) / 1e9 + 1;
   Image img;
-  const std::string args = " --cursor " + Seconds(viewer, cursor_s);
+  const std::string args = " --cursor " + Seconds(cursor_s);
   if (!Render(viewer, png, args, img)) return 1;
   const ScreenLayout screen = Screen(tr);
   const TimelineLayout lay = LayoutTimeline(tr, screen.timeline);
@@ -381,7 +378,7 @@ int main(int argc, char** argv) {
   Expect(first != nullptr, "the trace has a split-brain finding");
   if (first == nullptr) return 1;
   const double from_s = static_cast<double>(first->start) / 1e9 - 20, to_s = static_cast<double>(first->end) / 1e9 + 20;
-  const std::string window = WindowArgs(viewer, from_s, to_s);
+  const std::string window = WindowArgs(from_s, to_s);
   const std::string cmd = viewer + "--screenshot '" + png + "' --width " + std::to_string(kWidth) +
                           " --height " + std::to_string(kHeight) + window;
   const int rc = std::system(cmd.c_str());

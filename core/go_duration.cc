@@ -1,10 +1,10 @@
 // go_duration.cc — ports of time.ParseDuration and Duration.String (Go src/time/format.go
 // and src/time/time.go). Step comments follow Go's.
-#include "sim/go_duration.h"
+#include "core/go_duration.h"
 
 #include <cstdint>
 
-namespace leasesim::sim {
+namespace leasesim::core {
 namespace {
 
 constexpr uint64_t kMax = uint64_t{1} << 63;  // Go's 1<<63
@@ -241,4 +241,4 @@ std::string FormatGoDuration(Duration dur) {
   return std::string(buf + w, sizeof(buf) - w);
 }
 
-}  // namespace leasesim::sim
+}  // namespace leasesim::core
