@@ -299,7 +299,7 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--from-flags", init.from_flags,
                        "kube-controller-manager/kube-scheduler flags, e.g. \"--leader-elect-lease-duration=30s --leader-elect-renew-deadline=20s\"")
       ->option_text("\"FLAGS\"");
-  init_cmd->add_option("--from-lease", init.from_lease, "A Lease as `kubectl get lease NAME -n NS -o yaml` prints it: holder, duration, name")
+  init_cmd->add_option("--from-lease", init.from_lease, "A Lease as `kubectl get lease NAME -n NS -o yaml` prints it: the lock, holder and duration; the run starts from it (initialLease)")
       ->option_text("FILE");
   init_cmd->add_option("--replicas", init.replicas, "Number of candidates (default 3)")->option_text("N");
   init_cmd->add_option("--client-go", init.client_go, "client-go version of the components, 1.20 to 1.37 (default 1.37)")->option_text("VERSION");

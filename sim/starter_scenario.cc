@@ -2,11 +2,14 @@
 #include "sim/starter_scenario.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "core/objects_json.h"
 #include "core/version_profile.h"
 #include "sim/go_duration.h"
 #include "sim/json_input.h"
@@ -27,6 +30,14 @@ std::vector<std::string> SplitWords(std::string_view s) {
 
 std::string Q(const std::string& s) { return json(s).dump(); }  // a JSON string is also a YAML one
 std::string D(Duration d) { return Q(FormatGoDuration(d)); }
+// YamlKey is `k` as a YAML mapping key: bare when it is a plain word that YAML 1.2's core
+// schema reads as a string (holderIdentity), quoted otherwise (true, null, 1.5, a:b).
+std::string YamlKey(const std::string& k) {
+  const bool word = !k.empty() && std::isalpha(static_cast<unsigned char>(k[0])) &&
+                    std::all_of(k.begin(), k.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  static const std::set<std::string> reserved = {"true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"};
+  return word && !reserved.count(k) ? k : Q(k);
+}
 
 // CeilSeconds rounds up to whole seconds.
 Duration CeilSeconds(Duration d) {
@@ -172,6 +183,17 @@ bool ApplyLease(const json& doc, std::string_view file, StarterInput* in, std::s
         summary += fmt::format(", {} transitions", *in->transitions);
       }
     }
+    // The whole object as the scenario's initialLease will read it (core::FromJson names
+    // the field: "spec.acquireTime: not an RFC 3339 time ..."), so that a bad field is
+    // reported against this file rather than against the starter written from it.
+    core::Object decoded;
+    if (std::string e = core::FromJson(*lease, decoded); !e.empty()) {
+      const size_t colon = e.find(": ");
+      const std::string field = colon == std::string::npos ? "" : e.substr(0, colon);
+      if (!field.empty() && field.find(' ') == std::string::npos) json_input::Fail(base + "." + field, e.substr(colon + 2));
+      json_input::Fail(base, e);
+    }
+    in->lease = *lease;
     in->sources.push_back(summary);
     return true;
   } catch (const BadInput& b) {
@@ -206,8 +228,33 @@ std::optional<std::string> StarterScenarioText(const StarterInput& in, StarterFo
       in.replicas == 1 ? std::string("1 replica") : fmt::format("{} replicas", in.replicas), in.client_go, in.lock_kind, in.lock_namespace, in.lock_name, FormatGoDuration(in.lease_duration),
       FormatGoDuration(in.renew_deadline), FormatGoDuration(in.retry_period), FormatGoDuration(crash_at),
       FormatGoDuration(within));
-  if (in.transitions) {
-    description += fmt::format(" The live Lease had {} transitions; the simulation starts with no Lease.", *in.transitions);
+  // The live Lease becomes initialLease when it is the scenario's lock (the flags, read
+  // after it, may name another): metadata as the lock has it, spec as kubectl printed it.
+  std::optional<json> initial_lease;
+  if (in.lease) {
+    const json* meta = json_input::Find(*in.lease, "metadata");
+    const json* name = meta != nullptr ? json_input::Find(*meta, "name") : nullptr;
+    const json* ns = meta != nullptr ? json_input::Find(*meta, "namespace") : nullptr;
+    const bool same_lock = in.lock_kind == "leases" && name != nullptr && name->is_string() && *name == in.lock_name &&
+                           (ns == nullptr || (ns->is_string() && *ns == in.lock_namespace));
+    if (same_lock) {
+      json l = {{"apiVersion", in.lease->value("apiVersion", std::string("coordination.k8s.io/v1"))},
+                {"kind", "Lease"},
+                {"metadata", {{"name", in.lock_name}, {"namespace", in.lock_namespace}}}};
+      if (const json* spec = json_input::Find(*in.lease, "spec"); spec != nullptr && !spec->is_null()) l["spec"] = *spec;
+      initial_lease = std::move(l);
+      const std::string counts =
+          in.transitions ? fmt::format("; leaseTransitions counts on from {}", *in.transitions) : std::string();
+      description += in.holder.empty()
+                         ? fmt::format(" The run starts from the live Lease (initialLease), which no one holds{}.", counts)
+                         : fmt::format(" The run starts from the live Lease (initialLease): replica-0 is its holder and "
+                                       "renews it at once{}.",
+                                       counts);
+    } else {
+      description += fmt::format(" The live Lease is not the lock the flags chose ({} {}/{}), so the run starts with no "
+                                 "lock object.",
+                                 in.lock_kind, in.lock_namespace, in.lock_name);
+    }
   }
 
   Writer w{format, ""};
@@ -230,6 +277,33 @@ std::optional<std::string> StarterScenarioText(const StarterInput& in, StarterFo
   field("lock", fmt::format("{{{}: {}, {}: {}, {}: {}}}", js ? Q("kind") : "kind", Q(in.lock_kind),
                             js ? Q("namespace") : "namespace", Q(in.lock_namespace), js ? Q("name") : "name", Q(in.lock_name)),
         lock_src);
+  if (initial_lease) {
+    // Laid out as kubectl prints it: one line per field, objects one level deep; a value
+    // is compact JSON (a string quoted), which YAML reads as the same value.
+    auto dump = [](const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); };
+    w.Raw(js ? "  \"initialLease\": {" : "initialLease:", "--from-lease: the live Lease; the run starts from it");
+    const std::vector<std::string> keys = {"apiVersion", "kind", "metadata", "spec"};
+    std::vector<std::string> present;
+    for (const std::string& k : keys) {
+      if (initial_lease->contains(k)) present.push_back(k);
+    }
+    for (size_t i = 0; i < present.size(); ++i) {
+      const json& v = (*initial_lease)[present[i]];
+      const std::string comma = js && i + 1 < present.size() ? "," : "";
+      if (!v.is_object() || v.empty()) {
+        w.Raw(js ? fmt::format("    {}: {}{}", Q(present[i]), dump(v), comma) : fmt::format("  {}: {}", present[i], dump(v)));
+        continue;
+      }
+      w.Raw(js ? fmt::format("    {}: {{", Q(present[i])) : fmt::format("  {}:", present[i]));
+      size_t j = 0;
+      for (const auto& [k, x] : v.items()) {
+        const bool last = ++j == v.size();
+        w.Raw(js ? fmt::format("      {}: {}{}", Q(k), dump(x), last ? "" : ",") : fmt::format("    {}: {}", YamlKey(k), dump(x)));
+      }
+      if (js) w.Raw(fmt::format("    }}{}", comma));
+    }
+    if (js) w.Raw("  },");
+  }
   if (js) {
     w.Raw("  \"timings\": {", "LeaderElectionConfig");
     w.Raw(fmt::format("    \"leaseDuration\": {},", D(in.lease_duration)), "--leader-elect-lease-duration");

@@ -39,7 +39,10 @@ struct StarterInput {
   std::string client_go = "1.37";
   int replicas = 3;
   std::string holder;                  // holderIdentity of the live Lease: replica 0's identity
-  std::optional<int64_t> transitions;  // leaseTransitions of the live Lease (noted)
+  std::optional<int64_t> transitions;  // leaseTransitions of the live Lease
+  // lease: the live Lease as read (a List's one item), written as the scenario's
+  // initialLease when it is the lock the scenario uses (the flags may choose another).
+  std::optional<nlohmann::json> lease;
   // sources: one line per input, for the description and the header comment
   // ("--leader-elect-lease-duration=30s", "lease.yaml: kube-system/kube-scheduler held by ...").
   std::vector<std::string> sources;
@@ -55,8 +58,10 @@ struct StarterInput {
 bool ApplyLeaderElectFlags(std::string_view flags, StarterInput* in, std::string* err);
 
 // ApplyLease reads a Lease (coordination.k8s.io/v1, or a List holding one) as kubectl
-// prints it: metadata.namespace/name, spec.holderIdentity, spec.leaseDurationSeconds,
-// spec.leaseTransitions. `file` names it in errors ("<file>: $.spec...: problem").
+// prints it: metadata.namespace/name (the lock), spec.holderIdentity (replica 0's
+// identity), spec.leaseDurationSeconds, spec.leaseTransitions, and the object itself (the
+// starter's `initialLease`, scenarios/README.md: the run starts from it). `file` names it
+// in errors ("<file>: $.spec...: problem").
 bool ApplyLease(const nlohmann::json& lease, std::string_view file, StarterInput* in, std::string* err);
 
 enum class StarterFormat { kJson, kYaml };

@@ -105,6 +105,15 @@ TEST_CASE("init --from-lease: kubectl's Lease names the lock, the holder and the
   CHECK(s.candidates[0].config.lock.name == "kube-scheduler");
   CHECK(s.candidates[0].config.lock.namespace_ == "kube-system");
   CHECK(s.candidates[0].config.leaseDuration == 15s);
+  // The run starts from the live Lease: initialLease, held by replica 0, counting on from
+  // its 7 transitions.
+  REQUIRE(s.initial_lease);
+  CHECK(s.initial_lease->metadata.name == "kube-scheduler");
+  CHECK(s.initial_lease->spec.holderIdentity == "control-plane-2_8f0e5f4c-93f1-4b8e-8d4e-7c1a3e7b9d21");
+  CHECK(s.initial_lease->spec.leaseTransitions == 7);
+  CHECK(s.initial_lease->spec.renewTime.has_value());
+  CHECK(text.find("initialLease:") != std::string::npos);
+  CHECK(text.find("replica-0 is its holder and renews it at once; leaseTransitions counts on from 7") != std::string::npos);
 
   SECTION("never overwrites without --force") {
     const std::string before = Slurp(a.file);
@@ -116,6 +125,48 @@ TEST_CASE("init --from-lease: kubectl's Lease names the lock, the holder and the
     REQUIRE(InitCommand(a, o2, err) == kExitPass);
     CHECK(RunsAsIs(a.file).candidates.size() == 4);
   }
+}
+
+TEST_CASE("init --from-lease: the Lease is initialLease in JSON too, and only when it is the lock the flags keep", "[cli][init]") {
+  const fs::path dir = TempDir("init-lease-lock");
+  InitArgs a;
+  a.file = (dir / "s.json").string();
+  a.from_lease = std::string(LEASESIM_SOURCE_DIR) + "/tests/data/init/lease.yaml";
+  std::ostringstream out, err;
+  REQUIRE(InitCommand(a, out, err) == kExitPass);
+  Scenario s = RunsAsIs(a.file);
+  REQUIRE(s.initial_lease);
+  CHECK(s.initial_lease->spec.leaseDurationSeconds == 15);
+
+  // --leader-elect-resource-name names another Lease: the live one is not that lock.
+  a.file = (dir / "other.json").string();
+  a.from_flags = "--leader-elect-resource-name=kube-controller-manager";
+  REQUIRE(InitCommand(a, out, err) == kExitPass);
+  s = RunsAsIs(a.file);
+  CHECK_FALSE(s.initial_lease);
+  CHECK(s.candidates[0].config.lock.name == "kube-controller-manager");
+  CHECK(Slurp(a.file).find("The live Lease is not the lock the flags chose (leases kube-system/kube-controller-manager), so "
+                           "the run starts with no lock object.") != std::string::npos);
+
+  // Another lock kind: initialLease is a Lease, for the leases lock only.
+  a.file = (dir / "endpoints.json").string();
+  a.from_flags = "--leader-elect-resource-lock=endpointsleases";
+  a.client_go = "1.26";  // (the last with the endpointsleases lock)
+  REQUIRE(InitCommand(a, out, err) == kExitPass);
+  CHECK_FALSE(RunsAsIs(a.file).initial_lease);
+}
+
+TEST_CASE("init --from-lease: a field the Lease cannot hold is named in the Lease's file, and nothing is written", "[cli][init]") {
+  const fs::path dir = TempDir("init-lease-bad");
+  const fs::path lease = dir / "lease.yaml";
+  std::ofstream(lease) << "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: kube-scheduler}\n"
+                          "spec: {holderIdentity: a, acquireTime: yesterday}\n";
+  InitArgs a;
+  a.file = (dir / "s.yaml").string();
+  a.from_lease = lease.string();
+  CHECK(InitError(a) == "leasesim: init: " + lease.string() +
+                            ": $.spec.acquireTime: not an RFC 3339 time (want 2006-01-02T15:04:05Z), got \"yesterday\"\n");
+  CHECK_FALSE(fs::exists(a.file));
 }
 
 TEST_CASE("init: one replica, older client-go versions and lock kinds run as they are", "[cli][init]") {
