@@ -522,6 +522,11 @@ int RunViewer(const ViewerOptions& options) {
     std::fprintf(stderr, "%s: --from and --to go together\n", options.program.c_str());
     return kViewerBadInput;
   }
+  if (options.from_s && !(*options.to_s > *options.from_s)) {
+    std::fprintf(stderr, "%s: --to must be later than --from (got --from %gs --to %gs)\n", options.program.c_str(),
+                 *options.from_s, *options.to_s);
+    return kViewerBadInput;
+  }
   ViewerState s;
   s.options = &options;
   if (!options.report_path.empty()) {

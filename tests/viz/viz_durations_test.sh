@@ -1,11 +1,13 @@
 #!/bin/sh
-# viz_durations_test.sh LEASESIM_VIZ TRACE — the standalone viewer's --from/--to/--cursor
+# viz_durations_test.sh LEASESIM_VIZ TRACE LEASESIM — the standalone viewer's --from/--to/--cursor
 # take Go durations, as `leasesim view` does: a value that is not one (a bare number, an
-# unknown unit) is bad input (exit 2) with Go's own message, before any window opens; a
-# valid one gets past the flags (exit 2 only for want of a display, with that message).
+# unknown unit) or a window that ends before it starts is bad input (exit 2) with a message
+# naming it, before any window opens; a valid one gets past the flags (exit 2 only for want
+# of a display, with that message).
 set -u
 viz=$1
 trace=$2
+leasesim=$3
 fail=0
 # expect_bad ARGS... : exit 2, and stderr names the flag and Go's error.
 expect_bad() {
@@ -23,10 +25,19 @@ expect_bad() {
 expect_bad '--cursor: time: missing unit in duration "90" (a Go duration such as 90s or 2m)' --cursor 90
 expect_bad '--from: time: unknown unit "x" in duration "2x"' --from 2x --to 3m
 expect_bad '--to: time: invalid duration "soon"' --from 1m --to soon
+expect_bad 'leasesim-viz: --to must be later than --from (got --from 50s --to 5s)' --from 50s --to 5s
+expect_bad 'leasesim-viz: --to must be later than --from (got --from 10s --to 10s)' --from 10s --to 10s
 # Valid durations pass the flags: with no display the viewer stops there, saying so.
 err=$(env -u DISPLAY -u WAYLAND_DISPLAY "$viz" "$trace" --from 1m30s --to 2m --cursor 100.5s 2>&1 >/dev/null)
 case "$err" in
   *"no display"*) echo "ok valid durations: $err" ;;
   *) echo "FAIL valid durations: $err"; fail=1 ;;
+esac
+# `leasesim view` shares the window check (viz/viewer.cc RunViewer), naming itself.
+err=$(env -u DISPLAY -u WAYLAND_DISPLAY "$leasesim" view "$trace" --from 50s --to 5s 2>&1 >/dev/null)
+rc=$?
+case "$rc:$err" in
+  "2:leasesim view: --to must be later than --from (got --from 50s --to 5s)") echo "ok leasesim view: $err" ;;
+  *) echo "FAIL leasesim view --from 50s --to 5s: exit $rc: $err"; fail=1 ;;
 esac
 exit $fail
