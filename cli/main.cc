@@ -122,13 +122,7 @@ CLI::Validator NonNegative() {
 // GoDurationSeconds is a CLI11 check for a Go duration ("2m", "90s", "1m30.5s"); the
 // value is kept as text and converted by SecondsOf.
 CLI::Validator GoDurationCheck() {
-  return CLI::Validator(
-      [](std::string& v) -> std::string {
-        std::string err;
-        if (leasesim::sim::ParseGoDuration(v, &err)) return "";
-        return err + " (a Go duration such as 90s or 2m)";
-      },
-      "", "");
+  return CLI::Validator([](std::string& v) { return leasesim::core::GoDurationFlagProblem(v); }, "", "");
 }
 
 [[maybe_unused]] std::optional<double> SecondsOf(const std::optional<std::string>& v) {

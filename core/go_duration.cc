@@ -241,4 +241,10 @@ std::string FormatGoDuration(Duration dur) {
   return std::string(buf + w, sizeof(buf) - w);
 }
 
+std::string GoDurationFlagProblem(std::string_view v) {
+  std::string err;
+  if (ParseGoDuration(v, &err)) return "";
+  return err + " (a Go duration such as 90s or 2m)";
+}
+
 }  // namespace leasesim::core

@@ -36,6 +36,11 @@ namespace leasesim::core {
 // with Go's quoting (bytes outside printable ASCII as \xNN).
 std::optional<Duration> ParseGoDuration(std::string_view s, std::string* err = nullptr);
 
+// GoDurationFlagProblem is what a command-line flag that takes a time says of `v`: "" for
+// a Go duration, else Go's error with a hint, e.g. `time: missing unit in duration "90" (a
+// Go duration such as 90s or 2m)` (`leasesim view --from`, `leasesim-viz --cursor`).
+std::string GoDurationFlagProblem(std::string_view v);
+
 // FormatGoDuration is a port of Go's Duration.String: "72h3m0.5s", "1m30s", "15s",
 // "1.5s", "100ms", "1.1µs", "1ns", "0s"; the leading unit is the largest non-zero one
 // (h at most), fractions drop trailing zeros. Exact for every int64 value.

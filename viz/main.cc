@@ -12,16 +12,9 @@
 namespace {
 
 // GoDuration accepts a Go duration string ("90s", "2m", "1m30.5s", "-1s"), as every
-// leasesim flag that takes a time does (`leasesim view --from`); Go's own error text
-// otherwise, e.g. `time: missing unit in duration "90"`.
+// leasesim flag that takes a time does (`leasesim view --from`).
 CLI::Validator GoDuration() {
-  return CLI::Validator(
-      [](std::string& v) -> std::string {
-        std::string err;
-        if (leasesim::core::ParseGoDuration(v, &err)) return "";
-        return err + " (a Go duration such as 90s or 2m)";
-      },
-      "", "");
+  return CLI::Validator([](std::string& v) { return leasesim::core::GoDurationFlagProblem(v); }, "", "");
 }
 
 double Seconds(const std::string& v) {
