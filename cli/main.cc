@@ -205,7 +205,8 @@ int main(int argc, char** argv) {
       "leasesim — deterministic simulation of Kubernetes lease leader election (client-go's "
       "LeaderElector) under clock skew, latency, partitions, crashes and API-server trouble.\n"
       "Exit codes: 0 pass, 1 an expectation failed, 2 bad input or usage, 3 internal error, 4 nondeterminism, "
-      "130/143 interrupted by SIGINT/SIGTERM."};
+      "130/143 interrupted by SIGINT/SIGTERM.",
+      "leasesim"};  // (named, so that every usage line says "leasesim", not argv[0])
   app.require_subcommand(1);
   app.set_version_flag("--version", VersionText(kVersion));
 
@@ -339,6 +340,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    if (argc == 1) {  // no command: name them, as for an unknown one
+      std::cerr << fmt::format("leasesim: a command is required (commands: {}; leasesim help COMMAND)\n",
+                               fmt::join(VisibleCommands(app), ", "));
+      return kExitBadInput;
+    }
     if (argc > 1) {
       if (auto msg = UnknownCommandMessage(argv[1], VisibleCommands(app))) {
         std::cerr << "leasesim: " << *msg << "\n";

@@ -25,6 +25,7 @@ cmds="run, check, sweep, merge, chaos, export, init, view, completion, man, help
 expect 2 "" "leasesim: unknown command \"runn\"; did you mean \"run\"? (commands: $cmds; leasesim help COMMAND)" -- runn x.json
 expect 2 "" "leasesim: unknown command \"chek\"; did you mean \"check\"? (commands: $cmds; leasesim help COMMAND)" -- chek scenarios
 expect 2 "" "leasesim: unknown command \"frobnicate\" (commands: $cmds; leasesim help COMMAND)" -- frobnicate
+expect 2 "" "leasesim: a command is required (commands: $cmds; leasesim help COMMAND)" --
 expect 2 "" "leasesim: help: unknown command \"swep\"; did you mean \"sweep\"? (commands: $cmds; leasesim help COMMAND)" -- help swep
 expect 0 "leasesim 0.1.0
 client-go profiles: 1.20 1.21 1.22 1.23 1.24 1.25 1.26 1.27 1.28 1.29 1.30 1.31 1.32 1.33 1.34 1.35 1.36 1.37 (clientGo in scenarios, --client-go in init; default 1.37)
@@ -37,6 +38,9 @@ for c in run check sweep merge chaos export init view completion man help; do gr
 run_help="$("$leasesim" help run)" || fail "leasesim help run exited $?"
 grep -q '^Usage: leasesim run \[OPTIONS\] scenario$' <<<"$run_help" || fail "help run: $run_help"
 grep -q -- '--perfetto FILE' <<<"$run_help" || fail "help run does not show --perfetto"
+# COMMAND --help says "leasesim" too, whatever path the binary was started by.
+run_dash_help="$("$leasesim" run --help)" || fail "leasesim run --help exited $?"
+grep -q '^Usage: leasesim run \[OPTIONS\] scenario$' <<<"$run_dash_help" || fail "run --help: $run_dash_help"
 
 # --report -: stdout is the report JSON alone; the text goes to stderr.
 out="$("$leasesim" run "$src/scenarios/basics/steady.json" -q --report - 2>/tmp/leasesim-help-err.$$)" || fail "run --report - exited $?"
