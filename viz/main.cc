@@ -1,6 +1,7 @@
 // main.cc — `leasesim-viz`, the standalone viewer: leasesim-viz TRACE [options].
 // (`leasesim view` calls the same RunViewer, and can also run scenarios in-process.)
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -62,8 +63,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);  // prints help or the error
-    return rc == 0 ? 0 : leasesim::viz::kViewerBadInput;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    // One line naming the program, as leasesim's own errors do.
+    std::fprintf(stderr, "leasesim-viz: %s (leasesim-viz --help)\n", e.what());
+    return leasesim::viz::kViewerBadInput;
   }
   if (*from) {
     o.from_s = Seconds(from_d);

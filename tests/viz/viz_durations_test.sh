@@ -22,7 +22,7 @@ expect_bad() {
     *) echo "FAIL $*: message lacks '$want': $err"; fail=1 ;;
   esac
 }
-expect_bad '--cursor: time: missing unit in duration "90" (a Go duration such as 90s or 2m)' --cursor 90
+expect_bad 'leasesim-viz: --cursor: time: missing unit in duration "90" (a Go duration such as 90s or 2m) (leasesim-viz --help)' --cursor 90
 expect_bad '--from: time: unknown unit "x" in duration "2x"' --from 2x --to 3m
 expect_bad '--to: time: invalid duration "soon"' --from 1m --to soon
 expect_bad 'leasesim-viz: --to must be later than --from (got --from 50s --to 5s)' --from 50s --to 5s
@@ -39,5 +39,12 @@ rc=$?
 case "$rc:$err" in
   "2:leasesim view: --to must be later than --from (got --from 50s --to 5s)") echo "ok leasesim view: $err" ;;
   *) echo "FAIL leasesim view --from 50s --to 5s: exit $rc: $err"; fail=1 ;;
+esac
+# No trace: one line naming the program.
+err=$("$viz" 2>&1 >/dev/null)
+rc=$?
+case "$rc:$err" in
+  "2:leasesim-viz: trace is required (leasesim-viz --help)") echo "ok no trace: $err" ;;
+  *) echo "FAIL no trace: exit $rc: $err"; fail=1 ;;
 esac
 exit $fail
