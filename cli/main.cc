@@ -241,8 +241,8 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("sweep", sweep.sweep, "Sweep file (JSON, see docs/sweep.md)")->required()->option_text("FILE");
   sweep_cmd->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   sweep_cmd->add_option("--out", sweep.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
-  sweep_cmd->add_option("--shard", sweep.shard, "Run only slice i of N (\"i/N\", 0-based), for leasesim merge");
-  sweep_cmd->add_flag("!--no-progress", sweep.progress, "No progress bar");
+  sweep_cmd->add_option("--shard", sweep.shard, "Run only slice i of N (\"i/N\", 0-based), for leasesim merge")->option_text("i/N");
+  sweep_cmd->add_flag_callback("--no-progress", [&sweep] { sweep.progress = false; }, "No progress bar");
   sweep_cmd->add_flag("--resume", sweep.resume,
                       "Reuse the finished runs of an interrupted sweep into the same --out (kept in DIR.partial/)");
   // The safety floor of the Pareto front and the recommendation (docs/sweep.md).
@@ -276,9 +276,9 @@ int main(int argc, char** argv) {
   chaos_cmd->add_option("-j,--jobs", chaos.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   chaos_cmd->add_option("--out", chaos.out_dir, "Output directory (default: chaos-out)")->option_text("DIR");
   chaos_cmd->add_option("--junit", chaos.junit, "Write JUnit XML (one case per failure class) to FILE")->option_text("FILE");
-  chaos_cmd->add_option("--shard", chaos.shard, "Run only seeds i of N (\"i/N\", 0-based), for leasesim merge");
+  chaos_cmd->add_option("--shard", chaos.shard, "Run only seeds i of N (\"i/N\", 0-based), for leasesim merge")->option_text("i/N");
   chaos_cmd->add_option("--shrink-budget", chaos.shrink_budget, "Runs spent shrinking each failure class (default: 400; 0 = no shrinking)")->option_text("N");
-  chaos_cmd->add_flag("!--no-progress", chaos.progress, "No progress bar");
+  chaos_cmd->add_flag_callback("--no-progress", [&chaos] { chaos.progress = false; }, "No progress bar");
 
   ExportArgs export_args;
   CLI::App* export_cmd = app.add_subcommand(
@@ -299,7 +299,8 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--replicas", init.replicas, "Number of candidates (default 3)")->option_text("N");
   init_cmd->add_option("--client-go", init.client_go, "client-go version of the components, 1.20 to 1.37 (default 1.37)")->option_text("VERSION");
   init_cmd->add_option("--format", init.format, "json or yaml (default: by FILE's extension; json on stdout)")
-      ->check(CLI::IsMember({"json", "yaml"}));
+      ->check(CLI::IsMember({"json", "yaml"}))
+      ->option_text("json|yaml");
   init_cmd->add_flag("--force", init.force, "Overwrite FILE if it exists");
 
   struct ViewArgs {
@@ -323,8 +324,8 @@ int main(int argc, char** argv) {
       ->check(GoDurationCheck())
       ->option_text("DURATION");
   view_cmd->add_option("--seed", view.seed, "Seed when opening a scenario (default: the scenario's)")->option_text("N");
-  view_cmd->add_option("--width", view.width, "Window width in pixels")->check(CLI::Range(320, 8192));
-  view_cmd->add_option("--height", view.height, "Window height in pixels")->check(CLI::Range(240, 8192));
+  view_cmd->add_option("--width", view.width, "Window width in pixels, 320 to 8192 (default 1280)")->check(CLI::Range(320, 8192))->option_text("PX");
+  view_cmd->add_option("--height", view.height, "Window height in pixels, 240 to 8192 (default 800)")->check(CLI::Range(240, 8192))->option_text("PX");
 
   std::string completion_shell;
   CLI::App* completion_cmd = app.add_subcommand("completion", "Print a shell completion script: source <(leasesim completion bash)");

@@ -58,8 +58,8 @@ int main(int argc, char** argv) {
           ->option_text("DURATION");
   app.add_flag("--unfold-nodes", o.unfold_nodes,
                "cluster scenarios: open with a lane for every worker node that changed state (default: the first 8)");
-  app.add_option("--width", o.width, "window width in pixels")->check(CLI::Range(320, 8192));
-  app.add_option("--height", o.height, "window height in pixels")->check(CLI::Range(240, 8192));
+  app.add_option("--width", o.width, "window width in pixels, 320 to 8192 (default 1280)")->check(CLI::Range(320, 8192))->option_text("PX");
+  app.add_option("--height", o.height, "window height in pixels, 240 to 8192 (default 800)")->check(CLI::Range(240, 8192))->option_text("PX");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
