@@ -95,9 +95,10 @@ struct CheckArgs {
 // CheckCommand runs a suite for CI (check.cc).
 int CheckCommand(const CheckArgs& a, const WallClock& wall, std::ostream& out, std::ostream& err);
 
-// SweepArgs is `leasesim sweep SWEEP.json [--jobs N] [--out DIR] [--shard i/N]`.
+// SweepArgs is `leasesim sweep SWEEP.json [--seeds N] [--jobs N] [--out DIR] [--shard i/N]`.
 struct SweepArgs {
   std::string sweep;
+  std::optional<int64_t> seeds;  // overrides the file's "seeds" (seeds per point)
   int jobs = 0;
   std::string out_dir = "sweep-out";
   std::string shard;      // "i/N", empty = all

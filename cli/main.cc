@@ -239,6 +239,7 @@ int main(int argc, char** argv) {
   CLI::App* sweep_cmd = app.add_subcommand(
       "sweep", "Sweep LeaseDuration/RenewDeadline/RetryPeriod (and fault intensities) over seeds: failover, split-brain, API load");
   sweep_cmd->add_option("sweep", sweep.sweep, "Sweep file (JSON, see docs/sweep.md)")->required()->option_text("FILE");
+  sweep_cmd->add_option("--seeds", sweep.seeds, "Seeds per point (default: the file's \"seeds\")")->option_text("N");
   sweep_cmd->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   sweep_cmd->add_option("--out", sweep.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
   sweep_cmd->add_option("--shard", sweep.shard, "Run only slice i of N (\"i/N\", 0-based), for leasesim merge")->option_text("i/N");

@@ -50,6 +50,18 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
     err << e << "\n";
     return kExitBadInput;
   }
+  if (a.seeds) {  // the same bounds as the file's "seeds" (harness/sweep/spec.cc)
+    if (*a.seeds < 1 || *a.seeds > 1'000'000) {
+      err << fmt::format("leasesim sweep: --seeds: expected an integer in [1, 1000000], got {}\n", *a.seeds);
+      return kExitBadInput;
+    }
+    if (*a.seeds > kMaxSweepRuns / spec->PointCount()) {
+      err << fmt::format("leasesim sweep: --seeds: {} points x {} seeds is more than {} runs\n", spec->PointCount(),
+                         *a.seeds, kMaxSweepRuns);
+      return kExitBadInput;
+    }
+    spec->seeds = *a.seeds;  // the output's sweep.json (CanonicalSweepJson) says how many were run
+  }
   const double t0 = wall();
   const std::vector<SweepPoint> points = ExpandPoints(*spec);
   for (const SweepPoint& p : points) {

@@ -1,5 +1,6 @@
 // sweep_test.cc — the `leasesim sweep` and `leasesim merge` commands: sharded + merged
 // output byte-equal to an unsharded run; a missing or doubled shard is bad input.
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -250,4 +251,46 @@ TEST_CASE("issue15 item 3: sweep --min-safety-margin takes a Go duration and low
                                        "tolerated clock-rate ratio LD/(RD+RP) >= 1.25\n"));
   const auto sweep = nlohmann::json::parse(Slurp(fs::path(a.out_dir) / "sweep.json"));
   for (const auto& p : sweep.at("paretoFront")) CHECK(p == 2);  // point 3 (margin 3s) is below the floor
+}
+
+TEST_CASE("sweep --seeds overrides the file's seeds: the runs, the output's sweep.json and the same runs as the file saying so", "[sim][sweep]") {
+  const fs::path root = TempDir("seeds-flag");
+  std::ofstream(root / "sweep.json") << kTinySweep;  // "seeds": 3
+  std::string five = kTinySweep;
+  five.replace(five.find("\"seeds\": 3"), 10, "\"seeds\": 5");
+  fs::create_directories(root / "five");
+  std::ofstream(root / "five" / "sweep.json") << five;  // (same file name: the run names, so the hashes, match)
+  std::ostringstream out, err;
+  SweepArgs a;
+  a.sweep = (root / "sweep.json").string();
+  a.jobs = 2;
+  a.progress = false;
+  a.seeds = 5;
+  a.out_dir = (root / "flag").string();
+  REQUIRE(SweepCommand(a, kNoClock, out, err) == kExitPass);
+  const auto by_flag = DirFiles(a.out_dir);
+  CHECK(nlohmann::json::parse(by_flag.at("sweep.json"))["seeds"] == 5);
+  // 4 points (leaseDuration 10s is invalid with renewDeadline 10s: 2 valid) x 5 seeds.
+  const std::string runs = by_flag.at("runs.csv");
+  CHECK(std::count(runs.begin(), runs.end(), '\n') == 1 + 2 * 5);
+  // The same as a file that says 5 seeds, file for file.
+  a.sweep = (root / "five" / "sweep.json").string();
+  a.seeds.reset();
+  a.out_dir = (root / "file").string();
+  REQUIRE(SweepCommand(a, kNoClock, out, err) == kExitPass);
+  auto by_file = DirFiles(a.out_dir);
+  CHECK(by_file.at("runs.csv") == runs);
+  CHECK(by_file.at("failovers.csv") == by_flag.at("failovers.csv"));
+
+  // Out of range: bad input, before any run or output.
+  for (const int64_t bad : {int64_t{0}, int64_t{-3}, int64_t{1'000'001}}) {
+    CAPTURE(bad);
+    std::ostringstream o2, e2;
+    a.sweep = (root / "sweep.json").string();
+    a.seeds = bad;
+    a.out_dir = (root / "bad").string();
+    CHECK(SweepCommand(a, kNoClock, o2, e2) == kExitBadInput);
+    CHECK(e2.str() == fmt::format("leasesim sweep: --seeds: expected an integer in [1, 1000000], got {}\n", bad));
+    CHECK_FALSE(fs::exists(root / "bad"));
+  }
 }
