@@ -50,9 +50,9 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
     err << e << "\n";
     return kExitBadInput;
   }
-  if (a.seeds) {  // the same bounds as the file's "seeds" (harness/sweep/spec.cc)
-    if (*a.seeds < 1 || *a.seeds > 1'000'000) {
-      err << fmt::format("leasesim sweep: --seeds: expected an integer in [1, 1000000], got {}\n", *a.seeds);
+  if (a.seeds) {  // the same bounds as the file's "seeds" (harness/sweep/spec.h)
+    if (*a.seeds < 1 || *a.seeds > kMaxSweepSeeds) {
+      err << fmt::format("leasesim sweep: --seeds: expected an integer in [1, {}], got {}\n", kMaxSweepSeeds, *a.seeds);
       return kExitBadInput;
     }
     if (*a.seeds > kMaxSweepRuns / spec->PointCount()) {

@@ -127,8 +127,8 @@ SweepSpec Parse(const json& root, std::string_view file, const std::filesystem::
   }
   if (!s.base.is_object()) Fail("$.base", "the base scenario must be a JSON object");
   if (const json* v = Find(root, "seeds")) {
-    if (!v->is_number_unsigned() || v->get<uint64_t>() < 1 || v->get<uint64_t>() > 1'000'000) {
-      Fail("$.seeds", fmt::format("expected an integer in [1, 1000000], got {}", v->dump()));
+    if (!v->is_number_unsigned() || v->get<uint64_t>() < 1 || v->get<uint64_t>() > static_cast<uint64_t>(kMaxSweepSeeds)) {
+      Fail("$.seeds", fmt::format("expected an integer in [1, {}], got {}", kMaxSweepSeeds, v->dump()));
     }
     s.seeds = static_cast<int64_t>(v->get<uint64_t>());
   }

@@ -100,7 +100,9 @@ struct SweepSpec {
   int64_t RunCount() const { return PointCount() * seeds; }
 };
 
-// kMaxSweepRuns bounds PointCount() * seeds so that a typo cannot ask for years of work.
+// kMaxSweepSeeds bounds "seeds" (and `leasesim sweep --seeds`); kMaxSweepRuns bounds
+// PointCount() * seeds so that a typo cannot ask for years of work.
+inline constexpr int64_t kMaxSweepSeeds = 1'000'000;
 inline constexpr int64_t kMaxSweepRuns = 100'000'000;
 
 // ParseSweep parses sweep JSON `text`; `file` names it in messages and anchors a relative
