@@ -14,7 +14,8 @@
 #
 # Two modes:
 # - fixed (the default, what .ci/run does): -seed=1 and a fixed number of executions per
-#   target (20-50 s each on an idle 2-core machine; LEASESIM_FUZZ_SCALE multiplies them),
+#   target (20-50 s each on an idle 2-core machine, scenario about 2 min; LEASESIM_FUZZ_SCALE
+#   multiplies them),
 #   starting from an empty working corpus. The same inputs are tried on every machine, so a
 #   clean pass here is a clean pass on CI, and a finding is reproducible by rerunning.
 # - explore (LEASESIM_FUZZ_SECONDS=N): N seconds per target with libFuzzer's random seed,
@@ -48,7 +49,8 @@ if ! command -v clang++-14 >/dev/null; then
   exit 0
 fi
 
-# Executions per target in the fixed mode: 20-50 s each on an idle 2-core machine
+# Executions per target in the fixed mode: 20-50 s each on an idle 2-core machine (scenario,
+# which reads every input as JSON and as YAML, about 2 min)
 # (docs/ci.md shows a pass).
 declare -A runs=([scenario]=400000 [sweep]=500000 [chaos]=100000 [go_duration]=1000000 [trace_loader]=60000)
 all=(scenario sweep chaos go_duration trace_loader)

@@ -40,8 +40,10 @@ struct Document {
 // mapping key, a non-string mapping key or more than one document.
 std::optional<Document> ParseYaml(std::string_view text, std::string_view file, std::string* err);
 
-// ReadDocumentFile reads `path` and parses it by its extension: YAML (ParseYaml) or JSON
-// with comments. nullopt with *err = "<path>: <problem>" (cannot read, invalid syntax).
+// ReadDocumentFile reads `path` (sim/input_file.h ReadInputFile: a regular file only, so a
+// directory or a FIFO is an error, never a wait) and parses it by its extension: YAML
+// (ParseYaml) or JSON with comments. nullopt with *err = "<path>: <problem>" (cannot read,
+// not a regular file, invalid syntax, a number beyond a double's range).
 std::optional<Document> ReadDocumentFile(const std::filesystem::path& path, std::string* err);
 
 }  // namespace leasesim::sim

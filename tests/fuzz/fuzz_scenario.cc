@@ -1,4 +1,5 @@
-// fuzz_scenario.cc — the scenario loader (sim::ParseScenario) on arbitrary bytes.
+// fuzz_scenario.cc — the scenario loader (sim::ParseScenario) on arbitrary bytes, read as
+// a JSON file and as a YAML file (sim/document_input.h).
 // Invariants: no crash or sanitizer report; a rejected file gets a one-line message; an
 // accepted scenario stays within the simulable bounds (sim/json_input.h kMaxFileDuration).
 #include <cstddef>
@@ -10,14 +11,15 @@
 #include "sim/scenario.h"
 #include "tests/fuzz/fuzz_check.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace {
+
+void Check(std::string_view text, const char* file) {
   using namespace leasesim;
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
   std::string err;
-  auto s = sim::ParseScenario(text, "fuzz.json", &err);
+  auto s = sim::ParseScenario(text, file, &err);
   if (!s) {
     fuzz::RequireOneLine(err);
-    return 0;
+    return;
   }
   const auto max = sim::json_input::kMaxFileDuration;
   fuzz::Require(s->duration > core::Duration{0} && s->duration <= max, "duration out of bounds");
@@ -28,5 +30,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::Require(!sim::NodeNameError(c.name), "invalid node name accepted");
     fuzz::Require(!sim::IdentityError(c.identity), "invalid identity accepted");
   }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  Check(text, "fuzz.json");
+  Check(text, "fuzz.yaml");
   return 0;
 }

@@ -3,6 +3,7 @@
 // JSON path and give the line.
 #include "sim/document_input.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -160,4 +161,62 @@ TEST_CASE("yaml: ReadDocumentFile reads YAML or JSON by extension", "[sim][yaml]
   CHECK(j->Where("a.json", "$.spec") == "a.json");
   CHECK_FALSE(ReadDocumentFile(dir / "missing.yaml", &err));
   CHECK(err == (dir / "missing.yaml").string() + ": cannot read file: no such file");
+}
+
+TEST_CASE("yaml: a number beyond a double's range is bad input at its line as in JSON, and one below it is 0", "[sim][yaml]") {
+  // It used to escape as std::out_of_range from std::stod ("internal error: stod", exit 3).
+  CHECK(ScenarioError("candidateCount: 2\nduration: 1e400\n") ==
+        "s.yaml: line 2, column 11: invalid YAML: number overflow: \"1e400\" is beyond a double's range");
+  // A 401-digit integer: the message names it, quoted and cut short (QuoteInput).
+  const std::string huge = ScenarioError("seed: -1" + std::string(400, '0') + "\n");
+  CHECK(huge.rfind("s.yaml: line 1, column 7: invalid YAML: number overflow: \"-1000", 0) == 0);
+  CHECK(huge.ends_with(" is beyond a double's range"));
+  CHECK(huge.size() < 300);
+  CHECK(ScenarioError("seed: 0o7777777777777777777777777\n") ==
+        "s.yaml: line 1, column 7: invalid YAML: number overflow: \"0o7777777777777777777777777\" is beyond 64 bits");
+  CHECK(ScenarioError("seed: 0x1ffffffffffffffff\n") ==
+        "s.yaml: line 1, column 7: invalid YAML: number overflow: \"0x1ffffffffffffffff\" is beyond 64 bits");
+  // Below a double's range: 0, as the JSON parser reads 1e-400.
+  CHECK(Yaml("x: 1e-400\n")["x"] == 0.0);
+  CHECK(Yaml("x: 1e-400\n")["x"] == json::parse(R"({"x": 1e-400})")["x"]);
+  // A decimal integer beyond 64 bits is a double, as in JSON.
+  CHECK(Yaml("x: 18446744073709551616\n")["x"] == json::parse(R"({"x": 18446744073709551616})")["x"]);
+}
+
+TEST_CASE("yaml: ReadDocumentFile refuses a directory and a FIFO without waiting on it", "[sim][yaml]") {
+  const fs::path dir = fs::temp_directory_path() / ("leasesim-test-document-fifo-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string err;
+  CHECK_FALSE(ReadDocumentFile(dir, &err));
+  CHECK(err == dir.string() + ": is a directory");
+  const fs::path fifo = dir / "lease.yaml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_FALSE(ReadDocumentFile(fifo, &err));  // (opening it would block: no writer)
+  CHECK(err == fifo.string() + ": is not a regular file");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("yaml: text after the top-level node is an error, not an endless stream of empty documents", "[sim][yaml]") {
+  // yaml-cpp 0.7's LoadAll never returned on these (its parser reports an empty document
+  // for ever at the comma), growing memory until the process was killed.
+  CHECK(ScenarioError("{},") ==
+        "s.yaml: line 1, column 3: invalid YAML: text after the document's top-level node (one node per file: a "
+        "mapping for a scenario)");
+  CHECK(ScenarioError("[1], 2\n").rfind("s.yaml: line 1, column 4: invalid YAML: text after the document's top-level node", 0) == 0);
+  CHECK(ScenarioError("\"a\", b\n").rfind("s.yaml: line 1, column 4: invalid YAML: text after", 0) == 0);
+  CHECK(ScenarioError("{// 1s\"},\n    {]").rfind("s.yaml: line 1, column 9: invalid YAML: text after", 0) == 0);
+  // A "---" document after the first is still named as such, at its node.
+  CHECK(ScenarioError("name: x\n---\nname: y\n") ==
+        "s.yaml: line 3, column 1: invalid YAML: more than one document (---): write one scenario per file");
+  // A leading "---" starts the one document.
+  CHECK(Yaml("---\nname: x\n")["name"] == "x");
+}
+
+TEST_CASE("yaml: a parser message that quotes a control byte stays on one line", "[sim][yaml]") {
+  const std::string e = ScenarioError("x: \"a\\\r\"\n");
+  CHECK(e.rfind("s.yaml: line 1, column ", 0) == 0);
+  CHECK(e.find("invalid YAML: unknown escape character") != std::string::npos);
+  CHECK(e.find('\r') == std::string::npos);
+  CHECK(e.find('\n') == std::string::npos);
 }
