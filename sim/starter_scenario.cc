@@ -172,6 +172,8 @@ bool ApplyLease(const json& doc, std::string_view file, StarterInput* in, std::s
     if (spec != nullptr) {
       if (const json* h = json_input::Find(*spec, "holderIdentity"); h && !h->is_null()) {
         in->holder = json_input::Str(*h, json_input::Key(sp, "holderIdentity"));
+        // It becomes replica 0's identity: judged here, against this file.
+        if (auto e = IdentityError(in->holder)) json_input::Fail(json_input::Key(sp, "holderIdentity"), *e);
         summary += fmt::format(" held by {}", in->holder);
       }
       if (const json* d = json_input::Find(*spec, "leaseDurationSeconds"); d && !d->is_null()) {

@@ -167,6 +167,16 @@ TEST_CASE("init --from-lease: a field the Lease cannot hold is named in the Leas
   CHECK(InitError(a) == "leasesim: init: " + lease.string() +
                             ": $.spec.acquireTime: not an RFC 3339 time (want 2006-01-02T15:04:05Z), got \"yesterday\"\n");
   CHECK_FALSE(fs::exists(a.file));
+
+  // A holder that cannot be a candidate's identity (more than 1024 bytes) is named there too.
+  std::ofstream(lease) << "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: kube-scheduler}\n"
+                          "spec: {holderIdentity: " << std::string(2000, 'h') << "}\n";
+  CHECK(InitError(a) == "leasesim: init: " + lease.string() +
+                            ": $.spec.holderIdentity: must be no more than 1024 bytes (it has 2000)\n");
+  CHECK_FALSE(fs::exists(a.file));
+  // A directory or a FIFO as the Lease: bad input, never a wait.
+  a.from_lease = dir.string();
+  CHECK(InitError(a) == "leasesim: init: " + dir.string() + ": is a directory\n");
 }
 
 TEST_CASE("init: one replica, older client-go versions and lock kinds run as they are", "[cli][init]") {
