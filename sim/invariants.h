@@ -105,7 +105,9 @@ std::string_view ElectorEventName(ElectorEvent::Kind k);
 // `workload_exits` (scenario workload onStoppedLeading "exit") means acting stops at most
 // `stop_lag` after OnStoppedLeading; a workload that keeps acting (kubernetes#23731) is
 // a scenario choice, not a breach.
-// (`events` grows for the whole run, a lock write per renewal: a deque is written once
+// The world keeps a run's kLockWrite events only from its first kStoppedLeading or
+// kReleaseReturned on: an earlier lock write cannot breach anything CheckElectorLife checks.
+// (`events` grows for the whole run: a deque is written once
 // and never copied, where a doubling vector faults its pages in again. Its blocks are
 // small, 256 bytes, because every elector of a 1000-candidate run has a few events. A
 // world's logs take their blocks from its LogArena, sim/log_arena.h.)

@@ -1,6 +1,7 @@
 // log_arena.cc — see log_arena.h.
 #include "sim/log_arena.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #if defined(__linux__)
@@ -31,7 +32,22 @@ void* LogArena::Allocate(std::size_t bytes, std::size_t align) {
   }
   cur_ = reinterpret_cast<char*>(at + bytes);
   allocated_ += bytes;
+  if (cur_ > populated_) Populate();
   return reinterpret_cast<void*>(at);
+}
+
+void LogArena::Populate() {
+  // The pages from populated_ (page-aligned, or the chunk's first page) to kPopulateStep
+  // past cur_, within the chunk, in one system call. Advice only: if the kernel refuses
+  // (before Linux 5.14), the pages fault in one by one as before.
+  const auto page = static_cast<std::uintptr_t>(kPage);
+  auto from = reinterpret_cast<std::uintptr_t>(populated_) & ~(page - 1);
+  auto to = (reinterpret_cast<std::uintptr_t>(cur_) + kPopulateStep + page - 1) & ~(page - 1);
+  to = std::min(to, reinterpret_cast<std::uintptr_t>(end_) & ~(page - 1));
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_POPULATE_WRITE);
+#endif
+  populated_ = std::max(cur_, reinterpret_cast<char*>(to));
 }
 
 void LogArena::NewChunk(std::size_t at_least) {
@@ -53,6 +69,7 @@ void LogArena::NewChunk(std::size_t at_least) {
       ++huge_chunks_;
       cur_ = static_cast<char*>(base);
       end_ = cur_ + bytes;
+      populated_ = cur_;
       return;
     }
     // No mapping: fall through to the heap.
@@ -63,6 +80,8 @@ void LogArena::NewChunk(std::size_t at_least) {
   chunks_.push_back({base, bytes, false});
   cur_ = static_cast<char*>(base);
   end_ = cur_ + bytes;
+  // (The chunk's first, partial page is the heap's: it may be resident already.)
+  populated_ = cur_;
 }
 
 }  // namespace leasesim::sim

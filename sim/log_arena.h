@@ -8,7 +8,11 @@
 // ordinary heap, then 2 MiB chunks aligned to and advised as transparent huge pages
 // (madvise MADV_HUGEPAGE on Linux), which fault in once per 2 MiB. A run whose logs stay
 // small (a 1000-candidate hour: about 0.3 MB) never maps a huge page, so its peak memory
-// is unchanged; a large one keeps at most one partly used 2 MiB chunk more.
+// is unchanged; a large one keeps at most one partly used 2 MiB chunk more. Where huge pages
+// are not to be had (the kernel falls back to 4 KiB pages when it finds no free 2 MiB), and
+// in the heap chunks, the arena prefaults its pages kPopulateStep ahead of use with one
+// madvise(MADV_POPULATE_WRITE) call (Linux 5.14): about 1 µs a page there, against 10 µs
+// for a fault per page; at most kPopulateStep more is resident than used.
 //
 // Memory is returned only when the arena dies (every LogAllocator holds it): the logs free
 // nothing before the end, and a deque's replaced block maps are small.
@@ -32,6 +36,8 @@ class LogArena {
   static constexpr std::size_t kSmallBytes = std::size_t{512} << 10;
   static constexpr std::size_t kSmallChunk = std::size_t{64} << 10;
   static constexpr std::size_t kHugeChunk = std::size_t{2} << 20;
+  static constexpr std::size_t kPopulateStep = std::size_t{64} << 10;
+  static constexpr std::size_t kPage = 4096;
 
   LogArena() = default;
   ~LogArena();
@@ -53,10 +59,12 @@ class LogArena {
     bool mapped;  // from mmap (else operator new)
   };
   void NewChunk(std::size_t at_least);
+  void Populate();  // prefaults the chunk's pages up to kPopulateStep past cur_
 
   std::vector<Chunk> chunks_;
   char* cur_ = nullptr;
   char* end_ = nullptr;
+  char* populated_ = nullptr;  // the current chunk's pages below it are resident
   std::size_t allocated_ = 0;
   std::size_t huge_chunks_ = 0;
 };

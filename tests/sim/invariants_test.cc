@@ -6,6 +6,8 @@
 #include "sim/invariants.h"
 
 #include <filesystem>
+#include <map>
+#include <string>
 
 #include <catch2/catch.hpp>
 
@@ -268,6 +270,49 @@ TEST_CASE("invariants: stopped_leading_once — missing, twice, early", "[sim][i
     std::vector<ElectorEvent> ev{E(0s, Kind::kRunStarted), E(5s, Kind::kKilled), E(6s, Kind::kStoppedLeading)};
     CHECK(Names(CheckElectorLife(Life(ev), kTrueEpoch, T(60s))) == std::vector<std::string>{"stopped_leading_once"});
   }
+}
+
+// The world keeps a run's lock writes only from its first OnStoppedLeading or release()
+// on (World::Life). That is sound only if an earlier write never changes what
+// CheckElectorLife finds: each row's findings with and without such writes are the same.
+TEST_CASE("invariants: lock writes before OnStoppedLeading and release() change no finding", "[sim][invariants]") {
+  auto without_early_writes = [](const std::vector<ElectorEvent>& ev) {
+    std::vector<ElectorEvent> out;
+    std::map<uint32_t, bool> checked;  // by run
+    for (const ElectorEvent& e : ev) {
+      if (e.kind == Kind::kLockWrite && !checked[e.run]) continue;
+      if (e.kind == Kind::kStoppedLeading || e.kind == Kind::kReleaseReturned) checked[e.run] = true;
+      out.push_back(e);
+    }
+    return out;
+  };
+  auto findings = [](const std::vector<ElectorEvent>& ev) {
+    std::vector<std::string> v;
+    for (const auto& b : CheckElectorLife(Life(ev), kTrueEpoch, T(60s))) {
+      v.push_back(b.invariant + " " + b.message + " " + std::to_string(b.at.since_origin.count()));
+      for (const auto& d : b.events) v.back() += " | " + d;
+    }
+    return v;
+  };
+  std::vector<std::vector<ElectorEvent>> rows;
+  rows.push_back(CorrectLife());
+  auto after_stop = CorrectLife();
+  after_stop.insert(after_stop.begin() + 10, E(9s, Kind::kLockWrite, 1, 9));
+  rows.push_back(after_stop);
+  auto after_release_only = CorrectLife();  // release() returned, OnStoppedLeading not yet
+  after_release_only.insert(after_release_only.begin() + 8, E(9s, Kind::kLockWrite, 1, 8));
+  rows.push_back(after_release_only);
+  rows.push_back({E(0s, Kind::kRunStarted), E(1s, Kind::kLockWrite, 1, 1), E(1s, Kind::kStartedLeading),
+                  E(2s, Kind::kLockWrite, 1, 2), E(3s, Kind::kStoppedLeading), E(4s, Kind::kLockWrite, 1, 3),
+                  E(4s, Kind::kRunReturned), E(5s, Kind::kRunStarted, 2), E(6s, Kind::kLockWrite, 2, 1)});
+  for (const auto& ev : rows) {
+    const auto all = findings(ev);
+    CHECK(findings(without_early_writes(ev)) == all);
+  }
+  // The rows do breach: the comparison is not between empty lists only.
+  CHECK(findings(after_stop).size() == 2);
+  CHECK(findings(after_release_only).size() == 1);
+  CHECK(findings(rows[3]).size() == 1);
 }
 
 TEST_CASE("invariants: leader_after_stopped — belief, write or acting after OnStoppedLeading", "[sim][invariants]") {
