@@ -238,7 +238,7 @@ int main(int argc, char** argv) {
   SweepArgs sweep;
   CLI::App* sweep_cmd = app.add_subcommand(
       "sweep", "Sweep LeaseDuration/RenewDeadline/RetryPeriod (and fault intensities) over seeds: failover, split-brain, API load");
-  sweep_cmd->add_option("sweep", sweep.sweep, "Sweep file (JSON, see docs/sweep.md)")->required()->option_text("FILE");
+  sweep_cmd->add_option("sweep-file", sweep.sweep, "Sweep file (JSON, see docs/sweep.md)")->required()->option_text("FILE");
   sweep_cmd->add_option("--seeds", sweep.seeds, "Seeds per point (default: the file's \"seeds\")")->option_text("N");
   sweep_cmd->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   sweep_cmd->add_option("--out", sweep.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
@@ -272,7 +272,7 @@ int main(int argc, char** argv) {
   ChaosArgs chaos;
   CLI::App* chaos_cmd = app.add_subcommand(
       "chaos", "Search a fault model at random (one run per seed), check properties, shrink each failure to a minimal scenario");
-  chaos_cmd->add_option("chaos", chaos.chaos, "Chaos file (JSON, see docs/chaos.md)")->required()->option_text("FILE");
+  chaos_cmd->add_option("chaos-file", chaos.chaos, "Chaos file (JSON, see docs/chaos.md)")->required()->option_text("FILE");
   chaos_cmd->add_option("--seeds", chaos.seeds, "Number of seeds (default: the file's \"seeds\")")->option_text("N");
   chaos_cmd->add_option("-j,--jobs", chaos.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   chaos_cmd->add_option("--out", chaos.out_dir, "Output directory (default: chaos-out)")->option_text("DIR");

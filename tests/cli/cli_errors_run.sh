@@ -34,6 +34,11 @@ expect 2 "" "leasesim check: unknown option -Z (leasesim check --help lists the 
 expect 2 "" "leasesim: unknown option --bogus (leasesim --help lists the options)" -- --bogus
 expect 2 "" "leasesim run: unexpected argument(s): extra.json (leasesim help run)" -- run "$steady" extra.json
 expect 2 "" "leasesim run: scenario is required (leasesim help run)" -- run
+# A missing file names what kind of file (not the command's own name again).
+expect 2 "" "leasesim sweep: sweep-file is required (leasesim help sweep)" -- sweep
+expect 2 "" "leasesim chaos: chaos-file is required (leasesim help chaos)" -- chaos --seeds 3
+expect 2 "" "leasesim view: input is required (leasesim help view)" -- view
+expect 2 "" "leasesim export: trace is required (leasesim help export)" -- export
 # A value that starts with '-' is a value, not an unknown option.
 expect 2 "" "leasesim sweep: --jobs: expected an integer from 0 to 1024 (0: one worker per core), got \"x\" (leasesim help sweep)" \
   -- sweep s.json --min-safety-margin -1s --jobs x
