@@ -67,18 +67,18 @@ int ChaosCommand(const ChaosArgs& a, const WallClock& wall, std::ostream& out, s
   if (!shard_arg) return kExitBadInput;
   const Shard shard = *shard_arg;
   if (a.shrink_budget < 0) {
-    err << "--shrink-budget: must not be negative\n";
+    err << "leasesim chaos: --shrink-budget: must not be negative\n";
     return kExitBadInput;
   }
   std::string e;
   auto spec = LoadChaosFile(a.chaos, &e);
   if (!spec) {
-    err << e << "\n";
+    err << "leasesim: " << e << "\n";
     return kExitBadInput;
   }
   if (a.seeds) {
     if (*a.seeds < 1 || *a.seeds > kMaxChaosSeeds) {
-      err << fmt::format("--seeds: expected 1 to {}, got {}\n", kMaxChaosSeeds, *a.seeds);
+      err << fmt::format("leasesim chaos: --seeds: expected an integer in [1, {}], got {}\n", kMaxChaosSeeds, *a.seeds);
       return kExitBadInput;
     }
     spec->seeds = *a.seeds;
@@ -111,7 +111,7 @@ int ChaosMergeCommand(const MergeArgs& a, std::ostream& out, std::ostream& err) 
   if (!merged) {
     std::error_code ec;
     std::filesystem::remove_all(StagingDir(a.out_dir), ec);
-    err << e << "\n";
+    err << "leasesim: " << e << "\n";
     return kExitBadInput;
   }
   const int code = Finish(merged->spec, merged->rows, Shard{0, 1}, merged->shrink_budget, Jobs(a.jobs), a.out_dir,

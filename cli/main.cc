@@ -18,6 +18,8 @@
 #include "cli/commands.h"
 #include "cli/completion.h"
 #include "cli/man_page.h"
+#include "harness/chaos/spec.h"
+#include "harness/sweep/spec.h"
 #include "sim/go_duration.h"
 #include "sim/runner.h"
 #ifdef LEASESIM_HAVE_VIZ
@@ -239,7 +241,9 @@ int main(int argc, char** argv) {
   CLI::App* sweep_cmd = app.add_subcommand(
       "sweep", "Sweep LeaseDuration/RenewDeadline/RetryPeriod (and fault intensities) over seeds: failover, split-brain, API load");
   sweep_cmd->add_option("sweep-file", sweep.sweep, "Sweep file (JSON, see docs/sweep.md)")->required()->option_text("FILE");
-  sweep_cmd->add_option("--seeds", sweep.seeds, "Seeds per point (default: the file's \"seeds\")")->option_text("N");
+  sweep_cmd->add_option("--seeds", sweep.seeds, "Seeds per point (default: the file's \"seeds\")")
+      ->check(IntIn(1, kMaxSweepSeeds, ""))
+      ->option_text("N");
   sweep_cmd->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   sweep_cmd->add_option("--out", sweep.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
   sweep_cmd->add_option("--shard", sweep.shard, "Run only slice i of N (\"i/N\", 0-based), for leasesim merge")->option_text("i/N");
@@ -273,7 +277,9 @@ int main(int argc, char** argv) {
   CLI::App* chaos_cmd = app.add_subcommand(
       "chaos", "Search a fault model at random (one run per seed), check properties, shrink each failure to a minimal scenario");
   chaos_cmd->add_option("chaos-file", chaos.chaos, "Chaos file (JSON, see docs/chaos.md)")->required()->option_text("FILE");
-  chaos_cmd->add_option("--seeds", chaos.seeds, "Number of seeds (default: the file's \"seeds\")")->option_text("N");
+  chaos_cmd->add_option("--seeds", chaos.seeds, "Number of seeds (default: the file's \"seeds\")")
+      ->check(IntIn(1, kMaxChaosSeeds, ""))
+      ->option_text("N");
   chaos_cmd->add_option("-j,--jobs", chaos.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   chaos_cmd->add_option("--out", chaos.out_dir, "Output directory (default: chaos-out)")->option_text("DIR");
   chaos_cmd->add_option("--junit", chaos.junit, "Write JUnit XML (one case per failure class) to FILE")->option_text("FILE");

@@ -47,7 +47,7 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
   std::string e;
   auto spec = LoadSweepFile(a.sweep, &e);
   if (!spec) {
-    err << e << "\n";
+    err << "leasesim: " << e << "\n";
     return kExitBadInput;
   }
   if (a.seeds) {  // the same bounds as the file's "seeds" (harness/sweep/spec.h)
@@ -65,7 +65,7 @@ int SweepCommand(const SweepArgs& a, const WallClock& wall, std::ostream& out, s
   const double t0 = wall();
   const std::vector<SweepPoint> points = ExpandPoints(*spec);
   for (const SweepPoint& p : points) {
-    if (!p.scenario) err << fmt::format("skipping invalid point {}: {}\n", p.index, p.error);
+    if (!p.scenario) err << fmt::format("leasesim: warning: skipping invalid point {}: {}\n", p.index, p.error);
   }
   // The output goes to a staging directory, checked and created before any run; the
   // finished runs are journaled there as they complete (harness/sweep/journal.h).
@@ -127,7 +127,7 @@ int MergeCommand(const MergeArgs& args, std::ostream& out, std::ostream& err) {
   if (!merged) {
     std::error_code ec;
     std::filesystem::remove_all(StagingDir(a.out_dir), ec);
-    err << e << "\n";
+    err << "leasesim: " << e << "\n";
     return kExitBadInput;
   }
   const SweepReport rep = BuildSweepReport(merged->spec, merged->points, merged->rows, *floor);

@@ -227,7 +227,7 @@ TEST_CASE("a bad chaos file is bad input with a one-line error", "[cli][chaos]")
   a.out_dir = (root / "out").string();
   std::ostringstream out, err;
   CHECK(ChaosCommand(a, kNoClock, out, err) == kExitBadInput);
-  CHECK(err.str() == fmt::format("{}: $.faults[0].for: invalid duration \"10\": time: missing unit in duration \"10\"\n",
+  CHECK(err.str() == fmt::format("leasesim: {}: $.faults[0].for: invalid duration \"10\": time: missing unit in duration \"10\"\n",
                                  a.chaos));
   CHECK_FALSE(fs::exists(a.out_dir));
 }
@@ -269,7 +269,7 @@ TEST_CASE("a YAML chaos file with a YAML base runs like JSON, check skips it, an
   a.out_dir = (root / "bad-out").string();
   std::ostringstream o2, e2;
   CHECK(ChaosCommand(a, kNoClock, o2, e2) == kExitBadInput);
-  CHECK(e2.str() == fmt::format("{}: line 8: $.faults[0].for: invalid duration \"10\": time: missing unit in duration \"10\"\n",
+  CHECK(e2.str() == fmt::format("leasesim: {}: line 8: $.faults[0].for: invalid duration \"10\": time: missing unit in duration \"10\"\n",
                                 a.chaos));
   CHECK_FALSE(fs::exists(a.out_dir));
 
@@ -278,7 +278,7 @@ TEST_CASE("a YAML chaos file with a YAML base runs like JSON, check skips it, an
   a.chaos = (root / "badbase.yaml").string();
   std::ostringstream o3, e3;
   CHECK(ChaosCommand(a, kNoClock, o3, e3) == kExitBadInput);
-  CHECK_THAT(e3.str(), Catch::StartsWith(a.chaos + ": line 2: $.base: cannot read base scenario"));
+  CHECK_THAT(e3.str(), Catch::StartsWith("leasesim: " + a.chaos + ": line 2: $.base: cannot read base scenario"));
 }
 
 TEST_CASE("chaos reproducers keep role targets and shrunk reproducers name the nodes the roles resolved to", "[cli][chaos]") {
@@ -350,7 +350,7 @@ TEST_CASE("bad chaos files: each is one line naming the file and the JSON path, 
     std::ostringstream out, err;
     CAPTURE(i, err.str());
     CHECK(ChaosCommand(a, kNoClock, out, err) == kExitBadInput);
-    CHECK_THAT(err.str(), Catch::StartsWith(file.string() + ": " + cases[i].second));
+    CHECK_THAT(err.str(), Catch::StartsWith("leasesim: " + file.string() + ": " + cases[i].second));
     const std::string e = err.str();
     CHECK(std::count(e.begin(), e.end(), '\n') == 1);
     CHECK_FALSE(fs::exists(a.out_dir));

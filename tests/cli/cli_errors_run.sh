@@ -39,6 +39,13 @@ expect 2 "" "leasesim sweep: sweep-file is required (leasesim help sweep)" -- sw
 expect 2 "" "leasesim chaos: chaos-file is required (leasesim help chaos)" -- chaos --seeds 3
 expect 2 "" "leasesim view: input is required (leasesim help view)" -- view
 expect 2 "" "leasesim export: trace is required (leasesim help export)" -- export
+# --seeds is checked as typed: the number the user gave, however large, and the bound.
+expect 2 "" "leasesim chaos: --seeds: expected an integer from 1 to 100000000, got \"0\" (leasesim help chaos)" \
+  -- chaos c.json --seeds 0
+expect 2 "" "leasesim chaos: --seeds: expected an integer from 1 to 100000000, got \"99999999999999999999\" (leasesim help chaos)" \
+  -- chaos c.json --seeds 99999999999999999999
+expect 2 "" "leasesim sweep: --seeds: expected an integer from 1 to 1000000, got \"1000001\" (leasesim help sweep)" \
+  -- sweep s.json --seeds 1000001
 # A value that starts with '-' is a value, not an unknown option.
 expect 2 "" "leasesim sweep: --jobs: expected an integer from 0 to 1024 (0: one worker per core), got \"x\" (leasesim help sweep)" \
   -- sweep s.json --min-safety-margin -1s --jobs x
@@ -53,6 +60,15 @@ expect 2 "" "leasesim merge: --min-clock-rate-ratio: expected a number >= 0, got
 
 # run DIR says it is a directory.
 expect 2 "" "leasesim: $src/scenarios/basics: is a directory" -- run "$src/scenarios/basics"
+
+# A bad chaos or sweep file is named like a bad scenario: "leasesim: FILE: PATH: what".
+printf '{"kind": "scenario"}\n' > "$tmp/not-chaos.json"
+expect 2 "" "leasesim: $tmp/not-chaos.json: \$.kind: expected \"chaos\" (a chaos file starts with \"kind\": \"chaos\")" \
+  -- chaos "$tmp/not-chaos.json" --out "$tmp/chaos-out"
+printf '{"seeds": 2}\n' > "$tmp/no-base.json"
+expect 2 "" "leasesim: $tmp/no-base.json: \$: missing required key \"base\" (a scenario file path or an inline scenario object)" \
+  -- sweep "$tmp/no-base.json" --out "$tmp/sweep-out"
+[[ ! -e "$tmp/chaos-out" && ! -e "$tmp/sweep-out" ]] || fail "a rejected chaos or sweep file left an output directory"
 
 # view: Go durations like every other flag (the check runs before any window opens).
 expect 2 "" "leasesim view: --from: time: missing unit in duration \"109\" (a Go duration such as 90s or 2m) (leasesim help view)" \

@@ -98,7 +98,7 @@ TEST_CASE("three shards merged equal the unsharded sweep byte for byte", "[sim][
     m.inputs = {shard_dirs[0], shard_dirs[2]};
     std::ostringstream e2;
     CHECK(MergeCommand(m, out, e2) == kExitBadInput);
-    CHECK(e2.str() == "merge: shard 1/3 is missing\n");
+    CHECK(e2.str() == "leasesim: merge: shard 1/3 is missing\n");
   }
   SECTION("a shard given twice is an error") {
     m.inputs = {shard_dirs[0], shard_dirs[1], shard_dirs[1]};
