@@ -8,10 +8,12 @@
 
 #include "cli/commands.h"
 #include "sim/chrome_trace.h"
+#include "sim/input_file.h"
 
 namespace leasesim::sim {
 
 bool WritePerfettoFile(const std::string& trace_path, const std::string& out_path, std::string* err) {
+  if (!CheckInputFile(trace_path, err)) return false;  // (a FIFO would block the open)
   std::ifstream in(trace_path, std::ios::binary);
   if (!in) {
     *err = fmt::format("{}: cannot read file", trace_path);

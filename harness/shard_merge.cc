@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/input_file.h"
+
 namespace leasesim::sim {
 
 std::vector<int64_t> ShardIndices(int64_t total, Shard shard) {
@@ -16,11 +18,9 @@ std::vector<int64_t> ShardIndices(int64_t total, Shard shard) {
 }
 
 std::optional<std::string> ReadTextFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text;
+  if (!ReadInputFile(path, &text, nullptr)) return std::nullopt;  // (never opens a FIFO)
+  return text;
 }
 
 std::optional<std::vector<ShardDir>> ReadShardDirs(const std::vector<std::string>& dirs, const ShardManifestKind& kind,

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -198,11 +199,12 @@ std::string QuoteInput(std::string_view s, size_t max_bytes) {
   return fmt::format("\"{}\"", Escape(s, max_bytes, true));
 }
 
-bool ReadInputFile(const std::filesystem::path& path, std::string* text, std::string* err) {
-  const std::string name = path.string();
-  auto fail = [&](std::string_view problem) {
-    if (err) *err = fmt::format("{}: {}", EscapeInput(name, 4096), problem);
-    return false;
+namespace {
+// StatInputFile: the stat of a regular file at `path`, or nullopt and the one-line error.
+std::optional<struct stat> StatInputFile(const std::filesystem::path& path, std::string* err) {
+  auto fail = [&](std::string_view problem) -> std::optional<struct stat> {
+    if (err) *err = fmt::format("{}: {}", EscapeInput(path.string(), 4096), problem);
+    return std::nullopt;
   };
   // stat, not open: opening a FIFO for reading blocks until a writer appears.
   struct stat st {};
@@ -212,6 +214,23 @@ bool ReadInputFile(const std::filesystem::path& path, std::string* text, std::st
   }
   if (S_ISDIR(st.st_mode)) return fail("is a directory");
   if (!S_ISREG(st.st_mode)) return fail("is not a regular file");
+  return st;
+}
+}  // namespace
+
+bool CheckInputFile(const std::filesystem::path& path, std::string* err) {
+  return StatInputFile(path, err).has_value();
+}
+
+bool ReadInputFile(const std::filesystem::path& path, std::string* text, std::string* err) {
+  const std::string name = path.string();
+  auto fail = [&](std::string_view problem) {
+    if (err) *err = fmt::format("{}: {}", EscapeInput(name, 4096), problem);
+    return false;
+  };
+  const std::optional<struct stat> checked = StatInputFile(path, err);
+  if (!checked) return false;
+  const struct stat& st = *checked;
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(fmt::format("cannot read file: {}", std::strerror(errno)));
   text->clear();

@@ -47,6 +47,11 @@ std::string QuoteInput(std::string_view s, size_t max_bytes = kMaxQuotedBytes);
 // no such file" / "...: <strerror>") otherwise.
 bool ReadInputFile(const std::filesystem::path& path, std::string* text, std::string* err);
 
+// CheckInputFile is ReadInputFile's check alone, for a reader that streams the file (a
+// trace): true for a regular file; false and the same one-line `*err` for a missing
+// file, a directory, a FIFO, a socket or a device, which are never opened.
+bool CheckInputFile(const std::filesystem::path& path, std::string* err);
+
 // LooksUtf16 is true for text with a UTF-16 byte-order mark (FF FE or FE FF) or whose
 // first bytes show ASCII encoded as UTF-16 (a NUL in every other byte).
 bool LooksUtf16(std::string_view text);

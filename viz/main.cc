@@ -41,11 +41,14 @@ int main(int argc, char** argv) {
       "leasesim-viz"};
   app.add_option("trace", o.trace_path, "trace file written by `leasesim run --trace`")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->option_text("FILE");
   app.add_option("--report", o.report_path, "report JSON to show in the summary panel")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->option_text("FILE");
   app.add_option("--screenshot", o.screenshot_path,
-                 "render headless (e.g. under xvfb-run), write this PNG and exit");
+                 "render headless (e.g. under xvfb-run), write this PNG and exit")
+      ->option_text("PNG");
   auto* from = app.add_option("--from", from_d, "window start, true time since the run's start (Go duration: 90s, 2m)")
                    ->check(GoDuration())
                    ->option_text("DURATION");

@@ -1,6 +1,8 @@
 // run_summary.cc — the summary panel's contents (see run_summary.h).
 #include "viz/run_summary.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include <fstream>
@@ -86,6 +88,12 @@ RunSummary Summarize(const Trace& trace, const nlohmann::json* report) {
 
 ReportLoad LoadReportFile(const std::string& path) {
   ReportLoad r;
+  // stat before open: a FIFO would block the open, as in LoadTraceFile.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    r.error = fmt::format("{}: {}", path, S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
+    return r;
+  }
   std::ifstream in(path);
   if (!in) {
     r.error = fmt::format("{}: cannot open the report file", path);

@@ -15,6 +15,7 @@
 #include "harness/chaos/spec.h"
 #include "harness/parallel_for.h"
 #include "sim/document_input.h"
+#include "sim/input_file.h"
 #include "sim/runner.h"
 
 namespace leasesim::sim {
@@ -27,11 +28,8 @@ namespace {
 // "" for anything else (unreadable and invalid files included: the scenario loader
 // reports those as the file's ERROR row).
 std::string SkipNote(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  std::string text;
+  if (!ReadInputFile(path, &text, nullptr)) return "";  // (never opens a FIFO)
   if (text.find("chaos") == std::string::npos && text.find("base") == std::string::npos) return "";
   nlohmann::json j;
   if (IsYamlPath(path)) {

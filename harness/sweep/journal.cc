@@ -12,6 +12,7 @@
 
 #include "harness/output_files.h"
 #include "harness/sweep/sweep.h"
+#include "sim/input_file.h"
 
 namespace leasesim::sim {
 
@@ -19,11 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 std::optional<std::string> Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text;
+  if (!ReadInputFile(p, &text, nullptr)) return std::nullopt;  // (never opens a FIFO)
+  return text;
 }
 }  // namespace
 

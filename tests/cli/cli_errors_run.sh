@@ -12,7 +12,7 @@ rm -rf "$tmp" && mkdir -p "$tmp" || fail "cannot create $tmp"
 expect() {
   local code="$1" want_out="$2" want_err="$3"; shift 4
   local out err rc
-  out="$("$leasesim" "$@" 2>"$tmp/err")"; rc=$?
+  out="$(timeout 60 "$leasesim" "$@" 2>"$tmp/err")"; rc=$?  # (124: it hung)
   err="$(cat "$tmp/err")"
   [[ $rc == "$code" ]] || fail "leasesim $*: exit $rc, want $code (stderr: $err)"
   [[ "$out" == "$want_out" ]] || fail "leasesim $*: stdout
@@ -57,6 +57,18 @@ expect 2 "" "leasesim chaos: --jobs: expected an integer from 0 to 1024 (0: one 
   -- chaos c.json -j 1e9
 expect 2 "" "leasesim merge: --min-clock-rate-ratio: expected a number >= 0, got \"-1\" (leasesim help merge)" \
   -- merge a --min-clock-rate-ratio -1
+
+# A FIFO is never opened (opening one blocks until a writer comes): every command that
+# reads a file says it is not a regular file, at once.
+mkfifo "$tmp/fifo" || fail "mkfifo"
+expect 2 "" "leasesim: $tmp/fifo: is not a regular file" -- export "$tmp/fifo" --perfetto "$tmp/p.json"
+expect 2 "" "leasesim: $tmp/fifo: is not a regular file" -- run "$tmp/fifo"
+mkdir -p "$tmp/fifo-shard" && mkfifo "$tmp/fifo-shard/manifest.json" || fail "mkfifo"
+expect 2 "" "leasesim: $tmp/fifo-shard/manifest.json: cannot read file (is $tmp/fifo-shard a sweep output directory?)" \
+  -- merge "$tmp/fifo-shard" --out "$tmp/merged"
+out="$(timeout 20 "$leasesim" check "$tmp/fifo" 2>"$tmp/err")"; rc=$?
+[[ $rc == 2 ]] || fail "check FIFO: exit $rc, want 2"
+grep -qF "$tmp/fifo: is not a regular file" <<<"$out" || fail "check FIFO: $out"
 
 # run DIR says it is a directory.
 expect 2 "" "leasesim: $src/scenarios/basics: is a directory" -- run "$src/scenarios/basics"
