@@ -74,5 +74,5 @@ TEST_CASE("export: a file that is not a trace is bad input and writes nothing", 
   ex.trace = (dir / "missing.jsonl").string();
   err.str("");
   CHECK(ExportCommand(ex, out, err) == kExitBadInput);
-  CHECK(err.str() == "leasesim: " + ex.trace + ": cannot read file\n");
+  CHECK(err.str() == "leasesim: " + ex.trace + ": cannot read file: no such file\n");
 }
