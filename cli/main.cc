@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "harness/sweep/spec.h"
 #include "sim/go_duration.h"
 #include "sim/runner.h"
+#include "sim/starter_scenario.h"
 #ifdef LEASESIM_HAVE_VIZ
 #include "cli/view_module.h"
 #include "viz/viewer.h"
@@ -105,6 +107,20 @@ CLI::Validator IntIn(int64_t lo, int64_t hi, std::string note) {
         const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
         if (ec == std::errc() && p == v.data() + v.size() && n >= lo && n <= hi) return "";
         return fmt::format("expected an integer from {} to {}{}, got \"{}\"", lo, hi, note, v);
+      },
+      "", "");
+}
+
+// SeedCheck is a CLI11 check that the value is a seed as scenario files write it: a
+// decimal unsigned 64-bit integer. CLI11's own conversion wraps "-1" and clamps a number
+// beyond 2^64-1 to 18446744073709551615, which would run (and report) another seed.
+CLI::Validator SeedCheck() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        uint64_t n = 0;
+        const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (!v.empty() && ec == std::errc() && p == v.data() + v.size()) return "";
+        return fmt::format("expected an integer from 0 to {}, got \"{}\"", UINT64_MAX, v);
       },
       "", "");
 }
@@ -215,7 +231,7 @@ int main(int argc, char** argv) {
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run one scenario and report who led when, split-brain, no-leader, failovers");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON, see scenarios/README.md)")->required()->option_text("FILE");
-  run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's \"seed\")")->option_text("N");
+  run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's \"seed\")")->check(SeedCheck())->option_text("N");
   run_cmd->add_option("--trace", run.trace, "Write the event trace (JSON Lines, docs/trace-format.md) to FILE")->option_text("FILE");
   run_cmd->add_option("--report", run.report, "Write the JSON report to FILE (\"-\": stdout, the text then goes to stderr)")->option_text("FILE");
   run_cmd->add_option("--perfetto", run.perfetto, "Write the run as Chrome Trace Event Format JSON (ui.perfetto.dev, chrome://tracing) to FILE")->option_text("FILE");
@@ -234,6 +250,7 @@ int main(int argc, char** argv) {
                       "Run each scenario twice (and across worker counts) and compare trace hashes (exit 4 on a mismatch)");
   check_cmd->add_option("--filter", check.filter, "Only scenarios whose path matches GLOB")->option_text("GLOB");
   check_cmd->add_option("--test-perturb-order", check.test_perturb_order, "Test only: perturb event order")
+      ->check(IntIn(0, INT64_MAX, ""))
       ->group("");
   check_cmd->add_flag("-q,--quiet", check.quiet, "Print only failures and the summary line");
 
@@ -284,7 +301,9 @@ int main(int argc, char** argv) {
   chaos_cmd->add_option("--out", chaos.out_dir, "Output directory (default: chaos-out)")->option_text("DIR");
   chaos_cmd->add_option("--junit", chaos.junit, "Write JUnit XML (one case per failure class) to FILE")->option_text("FILE");
   chaos_cmd->add_option("--shard", chaos.shard, "Run only seeds i of N (\"i/N\", 0-based), for leasesim merge")->option_text("i/N");
-  chaos_cmd->add_option("--shrink-budget", chaos.shrink_budget, "Runs spent shrinking each failure class (default: 400; 0 = no shrinking)")->option_text("N");
+  chaos_cmd->add_option("--shrink-budget", chaos.shrink_budget, "Runs spent shrinking each failure class (default: 400; 0 = no shrinking)")
+      ->check(IntIn(0, INT64_MAX, " (0: no shrinking)"))
+      ->option_text("N");
   chaos_cmd->add_flag_callback("--no-progress", [&chaos] { chaos.progress = false; }, "No progress bar");
 
   ExportArgs export_args;
@@ -303,7 +322,9 @@ int main(int argc, char** argv) {
       ->option_text("\"FLAGS\"");
   init_cmd->add_option("--from-lease", init.from_lease, "A Lease as `kubectl get lease NAME -n NS -o yaml` prints it: the lock, holder and duration; the run starts from it (initialLease)")
       ->option_text("FILE");
-  init_cmd->add_option("--replicas", init.replicas, "Number of candidates (default 3)")->option_text("N");
+  init_cmd->add_option("--replicas", init.replicas, "Number of candidates, 1 to 1000 (default 3)")
+      ->check(IntIn(1, kMaxStarterReplicas, ""))
+      ->option_text("N");
   init_cmd->add_option("--client-go", init.client_go, "client-go version of the components, 1.20 to 1.37 (default 1.37)")->option_text("VERSION");
   init_cmd->add_option("--format", init.format, "json or yaml (default: by FILE's extension; json on stdout)")
       ->check(CLI::IsMember({"json", "yaml"}))
@@ -330,9 +351,11 @@ int main(int argc, char** argv) {
   view_cmd->add_option("--cursor", view.cursor, "Initial cursor (Go duration; default: the first violation)")
       ->check(GoDurationCheck())
       ->option_text("DURATION");
-  view_cmd->add_option("--seed", view.seed, "Seed when opening a scenario (default: the scenario's)")->option_text("N");
-  view_cmd->add_option("--width", view.width, "Window width in pixels, 320 to 8192 (default 1280)")->check(CLI::Range(320, 8192))->option_text("PX");
-  view_cmd->add_option("--height", view.height, "Window height in pixels, 240 to 8192 (default 800)")->check(CLI::Range(240, 8192))->option_text("PX");
+  view_cmd->add_option("--seed", view.seed, "Seed when opening a scenario (default: the scenario's)")
+      ->check(SeedCheck())
+      ->option_text("N");
+  view_cmd->add_option("--width", view.width, "Window width in pixels, 320 to 8192 (default 1280)")->check(IntIn(320, 8192, ""))->option_text("PX");
+  view_cmd->add_option("--height", view.height, "Window height in pixels, 240 to 8192 (default 800)")->check(IntIn(240, 8192, ""))->option_text("PX");
 
   std::string completion_shell;
   CLI::App* completion_cmd = app.add_subcommand("completion", "Print a shell completion script: source <(leasesim completion bash)");

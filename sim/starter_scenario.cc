@@ -209,8 +209,8 @@ std::optional<std::string> StarterScenarioText(const StarterInput& in, StarterFo
     *err = fmt::format("--client-go: unsupported client-go version \"{}\" (supported: 1.20 to 1.37)", in.client_go);
     return std::nullopt;
   }
-  if (in.replicas < 1 || in.replicas > 1000) {
-    *err = fmt::format("--replicas: {} is out of range [1, 1000]", in.replicas);
+  if (in.replicas < 1 || in.replicas > kMaxStarterReplicas) {
+    *err = fmt::format("--replicas: {} is out of range [1, {}]", in.replicas, kMaxStarterReplicas);
     return std::nullopt;
   }
   // A crashed leader is replaced after at most about LeaseDuration + 2 x 2.2 x RetryPeriod

@@ -26,6 +26,9 @@
 
 namespace leasesim::sim {
 
+// kMaxStarterReplicas bounds `init --replicas`.
+inline constexpr int kMaxStarterReplicas = 1000;
+
 // StarterInput is what the starter scenario is made of; each field notes its source.
 struct StarterInput {
   // Timings: kube-controller-manager's defaults (LeaderElectionConfiguration,

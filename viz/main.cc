@@ -1,5 +1,6 @@
 // main.cc — `leasesim-viz`, the standalone viewer: leasesim-viz TRACE [options].
 // (`leasesim view` calls the same RunViewer, and can also run scenarios in-process.)
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -16,6 +17,19 @@ namespace {
 // leasesim flag that takes a time does (`leasesim view --from`).
 CLI::Validator GoDuration() {
   return CLI::Validator([](std::string& v) { return leasesim::core::GoDurationFlagProblem(v); }, "", "");
+}
+
+// PixelsIn accepts a whole number of pixels in [lo, hi], with the message `leasesim view`
+// gives ("expected an integer from 320 to 8192, got \"x\"").
+CLI::Validator PixelsIn(int lo, int hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& v) -> std::string {
+        int n = 0;
+        const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (!v.empty() && ec == std::errc() && p == v.data() + v.size() && n >= lo && n <= hi) return "";
+        return "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got \"" + v + "\"";
+      },
+      "", "");
 }
 
 double Seconds(const std::string& v) {
@@ -61,8 +75,8 @@ int main(int argc, char** argv) {
           ->option_text("DURATION");
   app.add_flag("--unfold-nodes", o.unfold_nodes,
                "cluster scenarios: open with a lane for every worker node that changed state (default: the first 8)");
-  app.add_option("--width", o.width, "window width in pixels, 320 to 8192 (default 1280)")->check(CLI::Range(320, 8192))->option_text("PX");
-  app.add_option("--height", o.height, "window height in pixels, 240 to 8192 (default 800)")->check(CLI::Range(240, 8192))->option_text("PX");
+  app.add_option("--width", o.width, "window width in pixels, 320 to 8192 (default 1280)")->check(PixelsIn(320, 8192))->option_text("PX");
+  app.add_option("--height", o.height, "window height in pixels, 240 to 8192 (default 800)")->check(PixelsIn(240, 8192))->option_text("PX");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

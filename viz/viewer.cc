@@ -532,14 +532,14 @@ int RunViewer(const ViewerOptions& options) {
   if (!options.report_path.empty()) {
     ReportLoad r = LoadReportFile(options.report_path);
     if (!r.ok()) {
-      std::fprintf(stderr, "%s\n", r.error.c_str());
+      std::fprintf(stderr, "%s: %s\n", options.program.c_str(), r.error.c_str());
       return kViewerBadInput;
     }
     s.report = std::move(r.report);
     s.has_report = true;
   }
   if (std::string err = OpenPath(s, options.trace_path); !err.empty()) {
-    std::fprintf(stderr, "%s\n", err.c_str());
+    std::fprintf(stderr, "%s: %s\n", options.program.c_str(), err.c_str());
     return kViewerBadInput;
   }
   if (options.cursor_s) s.cursor_ns = *options.cursor_s * 1e9;

@@ -58,6 +58,26 @@ expect 2 "" "leasesim chaos: --jobs: expected an integer from 0 to 1024 (0: one 
 expect 2 "" "leasesim merge: --min-clock-rate-ratio: expected a number >= 0, got \"-1\" (leasesim help merge)" \
   -- merge a --min-clock-rate-ratio -1
 
+# --seed is a seed as files write one: CLI11 alone would wrap -1 and clamp a larger
+# number to 2^64-1, and run that seed.
+expect 2 "" "leasesim run: --seed: expected an integer from 0 to 18446744073709551615, got \"-1\" (leasesim help run)" \
+  -- run "$steady" --seed -1
+expect 2 "" "leasesim run: --seed: expected an integer from 0 to 18446744073709551615, got \"18446744073709551616\" (leasesim help run)" \
+  -- run "$steady" --seed 18446744073709551616
+expect 0 "seed: 18446744073709551615
+PASS $steady" "" -- run "$steady" --seed 18446744073709551615 -q
+expect 2 "" "leasesim view: --seed: expected an integer from 0 to 18446744073709551615, got \"x\" (leasesim help view)" \
+  -- view "$steady" --seed x
+# Numbers out of CLI11's conversion say the range, not "Could not convert".
+expect 2 "" "leasesim init: --replicas: expected an integer from 1 to 1000, got \"99999999999\" (leasesim help init)" \
+  -- init --replicas 99999999999
+expect 2 "" "leasesim chaos: --shrink-budget: expected an integer from 0 to 9223372036854775807 (0: no shrinking), got \"-1\" (leasesim help chaos)" \
+  -- chaos c.json --shrink-budget -1
+expect 2 "" "leasesim view: --width: expected an integer from 320 to 8192, got \"x\" (leasesim help view)" \
+  -- view "$steady" --width x
+# A trace or report the viewer cannot read is named after the command.
+expect 2 "" "leasesim view: $tmp/none.jsonl: cannot open the trace file: No such file or directory" -- view "$tmp/none.jsonl" --screenshot "$tmp/v.png"
+
 # A FIFO is never opened (opening one blocks until a writer comes): every command that
 # reads a file says it is not a regular file, at once.
 mkfifo "$tmp/fifo" || fail "mkfifo"

@@ -27,6 +27,15 @@ expect_bad '--from: time: unknown unit "x" in duration "2x"' --from 2x --to 3m
 expect_bad '--to: time: invalid duration "soon"' --from 1m --to soon
 expect_bad 'leasesim-viz: --to must be later than --from (got --from 50s --to 5s)' --from 50s --to 5s
 expect_bad 'leasesim-viz: --to must be later than --from (got --from 10s --to 10s)' --from 10s --to 10s
+# The window size is a whole number of pixels in range, said as leasesim view says it.
+expect_bad 'leasesim-viz: --width: expected an integer from 320 to 8192, got "x" (leasesim-viz --help)' --width x
+expect_bad 'leasesim-viz: --height: expected an integer from 240 to 8192, got "9999" (leasesim-viz --help)' --height 9999
+# A trace that cannot be read is named after the program.
+err=$(env -u DISPLAY -u WAYLAND_DISPLAY "$viz" /nonexistent-dir/ 2>&1 >/dev/null)
+case "$err" in
+  "leasesim-viz: "*) echo "ok missing trace: $err" ;;
+  *) echo "FAIL missing trace: $err"; fail=1 ;;
+esac
 # Valid durations pass the flags: with no display the viewer stops there, saying so.
 err=$(env -u DISPLAY -u WAYLAND_DISPLAY "$viz" "$trace" --from 1m30s --to 2m --cursor 100.5s 2>&1 >/dev/null)
 case "$err" in
