@@ -20,6 +20,7 @@
 #include "cli/completion.h"
 #include "cli/man_page.h"
 #include "harness/chaos/spec.h"
+#include "harness/sweep/output.h"
 #include "harness/sweep/spec.h"
 #include "sim/go_duration.h"
 #include "sim/runner.h"
@@ -121,6 +122,19 @@ CLI::Validator SeedCheck() {
         const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
         if (!v.empty() && ec == std::errc() && p == v.data() + v.size()) return "";
         return fmt::format("expected an integer from 0 to {}, got \"{}\"", UINT64_MAX, v);
+      },
+      "", "");
+}
+
+// ShardCheck is a CLI11 check of --shard "i/N" (ParseShard's rule), so that a bad value is
+// reported like every other flag, before any file is read.
+CLI::Validator ShardCheck() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        std::string e;
+        if (leasesim::sim::ParseShard(v, &e)) return "";
+        if (e.starts_with("--shard: ")) e.erase(0, 9);  // (CLI11 names the option)
+        return e;
       },
       "", "");
 }
@@ -263,7 +277,9 @@ int main(int argc, char** argv) {
       ->option_text("N");
   sweep_cmd->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   sweep_cmd->add_option("--out", sweep.out_dir, "Output directory (default: sweep-out)")->option_text("DIR");
-  sweep_cmd->add_option("--shard", sweep.shard, "Run only slice i of N (\"i/N\", 0-based), for leasesim merge")->option_text("i/N");
+  sweep_cmd->add_option("--shard", sweep.shard, "Run only slice i of N (\"i/N\", 0-based), for leasesim merge")
+      ->check(ShardCheck())
+      ->option_text("i/N");
   sweep_cmd->add_flag_callback("--no-progress", [&sweep] { sweep.progress = false; }, "No progress bar");
   sweep_cmd->add_flag("--resume", sweep.resume,
                       "Reuse the finished runs of an interrupted sweep into the same --out (kept in DIR.partial/)");
@@ -300,7 +316,9 @@ int main(int argc, char** argv) {
   chaos_cmd->add_option("-j,--jobs", chaos.jobs, "Worker threads (default: number of cores)")->check(IntIn(0, 1024, " (0: one worker per core)"))->option_text("N");
   chaos_cmd->add_option("--out", chaos.out_dir, "Output directory (default: chaos-out)")->option_text("DIR");
   chaos_cmd->add_option("--junit", chaos.junit, "Write JUnit XML (one case per failure class) to FILE")->option_text("FILE");
-  chaos_cmd->add_option("--shard", chaos.shard, "Run only seeds i of N (\"i/N\", 0-based), for leasesim merge")->option_text("i/N");
+  chaos_cmd->add_option("--shard", chaos.shard, "Run only seeds i of N (\"i/N\", 0-based), for leasesim merge")
+      ->check(ShardCheck())
+      ->option_text("i/N");
   chaos_cmd->add_option("--shrink-budget", chaos.shrink_budget, "Runs spent shrinking each failure class (default: 400; 0 = no shrinking)")
       ->check(IntIn(0, INT64_MAX, " (0: no shrinking)"))
       ->option_text("N");

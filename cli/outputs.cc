@@ -17,7 +17,7 @@ std::optional<Shard> ShardArg(const std::string& text, std::ostream& err) {
   if (text.empty()) return Shard{};
   std::string e;
   auto s = ParseShard(text, &e);
-  if (!s) err << e << "\n";
+  if (!s) err << "leasesim: " << e << "\n";
   return s;
 }
 

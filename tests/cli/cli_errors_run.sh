@@ -68,6 +68,11 @@ expect 0 "seed: 18446744073709551615
 PASS $steady" "" -- run "$steady" --seed 18446744073709551615 -q
 expect 2 "" "leasesim view: --seed: expected an integer from 0 to 18446744073709551615, got \"x\" (leasesim help view)" \
   -- view "$steady" --seed x
+# --shard is checked like every other flag, before any file is read.
+expect 2 "" "leasesim chaos: --shard: expected \"i/N\" with 0 <= i < N, got \"5/3\" (leasesim help chaos)" \
+  -- chaos c.json --shard 5/3
+expect 2 "" "leasesim sweep: --shard: expected \"i/N\" with 0 <= i < N, got \"99999999999999999999/1\" (leasesim help sweep)" \
+  -- sweep s.json --shard 99999999999999999999/1
 # Numbers out of CLI11's conversion say the range, not "Could not convert".
 expect 2 "" "leasesim init: --replicas: expected an integer from 1 to 1000, got \"99999999999\" (leasesim help init)" \
   -- init --replicas 99999999999
