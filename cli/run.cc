@@ -9,6 +9,8 @@
 #include "cli/commands.h"
 #include "sim/go_duration.h"
 #include "sim/cluster_report.h"
+#include "sim/input_file.h"
+#include "sim/output_target.h"
 #include "sim/runner.h"
 
 namespace leasesim::sim {
@@ -45,8 +47,12 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   }
   o.trace_path = a.trace;
   o.cancel = a.cancel;
-  // --perfetto without --trace: the trace goes to a temporary file beside the output.
-  const bool temp_trace = !a.perfetto.empty() && a.trace.empty();
+  // A --trace that is a device, FIFO or socket (/dev/null, a shell's >(...)) is written
+  // in place (sim/output_target.h): it is never removed, and cannot be read back.
+  const bool trace_in_place = !a.trace.empty() && ClassifyOutput(a.trace) == OutputTarget::kInPlace;
+  // --perfetto without a trace file to read back: the trace goes to a temporary file
+  // beside the output (and from there to the --trace device, if one was given).
+  const bool temp_trace = !a.perfetto.empty() && (a.trace.empty() || trace_in_place);
   if (temp_trace) o.trace_path = a.perfetto + ".trace.jsonl";
   const double t0 = wall();
   RunResult r;
@@ -57,7 +63,11 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
     return kExitBadInput;
   }
   if (!a.perfetto.empty()) {
-    const bool written = WritePerfettoFile(o.trace_path, a.perfetto, &error);
+    bool written = WritePerfettoFile(o.trace_path, a.perfetto, &error);
+    if (written && trace_in_place) {
+      std::string text;
+      written = ReadInputFile(o.trace_path, &text, &error) && WriteFileAtomically(a.trace, text, &error);
+    }
     if (temp_trace) std::remove(o.trace_path.c_str());
     if (!written) {
       err << "leasesim: " << error << "\n";
@@ -87,7 +97,8 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   } else if (!a.report.empty()) {
     if (!WriteFileAtomically(a.report, report.dump(2) + "\n", &error)) {
       err << "leasesim: " << error << "\n";
-      if (!a.trace.empty()) std::remove(a.trace.c_str());  // all outputs or none
+      // All outputs or none (but a device such as /dev/null is never removed).
+      if (!a.trace.empty() && !trace_in_place) std::remove(a.trace.c_str());
       return kExitBadInput;
     }
   }

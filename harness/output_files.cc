@@ -8,11 +8,25 @@
 
 #include <fmt/format.h>
 
+#include "sim/output_target.h"
+
 namespace leasesim::sim {
 
 namespace fs = std::filesystem;
 
 bool WriteFileAtomically(const std::string& path, const std::string& content, std::string* err) {
+  const OutputTarget target = ClassifyOutput(path);
+  if (target == OutputTarget::kDirectory) {
+    *err = fmt::format("{}: cannot write: is a directory", path);
+    return false;
+  }
+  if (target == OutputTarget::kInPlace) {  // /dev/null, a FIFO: never renamed over
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    bool ok = f != nullptr && std::fwrite(content.data(), 1, content.size(), f) == content.size();
+    if (f != nullptr) ok &= std::fclose(f) == 0;
+    if (!ok) *err = fmt::format("{}: cannot write: {}", path, std::strerror(errno));
+    return ok;
+  }
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) {
@@ -32,9 +46,10 @@ bool WriteFileAtomically(const std::string& path, const std::string& content, st
 bool PrepareOutputFile(const std::string& path, std::string* err) {
   if (path.empty()) return true;
   std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    *err = fmt::format("{}: cannot write: is a directory", path);
-    return false;
+  switch (ClassifyOutput(path)) {
+    case OutputTarget::kDirectory: *err = fmt::format("{}: cannot write: is a directory", path); return false;
+    case OutputTarget::kInPlace: return true;  // written as is: no path.tmp beside a device
+    case OutputTarget::kReplace: break;
   }
   const std::string tmp = path + ".tmp";
   fs::remove(tmp, ec);  // a stale temporary file of an interrupted run on this target

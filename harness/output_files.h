@@ -14,7 +14,8 @@
 namespace leasesim::sim {
 
 // WriteFileAtomically writes `content` to `path` through `path.tmp` and a rename; false
-// with *err naming the file on failure (nothing is left behind).
+// with *err naming the file on failure (nothing is left behind). A device, FIFO or socket
+// (/dev/null, /dev/stdout) is written in place, never renamed over (sim/output_target.h).
 bool WriteFileAtomically(const std::string& path, const std::string& content, std::string* err);
 
 // PrepareOutputFile checks, before a run, that `path` can be written the way

@@ -7,12 +7,20 @@
 
 #include <fmt/format.h>
 
+#include "sim/output_target.h"
+
 namespace leasesim::sim {
 
 Trace::Trace(std::string path) : path_(std::move(path)) {
   if (path_.empty()) return;
-  tmp_path_ = path_ + ".tmp";
-  file_ = std::fopen(tmp_path_.c_str(), "wb");
+  // A device, FIFO or socket (/dev/null, a shell's >(...)) is written in place; anything
+  // else through path.tmp (sim/output_target.h). tmp_path_ stays empty in place.
+  const OutputTarget target = ClassifyOutput(path_);
+  if (target == OutputTarget::kDirectory) {
+    throw std::runtime_error(fmt::format("{}: cannot create trace file: is a directory", path_));
+  }
+  if (target == OutputTarget::kReplace) tmp_path_ = path_ + ".tmp";
+  file_ = std::fopen((tmp_path_.empty() ? path_ : tmp_path_).c_str(), "wb");
   if (file_ == nullptr) {
     throw std::runtime_error(fmt::format("{}: cannot create trace file: {}", path_, std::strerror(errno)));
   }
@@ -98,6 +106,10 @@ bool Trace::Commit(std::string* err) {
   if (file_ == nullptr) return true;
   failed_ |= std::fclose(file_) != 0;
   file_ = nullptr;
+  if (tmp_path_.empty()) {  // written in place
+    if (failed_ && err != nullptr) *err = fmt::format("{}: cannot write trace file: {}", path_, std::strerror(errno));
+    return !failed_;
+  }
   if (failed_ || std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
     if (err != nullptr) *err = fmt::format("{}: cannot write trace file: {}", path_, std::strerror(errno));
     std::remove(tmp_path_.c_str());
@@ -110,7 +122,7 @@ void Trace::Abandon() {
   if (file_ == nullptr) return;
   std::fclose(file_);
   file_ = nullptr;
-  std::remove(tmp_path_.c_str());
+  if (!tmp_path_.empty()) std::remove(tmp_path_.c_str());
 }
 
 }  // namespace leasesim::sim

@@ -1,6 +1,8 @@
 // viewer.cc — the thin ImGui layer: draws the model's prepared geometry, handles input.
 #include "viz/viewer.h"
 
+#include <sys/stat.h>
+
 #include <GLFW/glfw3.h>
 #include <GL/gl.h>
 #include <imgui.h>
@@ -484,7 +486,9 @@ void DrawFrame(ViewerState& s, int width, int height) {
 }
 
 // WritePng reads the back buffer (before the swap) and writes it to `path` via a
-// temporary name renamed into place, so a reader never sees half a PNG.
+// temporary name renamed into place, so a reader never sees half a PNG. A device, FIFO or
+// socket (/dev/null, /dev/stdout) is written in place: renaming over it would replace it
+// with a regular file (as leasesim's own outputs, sim/output_target.h).
 bool WritePng(const std::string& path, int width, int height) {
   std::vector<unsigned char> pixels(static_cast<size_t>(width) * height * 4);
   glReadBuffer(GL_BACK);
@@ -495,6 +499,12 @@ bool WritePng(const std::string& path, int width, int height) {
   const size_t stride = static_cast<size_t>(width) * 4;
   for (int y = 0; y < height; ++y) {
     std::copy_n(&pixels[static_cast<size_t>(height - 1 - y) * stride], stride, &flipped[y * stride]);
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    if (stbi_write_png(path.c_str(), width, height, 4, flipped.data(), static_cast<int>(stride))) return true;
+    std::fprintf(stderr, "%s: cannot write the PNG\n", path.c_str());
+    return false;
   }
   const std::string tmp = path + ".tmp";
   if (!stbi_write_png(tmp.c_str(), width, height, 4, flipped.data(), static_cast<int>(stride))) {
