@@ -28,6 +28,7 @@ int CheckCommand(const CheckArgs& a, const WallClock& wall, std::ostream& out, s
   }
   for (const std::string& note : sel.skipped) err << "leasesim: note: " << note << "\n";
   if (sel.files.empty()) {
+    if (sel.errors.size() == paths.size()) return kExitBadInput;  // every path was named above
     err << fmt::format("leasesim: check: no scenario files under {}{}\n", fmt::join(paths, " "),
                        a.filter.empty() ? "" : fmt::format(" match --filter {}", a.filter));
     return kExitBadInput;

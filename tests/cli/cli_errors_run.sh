@@ -95,6 +95,9 @@ out="$(timeout 20 "$leasesim" check "$tmp/fifo" 2>"$tmp/err")"; rc=$?
 [[ $rc == 2 ]] || fail "check FIFO: exit $rc, want 2"
 grep -qF "$tmp/fifo: is not a regular file" <<<"$out" || fail "check FIFO: $out"
 
+# check on a path that does not exist: one line naming it.
+expect 2 "" "leasesim: $tmp/no-such-dir: no such file or directory" -- check "$tmp/no-such-dir"
+
 # run DIR says it is a directory.
 expect 2 "" "leasesim: $src/scenarios/basics: is a directory" -- run "$src/scenarios/basics"
 
