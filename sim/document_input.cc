@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -198,6 +199,9 @@ std::optional<Document> ParseYaml(std::string_view text, std::string_view file, 
     YAML::Parser parser(in);
     while (counter.starts.size() < 2 && parser.HandleNextDocument(counter)) {
     }
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own depth guard (its message is a bare "bad file").
+    return fail(e.mark, fmt::format("nested deeper than {} levels", e.depth()));
   } catch (const YAML::Exception& e) {
     return fail(e.mark, e.msg);
   }

@@ -220,3 +220,14 @@ TEST_CASE("yaml: a parser message that quotes a control byte stays on one line",
   CHECK(e.find('\r') == std::string::npos);
   CHECK(e.find('\n') == std::string::npos);
 }
+
+TEST_CASE("yaml: nesting beyond yaml-cpp's depth guard says so, as JSON's depth limit does", "[sim][yaml]") {
+  // yaml-cpp's DeepRecursion carries the bare message "bad file".
+  const std::string flow = "a: " + std::string(600, '[') + std::string(600, ']') + "\n";
+  CHECK(ScenarioError(flow).rfind("s.yaml: line 1, column ", 0) == 0);
+  CHECK(ScenarioError(flow).find("invalid YAML: nested deeper than 500 levels") != std::string::npos);
+  std::string block = "a:\n";
+  for (int i = 1; i < 700; ++i) block += std::string(2 * static_cast<size_t>(i), ' ') + "b:\n";
+  CHECK(ScenarioError(block).find("invalid YAML: nested deeper than 500 levels") != std::string::npos);
+  CHECK(ScenarioError(block).find("bad file") == std::string::npos);
+}
