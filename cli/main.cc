@@ -3,10 +3,13 @@
 // simulation polls; the command then removes what it started (a trace's .tmp; a sweep
 // keeps its journal of finished runs for --resume) and exits 128 + the signal (130, 143).
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <vector>
@@ -442,7 +445,7 @@ int main(int argc, char** argv) {
     if (*view_cmd) {
 #ifdef LEASESIM_HAVE_VIZ
       namespace fs = std::filesystem;
-      std::vector<fs::path> temp_traces;
+      std::vector<fs::path> temp_traces;  // directories, removed with their traces on exit
       leasesim::viz::ViewerOptions o;
       o.trace_path = view.input;
       o.report_path = view.report;
@@ -459,21 +462,27 @@ int main(int argc, char** argv) {
         if (!s) return {"", err};
         RunOptions ro;
         ro.seed = view.seed;
-        const fs::path trace = fs::temp_directory_path() /
-                               ("leasesim-view-" + fs::path(path).stem().string() + "-" +
-                                std::to_string(view.seed.value_or(s->seed)) + ".jsonl");
+        // A directory of its own (mkdtemp): two viewers of one scenario never share a
+        // trace, and no name in the shared temporary directory is predictable.
+        std::string dir_template = (fs::temp_directory_path() / "leasesim-view-XXXXXX").string();
+        if (mkdtemp(dir_template.data()) == nullptr) {
+          return {"", fmt::format("{}: cannot create a temporary directory: {}", dir_template, std::strerror(errno))};
+        }
+        const fs::path dir = dir_template;
+        temp_traces.push_back(dir);
+        const fs::path trace = dir / (fs::path(path).stem().string() + "-seed-" +
+                                      std::to_string(view.seed.value_or(s->seed)) + ".jsonl");
         ro.trace_path = trace.string();
         try {
           RunScenario(*s, ro);
         } catch (const std::exception& e) {
           return {"", e.what()};
         }
-        temp_traces.push_back(trace);
         return {trace.string(), ""};
       };
       const int code = leasesim::cli::RunViewerModule(o, std::cerr);
       std::error_code ec;
-      for (const fs::path& t : temp_traces) fs::remove(t, ec);
+      for (const fs::path& t : temp_traces) fs::remove_all(t, ec);
       return code;
 #else
       std::cerr << "leasesim: this build has no viewer (configure with -DLEASESIM_BUILD_VIZ=ON)\n";
