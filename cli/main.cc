@@ -249,7 +249,7 @@ int main(int argc, char** argv) {
   CLI::App* run_cmd = app.add_subcommand("run", "Run one scenario and report who led when, split-brain, no-leader, failovers");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON, see scenarios/README.md)")->required()->option_text("FILE");
   run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's \"seed\")")->check(SeedCheck())->option_text("N");
-  run_cmd->add_option("--trace", run.trace, "Write the event trace (JSON Lines, docs/trace-format.md) to FILE")->option_text("FILE");
+  run_cmd->add_option("--trace", run.trace, "Write the event trace (JSON Lines, docs/trace-format.md) to FILE (\"-\": stdout, the text then goes to stderr)")->option_text("FILE");
   run_cmd->add_option("--report", run.report, "Write the JSON report to FILE (\"-\": stdout, the text then goes to stderr)")->option_text("FILE");
   run_cmd->add_option("--perfetto", run.perfetto, "Write the run as Chrome Trace Event Format JSON (ui.perfetto.dev, chrome://tracing) to FILE")->option_text("FILE");
   run_cmd->add_flag("--stats", run.stats, "Print events, wall time and the speedup");

@@ -24,15 +24,25 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   }
   // Every output destination is checked before the run, so that a long run never ends in
   // "cannot write" (stale temporary files of these targets are removed on the way).
+  const bool trace_to_stdout = a.trace == "-" || a.trace == "/dev/stdout";
+  if (trace_to_stdout && a.report == "-") {
+    err << "leasesim run: --trace - and --report - both ask for stdout: give one of them a FILE (leasesim help run)\n";
+    return kExitBadInput;
+  }
+  if (a.perfetto == "-") {
+    err << "leasesim run: --perfetto: a FILE, not - (leasesim help run)\n";
+    return kExitBadInput;
+  }
   for (const std::string* path : {&a.trace, &a.report, &a.perfetto}) {
-    if (*path == "-") continue;  // --report -: stdout
+    if (*path == "-") continue;  // --trace - / --report -: stdout
     if (!PrepareOutputFile(*path, &error)) {
       err << "leasesim: " << error << "\n";
       return kExitBadInput;
     }
   }
-  // --report -: stdout carries the report JSON alone (for jq); the text goes to stderr.
-  std::ostream& text = a.report == "-" ? err : out;
+  // --report - / --trace -: stdout carries the report JSON or the trace alone (for jq);
+  // the text goes to stderr.
+  std::ostream& text = a.report == "-" || trace_to_stdout ? err : out;
   const uint64_t seed = a.seed.value_or(s->seed);
   text << "seed: " << seed << "\n" << std::flush;
   RunOptions o;
@@ -45,14 +55,16 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
     }
     o.test_break = *b;
   }
-  o.trace_path = a.trace;
+  // --trace -: the trace is written in place to standard output (sim/output_target.h).
+  const std::string trace = a.trace == "-" ? std::string("/dev/stdout") : a.trace;
+  o.trace_path = trace;
   o.cancel = a.cancel;
   // A --trace that is a device, FIFO or socket (/dev/null, a shell's >(...)) is written
   // in place (sim/output_target.h): it is never removed, and cannot be read back.
-  const bool trace_in_place = !a.trace.empty() && ClassifyOutput(a.trace) == OutputTarget::kInPlace;
+  const bool trace_in_place = !trace.empty() && ClassifyOutput(trace) == OutputTarget::kInPlace;
   // --perfetto without a trace file to read back: the trace goes to a temporary file
   // beside the output (and from there to the --trace device, if one was given).
-  const bool temp_trace = !a.perfetto.empty() && (a.trace.empty() || trace_in_place);
+  const bool temp_trace = !a.perfetto.empty() && (trace.empty() || trace_in_place);
   if (temp_trace) o.trace_path = a.perfetto + ".trace.jsonl";
   const double t0 = wall();
   RunResult r;
@@ -65,8 +77,8 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   if (!a.perfetto.empty()) {
     bool written = WritePerfettoFile(o.trace_path, a.perfetto, &error);
     if (written && trace_in_place) {
-      std::string text;
-      written = ReadInputFile(o.trace_path, &text, &error) && WriteFileAtomically(a.trace, text, &error);
+      std::string trace_text;
+      written = ReadInputFile(o.trace_path, &trace_text, &error) && WriteFileAtomically(trace, trace_text, &error);
     }
     if (temp_trace) std::remove(o.trace_path.c_str());
     if (!written) {
@@ -98,7 +110,7 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
     if (!WriteFileAtomically(a.report, report.dump(2) + "\n", &error)) {
       err << "leasesim: " << error << "\n";
       // All outputs or none (but a device such as /dev/null is never removed).
-      if (!a.trace.empty() && !trace_in_place) std::remove(a.trace.c_str());
+      if (!trace.empty() && !trace_in_place) std::remove(trace.c_str());
       return kExitBadInput;
     }
   }

@@ -21,7 +21,7 @@ bool WriteFileAtomically(const std::string& path, const std::string& content, st
     return false;
   }
   if (target == OutputTarget::kInPlace) {  // /dev/null, a FIFO: never renamed over
-    std::FILE* f = std::fopen(path.c_str(), "wb");
+    std::FILE* f = OpenInPlace(path);
     bool ok = f != nullptr && std::fwrite(content.data(), 1, content.size(), f) == content.size();
     if (f != nullptr) ok &= std::fclose(f) == 0;
     if (!ok) *err = fmt::format("{}: cannot write: {}", path, std::strerror(errno));

@@ -11,6 +11,7 @@
 //   switch (sim::ClassifyOutput(path)) { case OutputTarget::kInPlace: ...; }
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 namespace leasesim::sim {
@@ -21,9 +22,17 @@ enum class OutputTarget {
   kDirectory,  // a directory: not writable as a file
 };
 
-// ClassifyOutput stats `path` (following symbolic links: /dev/stdout is the descriptor
-// it names) and says how it is written. A path that cannot be stat'ed (missing, or in a
-// missing directory) is kReplace: creating path.tmp then reports the real problem.
+// ClassifyOutput says how `path` is written. Anything under /dev/ or /proc/ is kInPlace
+// (/dev/stdout redirected to a file is a regular file, but no path.tmp may be made in
+// /dev); otherwise it stats `path`, following symbolic links. A path that cannot be
+// stat'ed (missing, or in a missing directory) is kReplace: creating path.tmp then
+// reports the real problem.
 OutputTarget ClassifyOutput(const std::string& path);
+
+// OpenInPlace opens a kInPlace target for writing: /dev/stdout and /dev/stderr as a
+// duplicate of the process's own descriptor (so a `>> file` redirection keeps appending,
+// where opening the path anew would truncate the file), anything else with fopen "wb".
+// nullptr with errno set on failure.
+std::FILE* OpenInPlace(const std::string& path);
 
 }  // namespace leasesim::sim

@@ -20,7 +20,7 @@ Trace::Trace(std::string path) : path_(std::move(path)) {
     throw std::runtime_error(fmt::format("{}: cannot create trace file: is a directory", path_));
   }
   if (target == OutputTarget::kReplace) tmp_path_ = path_ + ".tmp";
-  file_ = std::fopen((tmp_path_.empty() ? path_ : tmp_path_).c_str(), "wb");
+  file_ = tmp_path_.empty() ? OpenInPlace(path_) : std::fopen(tmp_path_.c_str(), "wb");
   if (file_ == nullptr) {
     throw std::runtime_error(fmt::format("{}: cannot create trace file: {}", path_, std::strerror(errno)));
   }

@@ -41,6 +41,21 @@ grep -q '"candidates"' "$tmp/init.got" || fail "the FIFO's reader got no starter
 lines="$(timeout 60 "$leasesim" run "$steady" -q --trace /dev/stdout | grep -c '"ev":')"
 [[ "$lines" -gt 100 ]] || fail "run --trace /dev/stdout wrote $lines events to stdout"
 
+# --trace - is standard output, as --report - is: the trace alone there (the text goes to
+# stderr), appended under >>, and never through /dev/stdout.tmp.
+echo "before" > "$tmp/stdout.jsonl"
+timeout 60 "$leasesim" run "$steady" -q --trace - >> "$tmp/stdout.jsonl" 2> "$tmp/stdout.err" || fail "run --trace - failed"
+[[ "$(head -1 "$tmp/stdout.jsonl")" == before ]] || fail "--trace - under >> truncated the file"
+sed -n 2p "$tmp/stdout.jsonl" | grep -q '"format":"leasesim-trace/1"' || fail "--trace -: no header after the old line"
+tail -1 "$tmp/stdout.jsonl" | grep -q '"type":"footer"' || fail "--trace -: no footer at the end"
+grep -q "^PASS " "$tmp/stdout.err" || fail "--trace -: the verdict did not go to stderr: $(cat "$tmp/stdout.err")"
+timeout 60 "$leasesim" run "$steady" -q --trace /dev/stdout > "$tmp/redirected.jsonl" 2>/dev/null || fail "--trace /dev/stdout failed"
+head -1 "$tmp/redirected.jsonl" | grep -q '"format":"leasesim-trace/1"' || fail "--trace /dev/stdout into a file: no header first"
+[[ ! -e /dev/stdout.tmp ]] || fail "/dev/stdout.tmp was created"
+timeout 60 "$leasesim" run "$steady" -q --trace - --report - > /dev/null 2> "$tmp/both.err"
+[[ $? == 2 ]] || fail "--trace - --report - is bad usage"
+grep -q "both ask for stdout" "$tmp/both.err" || fail "--trace - --report -: $(cat "$tmp/both.err")"
+
 if [[ "$(id -u)" != 0 ]] || ! mknod "$tmp/null" c 1 3 2>/dev/null; then
   echo "not root (or no mknod): the device half is skipped"
   echo ok
