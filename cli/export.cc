@@ -30,6 +30,20 @@ bool WritePerfettoFile(const std::string& trace_path, const std::string& out_pat
 
 int ExportCommand(const ExportArgs& a, std::ostream& out, std::ostream& err) {
   std::string error;
+  if (a.perfetto == "-") {  // stdout carries the JSON alone
+    if (!CheckInputFile(a.trace, &error)) {
+      err << "leasesim: " << error << "\n";
+      return kExitBadInput;
+    }
+    std::ifstream in(a.trace, std::ios::binary);
+    std::ostringstream json;
+    if (!in || !WriteChromeTrace(in, json, &error)) {
+      err << "leasesim: " << a.trace << ": " << (in ? error : "cannot read file") << "\n";
+      return kExitBadInput;
+    }
+    out << json.str();
+    return kExitPass;
+  }
   if (!WritePerfettoFile(a.trace, a.perfetto, &error)) {
     err << "leasesim: " << error << "\n";
     return kExitBadInput;

@@ -331,7 +331,7 @@ int main(int argc, char** argv) {
   CLI::App* export_cmd = app.add_subcommand(
       "export", "Convert a trace (leasesim run --trace) for other tools: --perfetto writes Chrome Trace Event Format JSON");
   export_cmd->add_option("trace", export_args.trace, "Trace file (JSON Lines, docs/trace-format.md)")->required()->option_text("TRACE");
-  export_cmd->add_option("--perfetto", export_args.perfetto, "Write Trace Event Format JSON for ui.perfetto.dev / chrome://tracing to FILE")
+  export_cmd->add_option("--perfetto", export_args.perfetto, "Write Trace Event Format JSON for ui.perfetto.dev / chrome://tracing to FILE (\"-\": stdout)")
       ->required()->option_text("FILE");
 
   InitArgs init;
