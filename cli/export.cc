@@ -1,6 +1,7 @@
 // export.cc — `leasesim export TRACE --perfetto FILE` (and `run --perfetto`): a trace as
 // Chrome Trace Event Format JSON for ui.perfetto.dev and chrome://tracing.
 #include <fstream>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -12,36 +13,39 @@
 
 namespace leasesim::sim {
 
-bool WritePerfettoFile(const std::string& trace_path, const std::string& out_path, std::string* err) {
-  if (!CheckInputFile(trace_path, err)) return false;  // (a FIFO would block the open)
+namespace {
+// PerfettoJson converts the trace at `trace_path`; nullopt with *err naming the file.
+std::optional<std::string> PerfettoJson(const std::string& trace_path, std::string* err) {
+  if (!CheckInputFile(trace_path, err)) return std::nullopt;  // (a FIFO would block the open)
   std::ifstream in(trace_path, std::ios::binary);
   if (!in) {
     *err = fmt::format("{}: cannot read file", trace_path);
-    return false;
+    return std::nullopt;
   }
   std::ostringstream json;
   std::string problem;
   if (!WriteChromeTrace(in, json, &problem)) {
     *err = fmt::format("{}: {}", trace_path, problem);
-    return false;
+    return std::nullopt;
   }
-  return WriteFileAtomically(out_path, json.str(), err);
+  return std::move(json).str();
+}
+}  // namespace
+
+bool WritePerfettoFile(const std::string& trace_path, const std::string& out_path, std::string* err) {
+  const std::optional<std::string> json = PerfettoJson(trace_path, err);
+  return json && WriteFileAtomically(out_path, *json, err);
 }
 
 int ExportCommand(const ExportArgs& a, std::ostream& out, std::ostream& err) {
   std::string error;
   if (a.perfetto == "-") {  // stdout carries the JSON alone
-    if (!CheckInputFile(a.trace, &error)) {
+    const std::optional<std::string> json = PerfettoJson(a.trace, &error);
+    if (!json) {
       err << "leasesim: " << error << "\n";
       return kExitBadInput;
     }
-    std::ifstream in(a.trace, std::ios::binary);
-    std::ostringstream json;
-    if (!in || !WriteChromeTrace(in, json, &error)) {
-      err << "leasesim: " << a.trace << ": " << (in ? error : "cannot read file") << "\n";
-      return kExitBadInput;
-    }
-    out << json.str();
+    out << *json;
     return kExitPass;
   }
   if (!WritePerfettoFile(a.trace, a.perfetto, &error)) {

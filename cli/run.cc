@@ -26,7 +26,8 @@ int RunCommand(const RunArgs& a, const WallClock& wall, std::ostream& out, std::
   // "cannot write" (stale temporary files of these targets are removed on the way).
   const bool trace_to_stdout = a.trace == "-" || a.trace == "/dev/stdout";
   if (trace_to_stdout && a.report == "-") {
-    err << "leasesim run: --trace - and --report - both ask for stdout: give one of them a FILE (leasesim help run)\n";
+    err << fmt::format("leasesim run: --trace {} and --report - both ask for stdout: give one of them a FILE "
+                       "(leasesim help run)\n", a.trace);
     return kExitBadInput;
   }
   if (a.perfetto == "-") {

@@ -500,8 +500,13 @@ bool WritePng(const std::string& path, int width, int height) {
   for (int y = 0; y < height; ++y) {
     std::copy_n(&pixels[static_cast<size_t>(height - 1 - y) * stride], stride, &flipped[y * stride]);
   }
+  // The rule of sim::ClassifyOutput (viz/ does not include sim/): under /dev/ or /proc/
+  // (/dev/stdout redirected to a file included), or not a regular file nor a directory.
+  std::error_code ec_abs;
+  const std::string normal = std::filesystem::absolute(path, ec_abs).lexically_normal().string();
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+  if (normal.starts_with("/dev/") || normal.starts_with("/proc/") ||
+      (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
     if (stbi_write_png(path.c_str(), width, height, 4, flipped.data(), static_cast<int>(stride))) return true;
     std::fprintf(stderr, "%s: cannot write the PNG\n", path.c_str());
     return false;
